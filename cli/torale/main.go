@@ -1,0 +1,19 @@
+// Command torale is Torale's command line: the local platform (torale dev), schema migrations,
+// and every user operation through the API.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/torale-ai/torale/cli/command"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := command.Execute(ctx, command.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Args[1:], os.Getenv)
+	stop()
+	os.Exit(code)
+}

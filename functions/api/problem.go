@@ -1,0 +1,73 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// Problem is an RFC 9457 problem detail, the body of every error response.
+type Problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail,omitempty"`
+	Errors    []task.FieldError `json:"errors,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	if p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// writeError is the one place an error becomes an HTTP status. Unknown errors are a 500 whose
+// body carries only the request id; the log has the rest.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *task.ValidationError
+	var te *task.TransitionError
+	var pe *problemError
+	var ce *store.ConflictError
+	switch {
+	case errors.As(err, &pe):
+		writeProblem(w, pe.Problem)
+	case errors.As(err, &ve):
+		writeProblem(w, Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input",
+			Detail: "Some fields are not valid; see errors.", Errors: ve.Fields})
+	case errors.As(err, &te):
+		writeProblem(w, Problem{Status: http.StatusConflict, Detail: te.Error()})
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such resource."})
+	case errors.As(err, &ce):
+		writeProblem(w, Problem{Status: http.StatusConflict, Detail: ce.Reason})
+	case errors.Is(err, store.ErrConflict):
+		writeProblem(w, Problem{Status: http.StatusConflict, Detail: "The resource changed or already exists."})
+	default:
+		id := requestID(r)
+		a.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", id),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		writeProblem(w, Problem{Status: http.StatusInternalServerError,
+			Detail: "Something went wrong on our side. Quote the request id if you report it.", RequestID: id})
+	}
+}
+
+// problemError carries a ready-made problem through an error return.
+type problemError struct{ Problem }
+
+func (p *problemError) Error() string { return p.Detail }
+
+func badRequest(detail string) error {
+	return &problemError{Problem{Status: http.StatusBadRequest, Detail: detail}}
+}

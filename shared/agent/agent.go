@@ -1,0 +1,80 @@
+// Package agent is the seam between a run and whatever decides it: the runner hands an Input to
+// an Agent and gets a task.Result back. The real providers (Gemini with search grounding,
+// Perplexity) live beside this file; tests use agenttest's scripted fake.
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// Input is everything an agent may know about one run.
+type Input struct {
+	SearchQuery          string
+	ConditionDescription string
+	Timezone             string
+	NotifyBehavior       task.NotifyBehavior
+	Now                  time.Time
+	// Recent holds the last successful runs' results, newest first.
+	Recent []task.Result
+	// Memory holds facts already reported for this task.
+	Memory []string
+}
+
+// Output is a decided run and what it cost.
+type Output struct {
+	Result task.Result
+	Usage  task.Usage
+}
+
+// Agent decides one run. It returns an *Error for failures the runner should classify.
+type Agent interface {
+	Run(ctx context.Context, in Input) (Output, error)
+}
+
+// Error is an agent failure with a category, a message a user may read, and whether trying
+// again later could help.
+type Error struct {
+	Category  task.ErrorCategory
+	Message   string // safe to show the user
+	Retryable bool
+	Err       error // internal detail, logged and stored, never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Message, e.Err)
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsError classifies any error from Run: an *Error as it is; a deadline as a retryable
+// timeout; anything else as a retryable system failure.
+func AsError(err error) *Error {
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Category: task.CategoryTimeout, Message: "the check took too long and was stopped", Retryable: true, Err: err}
+	}
+	return &Error{Category: task.CategorySystem, Message: "the check failed unexpectedly", Retryable: true, Err: err}
+}
+
+// Unconfigured is the agent of a deployment with no model provider: every run fails at once,
+// with a message that says how to fix it.
+type Unconfigured struct{}
+
+// ErrUnconfigured is the message users see when no provider key is set.
+const ErrUnconfigured = "agent not configured: set GEMINI_API_KEY"
+
+// Run fails permanently.
+func (Unconfigured) Run(context.Context, Input) (Output, error) {
+	return Output{}, &Error{Category: task.CategorySystem, Message: ErrUnconfigured}
+}

@@ -1,0 +1,108 @@
+// Package config reads the deployment's settings from the environment once, in main, and
+// hands them down as a value; nothing else in Torale reads the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Scheduler modes: one Cloud Scheduler job per task, or a sweep over due tasks.
+const (
+	SchedulerSweep         = "sweep"
+	SchedulerCloudSchedule = "cloudscheduler"
+)
+
+// Config is every setting a Torale process reads. Each field names its variable and default.
+type Config struct {
+	// DatabaseURL (DATABASE_URL) is a postgres:// URL. Required by the functions server;
+	// torale dev starts its own PostgreSQL when it is empty.
+	DatabaseURL string
+	// CloudSQLInstance (TORALE_CLOUDSQL_INSTANCE, "project:region:instance") makes connections go
+	// through the Cloud SQL connector with IAM authentication instead of DATABASE_URL's host.
+	CloudSQLInstance string
+	// Port (PORT, default 8080) is where the functions server listens.
+	Port string
+	// Scheduler (TORALE_SCHEDULER, default "sweep") picks how tasks are triggered.
+	Scheduler string
+	// MinInterval (TORALE_MIN_INTERVAL, default 15m) is the shortest gap between scheduled runs.
+	MinInterval time.Duration
+	// AgentTimeout (TORALE_AGENT_TIMEOUT, default 120s) bounds one agent run.
+	AgentTimeout time.Duration
+	// MaxAttempts (TORALE_MAX_ATTEMPTS, default 3) bounds tries of a run that fails transiently.
+	MaxAttempts int
+	// GeminiAPIKey (GEMINI_API_KEY, else GOOGLE_API_KEY) enables the Gemini agent.
+	GeminiAPIKey string
+	// PublicURL (TORALE_PUBLIC_URL, default http://localhost:8080) is where links in
+	// notifications point.
+	PublicURL string
+	// LogLevel (TORALE_LOG_LEVEL, default info) and LogFormat (TORALE_LOG_FORMAT, default json).
+	LogLevel  string
+	LogFormat string
+}
+
+// FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests) and
+// reports every malformed value at once.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL:      getenv("DATABASE_URL"),
+		CloudSQLInstance: getenv("TORALE_CLOUDSQL_INSTANCE"),
+		Port:             or(getenv("PORT"), "8080"),
+		Scheduler:        or(getenv("TORALE_SCHEDULER"), SchedulerSweep),
+		GeminiAPIKey:     or(getenv("GEMINI_API_KEY"), getenv("GOOGLE_API_KEY")),
+		PublicURL:        strings.TrimRight(or(getenv("TORALE_PUBLIC_URL"), "http://localhost:8080"), "/"),
+		LogLevel:         or(getenv("TORALE_LOG_LEVEL"), "info"),
+		LogFormat:        or(getenv("TORALE_LOG_FORMAT"), "json"),
+	}
+	var errs []error
+	c.MinInterval = duration(getenv, "TORALE_MIN_INTERVAL", 15*time.Minute, &errs)
+	c.AgentTimeout = duration(getenv, "TORALE_AGENT_TIMEOUT", 120*time.Second, &errs)
+	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
+	if c.Scheduler != SchedulerSweep && c.Scheduler != SchedulerCloudSchedule {
+		errs = append(errs, fmt.Errorf("TORALE_SCHEDULER: %q is not %q or %q", c.Scheduler, SchedulerSweep, SchedulerCloudSchedule))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("TORALE_LOG_FORMAT: %q is not \"json\" or \"text\"", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+// Env is os.Getenv, named so main reads as config.FromEnv(config.Env).
+func Env(key string) string { return os.Getenv(key) }
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func duration(getenv func(string) string, key string, def time.Duration, errs *[]error) time.Duration {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		*errs = append(*errs, fmt.Errorf("%s: %q is not a positive duration such as 90s or 15m", key, v))
+		return def
+	}
+	return d
+}
+
+func integer(getenv func(string) string, key string, def int, errs *[]error) int {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		*errs = append(*errs, fmt.Errorf("%s: %q is not a positive whole number", key, v))
+		return def
+	}
+	return n
+}

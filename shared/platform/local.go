@@ -1,0 +1,136 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/localpg"
+	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// Local describes a whole Torale on one machine: torale dev, and end-to-end tests.
+type Local struct {
+	// Addr is where the API listens; it must be a loopback address (dev users are
+	// authenticated by a header). Port 0 picks a free port.
+	Addr string
+	// DataDir holds the private PostgreSQL when Config.DatabaseURL is empty.
+	DataDir string
+	Config  config.Config
+	// Agent replaces the configured agent (tests pass a scripted one).
+	Agent agent.Agent
+	// Tick is how often the sweep and the notifier look for due work (default 1s).
+	Tick time.Duration
+	// Grace is how long in-flight runs may take to finish at shutdown (default 30s); runs still
+	// going after it are recorded as interrupted and run again on the next start.
+	Grace time.Duration
+	Log   *slog.Logger
+	// Ready is called with the base URL once the platform serves.
+	Ready func(url string)
+}
+
+// ErrNotLoopback is returned when Local.Addr would expose dev authentication to a network.
+var ErrNotLoopback = errors.New("torale dev authenticates users by a header, so it only listens on a loopback address such as 127.0.0.1:8080")
+
+// Run starts the database (unless Config.DatabaseURL is set), migrates it, serves the API and
+// runs the sweep, runner and notifier in-process until ctx ends, then shuts down in order.
+func (l Local) Run(ctx context.Context) error {
+	if err := checkLoopback(l.Addr); err != nil {
+		return err
+	}
+	if l.Tick <= 0 {
+		l.Tick = time.Second
+	}
+	if l.Grace <= 0 {
+		l.Grace = 30 * time.Second
+	}
+	url := l.Config.DatabaseURL
+	if url == "" {
+		pg, err := localpg.Start(ctx, filepath.Join(l.DataDir, "postgres"))
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := pg.Stop(); err != nil {
+				l.Log.Error("stopping PostgreSQL", "error", err.Error())
+			}
+		}()
+		url = pg.URL()
+		l.Log.Info("PostgreSQL is running", "data_dir", filepath.Join(l.DataDir, "postgres"))
+	}
+	st, err := store.Open(ctx, url, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.MigrateUp(); err != nil {
+		return err
+	}
+	return l.serve(ctx, st)
+}
+
+func (l Local) serve(ctx context.Context, st *store.Store) error {
+	bus := event.NewBus(l.Log, event.BusOptions{})
+	mailbox := notify.NewMailbox(l.Log, time.Now)
+	p := New(Deps{Config: l.Config, Store: st, Bus: bus, Agent: l.Agent, Auth: auth.NewDev(st),
+		Senders: map[task.ChannelType]notify.Sender{task.ChannelEmail: mailbox}, Log: l.Log})
+	if err := p.Runner.Recover(ctx); err != nil {
+		return fmt.Errorf("recovering unfinished runs: %w", err)
+	}
+	ln, err := net.Listen("tcp", l.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", l.Addr, err)
+	}
+	srv := &http.Server{Handler: p.API, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	bg, stopBackground := context.WithCancel(ctx)
+	background := make(chan struct{})
+	go func() { p.Background(bg, l.Tick); close(background) }()
+	if l.Ready != nil {
+		l.Ready("http://" + ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	}
+	l.Log.Info("shutting down; letting runs in progress finish", "grace", l.Grace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Grace)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	stopBackground()
+	<-background
+	bus.Close(sctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q is not host:port: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%w (got %q)", ErrNotLoopback, addr)
+	}
+	return nil
+}

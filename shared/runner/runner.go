@@ -1,0 +1,249 @@
+// Package runner runs one task for one trigger: it takes the execution for the fire, asks the
+// agent, and records the result, the next run and the notification outbox rows together. The
+// runtask function and torale dev's in-process bus both call Handle.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// Store is what the runner needs from the database.
+type Store interface {
+	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
+	StartExecution(ctx context.Context, p store.StartRun) (task.Execution, error)
+	FinishExecution(ctx context.Context, o store.Outcome) ([]task.Delivery, error)
+	RecentResults(ctx context.Context, userID, taskID uuid.UUID, n int) ([]task.Result, error)
+	ReapExecutions(ctx context.Context, now time.Time) (int64, error)
+	PendingRuns(ctx context.Context, limit int) ([]store.PendingRun, error)
+}
+
+// Config tunes a Runner; zero fields take the documented defaults.
+type Config struct {
+	// Rules are the scheduling limits (default task.DefaultRules()).
+	Rules task.Rules
+	// AgentTimeout bounds one agent call (default 120s).
+	AgentTimeout time.Duration
+	// MaxAttempts bounds the tries of a run that fails transiently (default 3).
+	MaxAttempts int
+	// RetryWithin is how long a run waiting to be retried may wait before it is reaped
+	// (default 30 min).
+	RetryWithin time.Duration
+	// EarlySlack is how far ahead of its time a scheduled fire may start (default 1 min).
+	EarlySlack time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Rules == (task.Rules{}) {
+		c.Rules = task.DefaultRules()
+	}
+	if c.AgentTimeout <= 0 {
+		c.AgentTimeout = 120 * time.Second
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.RetryWithin <= 0 {
+		c.RetryWithin = 30 * time.Minute
+	}
+	if c.EarlySlack <= 0 {
+		c.EarlySlack = time.Minute
+	}
+	return c
+}
+
+// Runner runs tasks. It is safe for concurrent use.
+type Runner struct {
+	store Store
+	agent agent.Agent
+	pub   event.Publisher
+	now   func() time.Time
+	log   *slog.Logger
+	cfg   Config
+}
+
+// New returns a runner. now is the clock (time.Now outside tests).
+func New(s Store, a agent.Agent, pub event.Publisher, now func() time.Time, log *slog.Logger, cfg Config) *Runner {
+	return &Runner{store: s, agent: a, pub: pub, now: now, log: log, cfg: cfg.withDefaults()}
+}
+
+// ErrRetry is wrapped by Handle's error when the run failed transiently and will be tried
+// again; the trigger should be redelivered.
+var ErrRetry = errors.New("run failed transiently")
+
+// HandleMessage decodes and handles a run-task message; a malformed message is acked.
+func (r *Runner) HandleMessage(ctx context.Context, data []byte) error {
+	m, err := event.DecodeRunTask(data)
+	if err != nil {
+		r.log.Error("dropping run-task message", "error", err.Error())
+		return nil
+	}
+	return r.Handle(ctx, m)
+}
+
+// Handle runs the task m names, if it should run. A nil error means the trigger is done with
+// (ran, or needs nothing); an error means deliver it again later.
+func (r *Runner) Handle(ctx context.Context, m event.RunTask) error {
+	log := r.log.With("task_id", m.TaskID.String())
+	t, err := r.store.GetTask(ctx, m.UserID, m.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Info("task is gone; nothing to run")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("loading task: %w", err)
+	}
+	now := r.now()
+	if m.ExecutionID == nil {
+		if skip := r.skipScheduled(t, m, now); skip != "" {
+			log.Info("not running scheduled fire", "reason", skip)
+			return nil
+		}
+	}
+	exec, err := r.store.StartExecution(ctx, store.StartRun{
+		UserID: m.UserID, TaskID: m.TaskID, ExecutionID: m.ExecutionID, ScheduledFor: m.ScheduledFor,
+		Now: now, Deadline: now.Add(r.cfg.AgentTimeout + time.Minute),
+	})
+	switch {
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound):
+		log.Info("run already taken or finished; ignoring trigger", "detail", err.Error())
+		return nil
+	case err != nil:
+		return fmt.Errorf("starting execution: %w", err)
+	}
+	return r.run(ctx, t, exec, log.With("execution_id", exec.ID.String(), "attempt", exec.Attempt))
+}
+
+func (r *Runner) skipScheduled(t task.Task, m event.RunTask, now time.Time) string {
+	switch {
+	case t.State != task.StateActive:
+		return fmt.Sprintf("task is %s", t.State)
+	case m.ScheduledFor == nil:
+		return "scheduled trigger without a fire time"
+	case m.ScheduledFor.After(now.Add(r.cfg.EarlySlack)):
+		return "fire is not due yet"
+	}
+	return ""
+}
+
+func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log *slog.Logger) error {
+	recent, err := r.store.RecentResults(ctx, t.UserID, t.ID, 5)
+	if err != nil {
+		return fmt.Errorf("loading recent results: %w", err)
+	}
+	in := agent.Input{
+		SearchQuery: t.SearchQuery, ConditionDescription: t.ConditionDescription,
+		Timezone: t.Timezone, NotifyBehavior: t.NotifyBehavior, Now: r.now(), Recent: recent,
+	}
+	actx, cancel := context.WithTimeout(ctx, r.cfg.AgentTimeout)
+	out, err := r.agent.Run(actx, in)
+	cancel()
+	o := store.Outcome{ExecutionID: exec.ID, UserID: t.UserID, TaskID: t.ID, Attempt: exec.Attempt,
+		Now: r.now(), TaskVersion: t.UpdatedAt, Usage: out.Usage}
+	if err != nil {
+		return r.fail(ctx, t, exec, o, err, log)
+	}
+	return r.succeed(ctx, t, exec, o, out.Result, log)
+}
+
+func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, res task.Result, log *slog.Logger) error {
+	o.Status, o.Result, o.Topic = task.StatusSuccess, &res, res.Topic
+	if exec.Trigger == task.TriggerSchedule {
+		next, err := task.NextRun(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
+		if err != nil {
+			log.Error("computing next run", "error", err.Error())
+		} else {
+			o.NextRunAt = &next
+		}
+	}
+	if res.Notifies() {
+		o.Notify = t.Notifications
+		o.Complete = t.NotifyBehavior == task.NotifyOnce
+	}
+	deliveries, err := r.store.FinishExecution(ctx, o)
+	if errors.Is(err, store.ErrConflict) {
+		log.Warn("run was superseded; dropping its result")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("recording result: %w", err)
+	}
+	log.Info("run succeeded", "notified", res.Notifies(), "deliveries", len(deliveries))
+	for _, d := range deliveries {
+		if err := event.PublishJSON(ctx, r.pub, event.TopicNotify, event.Notify{Version: event.Version, DeliveryID: d.ID}); err != nil {
+			// The row is in the outbox; the notifier's sweep or reconcile sends it anyway.
+			log.Warn("publishing notify", "delivery_id", d.ID.String(), "error", err.Error())
+		}
+	}
+	return nil
+}
+
+func (r *Runner) fail(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, runErr error, log *slog.Logger) error {
+	ae := agent.AsError(runErr)
+	o.Error, o.Category, o.InternalError = ae.Message, ae.Category, runErr.Error()
+	interrupted := ctx.Err() != nil
+	retry := interrupted || (ae.Retryable && exec.Attempt < r.cfg.MaxAttempts)
+	if retry {
+		o.Status = task.StatusRetrying
+		by := o.Now.Add(r.cfg.RetryWithin)
+		o.RetryBy = &by
+		if interrupted {
+			o.Error = "the check was interrupted and will run again"
+		}
+	} else {
+		o.Status = task.StatusFailed
+		if exec.Trigger == task.TriggerSchedule {
+			next, err := task.NextRun(t.Schedule, t.Timezone, nil, o.Now, r.cfg.Rules)
+			if err == nil {
+				o.NextRunAt = &next
+			}
+		}
+	}
+	// Record even when ctx is ending (shutdown), so the next start finds the run owed.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := r.store.FinishExecution(wctx, o); err != nil && !errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("recording failure: %w", err)
+	}
+	log.Warn("run failed", "status", string(o.Status), "category", string(ae.Category), "error", runErr.Error())
+	if retry {
+		return fmt.Errorf("%w: %s", ErrRetry, ae.Message)
+	}
+	return nil
+}
+
+// Recover puts right what a stopped process left: it fails runs stuck past their deadline and
+// triggers runs that wait for the runner. It runs on start and from reconcile.
+func (r *Runner) Recover(ctx context.Context) error {
+	reaped, err := r.store.ReapExecutions(ctx, r.now())
+	if err != nil {
+		return err
+	}
+	pending, err := r.store.PendingRuns(ctx, 1000)
+	if err != nil {
+		return err
+	}
+	for _, p := range pending {
+		m := event.RunTask{Version: event.Version, TaskID: p.TaskID, UserID: p.UserID, ScheduledFor: p.ScheduledFor}
+		if p.ScheduledFor == nil {
+			m.ExecutionID = &p.ExecutionID
+		}
+		if err := event.PublishJSON(ctx, r.pub, event.TopicRunTask, m); err != nil {
+			return err
+		}
+	}
+	if reaped > 0 || len(pending) > 0 {
+		r.log.Info("recovered runs", "reaped", reaped, "retriggered", len(pending))
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+// Package schedule turns due tasks into run-task triggers. In sweep mode a periodic pass claims
+// due tasks in the database and publishes one message each; the tick function runs one pass a
+// minute on Google Cloud, and torale dev runs one a second.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/store"
+)
+
+// Claimer is the database side of a sweep.
+type Claimer interface {
+	ClaimDueTasks(ctx context.Context, now, leaseUntil time.Time, limit int) ([]store.Claim, error)
+}
+
+// SweepConfig tunes a Sweeper; zero fields take the defaults.
+type SweepConfig struct {
+	// Batch is how many tasks one claim takes (default 500).
+	Batch int
+	// Lease is how long a claimed task stays hidden from other sweeps while it runs; when its
+	// run never records an outcome, the task comes due again after it (default 15 min).
+	Lease time.Duration
+}
+
+// Sweeper claims due tasks and publishes their triggers.
+type Sweeper struct {
+	claimer Claimer
+	pub     event.Publisher
+	now     func() time.Time
+	log     *slog.Logger
+	cfg     SweepConfig
+}
+
+// NewSweeper returns a sweeper; now is the clock.
+func NewSweeper(c Claimer, pub event.Publisher, now func() time.Time, log *slog.Logger, cfg SweepConfig) *Sweeper {
+	if cfg.Batch <= 0 {
+		cfg.Batch = 500
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 15 * time.Minute
+	}
+	return &Sweeper{claimer: c, pub: pub, now: now, log: log, cfg: cfg}
+}
+
+// Sweep claims every task due now, batch by batch, and publishes a run-task message for each.
+// It returns how many it triggered. A message that fails to publish is not retried here: its
+// task's lease runs out and the next sweep claims it again.
+func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		now := s.now()
+		claims, err := s.claimer.ClaimDueTasks(ctx, now, now.Add(s.cfg.Lease), s.cfg.Batch)
+		if err != nil {
+			return total, fmt.Errorf("sweeping: %w", err)
+		}
+		for _, c := range claims {
+			at := c.ScheduledFor
+			m := event.RunTask{Version: event.Version, TaskID: c.TaskID, UserID: c.UserID, ScheduledFor: &at}
+			if err := event.PublishJSON(ctx, s.pub, event.TopicRunTask, m); err != nil {
+				s.log.Error("publishing run-task; the task runs after its lease", "task_id", c.TaskID.String(), "error", err.Error())
+				continue
+			}
+			total++
+		}
+		if len(claims) < s.cfg.Batch {
+			return total, nil
+		}
+	}
+}
+
+// Every runs Sweep every interval until ctx ends, logging failures and carrying on.
+func (s *Sweeper) Every(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("sweep failed", "error", err.Error())
+		} else if n > 0 {
+			s.log.Debug("sweep triggered runs", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/torale-ai/torale/shared/task"
+)
+
+const executionColumns = `id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at,
+	started_at, finished_at, deadline_at, result, COALESCE(error, ''), COALESCE(internal_error, ''),
+	COALESCE(error_category, ''), model, prompt_tokens, output_tokens, search_queries, cost_usd::float8`
+
+func scanExecution(row pgx.Row) (task.Execution, error) {
+	var e task.Execution
+	err := row.Scan(&e.ID, &e.TaskID, &e.UserID, &e.ScheduledFor, &e.Trigger, &e.Status, &e.Attempt,
+		&e.CreatedAt, &e.StartedAt, &e.FinishedAt, &e.DeadlineAt, &e.Result, &e.Error, &e.InternalError,
+		&e.ErrorCategory, &e.Usage.Model, &e.Usage.PromptTokens, &e.Usage.OutputTokens,
+		&e.Usage.SearchQueries, &e.Usage.CostUSD)
+	return e, err
+}
+
+func collectExecutions(rows pgx.Rows, err error) ([]task.Execution, error) {
+	if err != nil {
+		return nil, translate(err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Execution, error) { return scanExecution(r) })
+	return list, translate(err)
+}
+
+// CreateManualRun records a run the user asked for, pending until the runner takes it. It
+// fails with ErrConflict while another run of the task is unfinished.
+func (s *Store) CreateManualRun(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error) {
+	var e task.Execution
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := getTask(ctx, tx, userID, taskID, "FOR UPDATE"); err != nil {
+			return err
+		}
+		var busy bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM executions
+			WHERE task_id = $1 AND status IN ('pending', 'running', 'retrying'))`, taskID).Scan(&busy)
+		if err != nil {
+			return translate(err)
+		}
+		if busy {
+			return conflict("A run of this task is in progress; wait for it to finish.")
+		}
+		e, err = scanExecution(tx.QueryRow(ctx, `INSERT INTO executions (task_id, user_id, trigger)
+			VALUES ($1, $2, 'manual') RETURNING `+executionColumns, taskID, userID))
+		return translate(err)
+	})
+	if err != nil {
+		return task.Execution{}, fmt.Errorf("creating manual run: %w", err)
+	}
+	return e, nil
+}
+
+// StartRun is what the runner knows when it takes a run.
+type StartRun struct {
+	UserID       uuid.UUID
+	TaskID       uuid.UUID
+	ExecutionID  *uuid.UUID // a manual run, created earlier
+	ScheduledFor *time.Time // a scheduled fire; the execution is created on first delivery
+	Now          time.Time
+	Deadline     time.Time // when this attempt is presumed dead
+}
+
+// StartExecution moves the run to running and returns it with its new attempt number. It
+// returns ErrConflict when the run is finished or another attempt is alive: a repeated or late
+// trigger then does nothing.
+func (s *Store) StartExecution(ctx context.Context, p StartRun) (task.Execution, error) {
+	const claimable = `(executions.status IN ('pending', 'retrying')
+		OR (executions.status = 'running' AND executions.deadline_at < $4))`
+	var row pgx.Row
+	if p.ExecutionID != nil {
+		row = s.pool.QueryRow(ctx, `UPDATE executions SET status = 'running', attempt = attempt + 1,
+			started_at = $4, deadline_at = $5, error = NULL, internal_error = NULL, error_category = NULL
+			WHERE id = $1 AND task_id = $2 AND user_id = $3 AND `+claimable+`
+			RETURNING `+executionColumns, *p.ExecutionID, p.TaskID, p.UserID, p.Now, p.Deadline)
+	} else {
+		row = s.pool.QueryRow(ctx, `INSERT INTO executions
+			(task_id, user_id, scheduled_for, trigger, status, attempt, started_at, deadline_at)
+			SELECT $1, $2, $6, 'schedule', 'running', 1, $4, $5 FROM tasks WHERE id = $1 AND user_id = $2
+			ON CONFLICT (task_id, scheduled_for) DO UPDATE SET status = 'running',
+				attempt = executions.attempt + 1, started_at = $4, deadline_at = $5,
+				error = NULL, internal_error = NULL, error_category = NULL
+			WHERE executions.user_id = $3 AND `+claimable+`
+			RETURNING `+executionColumns, p.TaskID, p.UserID, p.UserID, p.Now, p.Deadline, p.ScheduledFor)
+	}
+	e, err := scanExecution(row)
+	if err != nil {
+		err = translate(err)
+		if err == ErrNotFound {
+			// Either the task is gone or the run is not claimable; tell them apart.
+			if _, terr := s.GetTask(ctx, p.UserID, p.TaskID); terr != nil {
+				return task.Execution{}, terr
+			}
+			return task.Execution{}, conflict("The run is finished or in progress.")
+		}
+		return task.Execution{}, fmt.Errorf("starting execution: %w", err)
+	}
+	return e, nil
+}
+
+// GetExecution returns one of the user's executions.
+func (s *Store) GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error) {
+	e, err := scanExecution(s.pool.QueryRow(ctx, `SELECT `+executionColumns+
+		` FROM executions WHERE id = $1 AND user_id = $2`, id, userID))
+	if err != nil {
+		return task.Execution{}, fmt.Errorf("reading execution: %w", translate(err))
+	}
+	return e, nil
+}
+
+// ListExecutions returns a task's runs newest first. It returns ErrNotFound when the task is
+// not the user's, so an empty list always means "no runs yet".
+func (s *Store) ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *Cursor) ([]task.Execution, error) {
+	if _, err := s.GetTask(ctx, userID, taskID); err != nil {
+		return nil, err
+	}
+	var afterAt *time.Time
+	var afterID *uuid.UUID
+	if after != nil {
+		afterAt, afterID = &after.CreatedAt, &after.ID
+	}
+	list, err := collectExecutions(s.pool.Query(ctx, `SELECT `+executionColumns+` FROM executions
+		WHERE task_id = $1 AND user_id = $2
+		  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
+		ORDER BY created_at DESC, id DESC LIMIT $5`, taskID, userID, afterAt, afterID, limit))
+	if err != nil {
+		return nil, fmt.Errorf("listing executions: %w", err)
+	}
+	return list, nil
+}
+
+// RecentResults returns the results of a task's last n successful runs, newest first, for the
+// agent's context.
+func (s *Store) RecentResults(ctx context.Context, userID, taskID uuid.UUID, n int) ([]task.Result, error) {
+	rows, err := s.pool.Query(ctx, `SELECT result FROM executions
+		WHERE task_id = $1 AND user_id = $2 AND status = 'success' AND result IS NOT NULL
+		ORDER BY finished_at DESC LIMIT $3`, taskID, userID, n)
+	if err != nil {
+		return nil, fmt.Errorf("reading recent results: %w", translate(err))
+	}
+	results, err := pgx.CollectRows(rows, pgx.RowTo[task.Result])
+	if err != nil {
+		return nil, fmt.Errorf("reading recent results: %w", translate(err))
+	}
+	return results, nil
+}
