@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -48,4 +49,13 @@ func (d *Dev) Authenticate(r *http.Request) (store.User, error) {
 		return store.User{}, errors.New(DevUserHeader + " must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	return d.users.EnsureUser(r.Context(), store.Identity{ExternalID: "dev:" + name, DisplayName: name})
+}
+
+// Closed refuses every request. It guards a deployment until Clerk or API-key authentication
+// is configured, so that no route is ever reachable without a verified identity.
+type Closed struct{}
+
+// Authenticate always fails.
+func (Closed) Authenticate(*http.Request) (store.User, error) {
+	return store.User{}, fmt.Errorf("%w: this deployment has no sign-in method configured", ErrUnauthenticated)
 }

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// maxZonePeriods bounds the walk over a zone's offset changes in Next. Two
-// changes a year for the 400 years nextWall may scan is far more than any
-// satisfiable schedule needs.
+// maxZonePeriods bounds the walk over a zone's offset changes in Next. At two
+// changes a year it covers the 400-year Gregorian cycle, far more than any
+// satisfiable schedule needs (the longest gap is about 40 years, for a 29
+// February that must also be a given weekday).
 const maxZonePeriods = 1000
 
 // Next returns the first time the schedule fires strictly after after, in
@@ -68,7 +69,9 @@ func periodAt(t time.Time) period {
 
 // nextInPeriod looks for the first fire after after within p. done is false
 // when the search must continue in the following period; a zero time with
-// done set means the schedule never fires.
+// done set means the schedule never fires. The wall-clock scan stops at the
+// period's end so that a rare schedule costs time in proportion to how far
+// away its next fire is.
 func (c Cron) nextInPeriod(after time.Time, p period) (t time.Time, done bool) {
 	clockPulse := c.spec.everyHour()
 	lowest := ceilMinute(wallTime(after, p.offset).Add(time.Nanosecond))
@@ -76,8 +79,7 @@ func (c Cron) nextInPeriod(after time.Time, p period) (t time.Time, done bool) {
 		startWall := wallTime(p.start, p.offset)
 		beforeWall := wallTime(p.start, p.prevOffset)
 		if p.prevOffset < p.offset && !clockPulse && p.start.After(after) {
-			skipped := c.spec.nextWall(ceilMinute(beforeWall))
-			if !skipped.IsZero() && skipped.Before(startWall) {
+			if !c.spec.nextWall(ceilMinute(beforeWall), startWall).IsZero() {
 				return p.start, true
 			}
 		}
@@ -86,14 +88,15 @@ func (c Cron) nextInPeriod(after time.Time, p period) (t time.Time, done bool) {
 			lowest = latest(lowest, ceilMinute(beforeWall))
 		}
 	}
-	w := c.spec.nextWall(lowest)
+	var endWall time.Time
+	if !p.end.IsZero() {
+		endWall = wallTime(p.end, p.offset)
+	}
+	w := c.spec.nextWall(lowest, endWall)
 	if w.IsZero() {
-		return time.Time{}, true
+		return time.Time{}, p.end.IsZero()
 	}
-	if p.end.IsZero() || w.Before(wallTime(p.end, p.offset)) {
-		return w.Add(-p.offset), true
-	}
-	return time.Time{}, false
+	return w.Add(-p.offset), true
 }
 
 // wallTime returns the wall clock reading of t at the given offset, expressed
@@ -124,13 +127,15 @@ func seconds(n int) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// nextWall returns the first matching wall-clock minute at or after from (a
-// whole minute in UTC standing for a wall time), or the zero Time when there
-// is none within 400 years (a full Gregorian cycle).
-func (s spec) nextWall(from time.Time) time.Time {
-	t := from
-	limit := from.Year() + 400
-	for t.Year() <= limit {
+// nextWall returns the first matching wall-clock minute at or after from and
+// before until (whole minutes in UTC standing for wall times), or the zero
+// Time when there is none. A zero until means within 400 years, a full
+// Gregorian cycle.
+func (s spec) nextWall(from, until time.Time) time.Time {
+	if until.IsZero() {
+		until = from.AddDate(400, 0, 0)
+	}
+	for t := from; t.Before(until); {
 		y, m, d := t.Date()
 		if s.month&(1<<uint(m)) == 0 {
 			t = time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC)
@@ -145,16 +150,19 @@ func (s spec) nextWall(from time.Time) time.Time {
 			t = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 			continue
 		}
-		from := 0
+		firstMinute := 0
 		if h == t.Hour() {
-			from = t.Minute()
+			firstMinute = t.Minute()
 		}
-		minute, ok := nextBit(s.minute, from)
+		minute, ok := nextBit(s.minute, firstMinute)
 		if !ok {
 			t = time.Date(y, m, d, h+1, 0, 0, 0, time.UTC)
 			continue
 		}
-		return time.Date(y, m, d, h, minute, 0, 0, time.UTC)
+		if at := time.Date(y, m, d, h, minute, 0, 0, time.UTC); at.Before(until) {
+			return at
+		}
+		break
 	}
 	return time.Time{}
 }

@@ -180,3 +180,16 @@ func TestNextKeepsCallersLocation(t *testing.T) {
 	require.Equal(t, ny, next.Location())
 	require.Equal(t, "2026-06-01T20:00:00-04:00", next.Format(time.RFC3339))
 }
+
+// TestCronNextFarAway covers the rarest kind of schedule, a 29 February that
+// must also be a Sunday, across 2100 (not a leap year) in a zone with DST.
+func TestCronNextFarAway(t *testing.T) {
+	t.Parallel()
+	c, err := ParseCron("0 0 29 2 */7", "America/New_York")
+	require.NoError(t, err)
+	at := time.Date(2089, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, want := range []string{"2128-02-29T00:00:00-05:00", "2156-02-29T00:00:00-05:00"} {
+		at = c.Next(at)
+		require.Equal(t, want, at.In(c.Location()).Format(time.RFC3339))
+	}
+}
