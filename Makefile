@@ -1,0 +1,44 @@
+# Torale's commands. `make` lists them; CI runs `make test` through .ci/run.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: dev
+dev: ## Run the whole platform locally at http://127.0.0.1:8080 (its own PostgreSQL under .torale/)
+	$(GO) run ./cli/torale dev
+
+.PHONY: build
+build: ## Build the torale CLI and the functions server into bin/
+	$(GO) build -o $(BIN)/torale ./cli/torale
+	$(GO) build -o $(BIN)/functions ./functions/cmd/functions
+
+.PHONY: test
+test: ## Run every test against a throwaway PostgreSQL (or TEST_DATABASE_URL)
+	scripts/with-postgres $(GO) test -count=1 ./...
+
+.PHONY: check
+check: ## Vet and check formatting
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@if command -v terraform >/dev/null; then terraform fmt -check -recursive terraform; fi
+
+.PHONY: fuzz
+fuzz: ## Fuzz the parsers for a while (FUZZTIME=1m)
+	$(GO) test ./shared/task -run '^$$' -fuzz FuzzParseCron -fuzztime $${FUZZTIME:-1m}
+	$(GO) test ./shared/task -run '^$$' -fuzz FuzzNormalize -fuzztime $${FUZZTIME:-1m}
+	scripts/with-postgres $(GO) test ./functions/api -run '^$$' -fuzz FuzzCreateTask -fuzztime $${FUZZTIME:-1m}
+
+.PHONY: bench
+bench: ## Measure the sweep's claim rate and the functions server's cold start
+	bench/sweep.sh
+	bench/coldstart.sh
+
+.PHONY: clean
+clean: ## Remove build output (keeps .torale/, the local database)
+	rm -rf $(BIN)

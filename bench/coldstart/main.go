@@ -1,0 +1,119 @@
+// Command coldstart measures how long the functions server takes from exec to its first
+// healthy answer, and how much memory it holds once idle, beside a bare net/http server
+// started the same way: the bare server is the floor any Go server pays, so the ratio is
+// what Torale's own start-up adds. It builds both binaries, gives the functions server a
+// fresh migrated database on the PostgreSQL server at TEST_DATABASE_URL, and drops that
+// database when it is done; bench/coldstart.sh runs it against a throwaway cluster.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+)
+
+// options is what one measurement needs, parsed once in main.
+type options struct {
+	// Runs is how many times each binary is started (-n, default 20).
+	Runs int
+	// JSON prints the report as JSON instead of a table (-json).
+	JSON bool
+	// Idle is how long a healthy server sits before its RSS is read (-idle, default 200ms).
+	Idle time.Duration
+	// Timeout bounds the wait for one start's first 200 (-timeout, default 30s).
+	Timeout time.Duration
+	// ServerURL is the PostgreSQL server the functions server's database is made on
+	// (TEST_DATABASE_URL).
+	ServerURL string
+}
+
+// target is one binary under test.
+type target struct {
+	Name    string
+	Package string
+	Path    string
+}
+
+func main() {
+	opts := options{ServerURL: os.Getenv("TEST_DATABASE_URL")}
+	flag.IntVar(&opts.Runs, "n", 20, "how many times to start each binary")
+	flag.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
+	flag.DurationVar(&opts.Idle, "idle", 200*time.Millisecond, "idle time before reading a server's RSS")
+	flag.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "longest wait for one start's first 200")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, opts, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "coldstart:", err)
+		os.Exit(1)
+	}
+}
+
+// run builds the binaries, prepares the database, starts each binary opts.Runs times and
+// writes the report to stdout; progress goes to stderr.
+func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
+	if opts.Runs < 1 {
+		return errors.New("-n must be at least 1")
+	}
+	if opts.ServerURL == "" {
+		return errors.New("TEST_DATABASE_URL is not set: run bench/coldstart.sh, which starts a throwaway PostgreSQL")
+	}
+	dir, err := os.MkdirTemp("", "coldstart-")
+	if err != nil {
+		return fmt.Errorf("making a build directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	targets := []target{
+		{Name: "bare", Package: "github.com/torale-ai/torale/bench/coldstart/bare"},
+		{Name: "functions", Package: "github.com/torale-ai/torale/functions/cmd/functions"},
+	}
+	fmt.Fprintln(stderr, "building", len(targets), "binaries")
+	for i := range targets {
+		targets[i].Path = filepath.Join(dir, targets[i].Name)
+		if err := build(ctx, targets[i]); err != nil {
+			return err
+		}
+	}
+
+	dbURL, drop, err := createDatabase(ctx, opts.ServerURL)
+	if err != nil {
+		return err
+	}
+	defer drop()
+
+	env := []string{"DATABASE_URL=" + dbURL, "HOST=127.0.0.1", "TORALE_LOG_FORMAT=json"}
+	fmt.Fprintf(stderr, "starting each binary %d times\n", opts.Runs)
+	samples, err := measureAll(ctx, targets, env, opts)
+	if err != nil {
+		return err
+	}
+	rep := newReport(targets, samples)
+	if opts.JSON {
+		return rep.writeJSON(stdout)
+	}
+	return rep.writeTable(stdout)
+}
+
+// measureAll starts the binaries in turn, one run of each per round, so drift in the
+// machine's load falls on both alike. It returns each binary's samples under its name.
+func measureAll(ctx context.Context, targets []target, env []string, opts options) (map[string][]sample, error) {
+	samples := make(map[string][]sample, len(targets))
+	for round := 0; round < opts.Runs; round++ {
+		for _, t := range targets {
+			s, err := measureOnce(ctx, t.Path, env, opts)
+			if err != nil {
+				return nil, fmt.Errorf("%s, run %d: %w", t.Name, round+1, err)
+			}
+			samples[t.Name] = append(samples[t.Name], s)
+		}
+	}
+	return samples, nil
+}

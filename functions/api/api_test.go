@@ -1,0 +1,219 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/storetest"
+	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/watch"
+)
+
+type discardPublisher struct{}
+
+func (discardPublisher) Publish(context.Context, string, []byte) error { return nil }
+
+type testBundle struct {
+	srv   *httptest.Server
+	store *store.Store
+}
+
+func setup(t testing.TB) testBundle {
+	t.Helper()
+	s := storetest.New(t)
+	w := watch.New(s, discardPublisher{}, time.Now, task.DefaultRules(), logging.Discard())
+	a := api.New(api.Deps{Watch: w, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()})
+	srv := httptest.NewServer(a)
+	t.Cleanup(srv.Close)
+	return testBundle{srv: srv, store: s}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   map[string]any
+}
+
+func (b testBundle) do(t testing.TB, user, method, path string, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, b.srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if user != "" {
+		req.Header.Set(auth.DevUserHeader, user)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	out := response{status: res.StatusCode, header: res.Header}
+	_ = json.NewDecoder(res.Body).Decode(&out.body)
+	if res.StatusCode >= 400 {
+		require.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+		require.EqualValues(t, res.StatusCode, out.body["status"])
+	}
+	return out
+}
+
+func (b testBundle) create(t testing.TB, user, query string) string {
+	t.Helper()
+	r := b.do(t, user, "POST", "/api/v1/tasks", fmt.Sprintf(`{"search_query":%q}`, query))
+	require.Equal(t, http.StatusCreated, r.status, r.body)
+	return r.body["id"].(string)
+}
+
+func TestCreateAndGetTask(t *testing.T) {
+	b := setup(t)
+	r := b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"  next iPhone release date ","schedule":"0 9 * * 1","timezone":"America/New_York","run_immediately":false,
+		"notifications":[{"type":"email","address":"me@Example.com"}]}`)
+	require.Equal(t, http.StatusCreated, r.status, r.body)
+	require.Equal(t, "Next iPhone release date", r.body["name"])
+	require.Equal(t, "next iPhone release date", r.body["condition_description"])
+	require.Equal(t, "once", r.body["notify_behavior"])
+	require.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"))
+	next, err := time.Parse(time.RFC3339, r.body["next_run_at"].(string))
+	require.NoError(t, err)
+	require.Equal(t, time.Monday, next.In(mustZone(t, "America/New_York")).Weekday())
+	require.Equal(t, 9, next.In(mustZone(t, "America/New_York")).Hour())
+
+	got := b.do(t, "alice", "GET", "/api/v1/tasks/"+r.body["id"].(string), "")
+	require.Equal(t, http.StatusOK, got.status)
+	require.Equal(t, r.body["id"], got.body["id"])
+	require.Nil(t, got.body["last_execution"])
+}
+
+func mustZone(t testing.TB, name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	require.NoError(t, err)
+	return l
+}
+
+func TestBadInputIsAProblem(t *testing.T) {
+	b := setup(t)
+	cases := []struct {
+		name, body string
+		status     int
+		field      string
+	}{
+		{"validation", `{"search_query":"x","notify_behavior":"sometimes"}`, 422, "search_query"},
+		{"unknown field", `{"search_query":"abc","frequency":"daily"}`, 422, "frequency"},
+		{"wrong type", `{"search_query":42}`, 422, "search_query"},
+		{"not json", `{"search_query":`, 422, ""},
+		{"empty", ``, 422, ""},
+		{"two values", `{"search_query":"abc"} {}`, 422, ""},
+		{"too large", `{"search_query":"` + strings.Repeat("a", 1<<20) + `"}`, 413, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := b.do(t, "alice", "POST", "/api/v1/tasks", c.body)
+			require.Equal(t, c.status, r.status, r.body)
+			require.NotEmpty(t, r.body["detail"])
+			if c.field != "" {
+				errs := r.body["errors"].([]any)
+				require.Equal(t, c.field, errs[0].(map[string]any)["field"])
+			}
+		})
+	}
+}
+
+func TestOtherUsersTasksAreNotFound(t *testing.T) {
+	b := setup(t)
+	id := b.create(t, "alice", "alice's watch")
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/v1/tasks/" + id},
+		{"POST", "/api/v1/tasks/" + id + "/run"},
+		{"GET", "/api/v1/tasks/" + id + "/executions"},
+	} {
+		r := b.do(t, "bob", c.method, c.path, "")
+		require.Equal(t, http.StatusNotFound, r.status, "%s %s", c.method, c.path)
+		require.NotContains(t, fmt.Sprint(r.body), "alice")
+	}
+	list := b.do(t, "bob", "GET", "/api/v1/tasks", "")
+	require.Empty(t, list.body["data"])
+
+	run := b.do(t, "alice", "POST", "/api/v1/tasks/"+id+"/run", "")
+	require.Equal(t, http.StatusAccepted, run.status)
+	r := b.do(t, "bob", "GET", "/api/v1/executions/"+run.body["id"].(string), "")
+	require.Equal(t, http.StatusNotFound, r.status)
+	require.Equal(t, http.StatusNotFound, b.do(t, "alice", "GET", "/api/v1/tasks/not-a-uuid", "").status)
+}
+
+func TestRunConflictsWhileInProgress(t *testing.T) {
+	b := setup(t)
+	id := b.create(t, "alice", "watch this")
+	require.Equal(t, http.StatusAccepted, b.do(t, "alice", "POST", "/api/v1/tasks/"+id+"/run", "").status)
+	r := b.do(t, "alice", "POST", "/api/v1/tasks/"+id+"/run", "")
+	require.Equal(t, http.StatusConflict, r.status)
+	require.Contains(t, r.body["detail"], "in progress")
+	execs := b.do(t, "alice", "GET", "/api/v1/tasks/"+id+"/executions", "")
+	require.Len(t, execs.body["data"], 1)
+}
+
+func TestListPaginates(t *testing.T) {
+	b := setup(t)
+	for i := range 5 {
+		b.create(t, "carol", fmt.Sprintf("watch number %d", i))
+	}
+	var names []string
+	path := "/api/v1/tasks?limit=2"
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 5)
+		r := b.do(t, "carol", "GET", path, "")
+		require.Equal(t, http.StatusOK, r.status, r.body)
+		for _, d := range r.body["data"].([]any) {
+			names = append(names, d.(map[string]any)["search_query"].(string))
+		}
+		if r.body["next_cursor"] == nil {
+			break
+		}
+		path = "/api/v1/tasks?limit=2&cursor=" + r.body["next_cursor"].(string)
+	}
+	require.Equal(t, []string{"watch number 4", "watch number 3", "watch number 2", "watch number 1", "watch number 0"}, names)
+
+	require.Equal(t, http.StatusBadRequest, b.do(t, "carol", "GET", "/api/v1/tasks?limit=500", "").status)
+	require.Equal(t, http.StatusBadRequest, b.do(t, "carol", "GET", "/api/v1/tasks?cursor=bogus", "").status)
+	require.Equal(t, http.StatusBadRequest, b.do(t, "carol", "GET", "/api/v1/tasks?state=sleeping", "").status)
+	active := b.do(t, "carol", "GET", "/api/v1/tasks?state=active", "")
+	require.Len(t, active.body["data"], 5)
+}
+
+func TestAuthAndRouting(t *testing.T) {
+	b := setup(t)
+	require.Equal(t, http.StatusUnauthorized, b.do(t, "Not A Name!", "GET", "/api/v1/tasks", "").status)
+	req, _ := http.NewRequest("GET", b.srv.URL+"/api/v1/tasks", nil)
+	req.Header.Set("Authorization", "Bearer tor_x")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode, "dev mode takes no tokens")
+	require.Equal(t, http.StatusNotFound, b.do(t, "", "GET", "/api/v1/nothing", "").status)
+	require.Equal(t, http.StatusOK, b.do(t, "", "GET", "/healthz", "").status)
+	// Without the header the caller is the default dev user.
+	b.create(t, "", "default user's watch")
+	require.Len(t, b.do(t, "dev", "GET", "/api/v1/tasks", "").body["data"], 1)
+}
+
+func FuzzCreateTask(f *testing.F) {
+	b := setup(f)
+	for _, s := range []string{`{"search_query":"abc"}`, `{"search_query":"abc","notifications":[{"type":"webhook"}]}`,
+		`{"schedule":"*/5 * * * *"}`, `[]`, `null`, `{"run_immediately":"yes"}`, "\x00", `{"timezone":"../../etc/passwd"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		res, err := http.Post(b.srv.URL+"/api/v1/tasks", "application/json", bytes.NewBufferString(body))
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Less(t, res.StatusCode, 500, "body %q", body)
+	})
+}
