@@ -26,12 +26,12 @@ type summary struct {
 
 // report is what one run of coldstart found.
 type report struct {
-	Date      string    `json:"date"`
-	GoVersion string    `json:"go_version"`
-	CPUs      int       `json:"cpus"`
+	Date      string `json:"date"`
+	GoVersion string `json:"go_version"`
+	CPUs      int    `json:"cpus"`
 	// LoadAvg is the 1-minute load average when the report was made, for judging the noise.
-	LoadAvg float64 `json:"load_avg_1m"`
-	Binaries  []summary `json:"binaries"`
+	LoadAvg  float64   `json:"load_avg_1m"`
+	Binaries []summary `json:"binaries"`
 	// StartRatio is the functions server's median start over the bare server's.
 	StartRatio float64 `json:"start_ratio"`
 }

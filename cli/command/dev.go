@@ -1,6 +1,7 @@
 package command
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -42,8 +43,11 @@ Requests without a token act as a local user named by the X-Torale-Dev-User head
 				Addr: addr, DataDir: dataDir, Config: cfg, Log: log,
 				Ready: func(url string) { fmt.Fprintf(ios.Out, "Torale is running at %s\n", url) },
 			}.Run(cmd.Context())
-			if err == nil {
+			switch {
+			case err == nil:
 				fmt.Fprintln(ios.Out, "Torale stopped.")
+			case errors.Is(err, platform.ErrNotLoopback):
+				return usageError{err}
 			}
 			return err
 		},

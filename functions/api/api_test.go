@@ -217,3 +217,15 @@ func FuzzCreateTask(f *testing.F) {
 		require.Less(t, res.StatusCode, 500, "body %q", body)
 	})
 }
+
+func TestHealthzIsUnavailableWhenSchemaIsBehind(t *testing.T) {
+	s := storetest.New(t)
+	require.NoError(t, s.MigrateDown(0))
+	w := watch.New(s, discardPublisher{}, time.Now, task.DefaultRules(), logging.Discard())
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/healthz")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+}

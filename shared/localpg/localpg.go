@@ -101,6 +101,12 @@ func (c *Cluster) prepare(ctx context.Context) error {
 			return err
 		}
 	}
+	if c.owner != nil {
+		probe := exec.CommandContext(ctx, "runuser", "-u", c.owner.Username, "--", "test", "-w", c.dir)
+		if probe.Run() != nil {
+			return fmt.Errorf("PostgreSQL runs as the %s user, which cannot reach %s; choose a --data-dir whose parent directories others may enter", c.owner.Username, c.dir)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); err == nil {
 		return nil
 	}

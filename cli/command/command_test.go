@@ -1,0 +1,69 @@
+package command_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/cli/command"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/storetest"
+)
+
+// run executes the CLI in-process and returns its exit code, stdout and stderr.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := command.Execute(context.Background(), command.IO{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, args,
+		func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"nonsense"},
+		{"migrate", "up", "extra"},
+		{"dev", "--addr", "0.0.0.0:8080"},
+		{"dev", "--no-such-flag"},
+		{"migrate", "status"}, // without DATABASE_URL
+	} {
+		code, _, stderr := run(t, nil, args...)
+		require.Equal(t, command.ExitUsage, code, "torale %v: %s", args, stderr)
+		require.Contains(t, stderr, "Error:")
+	}
+}
+
+func TestMigrateStatusDownUp(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": storetest.URL(t)}
+	code, out, _ := run(t, env, "migrate", "status", "--json")
+	require.Equal(t, command.ExitOK, code)
+	var st map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	require.Equal(t, true, st["up_to_date"])
+
+	code, out, _ = run(t, env, "migrate", "down", "--all")
+	require.Equal(t, command.ExitOK, code)
+	require.Contains(t, out, "version 0 of")
+	code, out, _ = run(t, env, "migrate", "status")
+	require.Equal(t, command.ExitOK, code)
+	require.Contains(t, out, "Run 'torale migrate up'")
+
+	code, out, _ = run(t, env, "migrate", "up")
+	require.Equal(t, command.ExitOK, code)
+	require.Contains(t, out, "up to date")
+	require.Contains(t, out, jsonNumber(store.LatestVersion()))
+}
+
+func jsonNumber(v uint) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestDatabaseErrorsExitOne(t *testing.T) {
+	code, _, stderr := run(t, map[string]string{"DATABASE_URL": "postgres://nobody@/nowhere?host=/nonexistent"}, "migrate", "status")
+	require.Equal(t, command.ExitError, code)
+	require.Contains(t, stderr, "connecting to PostgreSQL")
+}

@@ -1,0 +1,36 @@
+package config_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/shared/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := config.FromEnv(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, "8080", c.Port)
+	require.Equal(t, config.SchedulerSweep, c.Scheduler)
+	require.Equal(t, 15*time.Minute, c.MinInterval)
+	require.Equal(t, 120*time.Second, c.AgentTimeout)
+	require.Equal(t, 3, c.MaxAttempts)
+}
+
+func TestEveryBadValueIsReported(t *testing.T) {
+	_, err := config.FromEnv(env(map[string]string{
+		"TORALE_MIN_INTERVAL": "soon", "TORALE_MAX_ATTEMPTS": "-1", "TORALE_SCHEDULER": "cron", "TORALE_LOG_FORMAT": "xml",
+	}))
+	require.Error(t, err)
+	for _, key := range []string{"TORALE_MIN_INTERVAL", "TORALE_MAX_ATTEMPTS", "TORALE_SCHEDULER", "TORALE_LOG_FORMAT"} {
+		require.Contains(t, err.Error(), key)
+	}
+	c, err := config.FromEnv(env(map[string]string{"GOOGLE_API_KEY": "k", "TORALE_PUBLIC_URL": "https://torale.ai/"}))
+	require.NoError(t, err)
+	require.Equal(t, "k", c.GeminiAPIKey)
+	require.Equal(t, "https://torale.ai", c.PublicURL)
+}
