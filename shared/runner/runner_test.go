@@ -71,7 +71,7 @@ func (b testBundle) dueTask(t *testing.T, schedule string, behavior task.NotifyB
 	tk, err := b.store.CreateTask(b.ctx, store.NewTask{UserID: b.user.ID, Name: "Watch", SearchQuery: "iphone release date",
 		ConditionDescription: "announced", Schedule: schedule, Timezone: "UTC", NotifyBehavior: behavior,
 		Notifications: []task.Notification{{Type: task.ChannelWebhook, URL: "https://hooks.example.com/x"}},
-		State: task.StateActive, NextRunAt: &at})
+		State:         task.StateActive, NextRunAt: &at})
 	require.NoError(t, err)
 	return tk, event.RunTask{Version: 1, TaskID: tk.ID, UserID: b.user.ID, ScheduledFor: &at}
 }

@@ -39,7 +39,7 @@ func (b testBundle) task(t *testing.T, user store.User, next time.Time) task.Tas
 	tk, err := b.store.CreateTask(b.ctx, store.NewTask{UserID: user.ID, Name: "Watch", SearchQuery: "iphone release",
 		ConditionDescription: "announced", Timezone: "UTC", NotifyBehavior: task.NotifyOnce,
 		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "a@example.com"}},
-		State: task.StateActive, NextRunAt: &next})
+		State:         task.StateActive, NextRunAt: &next})
 	require.NoError(t, err)
 	return tk
 }

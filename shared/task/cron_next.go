@@ -56,9 +56,23 @@ type period struct {
 }
 
 // periodAt returns the period containing t, read in t's location.
+//
+// Past a zone's last listed transition Go extrapolates from the TZ rule and,
+// in leap years, ends the year's last period a day early, so ZoneBounds can
+// report an end at or before t (golang/go#81583). No offset changes there, so
+// the period is joined with the one that follows the real year end.
 func periodAt(t time.Time) period {
 	start, end := t.ZoneBounds()
 	_, off := t.Zone()
+	if !end.IsZero() && !end.After(t) {
+		later := end.Add(36 * time.Hour).In(t.Location())
+		if _, o := later.Zone(); o == off {
+			_, end = later.ZoneBounds()
+		}
+		if !end.After(t) {
+			end = t.Add(time.Minute) // never stall; the offset is right for this minute
+		}
+	}
 	p := period{start: start, end: end, offset: seconds(off), prevOffset: seconds(off)}
 	if !start.IsZero() {
 		_, prev := start.Add(-time.Nanosecond).Zone()
