@@ -1,6 +1,7 @@
 package task
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -63,6 +64,10 @@ func TestCronNextAcrossDST(t *testing.T) {
 		{"Lord Howe quarter-hourly through the repeat", "*/15 * * * *", "Australia/Lord_Howe", "2026-04-05T01:20:00+11:00",
 			[]string{"2026-04-05T01:30:00+11:00", "2026-04-05T01:45:00+11:00", "2026-04-05T01:30:00+10:30",
 				"2026-04-05T01:45:00+10:30", "2026-04-05T02:00:00+10:30"}},
+		{"NY new year in a leap year past the zone file", "0 0 1 1 *", "America/New_York", "2092-12-15T00:00:00-05:00",
+			[]string{"2093-01-01T00:00:00-05:00", "2094-01-01T00:00:00-05:00"}},
+		{"Lord Howe new year or Sundays past the zone file", "0 0 1 1 0", "Australia/Lord_Howe", "2040-12-31T07:01:00+11:00",
+			[]string{"2041-01-01T00:00:00+11:00", "2041-01-06T00:00:00+11:00"}},
 		{"UTC weekdays skip the weekend", "0 9 * * 1-5", "UTC", "2026-03-06T10:00:00Z",
 			[]string{"2026-03-09T09:00:00Z", "2026-03-10T09:00:00Z"}},
 		{"UTC from exactly a fire time", "0 9 * * *", "UTC", "2026-03-06T09:00:00Z",
@@ -85,9 +90,11 @@ func TestCronNextAcrossDST(t *testing.T) {
 	}
 }
 
-// TestCronNextOverAYear checks the promises Next makes for a whole year in
+// TestCronNextOverAYear checks the promises Next makes for whole years in
 // each zone: strictly increasing, a daily schedule once per local day, and an
-// hourly schedule every real hour where the zone shifts by whole hours.
+// hourly schedule every real hour where the zone shifts by whole hours. 2040
+// and 2092 are leap years past the zone files' explicit transitions, where
+// Go's ZoneBounds misreports the end of the year (golang/go#81583).
 func TestCronNextOverAYear(t *testing.T) {
 	t.Parallel()
 	zones := []struct {
@@ -100,35 +107,56 @@ func TestCronNextOverAYear(t *testing.T) {
 		{"Australia/Lord_Howe", false},
 	}
 	for _, z := range zones {
-		t.Run(z.name, func(t *testing.T) {
-			t.Parallel()
-			loc, err := time.LoadLocation(z.name)
-			require.NoError(t, err)
-			start := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
-			end := time.Date(2027, 1, 1, 0, 0, 0, 0, loc)
-
-			for _, expr := range []string{"30 1 * * *", "30 2 * * *", "15 2 * * *", "0 0 * * *"} {
-				c, err := ParseCron(expr, z.name)
+		for _, year := range []int{2026, 2040, 2092} {
+			t.Run(fmt.Sprintf("%s/%d", z.name, year), func(t *testing.T) {
+				t.Parallel()
+				loc, err := time.LoadLocation(z.name)
 				require.NoError(t, err)
-				days := map[string]bool{}
-				for at := c.Next(start.Add(-time.Nanosecond)); at.Before(end); at = c.Next(at) {
-					day := at.In(loc).Format(time.DateOnly)
-					require.False(t, days[day], "%s fired twice on %s", expr, day)
-					days[day] = true
-				}
-				require.Equal(t, 365, len(days), expr)
-			}
+				start := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
+				end := time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+				wantDays := int(end.Sub(start).Round(24*time.Hour) / (24 * time.Hour))
 
-			c, err := ParseCron("0 * * * *", z.name)
-			require.NoError(t, err)
-			prev := c.Next(start)
-			for at := c.Next(prev); at.Before(end); prev, at = at, c.Next(at) {
-				require.True(t, at.After(prev))
-				if z.wholeHourly {
-					require.Equal(t, time.Hour, at.Sub(prev), "after %s", prev)
+				for _, expr := range []string{"30 1 * * *", "30 2 * * *", "15 2 * * *", "0 0 * * *"} {
+					c, err := ParseCron(expr, z.name)
+					require.NoError(t, err)
+					days := map[string]bool{}
+					for at := c.Next(start.Add(-time.Nanosecond)); at.Before(end); at = c.Next(at) {
+						day := at.In(loc).Format(time.DateOnly)
+						require.False(t, days[day], "%s fired twice on %s", expr, day)
+						days[day] = true
+					}
+					require.Equal(t, wantDays, len(days), expr)
 				}
-			}
-		})
+
+				c, err := ParseCron("0 * * * *", z.name)
+				require.NoError(t, err)
+				prev := c.Next(start)
+				for at := c.Next(prev); at.Before(end); prev, at = at, c.Next(at) {
+					require.True(t, at.After(prev))
+					if z.wholeHourly {
+						require.Equal(t, time.Hour, at.Sub(prev), "after %s", prev)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestPeriodAtLeapYearEnd pins the workaround for golang/go#81583: the period
+// around the last UTC day of a leap year past the zone file's transitions
+// must contain the instant and end at a real offset change.
+func TestPeriodAtLeapYearEnd(t *testing.T) {
+	t.Parallel()
+	for _, zone := range []string{"America/New_York", "Europe/London", "Australia/Lord_Howe"} {
+		loc, err := time.LoadLocation(zone)
+		require.NoError(t, err)
+		at := time.Date(2092, 12, 31, 12, 0, 0, 0, time.UTC).In(loc)
+		p := periodAt(at)
+		require.True(t, p.end.After(at), zone)
+		require.False(t, p.start.After(at), zone)
+		_, before := p.end.Add(-time.Nanosecond).Zone()
+		_, after := p.end.In(loc).Zone()
+		require.NotEqual(t, before, after, "%s: period ends at %s without an offset change", zone, p.end)
 	}
 }
 
