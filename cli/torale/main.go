@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	_ "time/tzdata" // time zones for tasks, also in images without /usr/share/zoneinfo
+
 	"github.com/torale-ai/torale/cli/command"
 )
 

@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-// maxZonePeriods bounds the walk over a zone's offset changes in Next. At two
-// changes a year it covers the 400-year Gregorian cycle, far more than any
-// satisfiable schedule needs (the longest gap is about 40 years, for a 29
-// February that must also be a given weekday).
+// maxZonePeriods bounds the walk over a zone's offset changes in Next. Go
+// reports at most three periods a year (it also splits at each new year once
+// it extrapolates from a zone's TZ rule), so this covers over 300 years, far
+// more than any satisfiable schedule needs: the longest gap is about 40
+// years, for a 29 February that must also be a given weekday.
 const maxZonePeriods = 1000
 
 // Next returns the first time the schedule fires strictly after after, in
@@ -248,6 +249,11 @@ func (s spec) minWallGap() time.Duration {
 	}
 	if wrap := first + 24*60 - last; first >= 0 && wrap < gap && s.firesOnConsecutiveDays() {
 		gap = wrap
+	}
+	if gap == math.MaxInt32 {
+		// One fire a day at most, never on consecutive days: at least a day apart. (Multiplying
+		// the sentinel by a minute would overflow into a negative duration.)
+		return 24 * time.Hour
 	}
 	return time.Duration(gap) * time.Minute
 }

@@ -205,10 +205,10 @@ func cleanText(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// textProblem checks free text for encoding, control characters and length;
-// it returns "" when s is acceptable. min is ignored for empty text, which the
-// caller handles.
-func textProblem(s string, min, max int, multiline bool) string {
+// textProblem checks free text for encoding, control characters and length
+// (lo to hi characters, or at most hi when lo is 0); it returns "" when s is
+// acceptable. Empty required text is the caller's to report.
+func textProblem(s string, lo, hi int, multiline bool) string {
 	if !utf8.ValidString(s) {
 		return "must be valid UTF-8 text"
 	}
@@ -222,10 +222,10 @@ func textProblem(s string, min, max int, multiline bool) string {
 	}
 	n := utf8.RuneCountInString(s)
 	switch {
-	case min > 0 && (n < min || n > max):
-		return fmt.Sprintf("must be %d to %d characters", min, max)
-	case n > max:
-		return fmt.Sprintf("must be at most %d characters", max)
+	case lo > 0 && (n < lo || n > hi):
+		return fmt.Sprintf("must be %d to %d characters", lo, hi)
+	case n > hi:
+		return fmt.Sprintf("must be at most %d characters", hi)
 	}
 	return ""
 }

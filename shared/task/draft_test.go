@@ -296,3 +296,10 @@ func TestNameIsDefault(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, same.NameIsDefault(), "typing the derived name counts as the default")
 }
+
+func TestRareSchedulesPassTheMinimumInterval(t *testing.T) {
+	for _, expr := range []string{"0 9 * * 1", "0 0 1 * *", "30 6 * * 1-5", "@weekly", "@yearly", "0 12 29 2 *"} {
+		_, err := Draft{SearchQuery: "a rare watch", Schedule: expr}.Normalize(DefaultRules())
+		require.NoError(t, err, expr)
+	}
+}
