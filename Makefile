@@ -26,7 +26,7 @@ test: ## Run every test against a throwaway PostgreSQL (or TEST_DATABASE_URL)
 check: ## Vet and check formatting
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	@if command -v terraform >/dev/null; then terraform fmt -check -recursive terraform; fi
+	@if command -v terraform >/dev/null; then TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform; fi
 
 .PHONY: fuzz
 fuzz: ## Fuzz the parsers for a while (FUZZTIME=1m)
