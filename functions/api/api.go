@@ -5,14 +5,17 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
+	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/watch"
 )
 
@@ -21,99 +24,149 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (store.User, error)
 }
 
+// Keys is the store side of API-key management.
+type Keys interface {
+	CreateAPIKey(ctx context.Context, userID uuid.UUID, name, prefix string, hash []byte) (store.APIKey, error)
+	ListAPIKeys(ctx context.Context, userID uuid.UUID) ([]store.APIKey, error)
+	RevokeAPIKey(ctx context.Context, userID, id uuid.UUID) error
+}
+
+// Admin is the store side of the admin console; it reads across users.
+type Admin interface {
+	PlatformStats(ctx context.Context, since time.Time) (store.Stats, error)
+	ListUsers(ctx context.Context, limit int, after *store.Cursor) ([]store.User, error)
+	ListAllTasks(ctx context.Context, limit int, after *store.Cursor) ([]task.Task, error)
+	ListAllExecutions(ctx context.Context, status task.Status, limit int, after *store.Cursor) ([]task.Execution, error)
+	TaskOwner(ctx context.Context, taskID uuid.UUID) (uuid.UUID, error)
+}
+
 // Deps are what the API is built from.
 type Deps struct {
 	Watch *watch.Service
+	Keys  Keys
+	Admin Admin
 	Auth  Authenticator
 	// Health reports whether the service can serve: the database answers and is migrated.
 	Health func(ctx context.Context) error
+	// AllowedOrigins may call the API from a browser (CORS).
+	AllowedOrigins []string
+	// Limits are the per-user rate limits (default DefaultLimits()).
+	Limits Limits
+	Now    func() time.Time
 	Log    *slog.Logger
 }
 
 // API serves the HTTP API.
 type API struct {
-	watch  *watch.Service
-	auth   Authenticator
-	health func(ctx context.Context) error
-	log    *slog.Logger
-	mux    *http.ServeMux
+	watch   *watch.Service
+	keys    Keys
+	admin   Admin
+	auth    Authenticator
+	health  func(ctx context.Context) error
+	origins map[string]bool
+	limiter *limiter
+	now     func() time.Time
+	log     *slog.Logger
+	mux     *http.ServeMux
 }
 
-// New returns the API handler with every route.
+// New returns the API handler with every route of Routes.
 func New(d Deps) *API {
-	a := &API{watch: d.Watch, auth: d.Auth, health: d.Health, log: d.Log, mux: http.NewServeMux()}
-	a.mux.HandleFunc("GET /healthz", a.healthz)
-	a.handle("POST /api/v1/tasks", a.createTask)
-	a.handle("GET /api/v1/tasks", a.listTasks)
-	a.handle("GET /api/v1/tasks/{id}", a.getTask)
-	a.handle("POST /api/v1/tasks/{id}/run", a.runTask)
-	a.handle("GET /api/v1/tasks/{id}/executions", a.listExecutions)
-	a.handle("GET /api/v1/executions/{id}", a.getExecution)
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Limits == (Limits{}) {
+		d.Limits = DefaultLimits()
+	}
+	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
+		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Now), now: d.Now, log: d.Log,
+		mux: http.NewServeMux()}
+	for _, o := range d.AllowedOrigins {
+		a.origins[o] = true
+	}
+	for _, rt := range a.routes() {
+		a.mux.HandleFunc(rt.Method+" "+rt.Path, a.wrap(rt))
+	}
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path})
 	})
 	return a
 }
 
-// ServeHTTP adds the headers every response carries and routes the request.
+// ServeHTTP adds the headers every response carries, answers CORS preflights, and routes.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID(r)
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Request-Id", id)
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	if a.cors(w, r) {
+		return
+	}
 	a.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 }
 
-type userHandler func(w http.ResponseWriter, r *http.Request, user store.User) error
-
-// handle registers an authenticated route: the handler gets the caller, and its error is
-// written by writeError.
-func (a *API) handle(pattern string, h userHandler) {
-	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		user, err := a.auth.Authenticate(r)
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="torale"`)
-			writeProblem(w, Problem{Status: http.StatusUnauthorized, Detail: "Sign in or send an API key: " + err.Error()})
-			return
+// wrap authenticates and authorises a route's request, applies its rate limit, and writes
+// its error.
+func (a *API) wrap(rt route) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var user store.User
+		if rt.Access != AccessPublic {
+			var err error
+			user, err = a.auth.Authenticate(r)
+			if err != nil {
+				a.writeAuthError(w, r, err)
+				return
+			}
+			if rt.Access == AccessAdmin && user.Role != store.RoleAdmin {
+				writeProblem(w, Problem{Status: http.StatusForbidden, Detail: "This endpoint is for administrators."})
+				return
+			}
 		}
-		if err := h(w, r, user); err != nil {
+		if rt.Limit != "" {
+			if wait, ok := a.limiter.allow(user.ID, rt.Limit); !ok {
+				w.Header().Set("Retry-After", retryAfter(wait))
+				writeProblem(w, Problem{Status: http.StatusTooManyRequests,
+					Detail: "Too many " + string(rt.Limit) + " requests; try again in " + retryAfter(wait) + " s."})
+				return
+			}
+		}
+		if err := rt.handle(w, r, user); err != nil {
 			a.writeError(w, r, err)
 		}
-	})
+	}
 }
 
-func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
+// writeAuthError answers a request whose credential failed: 401 with the reason when the
+// credential is wrong, 503 when it could not be checked (the reason is logged, not shown).
+func (a *API) writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	if !errors.Is(err, auth.ErrUnauthenticated) {
+		a.log.ErrorContext(r.Context(), "authentication unavailable", "request_id", requestID(r), "error", err.Error())
+		w.Header().Set("Retry-After", "5")
+		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "Sign-in cannot be checked right now; try again shortly.", RequestID: requestID(r)})
+		return
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="torale"`)
+	writeProblem(w, Problem{Status: http.StatusUnauthorized, Detail: "Sign in or send an API key: " + err.Error()})
+}
+
+func (a *API) healthz(w http.ResponseWriter, r *http.Request, _ store.User) error {
 	if err := a.health(r.Context()); err != nil {
 		a.log.WarnContext(r.Context(), "health check failed", "error", err.Error())
 		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready."})
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-type requestIDKey struct{}
-
-// requestID returns the id ServeHTTP gave the request.
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey{}).(string)
-	return id
-}
-
-// newRequestID ties a response to its log lines: Cloud Run's trace id when present, otherwise
-// a random one.
-func newRequestID(r *http.Request) string {
-	id, _, _ := strings.Cut(r.Header.Get("X-Cloud-Trace-Context"), "/")
-	if id != "" && len(id) <= 64 && strings.Trim(id, "0123456789abcdefABCDEF") == "" {
-		return id
-	}
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
@@ -29,16 +31,24 @@ func (discardPublisher) Publish(context.Context, string, []byte) error { return 
 type testBundle struct {
 	srv   *httptest.Server
 	store *store.Store
+	api   *api.API
+	agent *agenttest.Agent
 }
 
 func setup(t testing.TB) testBundle {
 	t.Helper()
 	s := storetest.New(t)
-	w := watch.New(s, discardPublisher{}, time.Now, task.DefaultRules(), logging.Discard())
-	a := api.New(api.Deps{Watch: w, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()})
+	note := "Apple announced it."
+	fake := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "Found on apple.com.",
+		Confidence: 90, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/", Title: "Apple"}}}}})
+	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Agent: fake, Now: time.Now,
+		Rules: task.DefaultRules(), Log: logging.Discard(), MaxActive: 5})
+	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
+		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
+		AllowedOrigins: []string{"https://app.torale.ai"}})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
-	return testBundle{srv: srv, store: s}
+	return testBundle{srv: srv, store: s, api: a, agent: fake}
 }
 
 type response struct {
@@ -221,8 +231,8 @@ func FuzzCreateTask(f *testing.F) {
 func TestHealthzIsUnavailableWhenSchemaIsBehind(t *testing.T) {
 	s := storetest.New(t)
 	require.NoError(t, s.MigrateDown(0))
-	w := watch.New(s, discardPublisher{}, time.Now, task.DefaultRules(), logging.Discard())
-	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
+	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
 	defer srv.Close()
 	res, err := http.Get(srv.URL + "/healthz")
 	require.NoError(t, err)

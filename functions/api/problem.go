@@ -8,6 +8,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/watch"
 )
 
 // Problem is an RFC 9457 problem detail, the body of every error response.
@@ -17,6 +18,7 @@ type Problem struct {
 	Status    int               `json:"status"`
 	Detail    string            `json:"detail,omitempty"`
 	Errors    []task.FieldError `json:"errors,omitempty"`
+	Category  string            `json:"category,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 }
 
@@ -40,6 +42,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var te *task.TransitionError
 	var pe *problemError
 	var ce *store.ConflictError
+	var le *watch.LimitError
 	switch {
 	case errors.As(err, &pe):
 		writeProblem(w, pe.Problem)
@@ -50,6 +53,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeProblem(w, Problem{Status: http.StatusConflict, Detail: te.Error()})
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such resource."})
+	case errors.As(err, &le):
+		writeProblem(w, Problem{Status: http.StatusConflict, Title: "Limit reached", Detail: le.Reason})
 	case errors.As(err, &ce):
 		writeProblem(w, Problem{Status: http.StatusConflict, Detail: ce.Reason})
 	case errors.Is(err, store.ErrConflict):

@@ -5,7 +5,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -39,23 +38,14 @@ func NewDev(users Users) *Dev { return &Dev{users: users} }
 // Authenticate returns the dev user the request names.
 func (d *Dev) Authenticate(r *http.Request) (store.User, error) {
 	if r.Header.Get("Authorization") != "" {
-		return store.User{}, errors.New("tokens are not accepted in dev mode; drop the Authorization header")
+		return store.User{}, authError("tokens are not accepted in dev mode; drop the Authorization header")
 	}
 	name := strings.ToLower(strings.TrimSpace(r.Header.Get(DevUserHeader)))
 	if name == "" {
 		name = "dev"
 	}
 	if !devName.MatchString(name) {
-		return store.User{}, errors.New(DevUserHeader + " must be 1 to 64 letters, digits, '.', '_' or '-'")
+		return store.User{}, authError(DevUserHeader + " must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	return d.users.EnsureUser(r.Context(), store.Identity{ExternalID: "dev:" + name, DisplayName: name})
-}
-
-// Closed refuses every request. It guards a deployment until Clerk or API-key authentication
-// is configured, so that no route is ever reachable without a verified identity.
-type Closed struct{}
-
-// Authenticate always fails.
-func (Closed) Authenticate(*http.Request) (store.User, error) {
-	return store.User{}, fmt.Errorf("%w: this deployment has no sign-in method configured", ErrUnauthenticated)
 }

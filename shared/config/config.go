@@ -40,6 +40,15 @@ type Config struct {
 	// PublicURL (TORALE_PUBLIC_URL, default http://localhost:8080) is where links in
 	// notifications point.
 	PublicURL string
+	// AllowedOrigins (TORALE_ALLOWED_ORIGINS, comma-separated, default none) are the browser
+	// origins that may call the API (CORS) and that Clerk session tokens may come from (azp).
+	AllowedOrigins []string
+	// MaxActiveTasks (TORALE_MAX_ACTIVE_TASKS, default 50) caps each user's active tasks.
+	MaxActiveTasks int
+	// ClerkSecretKey (CLERK_SECRET_KEY) enables Clerk session tokens, verified against the
+	// instance's JWKS; ClerkJWKSURL (CLERK_JWKS_URL) names a fixed JWKS document instead.
+	ClerkSecretKey string
+	ClerkJWKSURL   string
 	// LogLevel (TORALE_LOG_LEVEL, default info) and LogFormat (TORALE_LOG_FORMAT, default json).
 	LogLevel  string
 	LogFormat string
@@ -57,11 +66,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		PublicURL:        strings.TrimRight(or(getenv("TORALE_PUBLIC_URL"), "http://localhost:8080"), "/"),
 		LogLevel:         or(getenv("TORALE_LOG_LEVEL"), "info"),
 		LogFormat:        or(getenv("TORALE_LOG_FORMAT"), "json"),
+		AllowedOrigins:   list(getenv("TORALE_ALLOWED_ORIGINS")),
+		ClerkSecretKey:   getenv("CLERK_SECRET_KEY"),
+		ClerkJWKSURL:     getenv("CLERK_JWKS_URL"),
 	}
 	var errs []error
 	c.MinInterval = duration(getenv, "TORALE_MIN_INTERVAL", 15*time.Minute, &errs)
 	c.AgentTimeout = duration(getenv, "TORALE_AGENT_TIMEOUT", 120*time.Second, &errs)
 	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
+	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
 	if c.Scheduler != SchedulerSweep && c.Scheduler != SchedulerCloudSchedule {
 		errs = append(errs, fmt.Errorf("TORALE_SCHEDULER: %q is not %q or %q", c.Scheduler, SchedulerSweep, SchedulerCloudSchedule))
 	}
@@ -79,6 +92,16 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+func list(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimRight(strings.TrimSpace(p), "/"); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func duration(getenv func(string) string, key string, def time.Duration, errs *[]error) time.Duration {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/shared/agent"
-	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/localpg"
@@ -83,8 +82,11 @@ func (l Local) Run(ctx context.Context) error {
 func (l Local) serve(ctx context.Context, st *store.Store) error {
 	bus := event.NewBus(l.Log, event.BusOptions{})
 	mailbox := notify.NewMailbox(l.Log, time.Now)
-	p := New(Deps{Config: l.Config, Store: st, Bus: bus, Agent: l.Agent, Auth: auth.NewDev(st),
+	p, err := New(Deps{Config: l.Config, Store: st, Bus: bus, Agent: l.Agent, DevAuth: true,
 		Senders: map[task.ChannelType]notify.Sender{task.ChannelEmail: mailbox}, Log: l.Log})
+	if err != nil {
+		return err
+	}
 	if err := p.Runner.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering unfinished runs: %w", err)
 	}

@@ -11,9 +11,16 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
-const executionColumns = `id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at,
-	started_at, finished_at, deadline_at, result, COALESCE(error, ''), COALESCE(internal_error, ''),
-	COALESCE(error_category, ''), model, prompt_tokens, output_tokens, search_queries, cost_usd::float8`
+// executionColumnsOf lists an execution's columns in scanExecution's order, qualified by alias
+// (such as "e.") when the query joins other tables.
+func executionColumnsOf(a string) string {
+	return fmt.Sprintf(`%[1]sid, %[1]stask_id, %[1]suser_id, %[1]sscheduled_for, %[1]strigger, %[1]sstatus,
+	%[1]sattempt, %[1]screated_at, %[1]sstarted_at, %[1]sfinished_at, %[1]sdeadline_at, %[1]sresult,
+	COALESCE(%[1]serror, ''), COALESCE(%[1]sinternal_error, ''), COALESCE(%[1]serror_category, ''),
+	%[1]smodel, %[1]sprompt_tokens, %[1]soutput_tokens, %[1]ssearch_queries, %[1]scost_usd::float8`, a)
+}
+
+var executionColumns = executionColumnsOf("")
 
 func scanExecution(row pgx.Row) (task.Execution, error) {
 	var e task.Execution

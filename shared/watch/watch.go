@@ -1,5 +1,6 @@
-// Package watch is what users do with their tasks: create, read, list and run them. It checks
-// input with the task rules, keeps next runs right, and triggers runs through the publisher.
+// Package watch is what users do with their tasks: create, change, run, preview and read them.
+// It checks input with the task rules, keeps states and next runs right, and triggers runs
+// through the publisher.
 package watch
 
 import (
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
@@ -20,23 +22,71 @@ type Store interface {
 	CreateTask(ctx context.Context, n store.NewTask) (task.Task, error)
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	ListTasks(ctx context.Context, userID uuid.UUID, f store.TaskFilter) ([]task.Task, error)
+	UpdateTask(ctx context.Context, userID, id uuid.UUID, change store.TaskChange) (task.Task, error)
+	DeleteTask(ctx context.Context, userID, id uuid.UUID) error
+	CountActiveTasks(ctx context.Context, userID uuid.UUID) (int, error)
 	CreateManualRun(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error)
+	CancelRuns(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (int64, error)
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
+	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
+}
+
+// Deps are what the service is built from. Zero limits take the documented defaults.
+type Deps struct {
+	Store     Store
+	Publisher event.Publisher
+	Agent     agent.Agent
+	Now       func() time.Time
+	Rules     task.Rules
+	Log       *slog.Logger
+	// MaxActive caps each user's active tasks (default 50).
+	MaxActive int
+	// AgentTimeout bounds a preview (default 120s).
+	AgentTimeout time.Duration
 }
 
 // Service carries out users' operations on tasks.
 type Service struct {
-	store Store
-	pub   event.Publisher
-	now   func() time.Time
-	rules task.Rules
-	log   *slog.Logger
+	store     Store
+	pub       event.Publisher
+	agent     agent.Agent
+	now       func() time.Time
+	rules     task.Rules
+	log       *slog.Logger
+	maxActive int
+	timeout   time.Duration
 }
 
-// New returns the service; now is the clock.
-func New(s Store, pub event.Publisher, now func() time.Time, rules task.Rules, log *slog.Logger) *Service {
-	return &Service{store: s, pub: pub, now: now, rules: rules, log: log}
+// New returns the service.
+func New(d Deps) *Service {
+	if d.MaxActive <= 0 {
+		d.MaxActive = 50
+	}
+	if d.AgentTimeout <= 0 {
+		d.AgentTimeout = 120 * time.Second
+	}
+	if d.Agent == nil {
+		d.Agent = agent.Unconfigured{}
+	}
+	return &Service{store: d.Store, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
+		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout}
+}
+
+// LimitError says a user reached a cap; the message says which and what to do.
+type LimitError struct{ Reason string }
+
+func (e *LimitError) Error() string { return e.Reason }
+
+func (s *Service) checkActiveCap(ctx context.Context, userID uuid.UUID) error {
+	n, err := s.store.CountActiveTasks(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if n >= s.maxActive {
+		return &LimitError{Reason: fmt.Sprintf("You have %d active tasks, the most allowed; pause or complete one first.", n)}
+	}
+	return nil
 }
 
 // Create validates d and stores it as an active task due at its first run. Invalid input
@@ -44,6 +94,9 @@ func New(s Store, pub event.Publisher, now func() time.Time, rules task.Rules, l
 func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (task.Task, error) {
 	n, err := d.Normalize(s.rules)
 	if err != nil {
+		return task.Task{}, err
+	}
+	if err := s.checkActiveCap(ctx, userID); err != nil {
 		return task.Task{}, err
 	}
 	first, err := task.FirstRun(n.Schedule, n.Timezone, n.RunImmediately == nil || *n.RunImmediately, s.now())
@@ -68,9 +121,19 @@ func (s *Service) List(ctx context.Context, userID uuid.UUID, f store.TaskFilter
 	return s.store.ListTasks(ctx, userID, f)
 }
 
-// RunNow starts a manual run of the task whatever its state, without changing the state. It
-// returns store.ErrConflict while another run is in progress.
-func (s *Service) RunNow(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error) {
+// Delete removes the user's task, its runs and its notifications.
+func (s *Service) Delete(ctx context.Context, userID, id uuid.UUID) error {
+	return s.store.DeleteTask(ctx, userID, id)
+}
+
+// RunNow starts a manual run of the task whatever its state, without changing the state. While
+// another run is in progress it returns store.ErrConflict, unless force cancels that run.
+func (s *Service) RunNow(ctx context.Context, userID, taskID uuid.UUID, force bool) (task.Execution, error) {
+	if force {
+		if _, err := s.store.CancelRuns(ctx, userID, taskID, s.now()); err != nil {
+			return task.Execution{}, err
+		}
+	}
 	e, err := s.store.CreateManualRun(ctx, userID, taskID)
 	if err != nil {
 		return task.Execution{}, err
@@ -91,6 +154,11 @@ func (s *Service) Execution(ctx context.Context, userID, id uuid.UUID) (task.Exe
 // Executions returns a page of a task's runs, newest first.
 func (s *Service) Executions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error) {
 	return s.store.ListExecutions(ctx, userID, taskID, limit, after)
+}
+
+// Notifications returns a page of runs that notified: of one task, or of all the user's.
+func (s *Service) Notifications(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error) {
+	return s.store.ListNotified(ctx, userID, taskID, limit, after)
 }
 
 // LastExecution returns the task's latest finished run, or nil when it has none.

@@ -16,7 +16,6 @@ import (
 
 	"github.com/torale-ai/torale/functions/runtask"
 	"github.com/torale-ai/torale/functions/tick"
-	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
@@ -60,7 +59,10 @@ func run(ctx context.Context) error {
 	// Until Pub/Sub is wired in, messages travel on an in-process bus: one process serves the
 	// whole pipeline.
 	bus := event.NewBus(log, event.BusOptions{})
-	p := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Auth: auth.Closed{}, Log: log})
+	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Log: log})
+	if err != nil {
+		return err
+	}
 
 	health := func(w http.ResponseWriter, r *http.Request) { p.API.ServeHTTP(w, r) }
 	functions.HTTP("api", p.API.ServeHTTP)

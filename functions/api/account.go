@@ -1,0 +1,70 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+func (a *API) me(w http.ResponseWriter, _ *http.Request, user store.User) error {
+	writeJSON(w, http.StatusOK, user)
+	return nil
+}
+
+// newKeyView is a created API key: the only response that ever carries the key itself.
+type newKeyView struct {
+	store.APIKey
+	Key string `json:"key"`
+}
+
+func (a *API) createKey(w http.ResponseWriter, r *http.Request, user store.User) error {
+	var b struct {
+		Name string `json:"name"`
+	}
+	if err := decodeJSON(w, r, &b); err != nil {
+		return err
+	}
+	b.Name = strings.TrimSpace(b.Name)
+	if n := utf8.RuneCountInString(b.Name); n < 1 || n > 100 {
+		return &task.ValidationError{Fields: []task.FieldError{{Field: "name", Message: "must be 1 to 100 characters"}}}
+	}
+	key, prefix, hash, err := auth.NewAPIKey()
+	if err != nil {
+		return err
+	}
+	k, err := a.keys.CreateAPIKey(r.Context(), user.ID, b.Name, prefix, hash)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, newKeyView{APIKey: k, Key: key})
+	return nil
+}
+
+func (a *API) listKeys(w http.ResponseWriter, r *http.Request, user store.User) error {
+	keys, err := a.keys.ListAPIKeys(r.Context(), user.ID)
+	if err != nil {
+		return err
+	}
+	if keys == nil {
+		keys = []store.APIKey{}
+	}
+	writeJSON(w, http.StatusOK, listPage[store.APIKey]{Data: keys})
+	return nil
+}
+
+func (a *API) revokeKey(w http.ResponseWriter, r *http.Request, user store.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.keys.RevokeAPIKey(r.Context(), user.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,121 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// isolationBodies gives each route a request body that would succeed for the resource's owner,
+// so a refusal can only come from the ownership check. Every route must have an entry: a route
+// added without one fails TestTenantIsolation.
+var isolationBodies = map[string]string{
+	"GET /healthz":                         "",
+	"GET /api/v1/openapi.json":             "",
+	"POST /api/v1/tasks":                   `{"search_query":"bob's own watch"}`,
+	"GET /api/v1/tasks":                    "",
+	"POST /api/v1/tasks/preview":           `{"search_query":"bob's preview"}`,
+	"GET /api/v1/tasks/{id}":               "",
+	"PATCH /api/v1/tasks/{id}":             `{"name":"hijacked"}`,
+	"DELETE /api/v1/tasks/{id}":            "",
+	"POST /api/v1/tasks/{id}/pause":        "",
+	"POST /api/v1/tasks/{id}/resume":       "",
+	"POST /api/v1/tasks/{id}/complete":     "",
+	"POST /api/v1/tasks/{id}/run":          "",
+	"GET /api/v1/tasks/{id}/executions":    "",
+	"GET /api/v1/tasks/{id}/notifications": "",
+	"GET /api/v1/executions/{id}":          "",
+	"GET /api/v1/notifications":            "",
+	"GET /api/v1/me":                       "",
+	"POST /api/v1/api-keys":                `{"name":"bob's key"}`,
+	"GET /api/v1/api-keys":                 "",
+	"DELETE /api/v1/api-keys/{id}":         "",
+	"GET /api/v1/admin/stats":              "",
+	"GET /api/v1/admin/users":              "",
+	"GET /api/v1/admin/tasks":              "",
+	"GET /api/v1/admin/executions":         "",
+	"GET /api/v1/admin/errors":             "",
+	"POST /api/v1/admin/tasks/{id}/run":    "",
+	"POST /api/v1/admin/tasks/{id}/state":  `{"state":"paused"}`,
+}
+
+// TestTenantIsolation has user B call every route with every kind of user A's ids: no call may
+// succeed on A's resources, and no response may carry anything of A's.
+func TestTenantIsolation(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	alice := b.client(t, client.WithDevUser("alice"))
+	secret := "alice-secret-watch-7f3a"
+	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: secret,
+		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "alice@example.com"}}})
+	require.NoError(t, err)
+	me, err := alice.Me(ctx)
+	require.NoError(t, err)
+	exec := notifiedRun(t, b.store, me.ID, tk.Task, "alice's news")
+	key, err := alice.CreateAPIKey(ctx, "alice's key")
+	require.NoError(t, err)
+	ids := map[string]string{"task": tk.ID.String(), "execution": exec.ID.String(), "api key": key.ID.String(), "user": me.ID.String()}
+	leaks := []string{secret, "alice", tk.ID.String(), exec.ID.String(), key.ID.String(), me.ID.String(), key.Prefix}
+
+	httpc := validatingClient(t)
+	call := func(method, path, body string) (int, string) {
+		req, err := http.NewRequest(method, b.srv.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set(auth.DevUserHeader, "bob")
+		res, err := httpc.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(out)
+	}
+	checked := 0
+	for _, rt := range b.api.Routes() {
+		name := rt.Method + " " + rt.Path
+		body, ok := isolationBodies[name]
+		require.True(t, ok, "route %s has no tenant-isolation case; add one to isolationBodies", name)
+		if rt.Access == api.AccessPublic {
+			continue
+		}
+		if !strings.Contains(rt.Path, "{id}") {
+			status, out := call(rt.Method, rt.Path, body)
+			if rt.Access == api.AccessAdmin {
+				require.Equal(t, http.StatusForbidden, status, name)
+			}
+			for _, l := range leaks {
+				require.NotContains(t, out, l, "%s leaked %q", name, l)
+			}
+			checked++
+			continue
+		}
+		for kind, id := range ids {
+			status, out := call(rt.Method, strings.Replace(rt.Path, "{id}", id, 1), body)
+			require.False(t, status >= 200 && status < 300, "%s with alice's %s id answered %d", name, kind, status)
+			if rt.Access == api.AccessUser {
+				require.Equal(t, http.StatusNotFound, status, "%s with alice's %s id", name, kind)
+			}
+			for _, l := range leaks {
+				require.NotContains(t, out, l, "%s with alice's %s id leaked %q", name, kind, l)
+			}
+			checked++
+		}
+	}
+	require.Greater(t, checked, 50)
+
+	// Alice's things are untouched.
+	after, err := alice.GetTask(ctx, tk.ID)
+	require.NoError(t, err)
+	require.Equal(t, tk.Name, after.Name)
+	require.Equal(t, task.StateActive, after.State)
+	keys, err := alice.ListAPIKeys(ctx)
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+}

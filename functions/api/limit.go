@@ -1,0 +1,102 @@
+package api
+
+import (
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+)
+
+// Action names a rate-limited kind of request.
+type Action string
+
+// The rate-limited actions.
+const (
+	ActionCreate  Action = "create"
+	ActionRun     Action = "run"
+	ActionPreview Action = "preview"
+)
+
+// Limit is a token bucket: Burst requests at once, refilled at Every per request.
+type Limit struct {
+	Every time.Duration
+	Burst int
+}
+
+// Limits are the per-user rate limits of the actions that cost money or create work.
+type Limits struct {
+	Create, Run, Preview Limit
+}
+
+// DefaultLimits allow a burst of 20 creates (then one every 3 s), 10 runs (one every 6 s) and 5
+// previews (one every 12 s) per user.
+func DefaultLimits() Limits {
+	return Limits{
+		Create:  Limit{Every: 3 * time.Second, Burst: 20},
+		Run:     Limit{Every: 6 * time.Second, Burst: 10},
+		Preview: Limit{Every: 12 * time.Second, Burst: 5},
+	}
+}
+
+// limiter keeps one bucket per user and action in memory. Each API instance limits on its own,
+// which bounds abuse without a shared store; buckets idle past their refill are dropped.
+type limiter struct {
+	mu      sync.Mutex
+	limits  map[Action]Limit
+	buckets map[string]*bucket
+	now     func() time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(l Limits, now func() time.Time) *limiter {
+	return &limiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview},
+		buckets: map[string]*bucket{}, now: now}
+}
+
+// allow takes a token for the user's action, or says how long until one is free.
+func (l *limiter) allow(user uuid.UUID, a Action) (time.Duration, bool) {
+	lim := l.limits[a]
+	if lim.Every <= 0 {
+		return 0, true
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := string(a) + "/" + user.String()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) > 10000 {
+			l.evict(now)
+		}
+		b = &bucket{lim: rate.NewLimiter(rate.Every(lim.Every), lim.Burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}
+
+// evict drops buckets that have refilled completely, which behave like new ones.
+func (l *limiter) evict(now time.Time) {
+	for k, b := range l.buckets {
+		full := time.Duration(b.lim.Burst()) * time.Duration(float64(time.Second)/float64(b.lim.Limit()))
+		if now.Sub(b.seen) > full {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(d.Seconds())))
+}

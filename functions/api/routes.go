@@ -1,0 +1,79 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/torale-ai/torale/shared/store"
+)
+
+// Access says who may call a route.
+type Access int
+
+// The access levels of routes.
+const (
+	AccessPublic Access = iota
+	AccessUser
+	AccessAdmin
+)
+
+// Route describes one endpoint: the table that builds the mux, the OpenAPI test and the
+// tenant-isolation test all read it, so a new route cannot miss either.
+type Route struct {
+	Method string
+	Path   string
+	Access Access
+	Limit  Action
+}
+
+type route struct {
+	Route
+	handle func(w http.ResponseWriter, r *http.Request, user store.User) error
+}
+
+func (a *API) routes() []route {
+	r := func(method, path string, access Access, limit Action, h func(http.ResponseWriter, *http.Request, store.User) error) route {
+		return route{Route{method, path, access, limit}, h}
+	}
+	const v1 = "/api/v1"
+	return []route{
+		r("GET", "/healthz", AccessPublic, "", a.healthz),
+		r("GET", v1+"/openapi.json", AccessPublic, "", serveOpenAPI),
+
+		r("POST", v1+"/tasks", AccessUser, ActionCreate, a.createTask),
+		r("GET", v1+"/tasks", AccessUser, "", a.listTasks),
+		r("POST", v1+"/tasks/preview", AccessUser, ActionPreview, a.previewTask),
+		r("GET", v1+"/tasks/{id}", AccessUser, "", a.getTask),
+		r("PATCH", v1+"/tasks/{id}", AccessUser, "", a.updateTask),
+		r("DELETE", v1+"/tasks/{id}", AccessUser, "", a.deleteTask),
+		r("POST", v1+"/tasks/{id}/pause", AccessUser, "", a.pauseTask),
+		r("POST", v1+"/tasks/{id}/resume", AccessUser, "", a.resumeTask),
+		r("POST", v1+"/tasks/{id}/complete", AccessUser, "", a.completeTask),
+		r("POST", v1+"/tasks/{id}/run", AccessUser, ActionRun, a.runTask),
+		r("GET", v1+"/tasks/{id}/executions", AccessUser, "", a.listExecutions),
+		r("GET", v1+"/tasks/{id}/notifications", AccessUser, "", a.listTaskNotifications),
+		r("GET", v1+"/executions/{id}", AccessUser, "", a.getExecution),
+		r("GET", v1+"/notifications", AccessUser, "", a.listNotifications),
+
+		r("GET", v1+"/me", AccessUser, "", a.me),
+		r("POST", v1+"/api-keys", AccessUser, "", a.createKey),
+		r("GET", v1+"/api-keys", AccessUser, "", a.listKeys),
+		r("DELETE", v1+"/api-keys/{id}", AccessUser, "", a.revokeKey),
+
+		r("GET", v1+"/admin/stats", AccessAdmin, "", a.adminStats),
+		r("GET", v1+"/admin/users", AccessAdmin, "", a.adminUsers),
+		r("GET", v1+"/admin/tasks", AccessAdmin, "", a.adminTasks),
+		r("GET", v1+"/admin/executions", AccessAdmin, "", a.adminExecutions),
+		r("GET", v1+"/admin/errors", AccessAdmin, "", a.adminErrors),
+		r("POST", v1+"/admin/tasks/{id}/run", AccessAdmin, "", a.adminRunTask),
+		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState),
+	}
+}
+
+// Routes lists every endpoint the API serves.
+func (a *API) Routes() []Route {
+	var out []Route
+	for _, rt := range a.routes() {
+		out = append(out, rt.Route)
+	}
+	return out
+}

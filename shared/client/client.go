@@ -1,0 +1,174 @@
+// Package client is the typed Go client of Torale's HTTPS API. The CLI and the tests use it, so
+// every endpoint is exercised the way users reach it.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Client calls one Torale deployment as one caller.
+type Client struct {
+	base    string
+	http    *http.Client
+	token   string
+	devUser string
+	agent   string
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithToken authenticates with an API key (tor_...) or a Clerk session token.
+func WithToken(token string) Option { return func(c *Client) { c.token = token } }
+
+// WithDevUser acts as a local user of torale dev (X-Torale-Dev-User).
+func WithDevUser(name string) Option { return func(c *Client) { c.devUser = name } }
+
+// WithHTTPClient replaces the HTTP client (default: 60 s timeout).
+func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// WithUserAgent names the program making calls.
+func WithUserAgent(ua string) Option { return func(c *Client) { c.agent = ua } }
+
+// New returns a client of the API at baseURL (for example http://127.0.0.1:8080).
+func New(baseURL string, opts ...Option) *Client {
+	c := &Client{base: strings.TrimRight(baseURL, "/"), http: &http.Client{Timeout: 60 * time.Second}, agent: "torale-go"}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Error is a problem detail the API answered with.
+type Error struct {
+	StatusCode int           `json:"-"`
+	Type       string        `json:"type"`
+	Title      string        `json:"title"`
+	Status     int           `json:"status"`
+	Detail     string        `json:"detail"`
+	Errors     []FieldError  `json:"errors"`
+	Category   string        `json:"category"`
+	RequestID  string        `json:"request_id"`
+	RetryAfter time.Duration `json:"-"`
+}
+
+// FieldError is one invalid field of a request.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string {
+	msg := e.Detail
+	if msg == "" {
+		msg = e.Title
+	}
+	for _, f := range e.Errors {
+		msg += fmt.Sprintf("\n  %s: %s", f.Field, f.Message)
+	}
+	if e.RequestID != "" {
+		msg += " (request id " + e.RequestID + ")"
+	}
+	return msg
+}
+
+// StatusOf returns the HTTP status of an API error, or 0 for other errors (network, decoding).
+func StatusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
+}
+
+// do sends a request with an optional JSON body and decodes a JSON answer into out.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encoding request: %w", err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.agent)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.devUser != "" {
+		req.Header.Set("X-Torale-Dev-User", c.devUser)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("calling %s: %w", c.base, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 400 {
+		return decodeProblem(res)
+	}
+	if out == nil || res.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+func decodeProblem(res *http.Response) error {
+	e := &Error{StatusCode: res.StatusCode}
+	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if json.Unmarshal(b, e) != nil || (e.Detail == "" && e.Title == "") {
+		e.Title = http.StatusText(res.StatusCode)
+	}
+	if s := res.Header.Get("Retry-After"); s != "" {
+		if n, err := time.ParseDuration(s + "s"); err == nil {
+			e.RetryAfter = n
+		}
+	}
+	return e
+}
+
+// PageOptions select one page of a list.
+type PageOptions struct {
+	Limit  int
+	Cursor string
+}
+
+func (p PageOptions) values() url.Values {
+	v := url.Values{}
+	if p.Limit > 0 {
+		v.Set("limit", fmt.Sprint(p.Limit))
+	}
+	if p.Cursor != "" {
+		v.Set("cursor", p.Cursor)
+	}
+	return v
+}
+
+// Page is one page of a list; NextCursor is nil on the last page.
+type Page[T any] struct {
+	Data       []T     `json:"data"`
+	NextCursor *string `json:"next_cursor"`
+}

@@ -1,0 +1,130 @@
+package watch
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// Patch is a partial change to a task: nil fields stay as they are.
+type Patch struct {
+	Name                 *string
+	SearchQuery          *string
+	ConditionDescription *string
+	Schedule             *string
+	Timezone             *string
+	NotifyBehavior       *task.NotifyBehavior
+	Notifications        *[]task.Notification
+	State                *task.State
+}
+
+// Update applies p to the user's task. The definition is validated as a whole; a new schedule
+// or time zone moves the next run to the new schedule's next fire; a state change follows the
+// state machine. All of it is stored together or not at all.
+func (s *Service) Update(ctx context.Context, userID, id uuid.UUID, p Patch) (task.Task, error) {
+	if p.State != nil && *p.State == task.StateActive {
+		if err := s.checkActiveCapFor(ctx, userID, id); err != nil {
+			return task.Task{}, err
+		}
+	}
+	return s.store.UpdateTask(ctx, userID, id, func(_ context.Context, cur task.Task) (task.Task, error) {
+		next, err := s.applyDefinition(cur, p)
+		if err != nil {
+			return task.Task{}, err
+		}
+		if p.State != nil {
+			return s.transition(next, *p.State)
+		}
+		return next, nil
+	})
+}
+
+// SetState moves the user's task to state to (pause, resume, complete, restart).
+func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.State) (task.Task, error) {
+	return s.Update(ctx, userID, id, Patch{State: &to})
+}
+
+func (s *Service) checkActiveCapFor(ctx context.Context, userID, id uuid.UUID) error {
+	cur, err := s.store.GetTask(ctx, userID, id)
+	if err != nil {
+		return err
+	}
+	if cur.State == task.StateActive {
+		return nil
+	}
+	return s.checkActiveCap(ctx, userID)
+}
+
+func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
+	d := task.Draft{Name: cur.Name, SearchQuery: cur.SearchQuery, ConditionDescription: cur.ConditionDescription,
+		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Notifications: cur.Notifications}
+	if cur.NameIsDefault && p.Name == nil {
+		d.Name = "" // a derived name follows a changed query
+	}
+	set(&d.Name, p.Name)
+	set(&d.SearchQuery, p.SearchQuery)
+	set(&d.ConditionDescription, p.ConditionDescription)
+	if p.SearchQuery != nil && p.ConditionDescription == nil && cur.ConditionDescription == cur.SearchQuery {
+		d.ConditionDescription = "" // a defaulted condition follows a changed query
+	}
+	set(&d.Schedule, p.Schedule)
+	set(&d.Timezone, p.Timezone)
+	set(&d.NotifyBehavior, p.NotifyBehavior)
+	set(&d.Notifications, p.Notifications)
+	n, err := d.Normalize(s.rules)
+	if err != nil {
+		return task.Task{}, err
+	}
+	next := cur
+	next.Name, next.NameIsDefault = n.Name, n.NameIsDefault()
+	next.SearchQuery, next.ConditionDescription = n.SearchQuery, n.ConditionDescription
+	next.Schedule, next.Timezone = n.Schedule, n.Timezone
+	next.NotifyBehavior, next.Notifications = n.NotifyBehavior, n.Notifications
+	if (n.Schedule != cur.Schedule || n.Timezone != cur.Timezone) && n.Schedule != "" {
+		at, err := task.FirstRun(n.Schedule, n.Timezone, false, s.now())
+		if err != nil {
+			return task.Task{}, err
+		}
+		next.NextRunAt = &at
+	}
+	return next, nil
+}
+
+// transition moves t to state to. Activating runs the task within the next sweep, as a new
+// task does; pausing and completing keep next_run_at for the record.
+func (s *Service) transition(t task.Task, to task.State) (task.Task, error) {
+	if err := task.Transition(t.State, to); err != nil {
+		return task.Task{}, err
+	}
+	if t.State == to {
+		return t, nil
+	}
+	now := s.now()
+	t.State, t.StateChangedAt = to, now
+	if to == task.StateActive {
+		t.NextRunAt = &now
+	}
+	return t, nil
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// Preview runs the agent once on an unsaved definition and returns what it decided. It stores
+// nothing and notifies nobody.
+func (s *Service) Preview(ctx context.Context, d task.Draft) (agent.Output, error) {
+	n, err := d.Normalize(s.rules)
+	if err != nil {
+		return agent.Output{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	return s.agent.Run(ctx, agent.Input{SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription,
+		Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior, Now: s.now()})
+}
