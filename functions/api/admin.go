@@ -102,10 +102,15 @@ func (a *API) adminRunTask(w http.ResponseWriter, r *http.Request, _ store.User)
 	if err != nil {
 		return err
 	}
-	e, err := a.watch.RunNow(r.Context(), owner, id, r.URL.Query().Get("force") == "true")
+	force, err := forceParam(r)
 	if err != nil {
 		return err
 	}
+	e, err := a.watch.RunNow(r.Context(), owner, id, force)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/executions/"+e.ID.String())
 	writeJSON(w, http.StatusAccepted, e)
 	return nil
 }

@@ -87,9 +87,6 @@ func New(d Deps) *API {
 	for _, rt := range a.routes() {
 		a.mux.HandleFunc(rt.Method+" "+rt.Path, a.wrap(rt))
 	}
-	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path})
-	})
 	return a
 }
 
@@ -108,8 +105,32 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.cors(w, r) {
 		return
 	}
-	a.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	if h, pattern := a.mux.Handler(r); pattern == "" {
+		// No route: let the mux say whether the path exists with other methods (405 and Allow)
+		// or not at all (404), and answer with a problem detail.
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if allow := rec.header.Get("Allow"); rec.status == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			writeProblem(w, Problem{Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here; use " + allow + "."})
+			return
+		}
+		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path})
+		return
+	}
+	a.mux.ServeHTTP(w, r)
 }
+
+// headerRecorder keeps the status and headers the mux's own 404/405 handlers write.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
 // wrap authenticates and authorises a route's request, applies its rate limit, and writes
 // its error.
@@ -158,7 +179,7 @@ func (a *API) writeAuthError(w http.ResponseWriter, r *http.Request, err error) 
 func (a *API) healthz(w http.ResponseWriter, r *http.Request, _ store.User) error {
 	if err := a.health(r.Context()); err != nil {
 		a.log.WarnContext(r.Context(), "health check failed", "error", err.Error())
-		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready."})
+		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready.", RequestID: requestID(r)})
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -64,7 +64,7 @@ func (b testBundle) do(t testing.TB, user, method, path string, body string) res
 	if user != "" {
 		req.Header.Set(auth.DevUserHeader, user)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := validatingClient(t).Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	out := response{status: res.StatusCode, header: res.Header}
@@ -207,7 +207,18 @@ func TestAuthAndRouting(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, res.StatusCode, "dev mode takes no tokens")
-	require.Equal(t, http.StatusNotFound, b.do(t, "", "GET", "/api/v1/nothing", "").status)
+	// Paths outside the API document: 404, or 405 naming the methods a known path takes.
+	res, err = http.Get(b.srv.URL + "/api/v1/nothing")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	require.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+	req, _ = http.NewRequest("PUT", b.srv.URL+"/api/v1/tasks", nil)
+	res, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+	require.Contains(t, res.Header.Get("Allow"), "POST")
 	require.Equal(t, http.StatusOK, b.do(t, "", "GET", "/healthz", "").status)
 	// Without the header the caller is the default dev user.
 	b.create(t, "", "default user's watch")

@@ -75,9 +75,13 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User)
 	if err != nil {
 		return err
 	}
+	last, err := a.watch.LastExecutions(r.Context(), user.ID, tasks)
+	if err != nil {
+		return err
+	}
 	views := make([]taskView, len(tasks))
 	for i, t := range tasks {
-		views[i] = taskView{Task: t}
+		views[i] = taskView{Task: t, LastExecution: last[t.ID]}
 	}
 	writeJSON(w, http.StatusOK, page(views, p.limit, func(v taskView) store.Cursor {
 		return store.Cursor{CreatedAt: v.CreatedAt, ID: v.ID}
@@ -170,11 +174,11 @@ func (a *API) runTask(w http.ResponseWriter, r *http.Request, user store.User) e
 	if err != nil {
 		return err
 	}
-	force := r.URL.Query().Get("force")
-	if force != "" && force != "true" && force != "false" {
-		return badRequest(`force must be "true" or "false"`)
+	force, err := forceParam(r)
+	if err != nil {
+		return err
 	}
-	e, err := a.watch.RunNow(r.Context(), user.ID, id, force == "true")
+	e, err := a.watch.RunNow(r.Context(), user.ID, id, force)
 	if err != nil {
 		return err
 	}
@@ -199,7 +203,7 @@ func (a *API) previewTask(w http.ResponseWriter, r *http.Request, _ store.User) 
 	if err != nil && !errors.As(err, &ve) {
 		ae := agent.AsError(err)
 		return &problemError{Problem{Status: http.StatusServiceUnavailable, Title: "The check could not run",
-			Detail: ae.Message + ".", Category: string(ae.Category)}}
+			Detail: ae.Message + ".", Category: string(ae.Category), RequestID: requestID(r)}}
 	}
 	if err != nil {
 		return err
@@ -274,4 +278,15 @@ func pathID(r *http.Request) (uuid.UUID, error) {
 		return uuid.Nil, store.ErrNotFound
 	}
 	return id, nil
+}
+
+// forceParam reads ?force=true|false.
+func forceParam(r *http.Request) (bool, error) {
+	switch r.URL.Query().Get("force") {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, badRequest(`force must be "true" or "false"`)
 }

@@ -123,6 +123,16 @@ func (s *Store) GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Ex
 	return e, nil
 }
 
+// GetExecutions returns those of the user's executions whose ids are given.
+func (s *Store) GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error) {
+	list, err := collectExecutions(s.pool.Query(ctx, `SELECT `+executionColumns+
+		` FROM executions WHERE user_id = $1 AND id = ANY($2)`, userID, ids))
+	if err != nil {
+		return nil, fmt.Errorf("reading executions: %w", err)
+	}
+	return list, nil
+}
+
 // ListExecutions returns a task's runs newest first. It returns ErrNotFound when the task is
 // not the user's, so an empty list always means "no runs yet".
 func (s *Store) ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *Cursor) ([]task.Execution, error) {

@@ -1,6 +1,7 @@
 package task
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -81,6 +82,15 @@ type Result struct {
 	Notification *string    `json:"notification"`
 	NextRun      *time.Time `json:"next_run"`
 	Topic        string     `json:"topic"`
+}
+
+// MarshalJSON writes sources as a list even when there are none, so clients never see null.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	if r.Sources == nil {
+		r.Sources = []Source{}
+	}
+	return json.Marshal(plain(r))
 }
 
 // Notifies reports whether the result carries something worth telling the user.

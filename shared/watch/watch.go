@@ -28,6 +28,7 @@ type Store interface {
 	CreateManualRun(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error)
 	CancelRuns(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (int64, error)
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
+	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
@@ -171,4 +172,27 @@ func (s *Service) LastExecution(ctx context.Context, t task.Task) (*task.Executi
 		return nil, fmt.Errorf("reading last execution: %w", err)
 	}
 	return &e, nil
+}
+
+// LastExecutions returns the latest finished run of each of the user's tasks that has one,
+// keyed by task id, in one query.
+func (s *Service) LastExecutions(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]*task.Execution, error) {
+	var ids []uuid.UUID
+	for _, t := range tasks {
+		if t.LastExecutionID != nil {
+			ids = append(ids, *t.LastExecutionID)
+		}
+	}
+	out := map[uuid.UUID]*task.Execution{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := s.store.GetExecutions(ctx, userID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reading last executions: %w", err)
+	}
+	for i := range list {
+		out[list[i].TaskID] = &list[i]
+	}
+	return out, nil
 }
