@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/cli/command"
@@ -17,8 +18,8 @@ import (
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := command.Execute(context.Background(), command.IO{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, args,
-		func(k string) string { return env[k] })
+	f := &command.Factory{IO: command.IO{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, Getenv: func(k string) string { return env[k] }}
+	code := command.Execute(context.Background(), f, args)
 	return code, out.String(), errOut.String()
 }
 
@@ -66,4 +67,25 @@ func TestDatabaseErrorsExitOne(t *testing.T) {
 	code, _, stderr := run(t, map[string]string{"DATABASE_URL": "postgres://nobody@/nowhere?host=/nonexistent"}, "migrate", "status")
 	require.Equal(t, command.ExitError, code)
 	require.Contains(t, stderr, "connecting to PostgreSQL")
+}
+
+func TestEveryCommandHasHelpAndExamples(t *testing.T) {
+	f := &command.Factory{IO: command.IO{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, Getenv: func(string) string { return "" }}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" || c.Parent() != nil && c.Parent().Name() == "completion" {
+			return
+		}
+		require.NotEmpty(t, c.Short, "%s has no short help", c.CommandPath())
+		require.NotEmpty(t, c.Example, "%s has no examples", c.CommandPath())
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(command.NewCmdRoot(f))
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		code, out, _ := run(t, nil, "completion", shell)
+		require.Equal(t, command.ExitOK, code)
+		require.Contains(t, out, "torale")
+	}
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // NewCmdDev returns `torale dev`, the whole platform on this machine.
-func NewCmdDev(ios IO, getenv func(string) string) *cobra.Command {
+func NewCmdDev(f *Factory) *cobra.Command {
+	ios, getenv := f.IO, f.Getenv
 	var addr, dataDir string
 	cmd := &cobra.Command{
 		Use:   "dev",

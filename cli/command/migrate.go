@@ -10,7 +10,8 @@ import (
 )
 
 // NewCmdMigrate returns `torale migrate up|down|status`.
-func NewCmdMigrate(ios IO, getenv func(string) string) *cobra.Command {
+func NewCmdMigrate(f *Factory) *cobra.Command {
+	ios, getenv := f.IO, f.Getenv
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Bring the database schema up to date, or inspect it",
@@ -27,9 +28,10 @@ The database is DATABASE_URL (a postgres:// URL).`,
 		return store.Open(cmd.Context(), url, store.Options{MaxConns: 2})
 	}
 	up := &cobra.Command{
-		Use:   "up",
-		Short: "Apply every pending migration",
-		Args:  cobra.NoArgs,
+		Use:     "up",
+		Short:   "Apply every pending migration",
+		Example: "  DATABASE_URL=postgres://torale@localhost/torale torale migrate up",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := open(cmd)
 			if err != nil {
@@ -77,9 +79,10 @@ The database is DATABASE_URL (a postgres:// URL).`,
 	down.Flags().BoolVar(&all, "all", false, "revert every migration (drops all data)")
 	var asJSON bool
 	status := &cobra.Command{
-		Use:   "status",
-		Short: "Show the schema version against this build's",
-		Args:  cobra.NoArgs,
+		Use:     "status",
+		Short:   "Show the schema version against this build's",
+		Example: "  torale migrate status\n  torale migrate status --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := open(cmd)
 			if err != nil {

@@ -15,7 +15,8 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := command.Execute(ctx, command.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Args[1:], os.Getenv)
+	f := &command.Factory{IO: command.TerminalIO(os.Stdin, os.Stdout, os.Stderr), Getenv: os.Getenv}
+	code := command.Execute(ctx, f, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
