@@ -51,12 +51,24 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id uuid.UUID, change Tas
 
 // DeleteTask removes the user's task with its runs and deliveries.
 func (s *Store) DeleteTask(ctx context.Context, userID, id uuid.UUID) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, id, userID)
+	return s.DeleteTaskWith(ctx, userID, id, nil)
+}
+
+// DeleteTaskWith removes the user's task, running hook (when not nil) before the commit; an
+// error from it keeps the task.
+func (s *Store) DeleteTaskWith(ctx context.Context, userID, id uuid.UUID, hook TaskHook) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		t, err := scanTask(tx.QueryRow(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING `+taskColumns, id, userID))
+		if err != nil {
+			return translate(err)
+		}
+		if hook != nil {
+			return hook(ctx, t)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("deleting task: %w", translate(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
+		return fmt.Errorf("deleting task: %w", err)
 	}
 	return nil
 }

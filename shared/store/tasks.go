@@ -42,8 +42,17 @@ type NewTask struct {
 	NextRunAt            *time.Time
 }
 
+// TaskHook runs inside the transaction that stores a task, after the row is written: an error
+// rolls the row back. The scheduler uses it to keep a task's trigger in step with the row.
+type TaskHook func(ctx context.Context, t task.Task) error
+
 // CreateTask stores a new task and returns it as stored.
 func (s *Store) CreateTask(ctx context.Context, n NewTask) (task.Task, error) {
+	return s.CreateTaskWith(ctx, n, nil)
+}
+
+// CreateTaskWith stores a new task and runs hook (when not nil) in the same transaction.
+func (s *Store) CreateTaskWith(ctx context.Context, n NewTask, hook TaskHook) (task.Task, error) {
 	q := `
 INSERT INTO tasks (user_id, name, name_is_default, search_query, condition_description, schedule,
                    timezone, notify_behavior, notifications, state, next_run_at)
@@ -53,10 +62,21 @@ RETURNING ` + taskColumns
 	if notifications == nil {
 		notifications = []task.Notification{}
 	}
-	t, err := scanTask(s.pool.QueryRow(ctx, q, n.UserID, n.Name, n.NameIsDefault, n.SearchQuery,
-		n.ConditionDescription, n.Schedule, n.Timezone, n.NotifyBehavior, notifications, n.State, n.NextRunAt))
+	var t task.Task
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		t, err = scanTask(tx.QueryRow(ctx, q, n.UserID, n.Name, n.NameIsDefault, n.SearchQuery,
+			n.ConditionDescription, n.Schedule, n.Timezone, n.NotifyBehavior, notifications, n.State, n.NextRunAt))
+		if err != nil {
+			return translate(err)
+		}
+		if hook != nil {
+			return hook(ctx, t)
+		}
+		return nil
+	})
 	if err != nil {
-		return task.Task{}, fmt.Errorf("creating task: %w", translate(err))
+		return task.Task{}, fmt.Errorf("creating task: %w", err)
 	}
 	return t, nil
 }

@@ -30,15 +30,17 @@ func (s *Service) Update(ctx context.Context, userID, id uuid.UUID, p Patch) (ta
 			return task.Task{}, err
 		}
 	}
-	return s.store.UpdateTask(ctx, userID, id, func(_ context.Context, cur task.Task) (task.Task, error) {
+	return s.store.UpdateTask(ctx, userID, id, func(ctx context.Context, cur task.Task) (task.Task, error) {
 		next, err := s.applyDefinition(cur, p)
 		if err != nil {
 			return task.Task{}, err
 		}
 		if p.State != nil {
-			return s.transition(next, *p.State)
+			if next, err = s.transition(next, *p.State); err != nil {
+				return task.Task{}, err
+			}
 		}
-		return next, nil
+		return next, s.syncTrigger(ctx, next)
 	})
 }
 

@@ -19,11 +19,11 @@ import (
 
 // Store is the database side of the service.
 type Store interface {
-	CreateTask(ctx context.Context, n store.NewTask) (task.Task, error)
+	CreateTaskWith(ctx context.Context, n store.NewTask, hook store.TaskHook) (task.Task, error)
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	ListTasks(ctx context.Context, userID uuid.UUID, f store.TaskFilter) ([]task.Task, error)
 	UpdateTask(ctx context.Context, userID, id uuid.UUID, change store.TaskChange) (task.Task, error)
-	DeleteTask(ctx context.Context, userID, id uuid.UUID) error
+	DeleteTaskWith(ctx context.Context, userID, id uuid.UUID, hook store.TaskHook) error
 	CountActiveTasks(ctx context.Context, userID uuid.UUID) (int, error)
 	CreateManualRun(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error)
 	CancelRuns(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (int64, error)
@@ -33,9 +33,22 @@ type Store interface {
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
 
+// Trigger keeps what fires a task in step with the stored task: one Cloud Scheduler job per
+// task, or nothing in sweep mode, where the row itself is the trigger. Its methods run inside
+// the transaction that stores the change, so a failure (a quota, a permission) rolls it back.
+type Trigger interface {
+	// Sync creates or updates the task's trigger to match t: its schedule and next run, paused
+	// when t is paused, gone when t is completed.
+	Sync(ctx context.Context, t task.Task) error
+	// Remove deletes the task's trigger.
+	Remove(ctx context.Context, t task.Task) error
+}
+
 // Deps are what the service is built from. Zero limits take the documented defaults.
 type Deps struct {
-	Store     Store
+	Store Store
+	// Trigger mirrors tasks into the scheduler; nil in sweep mode.
+	Trigger   Trigger
 	Publisher event.Publisher
 	Agent     agent.Agent
 	Now       func() time.Time
@@ -50,6 +63,7 @@ type Deps struct {
 // Service carries out users' operations on tasks.
 type Service struct {
 	store     Store
+	trigger   Trigger
 	pub       event.Publisher
 	agent     agent.Agent
 	now       func() time.Time
@@ -70,7 +84,7 @@ func New(d Deps) *Service {
 	if d.Agent == nil {
 		d.Agent = agent.Unconfigured{}
 	}
-	return &Service{store: d.Store, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
+	return &Service{store: d.Store, trigger: d.Trigger, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
 		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout}
 }
 
@@ -104,12 +118,26 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 	if err != nil {
 		return task.Task{}, err
 	}
-	return s.store.CreateTask(ctx, store.NewTask{
+	return s.store.CreateTaskWith(ctx, store.NewTask{
 		UserID: userID, Name: n.Name, NameIsDefault: n.NameIsDefault(), SearchQuery: n.SearchQuery,
 		ConditionDescription: n.ConditionDescription, Schedule: n.Schedule, Timezone: n.Timezone,
 		NotifyBehavior: n.NotifyBehavior, Notifications: n.Notifications,
 		State: task.StateActive, NextRunAt: &first,
-	})
+	}, s.syncTrigger)
+}
+
+func (s *Service) syncTrigger(ctx context.Context, t task.Task) error {
+	if s.trigger == nil {
+		return nil
+	}
+	return s.trigger.Sync(ctx, t)
+}
+
+func (s *Service) removeTrigger(ctx context.Context, t task.Task) error {
+	if s.trigger == nil {
+		return nil
+	}
+	return s.trigger.Remove(ctx, t)
 }
 
 // Get returns the user's task.
@@ -124,7 +152,7 @@ func (s *Service) List(ctx context.Context, userID uuid.UUID, f store.TaskFilter
 
 // Delete removes the user's task, its runs and its notifications.
 func (s *Service) Delete(ctx context.Context, userID, id uuid.UUID) error {
-	return s.store.DeleteTask(ctx, userID, id)
+	return s.store.DeleteTaskWith(ctx, userID, id, s.removeTrigger)
 }
 
 // RunNow starts a manual run of the task whatever its state, without changing the state. While
