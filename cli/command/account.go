@@ -136,11 +136,7 @@ func NewCmdKeys(f *Factory) *cobra.Command {
 		Example: "  torale keys revoke 7c1d...",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "key")
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
+			c, id, err := f.clientForID(args[0], "key")
 			if err != nil {
 				return err
 			}

@@ -72,11 +72,7 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 		Example: "  torale executions get 9a1b...",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "run")
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
+			c, id, err := f.clientForID(args[0], "run")
 			if err != nil {
 				return err
 			}

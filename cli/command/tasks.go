@@ -220,11 +220,7 @@ func newCmdTasksGet(f *Factory) *cobra.Command {
 		Example: "  torale tasks get 3f2c...\n  torale tasks get 3f2c... --json | jq .last_execution.result",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "task")
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
+			c, id, err := f.clientForID(args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -240,6 +236,16 @@ func newCmdTasksGet(f *Factory) *cobra.Command {
 	}
 	addJSONFlag(cmd, &asJSON)
 	return cmd
+}
+
+// clientForID parses the id argument and returns the API client to use it with.
+func (f *Factory) clientForID(arg, what string) (*client.Client, uuid.UUID, error) {
+	id, err := parseID(arg, what)
+	if err != nil {
+		return nil, uuid.Nil, err
+	}
+	c, err := f.Client()
+	return c, id, err
 }
 
 func parseID(s, what string) (uuid.UUID, error) {

@@ -89,11 +89,7 @@ func newCmdTasksDelete(f *Factory) *cobra.Command {
 		Example: "  torale tasks delete 3f2c...\n  torale tasks delete 3f2c... --yes   # in scripts",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "task")
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
+			c, id, err := f.clientForID(args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -133,11 +129,7 @@ func newCmdTasksState(f *Factory, verb string, to task.State) *cobra.Command {
 		Example: "  torale tasks " + verb + " 3f2c...",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "task")
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
+			c, id, err := f.clientForID(args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -174,11 +166,7 @@ result. A run already in progress makes this fail unless --force cancels it.`,
 		Example: "  torale tasks run 3f2c...\n  torale tasks run 3f2c... --no-wait --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "task")
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
+			c, id, err := f.clientForID(args[0], "task")
 			if err != nil {
 				return err
 			}
