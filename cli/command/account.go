@@ -182,6 +182,6 @@ func NewCmdAdmin(f *Factory) *cobra.Command {
 		},
 	}
 	addJSONFlag(stats, &asJSON)
-	cmd.AddCommand(stats)
+	cmd.AddCommand(stats, NewCmdAdminReconcile(f))
 	return cmd
 }

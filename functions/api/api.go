@@ -52,8 +52,12 @@ type Deps struct {
 	AllowedOrigins []string
 	// Limits are the per-user rate limits (default DefaultLimits()).
 	Limits Limits
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Notify serves the webhook, email and mailbox endpoints (webhook.go); nil parts answer 503.
+	Notify Notify
+	// Scheduler runs reconcile and lists scheduler jobs for admins (scheduler.go); nil answers 503.
+	Scheduler Scheduler
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // API serves the HTTP API.
@@ -65,6 +69,8 @@ type API struct {
 	health  func(ctx context.Context) error
 	origins map[string]bool
 	limiter *limiter
+	notify  Notify
+	sched   Scheduler
 	now     func() time.Time
 	log     *slog.Logger
 	mux     *http.ServeMux
@@ -80,7 +86,7 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Now), now: d.Now, log: d.Log,
-		mux: http.NewServeMux()}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}

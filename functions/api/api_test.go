@@ -45,7 +45,7 @@ func setup(t testing.TB) testBundle {
 		Rules: task.DefaultRules(), Log: logging.Discard(), MaxActive: 5})
 	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
 		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
-		AllowedOrigins: []string{"https://app.torale.ai"}})
+		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s)})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return testBundle{srv: srv, store: s, api: a, agent: fake}

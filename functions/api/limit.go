@@ -18,6 +18,9 @@ const (
 	ActionCreate  Action = "create"
 	ActionRun     Action = "run"
 	ActionPreview Action = "preview"
+	// ActionWebhookTest sends a test webhook; ActionEmailCode mails a verification code.
+	ActionWebhookTest Action = "webhook test"
+	ActionEmailCode   Action = "email code"
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Every per request.
@@ -28,16 +31,20 @@ type Limit struct {
 
 // Limits are the per-user rate limits of the actions that cost money or create work.
 type Limits struct {
-	Create, Run, Preview Limit
+	Create, Run, Preview   Limit
+	WebhookTest, EmailCode Limit
 }
 
-// DefaultLimits allow a burst of 20 creates (then one every 3 s), 10 runs (one every 6 s) and 5
-// previews (one every 12 s) per user.
+// DefaultLimits allow a burst of 20 creates (then one every 3 s), 10 runs (one every 6 s), 5
+// previews (one every 12 s), 5 webhook tests (one every 12 s) and 10 verification emails (one
+// every 30 s; each address also gets at most 3 codes an hour) per user.
 func DefaultLimits() Limits {
 	return Limits{
-		Create:  Limit{Every: 3 * time.Second, Burst: 20},
-		Run:     Limit{Every: 6 * time.Second, Burst: 10},
-		Preview: Limit{Every: 12 * time.Second, Burst: 5},
+		Create:      Limit{Every: 3 * time.Second, Burst: 20},
+		Run:         Limit{Every: 6 * time.Second, Burst: 10},
+		Preview:     Limit{Every: 12 * time.Second, Burst: 5},
+		WebhookTest: Limit{Every: 12 * time.Second, Burst: 5},
+		EmailCode:   Limit{Every: 30 * time.Second, Burst: 10},
 	}
 }
 
@@ -56,7 +63,8 @@ type bucket struct {
 }
 
 func newLimiter(l Limits, now func() time.Time) *limiter {
-	return &limiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview},
+	return &limiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
+		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode},
 		buckets: map[string]*bucket{}, now: now}
 }
 

@@ -1,12 +1,18 @@
-// Package tick is the `tick` Cloud Run function of sweep mode: Cloud Scheduler calls it every
-// minute and it triggers every due task.
+// Package tick is the `tick` Cloud Run function: Cloud Scheduler calls it every minute (HTTP,
+// with an OIDC token). In sweep mode it triggers every due task; in both modes it runs the
+// reconcile pass on a timer, and on the first tick after the instance starts.
 package tick
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
+
+	"github.com/torale-ai/torale/shared/reconcile"
 )
 
 // Sweeper triggers due tasks and says how many.
@@ -14,17 +20,93 @@ type Sweeper interface {
 	Sweep(ctx context.Context) (int, error)
 }
 
-// New returns the HTTP function. It answers 200 with the count, or 500 so Cloud Scheduler
-// records the failure (the next minute's tick sweeps again).
-func New(s Sweeper, log *slog.Logger) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		n, err := s.Sweep(r.Context())
-		if err != nil {
-			log.ErrorContext(r.Context(), "tick failed", "error", err.Error())
-			http.Error(w, "sweep failed", http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]int{"triggered": n})
+// Reconciler makes one reconcile pass.
+type Reconciler interface {
+	Run(ctx context.Context) (reconcile.Report, error)
+}
+
+// Config is what the tick does. Zero fields take the defaults.
+type Config struct {
+	// Sweeper triggers due tasks; nil in Cloud Scheduler mode, where each task has its job.
+	Sweeper Sweeper
+	// Reconciler runs every ReconcileEvery (default 10 min); nil to never reconcile here.
+	Reconciler     Reconciler
+	ReconcileEvery time.Duration
+	Now            func() time.Time
+	Log            *slog.Logger
+}
+
+// Result is the tick's answer.
+type Result struct {
+	Triggered  int               `json:"triggered"`
+	Reconciled *reconcile.Report `json:"reconciled,omitempty"`
+}
+
+// New returns the HTTP function. It answers 200 with what it did, or 500 when the sweep or the
+// reconcile pass failed, so Cloud Scheduler records the failure (the next minute tries again).
+// The work is done before the answer: nothing runs after the response is sent.
+func New(cfg Config) http.HandlerFunc {
+	if cfg.ReconcileEvery <= 0 {
+		cfg.ReconcileEvery = 10 * time.Minute
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	t := &ticker{cfg: cfg}
+	return t.serve
+}
+
+type ticker struct {
+	cfg  Config
+	mu   sync.Mutex
+	last time.Time // when this instance last started a reconcile pass
+}
+
+func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
+	ctx, log := r.Context(), t.cfg.Log
+	var res Result
+	failed := false
+	if t.cfg.Sweeper != nil {
+		n, err := t.cfg.Sweeper.Sweep(ctx)
+		res.Triggered = n
+		if err != nil {
+			log.ErrorContext(ctx, "tick sweep failed", "error", err.Error())
+			failed = true
+		}
+	}
+	if t.reconcileDue() {
+		rep, err := t.cfg.Reconciler.Run(ctx)
+		switch {
+		case errors.Is(err, reconcile.ErrInProgress):
+			log.InfoContext(ctx, "another reconcile pass is running; skipping this one")
+		case err != nil:
+			log.ErrorContext(ctx, "tick reconcile failed", "error", err.Error())
+			res.Reconciled, failed = &rep, true
+		default:
+			res.Reconciled = &rep
+		}
+	}
+	status := http.StatusOK
+	if failed {
+		status = http.StatusInternalServerError
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(res)
+}
+
+// reconcileDue reports whether a pass is due, and if so counts it as started: a failing pass
+// waits for the next interval rather than hammering what fails.
+func (t *ticker) reconcileDue() bool {
+	if t.cfg.Reconciler == nil {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.cfg.Now()
+	if !t.last.IsZero() && now.Sub(t.last) < t.cfg.ReconcileEvery {
+		return false
+	}
+	t.last = now
+	return true
 }

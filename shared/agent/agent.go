@@ -1,6 +1,9 @@
 // Package agent is the seam between a run and whatever decides it: the runner hands an Input to
-// an Agent and gets a task.Result back. The real providers (Gemini with search grounding,
-// Perplexity) live beside this file; tests use agenttest's scripted fake.
+// an Agent and gets a task.Result back. The real agent is in gemini (a search step, by Google
+// Search grounding or perplexity, then a structured decision checked by verdict, with prompts
+// from prompt); memory keeps the facts already reported; remote calls the agent function over
+// HTTP; tests use agenttest's scripted fake and the httptest fakes in geminitest,
+// perplexitytest and mem0test.
 package agent
 
 import (
@@ -12,23 +15,28 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
-// Input is everything an agent may know about one run.
+// Input is everything an agent may know about one run. It is also the body the agent function
+// accepts, hence the JSON names.
 type Input struct {
-	SearchQuery          string
-	ConditionDescription string
-	Timezone             string
-	NotifyBehavior       task.NotifyBehavior
-	Now                  time.Time
+	SearchQuery          string              `json:"search_query"`
+	ConditionDescription string              `json:"condition_description"`
+	Timezone             string              `json:"timezone"`
+	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
+	Now                  time.Time           `json:"now"`
 	// Recent holds the last successful runs' results, newest first.
-	Recent []task.Result
+	Recent []task.Result `json:"recent"`
 	// Memory holds facts already reported for this task.
-	Memory []string
+	Memory []string `json:"memory"`
 }
 
-// Output is a decided run and what it cost.
+// Output is a decided run and what it cost. An agent that fails still returns the Usage of the
+// calls it made, so failed attempts are costed too.
 type Output struct {
-	Result task.Result
-	Usage  task.Usage
+	Result task.Result `json:"result"`
+	Usage  task.Usage  `json:"usage"`
+	// Facts are the new facts a notifying result reports, for the task's memory; empty when the
+	// result does not notify.
+	Facts []string `json:"facts,omitempty"`
 }
 
 // Agent decides one run. It returns an *Error for failures the runner should classify.

@@ -52,6 +52,12 @@ type Config struct {
 	// LogLevel (TORALE_LOG_LEVEL, default info) and LogFormat (TORALE_LOG_FORMAT, default json).
 	LogLevel  string
 	LogFormat string
+	// Agent is how runs are decided: models, search, memory, thresholds and prices (agent.go).
+	Agent AgentConfig
+	// Cloud is Pub/Sub, Cloud Scheduler and push authentication (cloud.go).
+	Cloud CloudConfig
+	// Notify is how notifications go out: SMTP, webhook signing and egress (notify.go).
+	Notify NotifyConfig
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests) and
@@ -75,6 +81,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.AgentTimeout = duration(getenv, "TORALE_AGENT_TIMEOUT", 120*time.Second, &errs)
 	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
 	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
+	c.Agent = agentFromEnv(getenv, &errs)
+	c.Cloud = cloudFromEnv(getenv, c.Scheduler, &errs)
+	c.Notify = notifyFromEnv(getenv, &errs)
 	if c.Scheduler != SchedulerSweep && c.Scheduler != SchedulerCloudSchedule {
 		errs = append(errs, fmt.Errorf("TORALE_SCHEDULER: %q is not %q or %q", c.Scheduler, SchedulerSweep, SchedulerCloudSchedule))
 	}

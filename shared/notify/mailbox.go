@@ -5,18 +5,27 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Mail is an email the local platform would have sent.
 type Mail struct {
-	To      string    `json:"to"`
-	Subject string    `json:"subject"`
-	Body    string    `json:"body"`
-	SentAt  time.Time `json:"sent_at"`
+	To      string            `json:"to"`
+	Subject string            `json:"subject"`
+	Text    string            `json:"text"`
+	HTML    string            `json:"html"`
+	Headers map[string]string `json:"headers"`
+	SentAt  time.Time         `json:"sent_at"`
+	userID  uuid.UUID
 }
 
-// Mailbox is the email sender of a local platform without SMTP: it keeps the newest messages
-// in memory and logs each, so a developer sees what users would receive.
+// mailboxSize is how many messages the mailbox keeps.
+const mailboxSize = 200
+
+// Mailbox is the Mailer of a local platform without SMTP: it keeps the newest messages in
+// memory and logs each, so a developer sees what users would receive (verification codes
+// included) at GET /api/v1/dev/mailbox.
 type Mailbox struct {
 	log  *slog.Logger
 	now  func() time.Time
@@ -29,25 +38,38 @@ func NewMailbox(log *slog.Logger, now func() time.Time) *Mailbox {
 	return &Mailbox{log: log, now: now}
 }
 
-// Send keeps the message.
-func (b *Mailbox) Send(_ context.Context, m Message) (Receipt, error) {
-	mail := Mail{To: m.Delivery.Target, Subject: "Torale: " + m.Task.Name, SentAt: b.now()}
-	if r := m.Execution.Result; r != nil && r.Notification != nil {
-		mail.Body = *r.Notification
+// Mail keeps the message.
+func (b *Mailbox) Mail(_ context.Context, e Email) error {
+	m := Mail{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML, Headers: e.Headers, SentAt: b.now(), userID: e.UserID}
+	if m.Headers == nil {
+		m.Headers = map[string]string{}
 	}
 	b.mu.Lock()
-	b.mail = append(b.mail, mail)
-	if len(b.mail) > 100 {
-		b.mail = b.mail[len(b.mail)-100:]
+	b.mail = append(b.mail, m)
+	if len(b.mail) > mailboxSize {
+		b.mail = b.mail[len(b.mail)-mailboxSize:]
 	}
 	b.mu.Unlock()
-	b.log.Info("local mailbox received an email", "to", mail.To, "subject", mail.Subject)
-	return Receipt{}, nil
+	b.log.Info("local mailbox received an email", "to", m.To, "subject", m.Subject)
+	return nil
 }
 
-// Mail returns the kept messages, oldest first.
-func (b *Mailbox) Mail() []Mail {
+// All returns every kept message, oldest first.
+func (b *Mailbox) All() []Mail {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]Mail(nil), b.mail...)
+}
+
+// For returns the kept messages meant for the user, newest first.
+func (b *Mailbox) For(userID uuid.UUID) []Mail {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := []Mail{}
+	for i := len(b.mail) - 1; i >= 0; i-- {
+		if b.mail[i].userID == userID {
+			out = append(out, b.mail[i])
+		}
+	}
+	return out
 }

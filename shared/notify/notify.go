@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -27,6 +28,11 @@ type Message struct {
 // Receipt is what the far side answered.
 type Receipt struct {
 	ResponseCode int
+	// Latency is how long the far side took, when the sender measured it.
+	Latency time.Duration
+	// RetryAfter is how long the far side asked to be left alone (429, 503); a retry waits at
+	// least this long, up to the last step of RetrySchedule.
+	RetryAfter time.Duration
 }
 
 // Sender delivers on one channel. An error means "not delivered, try again later"; wrap
@@ -41,6 +47,7 @@ var ErrPermanent = errors.New("permanent delivery failure")
 // Store is the database side of delivery.
 type Store interface {
 	ClaimDueDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]task.Delivery, error)
+	ClaimDelivery(ctx context.Context, id uuid.UUID, now, leaseUntil time.Time) (task.Delivery, error)
 	RecordAttempt(ctx context.Context, a store.Attempt) error
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
@@ -84,16 +91,73 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 	}
 }
 
+// DeliverOne sends the delivery id names if it is due and nobody else holds it, under the same
+// lease as DeliverDue. It reports whether it tried; a delivered, failed, not-yet-due or claimed
+// row is left alone, so a duplicated trigger does nothing.
+func (n *Notifier) DeliverOne(ctx context.Context, id uuid.UUID) (bool, error) {
+	now := n.now()
+	d, err := n.store.ClaimDelivery(ctx, id, now, now.Add(n.lease))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	n.deliver(ctx, d)
+	return true, nil
+}
+
+// HandleMessage delivers the outbox row a notify message names. A malformed message is acked
+// (logged and dropped); an error means the claim could not be made and the message should come
+// again. A failed send is not an error: its retry is scheduled in the database.
+func (n *Notifier) HandleMessage(ctx context.Context, data []byte) error {
+	m, err := event.DecodeNotify(data)
+	if err != nil {
+		n.log.Error("dropping notify message", "error", err.Error())
+		return nil
+	}
+	if _, err := n.DeliverOne(ctx, m.DeliveryID); err != nil {
+		return fmt.Errorf("delivering %s: %w", m.DeliveryID, err)
+	}
+	return nil
+}
+
+// DueLister finds due outbox rows without claiming them.
+type DueLister interface {
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error)
+}
+
+// PublishDue asks, through pub, for each due delivery to be sent (at most limit), and says how
+// many it asked for. The periodic tick uses it where no notifier runs in the background: retries
+// come due in the database and the notify function sends them.
+func PublishDue(ctx context.Context, s DueLister, pub event.Publisher, now time.Time, limit int) (int, error) {
+	ids, err := s.DueDeliveries(ctx, now, limit)
+	if err != nil {
+		return 0, err
+	}
+	for i, id := range ids {
+		if err := event.PublishJSON(ctx, pub, event.TopicNotify, event.Notify{Version: event.Version, DeliveryID: id}); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}
+
 func (n *Notifier) deliver(ctx context.Context, d task.Delivery) {
 	log := n.log.With("delivery_id", d.ID.String(), "channel", string(d.Channel), "attempt", d.Attempts)
 	start := n.now()
 	receipt, err := n.send(ctx, d)
 	a := store.Attempt{DeliveryID: d.ID, Number: d.Attempts, At: n.now(), OK: err == nil,
-		ResponseCode: receipt.ResponseCode, Latency: n.now().Sub(start)}
+		ResponseCode: receipt.ResponseCode, Latency: receipt.Latency}
+	if a.Latency == 0 {
+		a.Latency = n.now().Sub(start)
+	}
 	if err != nil {
 		a.Error = err.Error()
 		if !errors.Is(err, ErrPermanent) && d.Attempts <= len(RetrySchedule) {
-			at := a.At.Add(jitter(RetrySchedule[d.Attempts-1]))
+			wait := jitter(RetrySchedule[d.Attempts-1])
+			wait = max(wait, min(receipt.RetryAfter, RetrySchedule[len(RetrySchedule)-1]))
+			at := a.At.Add(wait)
 			a.RetryAt = &at
 		}
 		log.Warn("delivery failed", "error", err.Error(), "final", a.RetryAt == nil)

@@ -14,9 +14,7 @@ import (
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/localpg"
-	"github.com/torale-ai/torale/shared/notify"
 	"github.com/torale-ai/torale/shared/store"
-	"github.com/torale-ai/torale/shared/task"
 )
 
 // Local describes a whole Torale on one machine: torale dev, and end-to-end tests.
@@ -81,9 +79,12 @@ func (l Local) Run(ctx context.Context) error {
 
 func (l Local) serve(ctx context.Context, st *store.Store) error {
 	bus := event.NewBus(l.Log, event.BusOptions{})
-	mailbox := notify.NewMailbox(l.Log, time.Now)
-	p, err := New(Deps{Config: l.Config, Store: st, Bus: bus, Agent: l.Agent, DevAuth: true,
-		Senders: map[task.ChannelType]notify.Sender{task.ChannelEmail: mailbox}, Log: l.Log})
+	deps, err := l.notifyDeps()
+	if err != nil {
+		return err
+	}
+	deps.Config, deps.Store, deps.Bus, deps.Agent, deps.DevAuth, deps.Log = l.Config, st, bus, l.Agent, true, l.Log
+	p, err := New(deps)
 	if err != nil {
 		return err
 	}

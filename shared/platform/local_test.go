@@ -105,6 +105,7 @@ func TestLocalRunsTaskEndToEnd(t *testing.T) {
 		NextRun: &next, Topic: "iPhone 18 release date",
 	}, Usage: task.Usage{Model: "fake", PromptTokens: 10, OutputTokens: 5}}})
 	base, dbURL := startLocal(t, fake)
+	verifyEmail(t, base, "me@example.com") // mail goes only to verified addresses
 
 	var created taskJSON
 	status := call(t, "POST", base+"/api/v1/tasks", map[string]any{

@@ -15,6 +15,7 @@ import (
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
@@ -27,22 +28,41 @@ type Deps struct {
 	Config config.Config
 	Store  *store.Store
 	Bus    *event.Bus
-	Agent  agent.Agent
+	// Publisher, when set (Pub/Sub), carries messages instead of Bus, and nothing is subscribed
+	// here: push subscriptions deliver to the functions.
+	Publisher event.Publisher
+	// Jobs is the Cloud Scheduler API; required with TORALE_SCHEDULER=cloudscheduler.
+	Jobs  schedule.JobClient
+	Agent agent.Agent
 	// DevAuth lets requests without a token act as header-named local users (torale dev only).
 	DevAuth bool
 	Senders map[task.ChannelType]notify.Sender
+	// Mailer sends email instead of TORALE_SMTP_URL's server (torale dev: the local mailbox).
+	Mailer notify.Mailer
+	// Mailbox is served at GET /api/v1/dev/mailbox when DevAuth is on.
+	Mailbox *notify.Mailbox
 	Now     func() time.Time
 	Log     *slog.Logger
 }
 
 // Platform is every service of one process.
 type Platform struct {
-	Watch    *watch.Service
-	Runner   *runner.Runner
-	Sweeper  *schedule.Sweeper
-	Notifier *notify.Notifier
-	API      *api.API
-	store    *store.Store
+	// Agent decides runs in this process; the agent function serves it.
+	Agent   agent.Agent
+	Watch   *watch.Service
+	Runner  *runner.Runner
+	Sweeper *schedule.Sweeper
+	// Gate stands between run-task messages and the runner: runtask and the bus call it.
+	Gate *schedule.Gate
+	// Reconciler makes the world match the database (scheduling.go).
+	Reconciler *reconcile.Reconciler
+	Notifier   *notify.Notifier
+	Webhooks   *notify.Webhooks
+	Verifier   *notify.Verifier
+	API        *api.API
+	store      *store.Store
+	bus        event.Publisher
+	now        func() time.Time
 }
 
 // New builds the services and subscribes the runner and notifier to the bus.
@@ -50,30 +70,42 @@ func New(d Deps) (*Platform, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Agent == nil {
-		// No model provider is wired in yet: runs fail with a message naming the key to set.
-		d.Agent = agent.Unconfigured{}
+	// The agent this process decides with, and the one runs and previews call (the agent
+	// function when TORALE_AGENT_URL is set); see agent.go.
+	local, calls, err := newAgents(d)
+	if err != nil {
+		return nil, err
 	}
 	rules := task.Rules{MinInterval: d.Config.MinInterval}
-	p := &Platform{store: d.Store}
-	p.Watch = watch.New(watch.Deps{Store: d.Store, Publisher: d.Bus, Agent: d.Agent, Now: d.Now, Rules: rules,
+	sched, err := newScheduling(d)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{Agent: local, store: d.Store, bus: sched.pub, now: d.Now}
+	p.Watch = watch.New(watch.Deps{Store: d.Store, Publisher: sched.pub, Trigger: sched.trigger(), Agent: calls, Now: d.Now, Rules: rules,
 		Log: d.Log, MaxActive: d.Config.MaxActiveTasks, AgentTimeout: d.Config.AgentTimeout})
-	p.Runner = runner.New(d.Store, d.Agent, d.Bus, d.Now, d.Log, runner.Config{
+	p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, runner.Config{AfterRun: sched.afterRun(),
 		Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts,
+		Memory: newMemory(d),
 	})
-	p.Sweeper = schedule.NewSweeper(d.Store, d.Bus, d.Now, d.Log, schedule.SweepConfig{})
-	p.Notifier = notify.New(d.Store, d.Senders, d.Now, d.Log)
+	p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{})
+	p.Gate = schedule.NewGate(d.Store, p.Runner.Handle, d.Now, d.Log)
+	p.Reconciler = sched.reconciler(d, rules)
+	np, err := newNotify(d)
+	if err != nil {
+		return nil, err
+	}
+	p.Notifier, p.Webhooks, p.Verifier = notify.New(d.Store, np.senders, d.Now, d.Log), np.webhooks, np.verifier
 	authn, err := newAuthenticator(d)
 	if err != nil {
 		return nil, err
 	}
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
-		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log})
-	d.Bus.Subscribe(event.TopicRunTask, 4, p.Runner.HandleMessage)
-	d.Bus.Subscribe(event.TopicNotify, 2, func(ctx context.Context, _ []byte) error {
-		_, err := p.Notifier.DeliverDue(ctx)
-		return err
-	})
+		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: np.api, Scheduler: p.Reconciler})
+	if d.Publisher == nil {
+		d.Bus.Subscribe(event.TopicRunTask, 4, p.Gate.HandleMessage)
+		d.Bus.Subscribe(event.TopicNotify, 2, p.Notifier.HandleMessage)
+	}
 	return p, nil
 }
 

@@ -41,6 +41,21 @@ type Config struct {
 	RetryWithin time.Duration
 	// EarlySlack is how far ahead of its time a scheduled fire may start (default 1 min).
 	EarlySlack time.Duration
+	// Memory, when set, feeds each run the facts its task already reported and keeps the facts
+	// a notifying run reports (default none).
+	Memory Memory
+	// AfterRun, when set, is called once a run's outcome is stored if it moved the task's next
+	// run or completed the task, so a per-task Cloud Scheduler job can follow: to the minute the
+	// agent chose, back to the cron after that fire, or away. Its error is only logged: the
+	// outcome stands, and reconcile repairs a job left behind.
+	AfterRun func(ctx context.Context, userID, taskID uuid.UUID) error
+}
+
+// Memory is a task's memory of facts already reported, so the agent does not notify twice
+// about the same news.
+type Memory interface {
+	Recall(ctx context.Context, userID, taskID uuid.UUID, query string) ([]string, error)
+	Remember(ctx context.Context, userID, taskID, executionID uuid.UUID, facts []string) error
 }
 
 func (c Config) withDefaults() Config {
@@ -145,6 +160,15 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 		SearchQuery: t.SearchQuery, ConditionDescription: t.ConditionDescription,
 		Timezone: t.Timezone, NotifyBehavior: t.NotifyBehavior, Now: r.now(), Recent: recent,
 	}
+	if r.cfg.Memory != nil {
+		if in.Memory, err = r.cfg.Memory.Recall(ctx, t.UserID, t.ID, t.SearchQuery); err != nil {
+			// Deciding without memory could notify twice; try again later instead.
+			o := store.Outcome{ExecutionID: exec.ID, UserID: t.UserID, TaskID: t.ID, Attempt: exec.Attempt,
+				Now: r.now(), TaskVersion: t.UpdatedAt}
+			return r.fail(ctx, t, exec, o, &agent.Error{Category: task.CategoryNetwork, Retryable: true,
+				Message: "the task's memory could not be read", Err: err}, log)
+		}
+	}
 	actx, cancel := context.WithTimeout(ctx, r.cfg.AgentTimeout)
 	out, err := r.agent.Run(actx, in)
 	cancel()
@@ -153,10 +177,30 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 	if err != nil {
 		return r.fail(ctx, t, exec, o, err, log)
 	}
-	return r.succeed(ctx, t, exec, o, out.Result, log)
+	return r.succeed(ctx, t, exec, o, out, log)
 }
 
-func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, res task.Result, log *slog.Logger) error {
+// remember keeps what a notifying run reported. It runs after the result is recorded, so a fact
+// is never remembered for a notification that was not; a crash in between can at worst let the
+// next run notify once more, and the recent results it sees still show the notification.
+func (r *Runner) remember(ctx context.Context, t task.Task, exec task.Execution, out agent.Output, log *slog.Logger) {
+	if r.cfg.Memory == nil || !out.Result.Notifies() {
+		return
+	}
+	facts := out.Facts
+	if len(facts) == 0 {
+		facts = []string{*out.Result.Notification}
+	}
+	// The result is recorded; keep its facts even if the caller is going away.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := r.cfg.Memory.Remember(mctx, t.UserID, t.ID, exec.ID, facts); err != nil {
+		log.Warn("remembering reported facts", "error", err.Error())
+	}
+}
+
+func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, out agent.Output, log *slog.Logger) error {
+	res := out.Result
 	o.Status, o.Result, o.Topic = task.StatusSuccess, &res, res.Topic
 	if exec.Trigger == task.TriggerSchedule {
 		next, err := task.NextRun(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
@@ -179,6 +223,8 @@ func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, 
 		return fmt.Errorf("recording result: %w", err)
 	}
 	log.Info("run succeeded", "notified", res.Notifies(), "deliveries", len(deliveries))
+	r.remember(ctx, t, exec, out, log)
+	r.afterRun(ctx, o, log)
 	for _, d := range deliveries {
 		if err := event.PublishJSON(ctx, r.pub, event.TopicNotify, event.Notify{Version: event.Version, DeliveryID: d.ID}); err != nil {
 			// The row is in the outbox; the notifier's sweep or reconcile sends it anyway.
@@ -212,14 +258,29 @@ func (r *Runner) fail(ctx context.Context, t task.Task, exec task.Execution, o s
 	// Record even when ctx is ending (shutdown), so the next start finds the run owed.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if _, err := r.store.FinishExecution(wctx, o); err != nil && !errors.Is(err, store.ErrConflict) {
+	_, err := r.store.FinishExecution(wctx, o)
+	if err != nil && !errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("recording failure: %w", err)
+	}
+	if err == nil && !retry {
+		r.afterRun(wctx, o, log)
 	}
 	log.Warn("run failed", "status", string(o.Status), "category", string(ae.Category), "error", runErr.Error())
 	if retry {
 		return fmt.Errorf("%w: %s", ErrRetry, ae.Message)
 	}
 	return nil
+}
+
+// afterRun tells the AfterRun hook about a stored outcome that moved the task's next run or
+// completed it.
+func (r *Runner) afterRun(ctx context.Context, o store.Outcome, log *slog.Logger) {
+	if r.cfg.AfterRun == nil || (o.NextRunAt == nil && !o.Complete) {
+		return
+	}
+	if err := r.cfg.AfterRun(ctx, o.UserID, o.TaskID); err != nil {
+		log.Warn("updating the task's trigger after its run; reconcile will", "error", err.Error())
+	}
 }
 
 // Recover puts right what a stopped process left: it fails runs stuck past their deadline and

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/torale-ai/torale/shared/event"
@@ -25,6 +27,10 @@ type SweepConfig struct {
 	// Lease is how long a claimed task stays hidden from other sweeps while it runs; when its
 	// run never records an outcome, the task comes due again after it (default 15 min).
 	Lease time.Duration
+	// Publishers is how many messages of a batch are published at once (default 32): each
+	// publish waits for Pub/Sub to store the message, so one at a time leaves the run-task
+	// topic idle between round trips.
+	Publishers int
 }
 
 // Sweeper claims due tasks and publishes their triggers.
@@ -44,6 +50,9 @@ func NewSweeper(c Claimer, pub event.Publisher, now func() time.Time, log *slog.
 	if cfg.Lease <= 0 {
 		cfg.Lease = 15 * time.Minute
 	}
+	if cfg.Publishers <= 0 {
+		cfg.Publishers = 32
+	}
 	return &Sweeper{claimer: c, pub: pub, now: now, log: log, cfg: cfg}
 }
 
@@ -58,19 +67,38 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 		if err != nil {
 			return total, fmt.Errorf("sweeping: %w", err)
 		}
-		for _, c := range claims {
-			at := c.ScheduledFor
-			m := event.RunTask{Version: event.Version, TaskID: c.TaskID, UserID: c.UserID, ScheduledFor: &at}
-			if err := event.PublishJSON(ctx, s.pub, event.TopicRunTask, m); err != nil {
-				s.log.Error("publishing run-task; the task runs after its lease", "task_id", c.TaskID.String(), "error", err.Error())
-				continue
-			}
-			total++
-		}
+		total += s.publish(ctx, claims)
 		if len(claims) < s.cfg.Batch {
 			return total, nil
 		}
 	}
+}
+
+// publish sends one run-task message per claim, Publishers at a time, and returns how many
+// went out.
+func (s *Sweeper) publish(ctx context.Context, claims []store.Claim) int {
+	var sent atomic.Int64
+	next := make(chan store.Claim)
+	var wg sync.WaitGroup
+	for range min(s.cfg.Publishers, len(claims)) {
+		wg.Go(func() {
+			for c := range next {
+				at := c.ScheduledFor
+				m := event.RunTask{Version: event.Version, TaskID: c.TaskID, UserID: c.UserID, ScheduledFor: &at}
+				if err := event.PublishJSON(ctx, s.pub, event.TopicRunTask, m); err != nil {
+					s.log.Error("publishing run-task; the task runs after its lease", "task_id", c.TaskID.String(), "error", err.Error())
+					continue
+				}
+				sent.Add(1)
+			}
+		})
+	}
+	for _, c := range claims {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	return int(sent.Load())
 }
 
 // Every runs Sweep every interval until ctx ends, logging failures and carrying on.

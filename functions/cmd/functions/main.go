@@ -14,6 +14,8 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
+	agentfn "github.com/torale-ai/torale/functions/agent"
+	"github.com/torale-ai/torale/functions/notify"
 	"github.com/torale-ai/torale/functions/runtask"
 	"github.com/torale-ai/torale/functions/tick"
 	"github.com/torale-ai/torale/shared/config"
@@ -56,19 +58,36 @@ func run(ctx context.Context) error {
 	if err := st.CheckSchema(ctx); err != nil {
 		return err
 	}
-	// Until Pub/Sub is wired in, messages travel on an in-process bus: one process serves the
-	// whole pipeline.
+	// Messages go through Pub/Sub when TORALE_PUBSUB_PROJECT is set, pushed back to runtask and
+	// notify; otherwise they travel on an in-process bus and one process serves the pipeline.
 	bus := event.NewBus(log, event.BusOptions{})
-	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Log: log})
+	pub, jobs, closeCloud, err := cloudClients(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeCloud()
+	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Publisher: pub, Jobs: jobs, Log: log})
+	if err != nil {
+		return err
+	}
+	push, err := pushAuth(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 
 	health := func(w http.ResponseWriter, r *http.Request) { p.API.ServeHTTP(w, r) }
 	functions.HTTP("api", p.API.ServeHTTP)
-	functions.HTTP("tick", withHealth(tick.New(p.Sweeper, log), health))
-	functions.CloudEvent("runtask", runtask.New(p.Runner, log))
+	functions.HTTP("tick", withHealth(push(tick.New(tick.Config{Sweeper: platform.SweepFunc(p.Tick),
+		Reconciler: p.Reconciler, ReconcileEvery: cfg.Cloud.ReconcileEvery, Log: log})), health))
+	functions.HTTP("runtask", withHealth(push(runtask.New(p.Gate,
+		runtask.Config{RetryHorizon: cfg.Cloud.RetryHorizon, Log: log})), health))
+	functions.HTTP("notify", withHealth(push(notify.New(p.Notifier,
+		notify.Config{RetryHorizon: cfg.Cloud.RetryHorizon, Log: log})), health))
 	functions.HTTP("healthz", health)
+	agent := agentfn.New(p.Agent, cfg.AgentTimeout, log)
+	functions.HTTP("agent", withHealth(agent.ServeHTTP, health))
+	go agent.StopOnSIGTERM(5*time.Second, log)
+	reconcileOnStart(p, log)
 	log.Info("serving functions", "port", cfg.Port, "target", os.Getenv("FUNCTION_TARGET"))
 	return funcframework.StartHostPort(os.Getenv("HOST"), cfg.Port)
 }

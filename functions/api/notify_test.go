@@ -1,0 +1,362 @@
+package api_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/netguard"
+	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/notify/notifytest"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/storetest"
+	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/watch"
+)
+
+const apiTestNotifyKey = "api-test-notify-key-0123456789abcdef"
+
+// noDNS is a resolver that fails every lookup at once, so no test reaches for the network.
+var noDNS = &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+	return nil, errors.New("no DNS in tests")
+}}
+
+// notifyParts are the notification services behind one test API.
+type notifyParts struct {
+	deps    api.Notify
+	mailbox *notify.Mailbox
+	keys    *notify.Keys
+}
+
+// testNotify builds the notification endpoints' services over s, with the production guard
+// (plus guard's extra options) and a dev mailbox.
+func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyParts {
+	t.Helper()
+	keys, err := notify.NewKeys(apiTestNotifyKey)
+	require.NoError(t, err)
+	if guard.Resolver == nil {
+		guard.Resolver = noDNS
+	}
+	g := netguard.New(guard)
+	box := notify.NewMailbox(logging.Discard(), time.Now)
+	r := notify.NewRenderer("https://app.torale.example", keys)
+	sender := notify.NewWebhookSender(notify.WebhookDeps{Store: s, Keys: keys, Guard: g, PublicURL: "https://app.torale.example",
+		Now: time.Now, Log: logging.Discard()})
+	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
+		Webhooks:    notify.NewWebhooks(s, keys, g, sender, time.Now),
+		Emails:      notify.NewVerifier(s, box, r, time.Now, logging.Discard()),
+		Unsubscribe: notify.NewUnsubscriber(s, keys),
+		Mailbox:     box,
+	}}
+}
+
+type notifyBundle struct {
+	srv   *httptest.Server
+	store *store.Store
+	notifyParts
+}
+
+func newNotifyBundle(t *testing.T, guard netguard.Options) notifyBundle {
+	t.Helper()
+	s := storetest.New(t)
+	parts := testNotify(t, s, guard)
+	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Rules: task.DefaultRules(), Log: logging.Discard()})
+	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
+		Auth: &auth.Chain{Dev: auth.NewDev(s)}, Notify: parts.deps})
+	srv := httptest.NewServer(a)
+	t.Cleanup(srv.Close)
+	return notifyBundle{srv: srv, store: s, notifyParts: parts}
+}
+
+func (b notifyBundle) client(t testing.TB, user string) *client.Client {
+	return client.New(b.srv.URL, client.WithHTTPClient(validatingClient(t)), client.WithDevUser(user))
+}
+
+var sixDigits = regexp.MustCompile(`code is (\d{6})`)
+
+func (b notifyBundle) code(t *testing.T, c *client.Client) string {
+	t.Helper()
+	mail, err := c.DevMailbox(context.Background())
+	require.NoError(t, err)
+	require.NotEmpty(t, mail)
+	m := sixDigits.FindStringSubmatch(mail[0].Text)
+	require.NotNil(t, m)
+	return m[1]
+}
+
+func TestWebhookEndpoints(t *testing.T) {
+	serverTLS, clientTLS := notifytest.Certificate(t)
+	good := notifytest.NewReceiver(t, notifytest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
+	bad := notifytest.NewReceiver(t, notifytest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
+	bad.Answer(func(notifytest.Hook) notifytest.Answer {
+		return notifytest.Answer{Status: 500, Body: "db password is hunter2"}
+	})
+	b := newNotifyBundle(t, netguard.Options{Allow: []netip.AddrPort{good.Addr, bad.Addr}, TLSConfig: clientTLS})
+	ctx := context.Background()
+	c := b.client(t, "alice")
+
+	w, err := c.GetWebhook(ctx)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(w.Secret, "whsec_"))
+	require.False(t, w.Enabled)
+	require.Empty(t, w.DisabledEndpoints)
+	again, err := c.GetWebhook(ctx)
+	require.NoError(t, err)
+	require.Equal(t, w.Secret, again.Secret, "the secret is stable")
+
+	for _, u := range []string{"http://example.com/hook", "https://169.254.169.254/latest", "https://2130706433/", "ftp://example.com/"} {
+		_, err := c.SetWebhook(ctx, client.WebhookInput{URL: u})
+		e := requireStatus(t, err, http.StatusUnprocessableEntity)
+		require.Equal(t, "url", e.Errors[0].Field, u)
+	}
+	_, err = c.SetWebhook(ctx, client.WebhookInput{Enabled: ptr(true)})
+	requireStatus(t, err, http.StatusUnprocessableEntity)
+
+	set, err := c.SetWebhook(ctx, client.WebhookInput{URL: good.URL})
+	require.NoError(t, err)
+	require.True(t, set.Enabled)
+	require.Equal(t, good.URL, set.URL)
+
+	rotated, err := c.RotateWebhookSecret(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, w.Secret, rotated.Secret)
+	require.NotNil(t, rotated.PreviousSecretExpiresAt)
+	good.Secrets(w.Secret, rotated.Secret)
+
+	res, err := c.TestWebhook(ctx, "")
+	require.NoError(t, err)
+	require.True(t, res.OK, res.Error)
+	require.Equal(t, http.StatusNoContent, *res.StatusCode)
+	require.Equal(t, []bool{true, true}, good.Hooks()[0].Verified, "signed with both secrets during the overlap")
+
+	res, err = c.TestWebhook(ctx, bad.URL)
+	require.NoError(t, err)
+	require.False(t, res.OK)
+	require.Equal(t, 500, *res.StatusCode)
+	require.NotContains(t, res.Error, "hunter2")
+
+	_, err = c.TestWebhook(ctx, "https://10.0.0.1/hook")
+	requireStatus(t, err, http.StatusUnprocessableEntity)
+	var limited *client.Error
+	for range 10 {
+		if _, err = c.TestWebhook(ctx, ""); err != nil {
+			break
+		}
+	}
+	require.ErrorAs(t, err, &limited)
+	require.Equal(t, http.StatusTooManyRequests, limited.StatusCode)
+	require.Positive(t, limited.RetryAfter)
+
+	_, err = c.EnableWebhookEndpoint(ctx, good.URL)
+	requireStatus(t, err, http.StatusNotFound)
+}
+
+func TestWebhookDeliveryLogEndpoint(t *testing.T) {
+	b := newNotifyBundle(t, netguard.Options{})
+	ctx := context.Background()
+	c := b.client(t, "alice")
+	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "webhook watch",
+		Notifications: []task.Notification{{Type: task.ChannelWebhook, URL: "https://hooks.example.com/t"}}})
+	require.NoError(t, err)
+	me, err := c.Me(ctx)
+	require.NoError(t, err)
+	var ids []uuid.UUID
+	for range 3 {
+		exec := notifiedRun(t, b.store, me.ID, tk.Task, "news")
+		ds, err := b.store.ListDeliveries(ctx, me.ID, exec.ID)
+		require.NoError(t, err)
+		ids = append(ids, ds[0].ID)
+	}
+	now := time.Now()
+	_, err = b.store.ClaimDelivery(ctx, ids[0], now.Add(time.Second), now.Add(time.Minute))
+	require.NoError(t, err)
+	require.NoError(t, b.store.RecordAttempt(ctx, store.Attempt{DeliveryID: ids[0], Number: 1, At: now, ResponseCode: 503,
+		Latency: 42 * time.Millisecond, Error: "the endpoint answered 503 Service Unavailable", RetryAt: ptr(now.Add(time.Minute))}))
+
+	page, err := c.ListWebhookDeliveries(ctx, &tk.ID, client.PageOptions{Limit: 2})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 2)
+	require.NotNil(t, page.NextCursor)
+	rest, err := c.ListWebhookDeliveries(ctx, nil, client.PageOptions{Cursor: *page.NextCursor})
+	require.NoError(t, err)
+	require.Len(t, rest.Data, 1)
+	d := rest.Data[0]
+	require.Equal(t, ids[0], d.ID)
+	require.Equal(t, tk.Name, d.TaskName)
+	require.Len(t, d.AttemptLog, 1)
+	require.Equal(t, 503, *d.AttemptLog[0].ResponseCode)
+	require.Equal(t, 42, d.AttemptLog[0].LatencyMS)
+
+	r := newBundleRequest(t, b, "alice", "GET", "/api/v1/webhook/deliveries?task_id=nope")
+	require.Equal(t, http.StatusBadRequest, r)
+}
+
+func newBundleRequest(t *testing.T, b notifyBundle, user, method, path string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, b.srv.URL+path, nil)
+	require.NoError(t, err)
+	req.Header.Set(auth.DevUserHeader, user)
+	res, err := validatingClient(t).Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestEmailEndpoints(t *testing.T) {
+	b := newNotifyBundle(t, netguard.Options{})
+	ctx := context.Background()
+	c := b.client(t, "alice")
+
+	_, err := c.AddEmail(ctx, "not-an-address")
+	e := requireStatus(t, err, http.StatusUnprocessableEntity)
+	require.Equal(t, "email", e.Errors[0].Field)
+
+	addr, err := c.AddEmail(ctx, "me@example.com")
+	require.NoError(t, err)
+	require.False(t, addr.Verified)
+	require.NotNil(t, addr.CodeExpiresAt)
+	code := b.code(t, c)
+	mail, err := c.DevMailbox(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "me@example.com", mail[0].To)
+
+	_, err = c.VerifyEmail(ctx, "me@example.com", "12345")
+	e = requireStatus(t, err, http.StatusUnprocessableEntity)
+	require.Equal(t, "code", e.Errors[0].Field)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	_, err = c.VerifyEmail(ctx, "me@example.com", wrong)
+	e = requireStatus(t, err, http.StatusUnprocessableEntity)
+	require.Contains(t, e.Errors[0].Message, "4 tries left")
+	ok, err := c.VerifyEmail(ctx, "me@example.com", code)
+	require.NoError(t, err)
+	require.True(t, ok.Verified)
+	require.NotNil(t, ok.VerifiedAt)
+
+	res := newBundleRequest(t, b, "alice", "POST", "/api/v1/emails")
+	require.Equal(t, http.StatusUnprocessableEntity, res, "a body is required")
+	again, err := c.AddEmail(ctx, "me@example.com")
+	require.NoError(t, err)
+	require.True(t, again.Verified, "already verified: 200 and no new code")
+
+	list, err := c.ListEmails(ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+
+	for range 3 {
+		_, err = c.AddEmail(ctx, "other@example.com")
+		require.NoError(t, err)
+	}
+	_, err = c.AddEmail(ctx, "other@example.com")
+	e = requireStatus(t, err, http.StatusTooManyRequests)
+	require.Greater(t, e.RetryAfter, 50*time.Minute, "three codes an hour per address")
+
+	require.NoError(t, c.DeleteEmail(ctx, "me@example.com"))
+	requireStatus(t, c.DeleteEmail(ctx, "me@example.com"), http.StatusNotFound)
+	list, err = c.ListEmails(ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, "other@example.com", list[0].Email)
+}
+
+func TestNotificationEndpointsAreIsolated(t *testing.T) {
+	b := newNotifyBundle(t, netguard.Options{})
+	ctx := context.Background()
+	alice, bob := b.client(t, "alice"), b.client(t, "bob")
+	_, err := alice.AddEmail(ctx, "alice@example.com")
+	require.NoError(t, err)
+	code := b.code(t, alice)
+	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: "alice's hook",
+		Notifications: []task.Notification{{Type: task.ChannelWebhook, URL: "https://alice.example.com/hook"}}})
+	require.NoError(t, err)
+	me, err := alice.Me(ctx)
+	require.NoError(t, err)
+	notifiedRun(t, b.store, me.ID, tk.Task, "alice's news")
+	aliceHook, err := alice.GetWebhook(ctx)
+	require.NoError(t, err)
+
+	_, err = bob.VerifyEmail(ctx, "alice@example.com", code)
+	requireStatus(t, err, http.StatusUnprocessableEntity)
+	requireStatus(t, bob.DeleteEmail(ctx, "alice@example.com"), http.StatusNotFound)
+	list, err := bob.ListEmails(ctx)
+	require.NoError(t, err)
+	require.Empty(t, list)
+	_, err = bob.ListWebhookDeliveries(ctx, &tk.ID, client.PageOptions{})
+	requireStatus(t, err, http.StatusNotFound)
+	page, err := bob.ListWebhookDeliveries(ctx, nil, client.PageOptions{})
+	require.NoError(t, err)
+	require.Empty(t, page.Data)
+	mail, err := bob.DevMailbox(ctx)
+	require.NoError(t, err)
+	require.Empty(t, mail)
+	bobHook, err := bob.GetWebhook(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, aliceHook.Secret, bobHook.Secret)
+
+	// Alice's address is still hers to verify.
+	verified, err := alice.VerifyEmail(ctx, "alice@example.com", code)
+	require.NoError(t, err)
+	require.True(t, verified.Verified)
+}
+
+func TestUnsubscribeEndpoint(t *testing.T) {
+	b := newNotifyBundle(t, netguard.Options{})
+	ctx := context.Background()
+	c := b.client(t, "alice")
+	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "emailed watch",
+		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}}})
+	require.NoError(t, err)
+	anon := client.New(b.srv.URL, client.WithHTTPClient(validatingClient(t)))
+
+	requireStatus(t, anon.Unsubscribe(ctx, "forged"), http.StatusNotFound)
+	require.Equal(t, http.StatusBadRequest, newBundleRequest(t, b, "", "POST", "/api/v1/unsubscribe"))
+	token := b.keys.UnsubscribeToken(tk.ID, "me@example.com")
+	require.NoError(t, anon.Unsubscribe(ctx, token))
+	after, err := c.GetTask(ctx, tk.ID)
+	require.NoError(t, err)
+	require.Empty(t, after.Notifications)
+	requireStatus(t, anon.Unsubscribe(ctx, token), http.StatusNotFound)
+
+	res, err := http.Get(b.srv.URL + "/api/v1/unsubscribe?token=" + token)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode, "a GET (a link scanner) unsubscribes nobody")
+}
+
+func TestNotifyEndpointsWithoutServices(t *testing.T) {
+	s := storetest.New(t)
+	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
+	t.Cleanup(srv.Close)
+	c := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)))
+	ctx := context.Background()
+	_, err := c.DevMailbox(ctx)
+	requireStatus(t, err, http.StatusNotFound)
+	_, err = c.GetWebhook(ctx)
+	requireStatus(t, err, http.StatusServiceUnavailable)
+	_, err = c.AddEmail(ctx, "me@example.com")
+	requireStatus(t, err, http.StatusServiceUnavailable)
+	requireStatus(t, c.Unsubscribe(ctx, "x"), http.StatusServiceUnavailable)
+}
+
+// isolationNotify is the notification side of the shared test API: the production guard with
+// no DNS, and a dev mailbox.
+func isolationNotify(t testing.TB, s *store.Store) api.Notify {
+	return testNotify(t, s, netguard.Options{}).deps
+}

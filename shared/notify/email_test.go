@@ -1,0 +1,235 @@
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/notify/notifytest"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/storetest"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	require.Equal(t, string(want), got, "%s differs; run go test -update if the change is intended", path)
+}
+
+// trickyMessage is a run whose agent text tries HTML, script and a javascript: link.
+func trickyMessage() notify.Message {
+	taskID := uuid.MustParse("7b0c5a43-56a3-4c1e-9f3e-1f1c7f0e8a11")
+	note := "Apple announced the **iPhone 18** release date: <b>September 18</b>.\n\n<script>alert('x')</script> Pre-orders open Friday."
+	finished := time.Date(2026, 11, 29, 9, 30, 0, 0, time.UTC)
+	return notify.Message{
+		Delivery: task.Delivery{ID: uuid.MustParse("0d9c1c5e-2f40-4c55-8a7a-0c1b2d3e4f50"), Target: "me@example.com", Channel: task.ChannelEmail},
+		Task:     task.Task{ID: taskID, Name: "iPhone 18\nrelease <date>", SearchQuery: "next iPhone release date"},
+		Execution: task.Execution{ID: uuid.MustParse("5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"), TaskID: taskID, FinishedAt: &finished,
+			Result: &task.Result{Notification: &note, Evidence: "Apple's newsroom says so & the \"keynote\" confirmed it.", Confidence: 93,
+				Sources: []task.Source{
+					{URL: "https://www.apple.com/newsroom/", Title: "Apple Newsroom"},
+					{URL: "javascript:alert(1)", Title: "evil"},
+					{URL: "https://example.com/a?b=1&c=<2>", Title: ""},
+				}}},
+	}
+}
+
+func renderDump(e notify.Email) string {
+	var b strings.Builder
+	b.WriteString("To: " + e.To + "\nSubject: " + e.Subject + "\n")
+	keys := make([]string, 0, len(e.Headers))
+	for k := range e.Headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString(k + ": " + e.Headers[k] + "\n")
+	}
+	b.WriteString("\n===== text/plain =====\n" + e.Text + "\n===== text/html =====\n" + e.HTML)
+	return b.String()
+}
+
+func TestRenderedEmailsMatchGoldenFiles(t *testing.T) {
+	r := notify.NewRenderer("https://app.torale.example", testKeys(t))
+	e, err := r.Notification(trickyMessage())
+	require.NoError(t, err)
+	golden(t, "notification.golden", renderDump(e))
+	require.NotContains(t, e.HTML, "<script>", "agent text is escaped")
+	require.NotContains(t, e.HTML, "javascript:", "only http(s) sources are linked")
+	require.Contains(t, e.HTML, `href="https://app.torale.example/tasks/7b0c5a43-56a3-4c1e-9f3e-1f1c7f0e8a11"`)
+	require.Equal(t, "Torale: iPhone 18 release <date>", e.Subject, "one line")
+
+	c, err := r.Code("me@example.com", "042917", 15)
+	require.NoError(t, err)
+	golden(t, "code.golden", renderDump(c))
+}
+
+// mailEnv is a notifier whose email goes through go-mail to a local SMTP server.
+type mailEnv struct {
+	s    *store.Store
+	clk  *clock
+	smtp *notifytest.SMTPServer
+	n    *notify.Notifier
+	keys *notify.Keys
+}
+
+func newMailEnv(t *testing.T, opts notifytest.SMTPOptions) mailEnv {
+	t.Helper()
+	s := storetest.New(t)
+	srv := notifytest.NewSMTPServer(t, opts)
+	cfg, err := notify.ParseSMTPURL(srv.URL())
+	require.NoError(t, err)
+	m, err := notify.NewSMTPMailer(cfg, "Torale <alerts@torale.example>", 5*time.Second, srv.ClientTLS)
+	require.NoError(t, err)
+	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	keys := testKeys(t)
+	sender := notify.NewEmailSender(m, s, notify.NewRenderer("https://app.torale.example", keys))
+	return mailEnv{s: s, clk: clk, smtp: srv, keys: keys,
+		n: notify.New(s, map[task.ChannelType]notify.Sender{task.ChannelEmail: sender}, clk.Now, logging.Discard())}
+}
+
+// verifyAddress marks the user's address verified, as a confirmed code would.
+func verifyAddress(t *testing.T, s *store.Store, userID uuid.UUID, email string, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	id := uuid.New()
+	require.NoError(t, s.CreateEmailVerification(ctx, store.NewEmailVerification{ID: id, UserID: userID, Email: email,
+		CodeHash: id[:], Now: now, ExpiresAt: now.Add(time.Minute), MaxPerHour: 3}))
+	_, out, err := s.CheckEmailCode(ctx, userID, email, now, 5, func(store.EmailVerification) bool { return true })
+	require.NoError(t, err)
+	require.Equal(t, store.CodeVerified, out)
+}
+
+func TestEmailGoesOutAsMultipartWithUnsubscribe(t *testing.T) {
+	e := newMailEnv(t, notifytest.SMTPOptions{User: "torale", Password: "p@ss word"})
+	u, exec := outbox(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelEmail, Address: "me@example.com"})
+	verifyAddress(t, e.s, u.ID, "me@example.com", e.clk.Now())
+	n, err := e.n.DeliverDue(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+
+	msgs := e.smtp.Messages()
+	require.Len(t, msgs, 1)
+	got := msgs[0]
+	require.True(t, got.TLS, "STARTTLS was used")
+	require.Equal(t, "torale", got.AuthUser)
+	require.Equal(t, []string{"me@example.com"}, got.To)
+	require.Equal(t, "alerts@torale.example", got.From)
+
+	msg, err := mail.ReadMessage(bytes.NewReader(got.Data))
+	require.NoError(t, err)
+	require.Equal(t, "Torale: w", decodeHeader(t, msg.Header.Get("Subject")))
+	ds, err := e.s.ListDeliveries(context.Background(), u.ID, exec.ID)
+	require.NoError(t, err)
+	require.Equal(t, task.DeliveryDelivered, ds[0].Status)
+	require.Equal(t, "<"+ds[0].ID.String()+"@torale>", msg.Header.Get("Message-Id"), "stable across retries")
+	unsub := msg.Header.Get("List-Unsubscribe")
+	require.True(t, strings.HasPrefix(unsub, "<https://app.torale.example/api/v1/unsubscribe?token="), unsub)
+	require.Equal(t, "List-Unsubscribe=One-Click", msg.Header.Get("List-Unsubscribe-Post"))
+	token := strings.TrimSuffix(strings.SplitN(unsub, "token=", 2)[1], ">")
+	id, matches, ok := e.keys.ParseUnsubscribeToken(token)
+	require.True(t, ok)
+	require.Equal(t, exec.TaskID, id)
+	require.True(t, matches("me@example.com"))
+
+	parts := multipartParts(t, msg)
+	require.Contains(t, parts, "text/plain")
+	require.Contains(t, parts, "text/html")
+	require.Contains(t, parts["text/plain"], "news")
+	require.Contains(t, parts["text/plain"], "https://app.torale.example/tasks/"+exec.TaskID.String())
+	require.Contains(t, parts["text/html"], "<p")
+}
+
+func decodeHeader(t *testing.T, v string) string {
+	d, err := new(mime.WordDecoder).DecodeHeader(v)
+	require.NoError(t, err)
+	return d
+}
+
+// multipartParts returns the decoded body of each part by content type.
+func multipartParts(t *testing.T, msg *mail.Message) map[string]string {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	require.Equal(t, "multipart/alternative", mt)
+	out := map[string]string{}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return out
+		}
+		require.NoError(t, err)
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		b, err := io.ReadAll(p) // multipart decodes quoted-printable itself
+		require.NoError(t, err)
+		out[ct] = string(b)
+	}
+}
+
+func TestUnverifiedAddressFailsForGood(t *testing.T) {
+	e := newMailEnv(t, notifytest.SMTPOptions{})
+	u, exec := outbox(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelEmail, Address: "stranger@example.com"})
+	_, err := e.n.DeliverDue(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, e.smtp.Messages())
+	ds, err := e.s.ListDeliveries(context.Background(), u.ID, exec.ID)
+	require.NoError(t, err)
+	require.Equal(t, task.DeliveryFailed, ds[0].Status)
+	require.Contains(t, ds[0].LastError, "stranger@example.com is not a verified address")
+}
+
+func TestRefusedRecipientsAndImplicitTLS(t *testing.T) {
+	e := newMailEnv(t, notifytest.SMTPOptions{ImplicitTLS: true, User: "u", Password: "p"})
+	ctx := context.Background()
+	code := 550
+	e.smtp.Reject(func(string) int { return code })
+	u, exec := outbox(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelEmail, Address: "gone@example.com"})
+	verifyAddress(t, e.s, u.ID, "gone@example.com", e.clk.Now())
+	_, err := e.n.DeliverDue(ctx)
+	require.NoError(t, err)
+	ds, err := e.s.ListDeliveries(ctx, u.ID, exec.ID)
+	require.NoError(t, err)
+	require.Equal(t, task.DeliveryFailed, ds[0].Status, "a 5xx for the recipient is final")
+	require.Contains(t, ds[0].LastError, "550")
+
+	code = 451
+	u2, exec2 := outbox(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelEmail, Address: "busy@example.com"})
+	verifyAddress(t, e.s, u2.ID, "busy@example.com", e.clk.Now())
+	_, err = e.n.DeliverDue(ctx)
+	require.NoError(t, err)
+	ds, err = e.s.ListDeliveries(ctx, u2.ID, exec2.ID)
+	require.NoError(t, err)
+	require.Equal(t, task.DeliveryPending, ds[0].Status, "a 4xx is retried")
+
+	code = 0
+	e.clk.Add(2 * time.Minute)
+	_, err = e.n.DeliverDue(ctx)
+	require.NoError(t, err)
+	require.Len(t, e.smtp.Messages(), 1)
+	require.True(t, e.smtp.Messages()[0].TLS)
+}

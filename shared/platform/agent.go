@@ -1,0 +1,90 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"google.golang.org/api/idtoken"
+
+	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/agent/gemini"
+	"github.com/torale-ai/torale/shared/agent/memory"
+	"github.com/torale-ai/torale/shared/agent/perplexity"
+	"github.com/torale-ai/torale/shared/agent/remote"
+	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/runner"
+)
+
+// newAgents returns the agent that decides in this process (served by the agent function) and
+// the one runs and previews call: the same agent, or the agent function at TORALE_AGENT_URL.
+// Deps.Agent, when set, is both.
+func newAgents(d Deps) (local, calls agent.Agent, err error) {
+	if d.Agent != nil {
+		return d.Agent, d.Agent, nil
+	}
+	if local, err = configuredAgent(d.Config, d.Log); err != nil {
+		return nil, nil, err
+	}
+	if d.Config.Agent.URL == "" {
+		return local, local, nil
+	}
+	client, err := agentClient(d.Config.Agent.URL)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Log.Info("runs call the agent function", "url", d.Config.Agent.URL)
+	return local, remote.New(d.Config.Agent.URL, client), nil
+}
+
+// configuredAgent is Gemini when a key is set, searching with Google Search grounding or
+// Perplexity; without a key, runs fail saying which key to set.
+func configuredAgent(cfg config.Config, log *slog.Logger) (agent.Agent, error) {
+	a := cfg.Agent
+	if cfg.GeminiAPIKey == "" {
+		log.Warn("no model provider is configured; runs will fail until GEMINI_API_KEY is set")
+		return agent.Unconfigured{}, nil
+	}
+	gc := gemini.Config{APIKey: cfg.GeminiAPIKey, BaseURL: a.GeminiBaseURL, Model: a.Model,
+		FallbackModel: a.FallbackModel, MinConfidence: a.MinConfidence, Prices: a.Prices, Log: log,
+		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}}
+	if a.Search == config.SearchPerplexity {
+		gc.Searcher = perplexity.New(perplexity.Config{APIKey: a.PerplexityAPIKey, BaseURL: a.PerplexityBaseURL, Prices: a.Prices})
+	}
+	g, err := gemini.New(context.Background(), gc)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("agent configured", "model", a.Model, "fallback_model", a.FallbackModel, "search", a.Search,
+		"min_confidence", a.MinConfidence)
+	return g, nil
+}
+
+// agentClient carries calls to the agent function: with a Google ID token for the service when
+// the URL is https (Cloud Run with authentication required), plain otherwise (a cluster-internal
+// address, or a local one).
+func agentClient(raw string) (*http.Client, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("TORALE_AGENT_URL: %w", err)
+	}
+	if u.Scheme != "https" {
+		return &http.Client{}, nil
+	}
+	audience := u.Scheme + "://" + u.Host
+	c, err := idtoken.NewClient(context.Background(), audience)
+	if err != nil {
+		return nil, fmt.Errorf("TORALE_AGENT_URL is https, so calls carry a Google ID token for %s, but none can be made here: %w", audience, err)
+	}
+	return c, nil
+}
+
+// newMemory keeps task memory in Mem0 when MEM0_API_KEY is set, in PostgreSQL otherwise.
+func newMemory(d Deps) runner.Memory {
+	if d.Config.Agent.Mem0APIKey != "" {
+		return memory.NewMem0(d.Config.Agent.Mem0APIKey, d.Config.Agent.Mem0BaseURL, nil)
+	}
+	return memory.NewPostgres(d.Store, d.Now)
+}

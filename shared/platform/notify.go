@@ -1,0 +1,138 @@
+package platform
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/netguard"
+	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// notifyParts are the notification services of one process.
+type notifyParts struct {
+	senders  map[task.ChannelType]notify.Sender
+	webhooks *notify.Webhooks
+	verifier *notify.Verifier
+	api      api.Notify
+}
+
+// newNotify builds the senders and the settings services from the configuration: webhooks when
+// the notify key is set, email when a mailer is (d.Mailer, else TORALE_SMTP_URL).
+func newNotify(d Deps) (notifyParts, error) {
+	cfg := d.Config.Notify
+	var keys *notify.Keys
+	if cfg.Secret != "" {
+		k, err := notify.NewKeys(cfg.Secret)
+		if err != nil {
+			return notifyParts{}, fmt.Errorf("TORALE_NOTIFY_SECRET: %w", err)
+		}
+		keys = k
+	}
+	mailer := d.Mailer
+	if mailer == nil && cfg.SMTPURL != "" {
+		sc, err := notify.ParseSMTPURL(cfg.SMTPURL)
+		if err != nil {
+			return notifyParts{}, fmt.Errorf("TORALE_SMTP_URL: %w", err)
+		}
+		m, err := notify.NewSMTPMailer(sc, cfg.EmailFrom, 30*time.Second, nil)
+		if err != nil {
+			return notifyParts{}, err
+		}
+		mailer = m
+		d.Log.Info("email goes out through SMTP", "smtp", sc.Redacted())
+	}
+	guard := netguard.New(netguard.Options{AllowPrivate: cfg.WebhookAllowPrivate})
+	renderer := notify.NewRenderer(d.Config.PublicURL, keys)
+	sender := notify.NewWebhookSender(notify.WebhookDeps{Store: d.Store, Keys: keys, Guard: guard,
+		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
+
+	p := notifyParts{senders: d.Senders}
+	if p.senders == nil {
+		p.senders = map[task.ChannelType]notify.Sender{}
+		if keys != nil {
+			p.senders[task.ChannelWebhook] = sender
+		}
+		if mailer != nil {
+			p.senders[task.ChannelEmail] = notify.NewEmailSender(mailer, d.Store, renderer)
+		}
+	}
+	p.webhooks = notify.NewWebhooks(d.Store, keys, guard, sender, d.Now)
+	p.verifier = notify.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
+	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: notify.NewUnsubscriber(d.Store, keys)}
+	if d.Mailbox != nil && d.DevAuth {
+		p.api.Mailbox = d.Mailbox
+	}
+	if keys == nil {
+		d.Log.Warn("TORALE_NOTIFY_SECRET is not set: webhooks are off and emails carry no unsubscribe link")
+	}
+	return p, nil
+}
+
+// SweepFunc adapts a function to the tick function's Sweeper.
+type SweepFunc func(ctx context.Context) (int, error)
+
+// Sweep calls f.
+func (f SweepFunc) Sweep(ctx context.Context) (int, error) { return f(ctx) }
+
+// Tick is the periodic pass of a deployment without background loops: it triggers due tasks,
+// then asks for every notification whose retry has come due. It returns how many tasks it
+// triggered.
+func (p *Platform) Tick(ctx context.Context) (int, error) {
+	n, err := p.Sweeper.Sweep(ctx)
+	if err != nil {
+		return n, err
+	}
+	if _, err := notify.PublishDue(ctx, p.store, p.bus, p.now(), 500); err != nil {
+		return n, fmt.Errorf("publishing due notifications: %w", err)
+	}
+	return n, nil
+}
+
+// notifyDeps sets torale dev's notification defaults: webhooks may reach this machine and the
+// local network (said at start), the notify key is made once and kept under the data dir, and
+// without SMTP email goes to the local mailbox.
+func (l *Local) notifyDeps() (Deps, error) {
+	var d Deps
+	l.Config.Notify.WebhookAllowPrivate = true
+	l.Log.Warn("torale dev: webhooks may use http and reach loopback and private addresses (TORALE_WEBHOOK_ALLOW_PRIVATE=true)")
+	if l.Config.Notify.Secret == "" {
+		key, err := localNotifyKey(l.DataDir)
+		if err != nil {
+			return d, err
+		}
+		l.Config.Notify.Secret = key
+	}
+	if l.Config.Notify.SMTPURL == "" {
+		d.Mailbox = notify.NewMailbox(l.Log, time.Now)
+		d.Mailer = d.Mailbox
+		l.Log.Info("no TORALE_SMTP_URL: email goes to the local mailbox, GET /api/v1/dev/mailbox")
+	}
+	return d, nil
+}
+
+// localNotifyKey reads the dev notify key from dataDir, making it on first use, so webhook
+// secrets survive restarts. Without a data dir the key lasts as long as the process.
+func localNotifyKey(dataDir string) (string, error) {
+	if dataDir == "" {
+		return base64.StdEncoding.EncodeToString(append(notify.NewSalt(), notify.NewSalt()...)), nil
+	}
+	path := filepath.Join(dataDir, "notify.key")
+	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= notify.MinKeyLen {
+		return string(bytes.TrimSpace(b)), nil
+	}
+	key := base64.StdEncoding.EncodeToString(append(notify.NewSalt(), notify.NewSalt()...))
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("creating %s: %w", dataDir, err)
+	}
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("writing the dev notify key: %w", err)
+	}
+	return key, nil
+}

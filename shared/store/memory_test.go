@@ -1,0 +1,94 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+func TestTaskMemory(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	require.NoError(t, b.store.AddTaskMemory(b.ctx, b.user.ID, tk.ID, nil,
+		[]string{"iPhone 18 ships on 18 September.", "  ", "iPhone 18 ships on 18 September."}, b.now))
+	require.NoError(t, b.store.AddTaskMemory(b.ctx, b.user.ID, tk.ID, nil,
+		[]string{"iPhone 18 ships on 18 September.", "Preorders open on 11 September."}, b.now.Add(time.Minute)))
+
+	facts, err := b.store.TaskMemory(b.ctx, b.user.ID, tk.ID, 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Preorders open on 11 September.", "iPhone 18 ships on 18 September."}, facts,
+		"newest first, each fact once")
+
+	long := strings.Repeat("é", 5000)
+	require.NoError(t, b.store.AddTaskMemory(b.ctx, b.user.ID, tk.ID, nil, []string{long}, b.now.Add(2*time.Minute)))
+	facts, err = b.store.TaskMemory(b.ctx, b.user.ID, tk.ID, 1)
+	require.NoError(t, err)
+	require.Equal(t, 4000, len([]rune(facts[0])), "a fact is cut to the column's limit")
+}
+
+func TestTaskMemoryIsIsolatedByUser(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	require.NoError(t, b.store.AddTaskMemory(b.ctx, b.user.ID, tk.ID, nil, []string{"secret fact"}, b.now))
+	_, err := b.store.TaskMemory(b.ctx, b.other.ID, tk.ID, 10)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	err = b.store.AddTaskMemory(b.ctx, b.other.ID, tk.ID, nil, []string{"planted"}, b.now)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	facts, err := b.store.TaskMemory(b.ctx, b.user.ID, tk.ID, 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"secret fact"}, facts)
+}
+
+func TestTaskMemoryKeepsTheNewest(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	for i := range 205 {
+		require.NoError(t, b.store.AddTaskMemory(b.ctx, b.user.ID, tk.ID, nil, []string{fmt.Sprint("fact ", i)},
+			b.now.Add(time.Duration(i)*time.Second)))
+	}
+	facts, err := b.store.TaskMemory(b.ctx, b.user.ID, tk.ID, 1000)
+	require.NoError(t, err)
+	require.Len(t, facts, 200)
+	require.Equal(t, "fact 204", facts[0])
+	require.Equal(t, "fact 5", facts[199])
+}
+
+func TestMonthSpend(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	for i, cost := range []float64{0.0145, 0.0021} {
+		at := b.now.Add(time.Duration(-i-1) * time.Minute)
+		e, err := b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ScheduledFor: &at,
+			Now: b.now, Deadline: b.now.Add(time.Hour)})
+		require.NoError(t, err)
+		status := task.StatusSuccess
+		if i == 1 {
+			status = task.StatusFailed // failed attempts cost money too
+		}
+		_, err = b.store.FinishExecution(b.ctx, store.Outcome{ExecutionID: e.ID, UserID: b.user.ID, TaskID: tk.ID,
+			Attempt: e.Attempt, Now: b.now, Status: status, Result: &task.Result{Evidence: "x"}, TaskVersion: tk.UpdatedAt,
+			Usage: task.Usage{Model: "gemini-3.5-flash-lite", PromptTokens: 1000, OutputTokens: 100, SearchQueries: 1, CostUSD: cost}})
+		require.NoError(t, err)
+	}
+	spend, err := b.store.MonthSpend(b.ctx, b.user.ID, tk.ID, time.Now())
+	require.NoError(t, err)
+	require.InDelta(t, 0.0166, spend, 1e-9)
+
+	spend, err = b.store.MonthSpend(b.ctx, b.user.ID, tk.ID, time.Now().AddDate(0, 2, 0))
+	require.NoError(t, err)
+	require.Zero(t, spend, "another month spent nothing")
+
+	other := b.task(t, b.user, b.now)
+	spend, err = b.store.MonthSpend(b.ctx, b.user.ID, other.ID, time.Now())
+	require.NoError(t, err)
+	require.Zero(t, spend, "a task without runs")
+
+	_, err = b.store.MonthSpend(b.ctx, b.other.ID, tk.ID, time.Now())
+	require.ErrorIs(t, err, store.ErrNotFound)
+}
