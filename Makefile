@@ -29,10 +29,8 @@ check: ## Vet and check formatting
 	@if command -v terraform >/dev/null; then TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform; fi
 
 .PHONY: fuzz
-fuzz: ## Fuzz the parsers for a while (FUZZTIME=1m)
-	$(GO) test ./shared/task -run '^$$' -fuzz FuzzParseCron -fuzztime $${FUZZTIME:-1m}
-	$(GO) test ./shared/task -run '^$$' -fuzz FuzzNormalize -fuzztime $${FUZZTIME:-1m}
-	scripts/with-postgres $(GO) test ./functions/api -run '^$$' -fuzz FuzzCreateTask -fuzztime $${FUZZTIME:-1m}
+fuzz: ## Run every fuzz target for a while (FUZZTIME=1m each)
+	scripts/with-postgres scripts/fuzz-all
 
 .PHONY: bench
 bench: ## Measure the sweep's claim rate and the functions server's cold start
