@@ -42,6 +42,8 @@ type options struct {
 	Kills   int           // -kills, most kills (default 12)
 	Timeout time.Duration // -timeout, longest wait for every run (default 5m)
 	JSON    bool
+	// ChildLog is a file the runtask processes log to (-childlog), for looking into a failure.
+	ChildLog string
 }
 
 func main() {
@@ -57,6 +59,7 @@ func main() {
 	flag.IntVar(&o.Kills, "kills", 12, "most times to kill the runtask process")
 	flag.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "longest wait for every run to finish")
 	flag.BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	flag.StringVar(&o.ChildLog, "childlog", "", "file the runtask processes log to")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -132,7 +135,15 @@ func run(ctx context.Context, o options, progress io.Writer) (*report, error) {
 	defer pub.Close()
 
 	c := &childProc{env: append(os.Environ(), childEnv+"=1", "DATABASE_URL="+dbURL, "PORT="+port,
-		"PUBSUB_EMULATOR_HOST="+emu.Host, "TORALE_PUBSUB_PROJECT="+project), log: progress}
+		"PUBSUB_EMULATOR_HOST="+emu.Host, "TORALE_PUBSUB_PROJECT="+project), log: progress, out: io.Discard}
+	if o.ChildLog != "" {
+		f, err := os.Create(o.ChildLog)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		c.out = f
+	}
 	if err := c.start(); err != nil {
 		return nil, err
 	}
@@ -265,6 +276,7 @@ func printReport(w io.Writer, rep *report, asJSON bool) {
 type childProc struct {
 	env []string
 	log io.Writer
+	out io.Writer // the child's output (-childlog), else discarded
 	cmd *exec.Cmd
 }
 
@@ -274,7 +286,7 @@ func (c *childProc) start() error {
 		return err
 	}
 	c.cmd = exec.Command(self)
-	c.cmd.Env, c.cmd.Stdout, c.cmd.Stderr = c.env, io.Discard, io.Discard
+	c.cmd.Env, c.cmd.Stdout, c.cmd.Stderr = c.env, c.out, c.out
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := c.cmd.Start(); err != nil {
 		return fmt.Errorf("starting runtask: %w", err)
@@ -353,7 +365,7 @@ func setupTopics(ctx context.Context, emu *pubsubtest.Emulator, project, runtask
 	}
 	defer admin.Close()
 	for _, p := range []pubsubtest.Push{
-		{Project: project, Topic: event.TopicRunTask, Subscription: "runtask", Endpoint: runtaskURL, MinBackoff: time.Second, MaxBackoff: 5 * time.Second},
+		{Project: project, Topic: event.TopicRunTask, Subscription: "runtask", Endpoint: runtaskURL},
 		{Project: project, Topic: event.TopicNotify, Subscription: "notify", Endpoint: notifyURL},
 	} {
 		if err := pubsubtest.CreatePush(ctx, admin, p); err != nil {

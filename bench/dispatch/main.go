@@ -71,6 +71,8 @@ type phase struct {
 	// PublishSeconds is how long the triggers took to publish (the sweep's claim and publish,
 	// or every job's publish).
 	PublishSeconds float64 `json:"publish_seconds"`
+	// PeakPushes is the most pushes runtask handled at once.
+	PeakPushes int64 `json:"peak_concurrent_pushes"`
 }
 
 type report struct {
@@ -116,11 +118,13 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\n%d tasks due at once, %d CPUs, %s\n", o.N, rep.CPUs, rep.GoVersion)
 	fmt.Fprintf(stdout, "sweep claim alone  %8.0f tasks/s  (%d tasks in %.0f ms, batches of 500)\n", rep.ClaimPerS, o.N, rep.ClaimMS)
-	fmt.Fprintf(stdout, "%-8s %8s %10s %9s %11s %11s %11s %10s\n", "path", "runs", "runs/s", "total s", "lag p50 ms", "lag p99 ms", "lag max ms", "publish s")
+	fmt.Fprintf(stdout, "%-8s %8s %10s %9s %11s %11s %11s %10s %8s\n", "path", "runs", "runs/s", "total s", "lag p50 ms",
+		"lag p99 ms", "lag max ms", "publish s", "pushes")
 	for _, p := range rep.Phases {
-		fmt.Fprintf(stdout, "%-8s %8d %10.0f %9.2f %11.0f %11.0f %11.0f %10.2f\n", p.Name, p.Runs, p.RunsPerSec, p.Seconds,
-			p.LagP50MS, p.LagP99MS, p.LagMaxMS, p.PublishSeconds)
+		fmt.Fprintf(stdout, "%-8s %8d %10.0f %9.2f %11.0f %11.0f %11.0f %10.2f %8d\n", p.Name, p.Runs, p.RunsPerSec, p.Seconds,
+			p.LagP50MS, p.LagP99MS, p.LagMaxMS, p.PublishSeconds, p.PeakPushes)
 	}
+	fmt.Fprintln(stdout, "(pushes: the most run-task pushes runtask handled at once)")
 	return nil
 }
 
@@ -148,7 +152,9 @@ func sweepPhase(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *s
 	}
 	rep.ClaimMS = ms(claimer.spent)
 	rep.ClaimPerS = float64(o.N) / claimer.spent.Seconds()
-	return measure(ctx, o, p, "sweep", due, published)
+	ph, err := measure(ctx, o, p, "sweep", due, published)
+	ph.PeakPushes = p.peak.Load()
+	return ph, err
 }
 
 // jobsPhase: every task's Cloud Scheduler job fires at the same instant; each publishes the
@@ -192,7 +198,9 @@ func jobsPhase(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *se
 	if err := <-errs; err != nil {
 		return phase{}, err
 	}
-	return measure(ctx, o, p, "jobs", due, published)
+	ph, err := measure(ctx, o, p, "jobs", due, published)
+	ph.PeakPushes = p.peak.Load()
+	return ph, err
 }
 
 // measure waits for every task's run and reads the figures.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
@@ -73,11 +74,13 @@ func (instant) Run(context.Context, agent.Input) (agent.Output, error) {
 // pipeline is one phase's deployment: a database, a Pub/Sub project with a push subscription
 // to the functions server, and the runner behind runtask.
 type pipeline struct {
-	store *store.Store
-	pub   *event.PubSub
-	user  store.User
-	dbURL string
-	drop  func()
+	// inFlight and peak count the pushes being handled: how many the emulator sends at once.
+	inFlight, peak atomic.Int64
+	store          *store.Store
+	pub            *event.PubSub
+	user           store.User
+	dbURL          string
+	drop           func()
 }
 
 func newPipeline(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *server, project string) (*pipeline, error) {
@@ -108,13 +111,20 @@ func newPipeline(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *
 	log := logging.Discard()
 	r := runner.New(p.store, instant{}, reconcile.NewOutboxPublisher(p.pub, p.store, time.Now, log), time.Now, log, runner.Config{})
 	gate := schedule.NewGate(p.store, r.Handle, time.Now, log)
-	srv.handlers.Store(project, runtask.New(gate, runtask.Config{Log: log}))
+	h := runtask.New(gate, runtask.Config{Log: log})
+	srv.handlers.Store(project, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := p.inFlight.Add(1)
+		for m := p.peak.Load(); n > m && !p.peak.CompareAndSwap(m, n); m = p.peak.Load() {
+		}
+		defer p.inFlight.Add(-1)
+		h(w, r)
+	}))
 	if err := pubsubtest.CreateTopic(ctx, admin, project, event.TopicNotify); err != nil {
 		return fail(err)
 	}
 	if err := pubsubtest.CreatePush(ctx, admin, pubsubtest.Push{Project: project, Topic: event.TopicRunTask,
 		Subscription: "runtask", Endpoint: srv.base + "/projects/" + project + "/topics/" + event.TopicRunTask,
-		MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}); err != nil {
+	}); err != nil {
 		return fail(err)
 	}
 	return p, nil

@@ -91,5 +91,5 @@ func run(ctx context.Context, opts options) error {
 	return rep.write(os.Stdout, opts.JSON)
 }
 
-// started is a clock for figures; the bench measures wall time, never the database's.
+// since is the wall time from t, the only clock the bench reads for its figures.
 func since(t time.Time) time.Duration { return time.Since(t) }

@@ -21,6 +21,7 @@ import (
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/platform"
+	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -53,6 +54,9 @@ func newCLI(t *testing.T) *cli {
 	bus := event.NewBus(logging.Discard(), event.BusOptions{})
 	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Agent: fake, DevAuth: true, Log: logging.Discard()})
 	require.NoError(t, err)
+	dev, err := st.EnsureUser(context.Background(), store.Identity{ExternalID: "dev:dev", DisplayName: "dev"})
+	require.NoError(t, err)
+	require.NoError(t, st.MarkEmailVerified(context.Background(), dev.ID, "me@example.com", time.Now()))
 	srv := httptest.NewServer(p.API)
 	t.Cleanup(func() { srv.Close(); bus.Close(context.Background()) })
 	return &cli{t: t, url: srv.URL, env: map[string]string{
@@ -129,7 +133,9 @@ func TestTasksSession(t *testing.T) {
 	golden(t, "run.tsv", run)
 
 	golden(t, "executions.tsv", c.ok("executions", "list", id))
-	golden(t, "notifications.json", c.ok("notifications", "list", "--json"))
+	notes := c.ok("notifications", "list", "--json")
+	require.Contains(t, notes, `"notification": "Apple announced the iPhone 18 for September 18."`)
+	require.Contains(t, notes, `"channel": "email"`, "the delivery of each channel is listed")
 
 	r := c.run("tasks", "delete", id)
 	require.Equal(t, command.ExitUsage, r.code, "no terminal and no --yes")

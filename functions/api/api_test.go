@@ -18,6 +18,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
@@ -42,7 +43,7 @@ func setup(t testing.TB) testBundle {
 	fake := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "Found on apple.com.",
 		Confidence: 90, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/", Title: "Apple"}}}}})
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Agent: fake, Now: time.Now,
-		Rules: task.DefaultRules(), Log: logging.Discard(), MaxActive: 5})
+		Rules: task.DefaultRules(), Log: logging.Discard(), MaxActive: 5, Channels: platform.NewChannels(s, false)})
 	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
 		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
 		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s)})
@@ -85,6 +86,7 @@ func (b testBundle) create(t testing.TB, user, query string) string {
 
 func TestCreateAndGetTask(t *testing.T) {
 	b := setup(t)
+	b.verifyEmail(t, "alice", "me@example.com")
 	r := b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"  next iPhone release date ","schedule":"0 9 * * 1","timezone":"America/New_York","run_immediately":false,
 		"notifications":[{"type":"email","address":"me@Example.com"}]}`)
 	require.Equal(t, http.StatusCreated, r.status, r.body)
@@ -249,4 +251,34 @@ func TestHealthzIsUnavailableWhenSchemaIsBehind(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+}
+
+// verifyEmail marks email as verified for the dev user named name, creating the user.
+func (b testBundle) verifyEmail(t testing.TB, name, email string) {
+	t.Helper()
+	u, err := b.store.EnsureUser(context.Background(), store.Identity{ExternalID: "dev:" + name, DisplayName: name})
+	require.NoError(t, err)
+	require.NoError(t, b.store.MarkEmailVerified(context.Background(), u.ID, email, time.Now()))
+}
+
+func TestNotificationTargetsAreCheckedOnSave(t *testing.T) {
+	b := setup(t)
+	r := b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"watch this","notifications":[
+		{"type":"email","address":"me@example.com"},{"type":"webhook","url":"https://169.254.169.254/latest"}]}`)
+	require.Equal(t, http.StatusUnprocessableEntity, r.status, r.body)
+	errs := r.body["errors"].([]any)
+	require.Len(t, errs, 2)
+	require.Equal(t, "notifications[0].address", errs[0].(map[string]any)["field"])
+	require.Contains(t, errs[0].(map[string]any)["message"], "not verified")
+	require.Equal(t, "notifications[1].url", errs[1].(map[string]any)["field"])
+
+	b.verifyEmail(t, "alice", "Me@Example.com")
+	r = b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"watch this","notifications":[{"type":"email","address":"me@example.com"}]}`)
+	require.Equal(t, http.StatusCreated, r.status, r.body)
+	// Another user's verification does not count.
+	r = b.do(t, "bob", "POST", "/api/v1/tasks", `{"search_query":"watch this","notifications":[{"type":"email","address":"me@example.com"}]}`)
+	require.Equal(t, http.StatusUnprocessableEntity, r.status)
+	id := b.create(t, "bob", "bob's watch")
+	r = b.do(t, "bob", "PATCH", "/api/v1/tasks/"+id, `{"notifications":[{"type":"email","address":"me@example.com"}]}`)
+	require.Equal(t, http.StatusUnprocessableEntity, r.status)
 }

@@ -58,6 +58,8 @@ func TestTaskLifecycle(t *testing.T) {
 	got, err := c.GetTask(ctx, tk.ID)
 	require.NoError(t, err)
 	require.Equal(t, "Europe/London", got.Timezone)
+	require.NotNil(t, got.MonthSpendUSD, "a single task shows its month's spend")
+	require.Zero(t, *got.MonthSpendUSD)
 
 	paused, err := c.PauseTask(ctx, tk.ID)
 	require.NoError(t, err)
@@ -122,6 +124,7 @@ func TestNotificationsAreListed(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	c := b.client(t, client.WithDevUser("alice"))
+	b.verifyEmail(t, "alice", "me@example.com")
 	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "watch this",
 		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}}})
 	require.NoError(t, err)

@@ -67,6 +67,7 @@ func TestTenantIsolation(t *testing.T) {
 	ctx := context.Background()
 	alice := b.client(t, client.WithDevUser("alice"))
 	secret := "alice-secret-watch-7f3a"
+	b.verifyEmail(t, "alice", "alice@example.com")
 	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: secret,
 		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "alice@example.com"}}})
 	require.NoError(t, err)

@@ -360,3 +360,21 @@ func TestNotifyEndpointsWithoutServices(t *testing.T) {
 func isolationNotify(t testing.TB, s *store.Store) api.Notify {
 	return testNotify(t, s, netguard.Options{}).deps
 }
+
+type brokenMailer struct{}
+
+func (brokenMailer) Mail(context.Context, notify.Email) error { return errors.New("421 try later") }
+
+func TestEmailCodeNotSentIsUnavailable(t *testing.T) {
+	s := storetest.New(t)
+	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
+	v := notify.NewVerifier(s, brokenMailer{}, notify.NewRenderer("", nil), time.Now, logging.Discard())
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema,
+		Log: logging.Discard(), Notify: api.Notify{Emails: v}}))
+	t.Cleanup(srv.Close)
+	c := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)))
+	_, err := c.AddEmail(context.Background(), "me@example.com")
+	e := requireStatus(t, err, http.StatusServiceUnavailable)
+	require.NotContains(t, e.Detail, "421")
+	require.Equal(t, time.Minute, e.RetryAfter)
+}

@@ -46,6 +46,8 @@ type patchBody struct {
 type taskView struct {
 	task.Task
 	LastExecution *task.Execution `json:"last_execution"`
+	// MonthSpendUSD is shown on a single task: what its runs cost this month.
+	MonthSpendUSD *float64 `json:"month_spend_usd,omitempty"`
 }
 
 func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User) error {
@@ -107,7 +109,16 @@ func (a *API) getTask(w http.ResponseWriter, r *http.Request, user store.User) e
 	if err != nil {
 		return err
 	}
-	return a.writeTask(w, r, t)
+	last, err := a.watch.LastExecution(r.Context(), t)
+	if err != nil {
+		return err
+	}
+	spend, err := a.watch.MonthSpend(r.Context(), user.ID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, taskView{Task: t, LastExecution: last, MonthSpendUSD: &spend})
+	return nil
 }
 
 func (a *API) updateTask(w http.ResponseWriter, r *http.Request, user store.User) error {
@@ -202,6 +213,11 @@ func (a *API) previewTask(w http.ResponseWriter, r *http.Request, _ store.User) 
 	var ve *task.ValidationError
 	if err != nil && !errors.As(err, &ve) {
 		ae := agent.AsError(err)
+		if !ae.Retryable && (ae.Category == task.CategoryUser || ae.Category == task.CategoryAgent) {
+			// Trying again will not help: say so with a 422 rather than a 503.
+			return &problemError{Problem{Status: http.StatusUnprocessableEntity, Title: "The check could not decide",
+				Detail: ae.Message + ".", Category: string(ae.Category)}}
+		}
 		return &problemError{Problem{Status: http.StatusServiceUnavailable, Title: "The check could not run",
 			Detail: ae.Message + ".", Category: string(ae.Category), RequestID: requestID(r)}}
 	}

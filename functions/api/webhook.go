@@ -59,6 +59,10 @@ func (a *API) notifyError(w http.ResponseWriter, r *http.Request, err error) err
 	case errors.Is(err, notify.ErrNotConfigured):
 		a.log.WarnContext(r.Context(), "notification feature unavailable", "path", r.URL.Path, "error", err.Error())
 		return unavailable("This feature is not available on this deployment.")
+	case errors.Is(err, notify.ErrNotSent):
+		a.log.WarnContext(r.Context(), "verification email not sent", "error", err.Error())
+		w.Header().Set("Retry-After", "60")
+		return unavailable("The code could not be sent; try again in a minute.")
 	case errors.As(err, &rl):
 		wait := max(rl.RetryAt.Sub(a.now()), time.Second)
 		w.Header().Set("Retry-After", retryAfter(wait))

@@ -77,3 +77,29 @@ func TestNotifyAcceptsBothPushShapes(t *testing.T) {
 	res.Body.Close()
 	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 }
+
+// FuzzNotifyPush holds the function to its contract on any body: never a panic, and an ack
+// (204) unless the notifier itself failed.
+func FuzzNotifyPush(f *testing.F) {
+	data := base64.StdEncoding.EncodeToString([]byte(payload))
+	for _, s := range []string{`{"message":{"data":"` + data + `"}}`, `{}`, `{"message":{"data":"!!"}}`, `[]`, "", `{"message":null}`} {
+		f.Add(s, false)
+	}
+	n := &fakeNotifier{}
+	h := notify.New(n, notify.Config{})
+	f.Fuzz(func(t *testing.T, body string, cloudEvent bool) {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if cloudEvent {
+			req.Header.Set("ce-id", "1")
+			req.Header.Set("ce-specversion", "1.0")
+			req.Header.Set("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
+			req.Header.Set("ce-source", "//pubsub.googleapis.com/projects/p/topics/notify")
+		}
+		rec := httptest.NewRecorder()
+		h(rec, req)
+		if rec.Code != http.StatusNoContent {
+			t.Fatalf("answered %d to %q", rec.Code, body)
+		}
+	})
+}

@@ -61,8 +61,8 @@ func newPipeline(t *testing.T, project string, a *agenttest.Agent) *pipeline {
 	gate := schedule.NewGate(st, r.Handle, time.Now, log)
 	admin := emulator.Client(t, project)
 	require.NoError(t, pubsubtest.CreatePush(ctx, admin, pubsubtest.Push{Project: project, Topic: event.TopicRunTask,
-		Subscription: "runtask", MinBackoff: 200 * time.Millisecond, MaxBackoff: time.Second,
-		Endpoint: handle(t, project, event.TopicRunTask, runtask.New(gate, runtask.Config{Log: log}))}))
+		Subscription: "runtask",
+		Endpoint:     handle(t, project, event.TopicRunTask, runtask.New(gate, runtask.Config{Log: log}))}))
 	require.NoError(t, pubsubtest.CreatePush(ctx, admin, pubsubtest.Push{Project: project, Topic: event.TopicNotify,
 		Subscription: "notify", Endpoint: handle(t, project, event.TopicNotify, runtask.New(p, runtask.Config{Log: log}))}))
 	return p

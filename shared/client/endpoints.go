@@ -14,6 +14,8 @@ import (
 type Task struct {
 	task.Task
 	LastExecution *task.Execution `json:"last_execution"`
+	// MonthSpendUSD is set by GetTask: what the task's runs cost this month.
+	MonthSpendUSD *float64 `json:"month_spend_usd,omitempty"`
 }
 
 // TaskInput defines a task to create or preview.

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // Email is one message to send: a plain-text and an HTML body of the same content.
@@ -29,22 +32,29 @@ type Mailer interface {
 	Mail(ctx context.Context, e Email) error
 }
 
-// EmailStore says whether a user proved they own an address.
+// EmailStore says whether a user proved they own an address, and how much mail they got.
 type EmailStore interface {
 	EmailVerified(ctx context.Context, userID uuid.UUID, email string) (bool, error)
+	DeliveredSince(ctx context.Context, userID uuid.UUID, channel task.ChannelType, since time.Time) (int, error)
 }
 
+// MaxEmailsPerHour caps the notification emails one user is sent in any hour; the rest wait
+// (as retries) until the hour has room, so a burst of always-notifying tasks cannot flood an
+// inbox or the sending domain's reputation.
+const MaxEmailsPerHour = 60
+
 // EmailSender is the email channel's Sender: it renders a notification and mails it, but only
-// to an address its user verified.
+// to an address its user verified, and at most MaxEmailsPerHour an hour per user.
 type EmailSender struct {
 	mailer Mailer
 	store  EmailStore
 	render *Renderer
+	now    func() time.Time
 }
 
 // NewEmailSender returns the email channel.
-func NewEmailSender(m Mailer, s EmailStore, r *Renderer) *EmailSender {
-	return &EmailSender{mailer: m, store: s, render: r}
+func NewEmailSender(m Mailer, s EmailStore, r *Renderer, now func() time.Time) *EmailSender {
+	return &EmailSender{mailer: m, store: s, render: r, now: now}
 }
 
 // Send mails m to the delivery's address. An unverified address fails for good: mail goes only
@@ -57,6 +67,13 @@ func (s *EmailSender) Send(ctx context.Context, m Message) (Receipt, error) {
 	}
 	if !ok {
 		return Receipt{}, fmt.Errorf("%s is not a verified address: verify it in your notification emails (POST /api/v1/emails), and later notifications will reach it: %w", to, ErrPermanent)
+	}
+	sent, err := s.store.DeliveredSince(ctx, m.Delivery.UserID, task.ChannelEmail, s.now().Add(-time.Hour))
+	if err != nil {
+		return Receipt{}, err
+	}
+	if sent >= MaxEmailsPerHour {
+		return Receipt{RetryAfter: 15 * time.Minute}, fmt.Errorf("%d notification emails went to you in the last hour, the most allowed; this one waits", sent)
 	}
 	e, err := s.render.Notification(m)
 	if err != nil {

@@ -107,7 +107,7 @@ func newMailEnv(t *testing.T, opts notifytest.SMTPOptions) mailEnv {
 	require.NoError(t, err)
 	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
 	keys := testKeys(t)
-	sender := notify.NewEmailSender(m, s, notify.NewRenderer("https://app.torale.example", keys))
+	sender := notify.NewEmailSender(m, s, notify.NewRenderer("https://app.torale.example", keys), clk.Now)
 	return mailEnv{s: s, clk: clk, smtp: srv, keys: keys,
 		n: notify.New(s, map[task.ChannelType]notify.Sender{task.ChannelEmail: sender}, clk.Now, logging.Discard())}
 }
@@ -232,4 +232,38 @@ func TestRefusedRecipientsAndImplicitTLS(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, e.smtp.Messages(), 1)
 	require.True(t, e.smtp.Messages()[0].TLS)
+}
+
+func TestNotificationEmailsAreCappedPerUserPerHour(t *testing.T) {
+	e := newMailEnv(t, notifytest.SMTPOptions{})
+	ctx := context.Background()
+	u, err := e.s.EnsureUser(ctx, store.Identity{ExternalID: "dev:busy"})
+	require.NoError(t, err)
+	verifyAddress(t, e.s, u.ID, "busy@example.com", e.clk.Now())
+	now := e.clk.Now()
+	tk, err := e.s.CreateTask(ctx, store.NewTask{UserID: u.ID, Name: "Chatty", SearchQuery: "query", ConditionDescription: "c",
+		Timezone: "UTC", NotifyBehavior: task.NotifyAlways, State: task.StateActive, NextRunAt: &now,
+		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "busy@example.com"}}})
+	require.NoError(t, err)
+	for i := range notify.MaxEmailsPerHour + 1 {
+		run(t, e.s, tk, now.Add(-time.Duration(i+1)*time.Second))
+	}
+	_, err = e.n.DeliverDue(ctx)
+	require.NoError(t, err)
+	require.Len(t, e.smtp.Messages(), notify.MaxEmailsPerHour)
+	log, err := e.s.ListDeliveryLog(ctx, u.ID, task.ChannelEmail, nil, 100, nil)
+	require.NoError(t, err)
+	waiting := 0
+	for _, d := range log {
+		if d.Status == task.DeliveryPending {
+			waiting++
+			require.Contains(t, d.LastError, "the most allowed")
+			require.WithinDuration(t, e.clk.Now().Add(15*time.Minute), d.NextAttemptAt, time.Second)
+		}
+	}
+	require.Equal(t, 1, waiting)
+	e.clk.Add(61 * time.Minute)
+	_, err = e.n.DeliverDue(ctx)
+	require.NoError(t, err)
+	require.Len(t, e.smtp.Messages(), notify.MaxEmailsPerHour+1, "sent once the hour has room")
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -153,7 +154,7 @@ func (n *Notifier) deliver(ctx context.Context, d task.Delivery) {
 		a.Latency = n.now().Sub(start)
 	}
 	if err != nil {
-		a.Error = err.Error()
+		a.Error = strings.TrimSuffix(err.Error(), ": "+ErrPermanent.Error())
 		if !errors.Is(err, ErrPermanent) && d.Attempts <= len(RetrySchedule) {
 			wait := jitter(RetrySchedule[d.Attempts-1])
 			wait = max(wait, min(receipt.RetryAfter, RetrySchedule[len(RetrySchedule)-1]))

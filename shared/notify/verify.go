@@ -94,9 +94,11 @@ func (v *Verifier) Start(ctx context.Context, user store.User, email string) (st
 		return store.EmailAddress{}, false, err
 	}
 	e.UserID = user.ID
+	// A code that could not be sent still counts toward the hourly limit, so a failing mail
+	// server is not hammered by retries.
 	if err := v.mailer.Mail(ctx, e); err != nil {
 		v.log.WarnContext(ctx, "sending a verification code failed", "user_id", user.ID.String(), "error", err.Error())
-		return store.EmailAddress{}, false, fmt.Errorf("the code could not be sent: %w", err)
+		return store.EmailAddress{}, false, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	return store.EmailAddress{Email: email, CodeExpiresAt: &expires}, true, nil
 }
@@ -142,6 +144,9 @@ func (v *Verifier) Confirm(ctx context.Context, userID uuid.UUID, email, code st
 func (v *Verifier) List(ctx context.Context, userID uuid.UUID) ([]store.EmailAddress, error) {
 	return v.store.ListEmails(ctx, userID, v.now())
 }
+
+// ErrNotSent means the mail server did not take a verification email; try again later.
+var ErrNotSent = errors.New("the code could not be sent")
 
 // ErrAccountAddress refuses removing the address a user signs in with.
 var ErrAccountAddress = errors.New("this is the address you sign in with; it stays verified")

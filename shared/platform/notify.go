@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,6 +49,9 @@ func newNotify(d Deps) (notifyParts, error) {
 		mailer = m
 		d.Log.Info("email goes out through SMTP", "smtp", sc.Redacted())
 	}
+	if cfg.WebhookAllowPrivate && !d.DevAuth {
+		d.Log.Warn("TORALE_WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach loopback, private and metadata addresses")
+	}
 	guard := netguard.New(netguard.Options{AllowPrivate: cfg.WebhookAllowPrivate})
 	renderer := notify.NewRenderer(d.Config.PublicURL, keys)
 	sender := notify.NewWebhookSender(notify.WebhookDeps{Store: d.Store, Keys: keys, Guard: guard,
@@ -60,7 +64,7 @@ func newNotify(d Deps) (notifyParts, error) {
 			p.senders[task.ChannelWebhook] = sender
 		}
 		if mailer != nil {
-			p.senders[task.ChannelEmail] = notify.NewEmailSender(mailer, d.Store, renderer)
+			p.senders[task.ChannelEmail] = notify.NewEmailSender(mailer, d.Store, renderer, d.Now)
 		}
 	}
 	p.webhooks = notify.NewWebhooks(d.Store, keys, guard, sender, d.Now)
@@ -81,18 +85,15 @@ type SweepFunc func(ctx context.Context) (int, error)
 // Sweep calls f.
 func (f SweepFunc) Sweep(ctx context.Context) (int, error) { return f(ctx) }
 
-// Tick is the periodic pass of a deployment without background loops: it triggers due tasks,
-// then asks for every notification whose retry has come due. It returns how many tasks it
-// triggered.
+// Tick is the periodic pass of a deployment without background loops: it triggers due tasks
+// and asks for every notification whose retry has come due (each even when the other fails).
+// It returns how many tasks it triggered.
 func (p *Platform) Tick(ctx context.Context) (int, error) {
 	n, err := p.Sweeper.Sweep(ctx)
-	if err != nil {
-		return n, err
+	if _, perr := notify.PublishDue(ctx, p.store, p.bus, p.now(), 500); perr != nil {
+		err = errors.Join(err, fmt.Errorf("publishing due notifications: %w", perr))
 	}
-	if _, err := notify.PublishDue(ctx, p.store, p.bus, p.now(), 500); err != nil {
-		return n, fmt.Errorf("publishing due notifications: %w", err)
-	}
-	return n, nil
+	return n, err
 }
 
 // notifyDeps sets torale dev's notification defaults: webhooks may reach this machine and the

@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -12,9 +13,14 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
+	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/notify"
 	"github.com/torale-ai/torale/shared/notify/notifytest"
+	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -88,3 +94,42 @@ func TestLocalDeliversSignedWebhooksAndEmail(t *testing.T) {
 	require.Equal(t, 1, ids)
 	require.Equal(t, 1, requests, "sent once")
 }
+
+func TestTickPublishesDueNotifications(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	cfg, err := config.FromEnv(func(string) string { return "" })
+	require.NoError(t, err)
+	bus := event.NewBus(logging.Discard(), event.BusOptions{})
+	t.Cleanup(func() { bus.Close(context.Background()) })
+	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Log: logging.Discard()})
+	require.NoError(t, err)
+
+	u, err := st.EnsureUser(ctx, store.Identity{ExternalID: "dev:ticker"})
+	require.NoError(t, err)
+	now := time.Now()
+	tk, err := st.CreateTask(ctx, store.NewTask{UserID: u.ID, Name: "Tick", SearchQuery: "query", ConditionDescription: "c",
+		Timezone: "UTC", NotifyBehavior: task.NotifyAlways, State: task.StateActive, NextRunAt: atTime(now.Add(time.Hour)),
+		Notifications: []task.Notification{{Type: task.ChannelWebhook, URL: "https://example.com/h"}}})
+	require.NoError(t, err)
+	e, err := st.StartExecution(ctx, store.StartRun{UserID: u.ID, TaskID: tk.ID, ScheduledFor: &now, Now: now, Deadline: now.Add(time.Minute)})
+	require.NoError(t, err)
+	note := "news"
+	_, err = st.FinishExecution(ctx, store.Outcome{ExecutionID: e.ID, UserID: u.ID, TaskID: tk.ID, Attempt: 1, Now: now,
+		Status: task.StatusSuccess, Result: &task.Result{Notification: &note}, Notify: tk.Notifications})
+	require.NoError(t, err)
+
+	// No message was published for the row (as if its runner died); the tick finds it.
+	_, err = p.Tick(ctx)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		ds, err := st.ListDeliveries(ctx, u.ID, e.ID)
+		require.NoError(t, err)
+		return ds[0].Attempts == 1
+	}, 10*time.Second, 20*time.Millisecond)
+	ds, err := st.ListDeliveries(ctx, u.ID, e.ID)
+	require.NoError(t, err)
+	require.Contains(t, ds[0].LastError, "no webhook sender", "without TORALE_NOTIFY_SECRET webhooks wait for their sender")
+}
+
+func atTime(t time.Time) *time.Time { return &t }

@@ -5,8 +5,10 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/torale-ai/torale/functions/api"
@@ -14,6 +16,7 @@ import (
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notify"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/runner"
@@ -83,7 +86,8 @@ func New(d Deps) (*Platform, error) {
 	}
 	p := &Platform{Agent: local, store: d.Store, bus: sched.pub, now: d.Now}
 	p.Watch = watch.New(watch.Deps{Store: d.Store, Publisher: sched.pub, Trigger: sched.trigger(), Agent: calls, Now: d.Now, Rules: rules,
-		Log: d.Log, MaxActive: d.Config.MaxActiveTasks, AgentTimeout: d.Config.AgentTimeout})
+		Log: d.Log, MaxActive: d.Config.MaxActiveTasks, AgentTimeout: d.Config.AgentTimeout,
+		Channels: NewChannels(d.Store, d.Config.Notify.WebhookAllowPrivate)})
 	p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, runner.Config{AfterRun: sched.afterRun(),
 		Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts,
 		Memory: newMemory(d),
@@ -125,6 +129,26 @@ func newAuthenticator(d Deps) (*auth.Chain, error) {
 		c.Dev = auth.NewDev(d.Store)
 	}
 	return c, nil
+}
+
+// channels checks notification targets when a task is saved: verified addresses, and webhook
+// URLs the same guard allows that refuses them at connect time.
+type channels struct {
+	*store.Store
+	guard *netguard.Guard
+}
+
+// NewChannels returns the check of notification targets the watch service runs on save.
+func NewChannels(s *store.Store, allowPrivate bool) watch.Channels {
+	return channels{Store: s, guard: netguard.New(netguard.Options{AllowPrivate: allowPrivate})}
+}
+
+func (c channels) CheckWebhookURL(raw string) error {
+	_, err := c.guard.CheckURL(raw)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), netguard.ErrRefused.Error()+": "))
+	}
+	return nil
 }
 
 // Health reports whether the process can serve: the database answers and its schema is this

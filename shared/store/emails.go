@@ -259,3 +259,16 @@ func (s *Store) UnsubscribeTaskEmail(ctx context.Context, taskID uuid.UUID, allo
 	}
 	return t, nil
 }
+
+// MarkEmailVerified records that the user owns email without a code: an address their identity
+// provider vouches for. It is a no-op when the address is already verified.
+func (s *Store) MarkEmailVerified(ctx context.Context, userID uuid.UUID, email string, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO email_verifications (user_id, email, code_hash, expires_at, verified_at)
+		SELECT $1, lower($2), '\x'::bytea, $3, $3
+		WHERE NOT EXISTS (SELECT 1 FROM email_verifications
+			WHERE user_id = $1 AND lower(email) = lower($2) AND verified_at IS NOT NULL)`, userID, email, at)
+	if err != nil {
+		return fmt.Errorf("marking email verified: %w", translate(err))
+	}
+	return nil
+}

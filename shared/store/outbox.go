@@ -124,3 +124,15 @@ func (s *Store) attachAttempts(ctx context.Context, list []DeliveryLog) error {
 	}
 	return nil
 }
+
+// DeliveredSince counts the user's deliveries on channel delivered after since, for per-user
+// sending limits.
+func (s *Store) DeliveredSince(ctx context.Context, userID uuid.UUID, channel task.ChannelType, since time.Time) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM notification_deliveries
+		WHERE user_id = $1 AND channel = $2 AND status = 'delivered' AND delivered_at > $3`, userID, channel, since).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting deliveries: %w", translate(err))
+	}
+	return n, nil
+}

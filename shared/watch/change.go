@@ -25,6 +25,11 @@ type Patch struct {
 // or time zone moves the next run to the new schedule's next fire; a state change follows the
 // state machine. All of it is stored together or not at all.
 func (s *Service) Update(ctx context.Context, userID, id uuid.UUID, p Patch) (task.Task, error) {
+	if p.Notifications != nil {
+		if err := s.checkChannels(ctx, userID, *p.Notifications); err != nil {
+			return task.Task{}, err
+		}
+	}
 	if p.State != nil && *p.State == task.StateActive {
 		if err := s.checkActiveCapFor(ctx, userID, id); err != nil {
 			return task.Task{}, err

@@ -30,6 +30,7 @@ type Store interface {
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
 	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
+	MonthSpend(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (float64, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
 
@@ -44,11 +45,21 @@ type Trigger interface {
 	Remove(ctx context.Context, t task.Task) error
 }
 
+// Channels says where a user's tasks may send notifications: to addresses the user verified,
+// and to webhook URLs the deployment's network policy allows.
+type Channels interface {
+	EmailVerified(ctx context.Context, userID uuid.UUID, email string) (bool, error)
+	// CheckWebhookURL returns why a URL may not be used, or nil.
+	CheckWebhookURL(raw string) error
+}
+
 // Deps are what the service is built from. Zero limits take the documented defaults.
 type Deps struct {
 	Store Store
 	// Trigger mirrors tasks into the scheduler; nil in sweep mode.
-	Trigger   Trigger
+	Trigger Trigger
+	// Channels checks notification targets when they are saved; nil accepts any.
+	Channels  Channels
 	Publisher event.Publisher
 	Agent     agent.Agent
 	Now       func() time.Time
@@ -64,6 +75,7 @@ type Deps struct {
 type Service struct {
 	store     Store
 	trigger   Trigger
+	channels  Channels
 	pub       event.Publisher
 	agent     agent.Agent
 	now       func() time.Time
@@ -84,7 +96,7 @@ func New(d Deps) *Service {
 	if d.Agent == nil {
 		d.Agent = agent.Unconfigured{}
 	}
-	return &Service{store: d.Store, trigger: d.Trigger, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
+	return &Service{store: d.Store, trigger: d.Trigger, channels: d.Channels, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
 		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout}
 }
 
@@ -109,6 +121,9 @@ func (s *Service) checkActiveCap(ctx context.Context, userID uuid.UUID) error {
 func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (task.Task, error) {
 	n, err := d.Normalize(s.rules)
 	if err != nil {
+		return task.Task{}, err
+	}
+	if err := s.checkChannels(ctx, userID, n.Notifications); err != nil {
 		return task.Task{}, err
 	}
 	if err := s.checkActiveCap(ctx, userID); err != nil {
@@ -223,4 +238,40 @@ func (s *Service) LastExecutions(ctx context.Context, userID uuid.UUID, tasks []
 		out[list[i].TaskID] = &list[i]
 	}
 	return out, nil
+}
+
+// checkChannels refuses email addresses the user has not verified and webhook URLs the network
+// policy forbids, naming each field, so a task never waits on a channel that cannot deliver.
+func (s *Service) checkChannels(ctx context.Context, userID uuid.UUID, ns []task.Notification) error {
+	if s.channels == nil {
+		return nil
+	}
+	var fields []task.FieldError
+	for i, n := range ns {
+		switch {
+		case n.Type == task.ChannelEmail:
+			ok, err := s.channels.EmailVerified(ctx, userID, n.Address)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fields = append(fields, task.FieldError{Field: fmt.Sprintf("notifications[%d].address", i),
+					Message: "is not verified yet; verify it first (POST /api/v1/emails sends a 6-digit code)"})
+			}
+		case n.Type == task.ChannelWebhook && n.URL != "":
+			if err := s.channels.CheckWebhookURL(n.URL); err != nil {
+				fields = append(fields, task.FieldError{Field: fmt.Sprintf("notifications[%d].url", i),
+					Message: "cannot be used: " + err.Error()})
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return &task.ValidationError{Fields: fields}
+	}
+	return nil
+}
+
+// MonthSpend returns what the task's runs cost this calendar month (UTC), in US dollars.
+func (s *Service) MonthSpend(ctx context.Context, userID, taskID uuid.UUID) (float64, error) {
+	return s.store.MonthSpend(ctx, userID, taskID, s.now())
 }
