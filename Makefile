@@ -33,9 +33,13 @@ fuzz: ## Run every fuzz target for a while (FUZZTIME=1m each)
 	scripts/with-postgres scripts/fuzz-all
 
 .PHONY: bench
-bench: ## Measure the sweep's claim rate and the functions server's cold start
+bench: ## Run every benchmark; each prints its figures next to a baseline from the same run
 	bench/sweep.sh
 	bench/coldstart.sh
+	bench/apiload.sh
+	bench/notify.sh
+	bench/dispatch.sh
+	bench/crash.sh
 
 .PHONY: clean
 clean: ## Remove build output (keeps .torale/, the local database)

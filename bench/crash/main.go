@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command crash checks that a runtask process killed with SIGKILL at random points loses and
 // duplicates nothing. It seeds tasks due now, publishes their run-task messages (half as Cloud
 // Scheduler jobs send them, half as the sweep does) to the real Pub/Sub emulator, which pushes

@@ -58,6 +58,8 @@ var isolationBodies = map[string]string{
 	"GET /api/v1/admin/errors":             "",
 	"POST /api/v1/admin/tasks/{id}/run":    "",
 	"POST /api/v1/admin/tasks/{id}/state":  `{"state":"paused"}`,
+	"POST /api/v1/admin/reconcile":         "",
+	"GET /api/v1/admin/scheduler/jobs":     "",
 }
 
 // TestTenantIsolation has user B call every route with every kind of user A's ids: no call may

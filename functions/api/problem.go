@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/watch"
@@ -43,6 +44,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *problemError
 	var ce *store.ConflictError
 	var le *watch.LimitError
+	var tre *schedule.TriggerError
 	switch {
 	case errors.As(err, &pe):
 		writeProblem(w, pe.Problem)
@@ -53,6 +55,14 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeProblem(w, Problem{Status: http.StatusConflict, Detail: te.Error()})
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such resource."})
+	case errors.As(err, &tre):
+		// The scheduler refused or did not answer; the change was rolled back.
+		a.log.WarnContext(r.Context(), "trigger update failed", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
+		if tre.RetryAfter > 0 {
+			w.Header().Set("Retry-After", retryAfter(tre.RetryAfter))
+		}
+		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Title: "Scheduling is unavailable",
+			Detail: tre.Message + " Nothing was changed.", RequestID: requestID(r)})
 	case errors.As(err, &le):
 		writeProblem(w, Problem{Status: http.StatusConflict, Title: "Limit reached", Detail: le.Reason})
 	case errors.As(err, &ce):

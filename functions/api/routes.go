@@ -79,6 +79,8 @@ func (a *API) routes() []route {
 		r("GET", v1+"/admin/errors", AccessAdmin, "", a.adminErrors),
 		r("POST", v1+"/admin/tasks/{id}/run", AccessAdmin, "", a.adminRunTask),
 		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState),
+		r("POST", v1+"/admin/reconcile", AccessAdmin, "", a.adminReconcile),
+		r("GET", v1+"/admin/scheduler/jobs", AccessAdmin, "", a.adminSchedulerJobs),
 	}
 }
 

@@ -45,6 +45,9 @@ type Config struct {
 	AllowedOrigins []string
 	// MaxActiveTasks (TORALE_MAX_ACTIVE_TASKS, default 50) caps each user's active tasks.
 	MaxActiveTasks int
+	// DBMaxConns (TORALE_DB_MAX_CONNS, default 20) bounds each process's database connections;
+	// size it to the service's request concurrency and Cloud SQL's connection limit.
+	DBMaxConns int
 	// ClerkSecretKey (CLERK_SECRET_KEY) enables Clerk session tokens, verified against the
 	// instance's JWKS; ClerkJWKSURL (CLERK_JWKS_URL) names a fixed JWKS document instead.
 	ClerkSecretKey string
@@ -81,6 +84,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.AgentTimeout = duration(getenv, "TORALE_AGENT_TIMEOUT", 120*time.Second, &errs)
 	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
 	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
+	c.DBMaxConns = integer(getenv, "TORALE_DB_MAX_CONNS", 20, &errs)
 	c.Agent = agentFromEnv(getenv, &errs)
 	c.Cloud = cloudFromEnv(getenv, c.Scheduler, &errs)
 	c.Notify = notifyFromEnv(getenv, &errs)

@@ -66,7 +66,7 @@ func (l Local) Run(ctx context.Context) error {
 		url = pg.URL()
 		l.Log.Info("PostgreSQL is running", "data_dir", filepath.Join(l.DataDir, "postgres"))
 	}
-	st, err := store.Open(ctx, url, store.Options{})
+	st, err := store.Open(ctx, url, store.Options{MaxConns: int32(min(l.Config.DBMaxConns, 1000))})
 	if err != nil {
 		return err
 	}

@@ -125,10 +125,12 @@ func TestTickPublishesDueNotifications(t *testing.T) {
 	require.Eventually(t, func() bool {
 		ds, err := st.ListDeliveries(ctx, u.ID, e.ID)
 		require.NoError(t, err)
-		return ds[0].Attempts == 1
+		// The claim counts the attempt; the error is recorded when the attempt ends.
+		return ds[0].Attempts == 1 && ds[0].LastError != ""
 	}, 10*time.Second, 20*time.Millisecond)
 	ds, err := st.ListDeliveries(ctx, u.ID, e.ID)
 	require.NoError(t, err)
+	require.Equal(t, 1, ds[0].Attempts)
 	require.Contains(t, ds[0].LastError, "no webhook sender", "without TORALE_NOTIFY_SECRET webhooks wait for their sender")
 }
 

@@ -49,20 +49,21 @@ func cloudClients(ctx context.Context, cfg config.Config, log *slog.Logger) (pub
 	return pub, jobs, closeAll, nil
 }
 
-// pushAuth returns the wrapper that admits only Google-signed push requests to runtask and
-// tick. Misconfigured, it refuses to start a service that serves one of them, and otherwise
-// (the API's service, or all functions locally) refuses every push request, loudly.
+// pushAuth returns the wrapper that admits only Google-signed push requests to the push
+// functions (runtask, notify, tick). Misconfigured, it refuses to start a service that serves
+// one of them, and otherwise (the API's service, or all functions locally) refuses every push
+// request, loudly.
 func pushAuth(ctx context.Context, cfg config.Config, log *slog.Logger) (func(http.HandlerFunc) http.HandlerFunc, error) {
 	if !cfg.Cloud.PushAuthEnabled() {
-		log.Warn("TORALE_PUSH_AUTH=off: runtask and tick accept unauthenticated requests; for local runs only")
+		log.Warn("TORALE_PUSH_AUTH=off: runtask, notify and tick accept unauthenticated requests; for local runs only")
 		return func(h http.HandlerFunc) http.HandlerFunc { return h }, nil
 	}
 	if err := cfg.Cloud.CheckPushAuth(); err != nil {
 		target := os.Getenv("FUNCTION_TARGET")
-		if target == "runtask" || target == "tick" {
+		if isPushFunction(target) {
 			return nil, fmt.Errorf("push authentication: %w", err)
 		}
-		log.Error("push authentication is not configured; runtask and tick refuse every request", "error", err.Error())
+		log.Error("push authentication is not configured; runtask, notify and tick refuse every request", "error", err.Error())
 		refuse := func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "Forbidden", http.StatusForbidden) }
 		return func(http.HandlerFunc) http.HandlerFunc { return refuse }, nil
 	}
@@ -71,6 +72,16 @@ func pushAuth(ctx context.Context, cfg config.Config, log *slog.Logger) (func(ht
 		return nil, err
 	}
 	return func(h http.HandlerFunc) http.HandlerFunc { return v.Wrap(h).ServeHTTP }, nil
+}
+
+// isPushFunction reports whether Pub/Sub or Cloud Scheduler calls the function, with an OIDC
+// token.
+func isPushFunction(target string) bool {
+	switch target {
+	case "runtask", "notify", "tick":
+		return true
+	}
+	return false
 }
 
 // reconcileOnStart runs one reconcile pass in the background when this server serves every

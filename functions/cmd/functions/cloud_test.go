@@ -11,7 +11,7 @@ import (
 
 func TestRefusesToServePushFunctionsWithoutPushAuth(t *testing.T) {
 	t.Setenv("DATABASE_URL", storetest.URL(t))
-	for _, target := range []string{"runtask", "tick"} {
+	for _, target := range []string{"runtask", "notify", "tick"} {
 		t.Setenv("FUNCTION_TARGET", target)
 		err := run(context.Background())
 		require.ErrorContains(t, err, "TORALE_PUSH_AUDIENCE")

@@ -41,7 +41,7 @@ func run(ctx context.Context) error {
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("DATABASE_URL is not set")
 	}
-	opts := store.Options{}
+	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000))}
 	if cfg.CloudSQLInstance != "" {
 		dial, err := store.CloudSQLDial(ctx, cfg.CloudSQLInstance)
 		if err != nil {
