@@ -1,4 +1,4 @@
-// Package benchdb gives the scheduling benchmarks (bench/dispatch, bench/crash) throwaway
+// Package benchdb gives the benchmarks under bench/ throwaway
 // migrated databases on the TEST_DATABASE_URL server, tasks seeded in one statement, and the
 // figures they read back from the executions table.
 package benchdb

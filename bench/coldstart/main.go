@@ -16,6 +16,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"time"
+
+	"github.com/torale-ai/torale/bench/benchdb"
 )
 
 // options is what one measurement needs, parsed once in main.
@@ -83,7 +85,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 		}
 	}
 
-	dbURL, drop, err := createDatabase(ctx, opts.ServerURL)
+	dbURL, drop, err := benchdb.Create(ctx, opts.ServerURL, "coldstart")
 	if err != nil {
 		return err
 	}

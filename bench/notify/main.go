@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"time"
+
+	"github.com/torale-ai/torale/bench/benchdb"
 )
 
 // options is what one run measures, parsed once in main.
@@ -77,7 +79,7 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 
-	dbURL, drop, err := createDatabase(ctx, opts.ServerURL)
+	dbURL, drop, err := benchdb.Create(ctx, opts.ServerURL, "notify")
 	if err != nil {
 		return err
 	}
