@@ -93,9 +93,9 @@ func work(ctx context.Context, do func(context.Context) error, deadline time.Tim
 }
 
 // fullCheckEvery is how often a worker decodes an answer in full with encoding/json (its
-// first answer and every so many after); the others get countTasks' byte scan, which costs
-// the load generator a fraction of the CPU it would otherwise take from the server it shares
-// the machine with.
+// first answer and every so many after); the others are only counted by countTasks, which
+// costs the load generator a small fraction of the CPU a decode would take from the server it
+// shares the machine with.
 const fullCheckEvery = 64
 
 // newAPIOp returns workers that GET a page of pageSize tasks with the API key, over one
@@ -165,41 +165,17 @@ func checkPage(b []byte) error {
 	return nil
 }
 
-// countTasks counts the objects two levels down in a list answer: the items of "data", the
-// one container in its top-level object. It skips strings and checks that brackets balance,
-// so a truncated answer is an error, but it does not validate the JSON beyond that.
+// taskKey occurs once in each task of a list answer and nowhere else: in valid JSON a quote
+// inside a string is escaped, so `"search_query":` can only be that key.
+const taskKey = `"search_query":`
+
+// countTasks counts the tasks in a list answer by their search_query keys, a SIMD byte search
+// far cheaper than decoding; a body that does not end its top-level object is an error.
 func countTasks(b []byte) (int, error) {
-	count, depth := 0, 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if c == '{' && depth == 2 {
-				count++
-			}
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth < 0 {
-				return 0, errors.New("page has unbalanced brackets")
-			}
-		}
-	}
-	if depth != 0 || inString {
+	if !bytes.HasSuffix(bytes.TrimRight(b, " \n"), []byte("}")) {
 		return 0, errors.New("page is truncated")
 	}
-	return count, nil
+	return bytes.Count(b, []byte(taskKey)), nil
 }
 
 // newBareOp returns workers that run the handler's own query, (*store.Store).ListTasks with

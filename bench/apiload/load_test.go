@@ -8,8 +8,8 @@ import (
 )
 
 func TestCountTasks(t *testing.T) {
-	item := `{"id":"a","name":"x \"{[\\\" y","notifications":[{"type":"email"}],"last_execution":null}`
-	page := `{"data":[` + strings.Repeat(item+",", pageSize-1) + item + `],"next_cursor":"c]}"}`
+	item := `{"id":"a","name":"search_query\":\"","search_query":"x \"search_query\":","notifications":[]}`
+	page := `{"data":[` + strings.Repeat(item+",", pageSize-1) + item + `],"next_cursor":"c"}` + "\n"
 	n, err := countTasks([]byte(page))
 	require.NoError(t, err)
 	require.Equal(t, pageSize, n)
@@ -20,7 +20,5 @@ func TestCountTasks(t *testing.T) {
 	require.Zero(t, n)
 
 	_, err = countTasks([]byte(page[:len(page)/2]))
-	require.Error(t, err)
-	_, err = countTasks([]byte(`{"data":[]}]`))
 	require.Error(t, err)
 }

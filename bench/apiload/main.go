@@ -20,6 +20,8 @@ import (
 
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
+
+	"github.com/torale-ai/torale/bench/benchdb"
 )
 
 // options is what one measurement needs, parsed once in main.
@@ -72,7 +74,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	if opts.PoolSize == 0 {
 		opts.PoolSize = min(2*opts.Concurrency, 100)
 	}
-	dbURL, drop, err := createDatabase(ctx, opts.ServerURL)
+	dbURL, drop, err := benchdb.Create(ctx, opts.ServerURL, "apiload")
 	if err != nil {
 		return err
 	}
@@ -89,7 +91,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	}
 	// Fresh statistics, so the planner picks its steady plan now and autovacuum's own ANALYZE
 	// does not land in the middle of a round.
-	if err := adminExec(ctx, dbURL, `ANALYZE`); err != nil {
+	if err := benchdb.Exec(ctx, dbURL, `ANALYZE`); err != nil {
 		return fmt.Errorf("analyzing the benchmark database: %w", err)
 	}
 
@@ -104,17 +106,9 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 		{Name: "api", NewWorker: newAPIOp(srv.URL, fx.Key, opts.Concurrency)},
 		{Name: "bare", NewWorker: newBareOp(st, fx.UserID)},
 	}
-	fmt.Fprintf(stderr, "warming up: %s of each phase at c=%d\n", opts.Warmup, opts.Concurrency)
-	for _, p := range phases {
-		r := drive(ctx, p, opts.Concurrency, opts.Warmup)
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if r.OK == 0 {
-			return fmt.Errorf("warm-up of %s: no request succeeded: %s", p.Name, r.FirstError)
-		}
+	if err := warmUp(ctx, phases, opts, stderr); err != nil {
+		return err
 	}
-
 	results, err := measure(ctx, phases, opts, stderr)
 	if err != nil {
 		return err
@@ -139,6 +133,25 @@ func (o options) check() error {
 		return errors.New("-pool must not be negative")
 	case o.ServerURL == "":
 		return errors.New("TEST_DATABASE_URL is not set: run bench/apiload.sh, which starts a throwaway PostgreSQL")
+	}
+	return nil
+}
+
+// warmUp runs each phase for opts.Warmup untimed, so connections, caches and plans are ready,
+// and fails when a phase cannot succeed at all.
+func warmUp(ctx context.Context, phases []phase, opts options, stderr io.Writer) error {
+	if opts.Warmup <= 0 {
+		return nil
+	}
+	fmt.Fprintf(stderr, "warming up: %s of each phase at c=%d\n", opts.Warmup, opts.Concurrency)
+	for _, p := range phases {
+		r := drive(ctx, p, opts.Concurrency, opts.Warmup)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if r.OK == 0 {
+			return fmt.Errorf("warm-up of %s: nothing succeeded: %s", p.Name, r.FirstError)
+		}
 	}
 	return nil
 }

@@ -30,13 +30,13 @@ func Create(ctx context.Context, serverURL, prefix string) (string, func(), erro
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := prefix + "_" + hex.EncodeToString(b[:])
-	if err := exec(ctx, serverURL, `CREATE DATABASE `+name); err != nil {
+	if err := Exec(ctx, serverURL, `CREATE DATABASE `+name); err != nil {
 		return "", nil, fmt.Errorf("creating database %s: %w", name, err)
 	}
 	drop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_ = exec(ctx, serverURL, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		_ = Exec(ctx, serverURL, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 	}
 	u.Path = "/" + name
 	st, err := store.Open(ctx, u.String(), store.Options{MaxConns: 2})
@@ -51,7 +51,8 @@ func Create(ctx context.Context, serverURL, prefix string) (string, func(), erro
 	return u.String(), drop, nil
 }
 
-func exec(ctx context.Context, dbURL, sql string, args ...any) error {
+// Exec runs one statement on its own connection to the database at dbURL.
+func Exec(ctx context.Context, dbURL, sql string, args ...any) error {
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return err
@@ -64,7 +65,7 @@ func exec(ctx context.Context, dbURL, sql string, args ...any) error {
 // Seed stores n active tasks of userID due at due, without a cron (a finished run moves them a
 // day on), each notifying by email and webhook when its run notifies.
 func Seed(ctx context.Context, dbURL string, userID uuid.UUID, n int, due time.Time) error {
-	err := exec(ctx, dbURL, `INSERT INTO tasks (user_id, name, search_query, condition_description, state,
+	err := Exec(ctx, dbURL, `INSERT INTO tasks (user_id, name, search_query, condition_description, state,
 		notify_behavior, notifications, next_run_at)
 		SELECT $1, 'Watch ' || g, 'iphone release date', 'announced', 'active', 'always',
 		'[{"type":"email","address":"me@example.com"},{"type":"webhook","url":"https://hooks.example.com/x"}]', $2
@@ -72,7 +73,7 @@ func Seed(ctx context.Context, dbURL string, userID uuid.UUID, n int, due time.T
 	if err != nil {
 		return fmt.Errorf("seeding tasks: %w", err)
 	}
-	return exec(ctx, dbURL, `ANALYZE tasks`)
+	return Exec(ctx, dbURL, `ANALYZE tasks`)
 }
 
 // Figures are what the executions of one benchmark phase say.
