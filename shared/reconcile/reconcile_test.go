@@ -15,6 +15,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/runner"
@@ -34,29 +35,6 @@ type clock struct {
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
-type recorder struct {
-	mu   sync.Mutex
-	msgs map[string][][]byte
-}
-
-func (r *recorder) Publish(_ context.Context, topic string, data []byte) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.msgs == nil {
-		r.msgs = map[string][][]byte{}
-	}
-	r.msgs[topic] = append(r.msgs[topic], data)
-	return nil
-}
-
-func (r *recorder) take(topic string) [][]byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.msgs[topic]
-	delete(r.msgs, topic)
-	return out
-}
-
 type testBundle struct {
 	ctx    context.Context
 	store  *store.Store
@@ -64,7 +42,7 @@ type testBundle struct {
 	jobs   *schedule.CloudScheduler
 	watch  *watch.Service // keeps jobs in step
 	behind *watch.Service // changes tasks behind the scheduler's back
-	pub    *recorder
+	pub    *eventtest.Recorder
 	user   store.User
 	clock  *clock
 	rec    *reconcile.Reconciler
@@ -82,7 +60,7 @@ func setup(t *testing.T, now time.Time) testBundle {
 	fake.SetClock(c.Now)
 	jobs, err := schedule.NewCloudScheduler(client, st, schedule.CloudSchedulerConfig{Project: "proj", Location: "us-central1"})
 	require.NoError(t, err)
-	pub := &recorder{}
+	pub := &eventtest.Recorder{}
 	log := logging.Discard()
 	return testBundle{ctx: ctx, store: st, fake: fake, jobs: jobs, pub: pub, user: u, clock: c,
 		watch:  watch.New(watch.Deps{Store: st, Trigger: jobs, Publisher: pub, Now: c.Now, Log: log}),
@@ -233,7 +211,7 @@ func TestReconcileFailsStuckRunsAndMovesTheirTasksOn(t *testing.T) {
 	require.Equal(t, 1, rep.RunsRetriggered, "the pending manual run")
 	require.Equal(t, 1, rep.Jobs.Created, "the lost task's job")
 	require.Zero(t, rep.OverdueRetriggered, "the lost task has a run pending")
-	msgs := b.pub.take(event.TopicRunTask)
+	msgs := b.pub.Take(event.TopicRunTask)
 	require.Len(t, msgs, 1)
 	m, err := event.DecodeRunTask(msgs[0])
 	require.NoError(t, err)
@@ -259,7 +237,7 @@ func TestReconcileFailsStuckRunsAndMovesTheirTasksOn(t *testing.T) {
 	require.Equal(t, task.StateActive, got.State)
 	require.Equal(t, time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC), got.NextRunAt.UTC())
 	require.Equal(t, "0 12 * * *", b.fake.Job(b.jobs.JobName(stuck.ID)).GetSchedule())
-	msgs = b.pub.take(event.TopicRunTask)
+	msgs = b.pub.Take(event.TopicRunTask)
 	require.Len(t, msgs, 1)
 	m, err = event.DecodeRunTask(msgs[0])
 	require.NoError(t, err)
@@ -293,7 +271,7 @@ func TestReconcileRepublishesOnlyNotificationsThatNeverWentOut(t *testing.T) {
 	require.NoError(t, stamping.Handle(b.ctx, ok1))
 	_, lost := mk()
 	require.NoError(t, losing.Handle(b.ctx, lost))
-	require.Len(t, b.pub.take(event.TopicNotify), 2)
+	require.Len(t, b.pub.Take(event.TopicNotify), 2)
 
 	// Within the grace the runner may still be publishing: nothing yet.
 	rep, err := b.rec.Run(b.ctx)
@@ -304,7 +282,7 @@ func TestReconcileRepublishesOnlyNotificationsThatNeverWentOut(t *testing.T) {
 	rep, err = b.rec.Run(b.ctx)
 	require.NoError(t, err)
 	require.Equal(t, 2, rep.NotificationsRepublished, "the lost run's two channels")
-	require.Len(t, b.pub.take(event.TopicNotify), 2)
+	require.Len(t, b.pub.Take(event.TopicNotify), 2)
 	rep, err = b.rec.Run(b.ctx)
 	require.NoError(t, err)
 	require.Zero(t, rep.NotificationsRepublished, "published once, recorded")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/store"
@@ -20,32 +20,10 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
-// recorder is a Publisher that keeps what it is given.
-type recorder struct {
-	mu   sync.Mutex
-	msgs map[string][][]byte
-}
-
-func (r *recorder) Publish(_ context.Context, topic string, data []byte) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.msgs == nil {
-		r.msgs = map[string][][]byte{}
-	}
-	r.msgs[topic] = append(r.msgs[topic], data)
-	return nil
-}
-
-func (r *recorder) count(topic string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.msgs[topic])
-}
-
 type testBundle struct {
 	ctx   context.Context
 	store *store.Store
-	pub   *recorder
+	pub   *eventtest.Recorder
 	user  store.User
 	now   time.Time
 }
@@ -56,7 +34,7 @@ func setup(t *testing.T) testBundle {
 	s := storetest.New(t)
 	u, err := s.EnsureUser(context.Background(), store.Identity{ExternalID: "dev:runner"})
 	require.NoError(t, err)
-	return testBundle{ctx: context.Background(), store: s, pub: &recorder{}, user: u,
+	return testBundle{ctx: context.Background(), store: s, pub: &eventtest.Recorder{}, user: u,
 		now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
 }
 
@@ -105,7 +83,7 @@ func TestScheduledRunRecordsResultOutboxAndNextRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ds, 1)
 	require.Equal(t, task.ChannelWebhook, ds[0].Channel)
-	require.Equal(t, 1, b.pub.count(event.TopicNotify))
+	require.Equal(t, 1, b.pub.Count(event.TopicNotify))
 
 	got, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
@@ -191,5 +169,5 @@ func TestRecoverRetriggersPendingRuns(t *testing.T) {
 	_, err := b.store.CreateManualRun(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
 	require.NoError(t, b.runner(agenttest.New()).Recover(b.ctx))
-	require.Equal(t, 1, b.pub.count(event.TopicRunTask))
+	require.Equal(t, 1, b.pub.Count(event.TopicRunTask))
 }

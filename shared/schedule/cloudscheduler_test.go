@@ -15,6 +15,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/schedule"
@@ -34,35 +35,13 @@ type clock struct {
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
-// recorder is a Publisher that keeps what it is given.
-type recorder struct {
-	mu   sync.Mutex
-	msgs map[string][][]byte
-}
-
-func (r *recorder) Publish(_ context.Context, topic string, data []byte) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.msgs == nil {
-		r.msgs = map[string][][]byte{}
-	}
-	r.msgs[topic] = append(r.msgs[topic], data)
-	return nil
-}
-
-func (r *recorder) topic(name string) [][]byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([][]byte(nil), r.msgs[name]...)
-}
-
 type jobsBundle struct {
 	ctx   context.Context
 	store *store.Store
 	fake  *schedulertest.Server
 	jobs  *schedule.CloudScheduler
 	watch *watch.Service
-	pub   *recorder
+	pub   *eventtest.Recorder
 	user  store.User
 	clock *clock
 }
@@ -79,7 +58,7 @@ func setupJobs(t *testing.T) jobsBundle {
 		PubSubProject: "psproj", Log: logging.Discard()})
 	require.NoError(t, err)
 	c := &clock{t: time.Date(2026, 11, 29, 9, 0, 30, 0, time.UTC)}
-	pub := &recorder{}
+	pub := &eventtest.Recorder{}
 	w := watch.New(watch.Deps{Store: st, Trigger: jobs, Publisher: pub, Now: c.Now, Log: logging.Discard()})
 	return jobsBundle{ctx: ctx, store: st, fake: fake, jobs: jobs, watch: w, pub: pub, user: u, clock: c}
 }

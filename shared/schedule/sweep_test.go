@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
@@ -43,11 +44,11 @@ func TestThreeSweepersTriggerTenThousandDueTasksOnceEach(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, conn.Close(ctx))
 
-	pubs := make([]*recorder, 3)
+	pubs := make([]*eventtest.Recorder, 3)
 	var wg sync.WaitGroup
 	counts := make([]int, 3)
 	for i := range pubs {
-		pubs[i] = &recorder{}
+		pubs[i] = &eventtest.Recorder{}
 		s := schedule.NewSweeper(st, pubs[i], func() time.Time { return now }, logging.Discard(), schedule.SweepConfig{Batch: 100})
 		wg.Go(func() {
 			c, err := s.Sweep(ctx)
@@ -59,7 +60,7 @@ func TestThreeSweepersTriggerTenThousandDueTasksOnceEach(t *testing.T) {
 
 	seen := map[uuid.UUID]int{}
 	for i, p := range pubs {
-		msgs := p.topic(event.TopicRunTask)
+		msgs := p.Messages(event.TopicRunTask)
 		require.Len(t, msgs, counts[i])
 		for _, b := range msgs {
 			m, err := event.DecodeRunTask(b)
