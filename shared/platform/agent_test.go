@@ -1,9 +1,7 @@
 package platform_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -18,7 +16,6 @@ import (
 	"github.com/torale-ai/torale/shared/agent/memory/mem0test"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -38,42 +35,7 @@ func startConfigured(t *testing.T, env map[string]string) string {
 	env["DATABASE_URL"] = storetest.URL(t)
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- platform.Local{Addr: "127.0.0.1:0", Config: cfg, Tick: 50 * time.Millisecond, Grace: 5 * time.Second,
-			Log: logging.Discard(), Ready: func(u string) { ready <- u }}.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	select {
-	case u := <-ready:
-		return u
-	case err := <-done:
-		t.Fatalf("platform did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("platform did not become ready in 30s")
-	}
-	return ""
-}
-
-func agentE2ECall(t *testing.T, method, url string, body, out any) int {
-	t.Helper()
-	var buf bytes.Buffer
-	if body != nil {
-		require.NoError(t, json.NewEncoder(&buf).Encode(body))
-	}
-	req, err := http.NewRequest(method, url, &buf)
-	require.NoError(t, err)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	if out != nil {
-		require.NoError(t, json.NewDecoder(res.Body).Decode(out))
-	}
-	return res.StatusCode
+	return runLocal(t, cfg, nil)
 }
 
 // agentE2EFinished polls the task's executions until there are n and the newest is final.
@@ -84,7 +46,7 @@ func agentE2EFinished(t *testing.T, base, taskID string, n int) task.Execution {
 	}
 	require.Eventually(t, func() bool {
 		got.Data = nil
-		agentE2ECall(t, "GET", base+"/api/v1/tasks/"+taskID+"/executions", nil, &got)
+		call(t, "GET", base+"/api/v1/tasks/"+taskID+"/executions", nil, &got)
 		return len(got.Data) == n && got.Data[0].Status.Final()
 	}, 20*time.Second, 20*time.Millisecond)
 	return got.Data[0]
@@ -97,13 +59,13 @@ func runTwice(t *testing.T, base string) (task.Execution, task.Execution) {
 	var created struct {
 		ID string `json:"id"`
 	}
-	require.Equal(t, http.StatusCreated, agentE2ECall(t, "POST", base+"/api/v1/tasks", map[string]any{
+	require.Equal(t, http.StatusCreated, call(t, "POST", base+"/api/v1/tasks", map[string]any{
 		"search_query":          "When will Apple announce the iPhone 18 release date?",
 		"condition_description": "Apple officially announces the release date",
 		"notify_behavior":       "always",
 	}, &created))
 	first := agentE2EFinished(t, base, created.ID, 1)
-	require.Equal(t, http.StatusAccepted, agentE2ECall(t, "POST", base+"/api/v1/tasks/"+created.ID+"/run", nil, nil))
+	require.Equal(t, http.StatusAccepted, call(t, "POST", base+"/api/v1/tasks/"+created.ID+"/run", nil, nil))
 	return first, agentE2EFinished(t, base, created.ID, 2)
 }
 
@@ -135,7 +97,7 @@ func TestLocalRunsTasksWithGeminiEndToEnd(t *testing.T) {
 		Result task.Result `json:"result"`
 		Usage  task.Usage  `json:"usage"`
 	}
-	require.Equal(t, http.StatusOK, agentE2ECall(t, "POST", base+"/api/v1/tasks/preview",
+	require.Equal(t, http.StatusOK, call(t, "POST", base+"/api/v1/tasks/preview",
 		map[string]any{"search_query": "When will Apple announce the iPhone 18 release date?"}, &preview))
 	require.True(t, preview.Result.Notifies(), "preview uses the same agent, without memory")
 	require.Equal(t, config.DefaultModel, preview.Usage.Model)

@@ -32,6 +32,13 @@ func startLocal(t *testing.T, a agent.Agent) (string, string) {
 		return ""
 	})
 	require.NoError(t, err)
+	return runLocal(t, cfg, a), dbURL
+}
+
+// runLocal runs the whole platform in-process with cfg (and agent a, when not nil, in place of
+// the configured one) until the test ends, and returns its base URL.
+func runLocal(t *testing.T, cfg config.Config, a agent.Agent) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -45,13 +52,13 @@ func startLocal(t *testing.T, a agent.Agent) (string, string) {
 	})
 	select {
 	case u := <-ready:
-		return u, dbURL
+		return u
 	case err := <-done:
 		t.Fatalf("platform did not start: %v", err)
 	case <-time.After(30 * time.Second):
 		t.Fatal("platform did not become ready in 30s")
 	}
-	return "", ""
+	return ""
 }
 
 func call(t *testing.T, method, url string, body any, out any) int {
