@@ -22,6 +22,8 @@ import (
 	"github.com/torale-ai/torale/shared/store"
 
 	"github.com/torale-ai/torale/bench/benchdb"
+
+	"github.com/torale-ai/torale/bench/machine"
 )
 
 // options is what one measurement needs, parsed once in main.
@@ -70,7 +72,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
-	loadBefore := loadAvg()
+	loadBefore := machine.LoadAvg()
 	if opts.PoolSize == 0 {
 		opts.PoolSize = min(2*opts.Concurrency, 100)
 	}

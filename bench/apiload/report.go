@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/torale-ai/torale/bench/machine"
 )
 
 // summary is one phase's figures over all its timed rounds. Rates are per second, times
@@ -60,7 +59,7 @@ func newReport(opts options, loadBefore float64, results []result) report {
 		Duration:    opts.Duration.String(),
 		Rounds:      opts.Rounds,
 		LoadBefore:  loadBefore,
-		LoadAvg:     loadAvg(),
+		LoadAvg:     machine.LoadAvg(),
 	}
 	for i, name := range []string{"api", "bare"} {
 		r.Phases = append(r.Phases, summarize(name, results[i]))
@@ -98,20 +97,6 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// loadAvg is the 1-minute load average from /proc/loadavg, or 0 where there is none.
-func loadAvg() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0
-	}
-	fields := strings.Fields(string(b))
-	if len(fields) == 0 {
-		return 0
-	}
-	v, _ := strconv.ParseFloat(fields[0], 64)
-	return v
-}
 
 // writeJSON prints the report as indented JSON.
 func (r report) writeJSON(w io.Writer) error {

@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/torale-ai/torale/bench/machine"
 )
 
 // summary is one binary's figures. Times are milliseconds, memory MiB.
@@ -42,7 +41,7 @@ func newReport(targets []target, samples map[string][]sample) report {
 		Date:      time.Now().UTC().Format(time.DateOnly),
 		GoVersion: runtime.Version(),
 		CPUs:      runtime.NumCPU(),
-		LoadAvg:   loadAvg(),
+		LoadAvg:   machine.LoadAvg(),
 	}
 	medians := map[string]float64{}
 	for _, t := range targets {
@@ -67,20 +66,6 @@ func summarize(name string, samples []sample) summary {
 	s.StartP90MS = percentile(s.StartsMS, 0.9)
 	s.IdleRSSMedianMiB = median(s.IdleRSSMiB)
 	return s
-}
-
-// loadAvg is the 1-minute load average from /proc/loadavg, or 0 where there is none.
-func loadAvg() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0
-	}
-	fields := strings.Fields(string(b))
-	if len(fields) == 0 {
-		return 0
-	}
-	v, _ := strconv.ParseFloat(fields[0], 64)
-	return v
 }
 
 // median is the middle value, or the mean of the two middle values, of xs.

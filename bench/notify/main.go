@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/bench/benchdb"
+
+	"github.com/torale-ai/torale/bench/machine"
 )
 
 // options is what one run measures, parsed once in main.
@@ -89,7 +91,7 @@ func run(ctx context.Context, opts options) error {
 	if err != nil {
 		return err
 	}
-	rep.LoadAfter = loadAvg()
+	rep.LoadAfter = machine.LoadAvg()
 	return rep.write(os.Stdout, opts.JSON)
 }
 

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"text/tabwriter"
 	"time"
+
+	"github.com/torale-ai/torale/bench/machine"
 )
 
 // report is what one run found.
@@ -22,7 +24,7 @@ type report struct {
 }
 
 func newReport(_ options) report {
-	return report{Date: time.Now().UTC().Format(time.DateOnly), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), LoadBefore: loadAvg()}
+	return report{Date: time.Now().UTC().Format(time.DateOnly), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), LoadBefore: machine.LoadAvg()}
 }
 
 func (r report) write(w io.Writer, asJSON bool) error {
