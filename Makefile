@@ -11,7 +11,8 @@ help: ## List the targets
 
 .PHONY: dev
 dev: ## Run the whole platform locally at http://127.0.0.1:8080 (its own PostgreSQL under .torale/)
-	$(GO) run ./cli/torale dev
+	$(GO) build -o $(BIN)/torale ./cli/torale
+	$(BIN)/torale dev
 
 .PHONY: build
 build: ## Build the torale CLI and the functions server into bin/
