@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -152,6 +153,17 @@ func TestClerkAuthenticate(t *testing.T) {
 			again, err := c.Authenticate(request("Bearer " + valid))
 			require.NoError(t, err)
 			require.Equal(t, first.ID, again.ID, "the same user on the next request")
+
+			// A token carrying the sign-in email makes it the user's, verified for notifications.
+			withEmail := f.claims(now)
+			withEmail["email"] = "Ada@Example.com"
+			u, err := c.Authenticate(request("Bearer " + f.sign(t, withEmail)))
+			require.NoError(t, err)
+			require.Equal(t, first.ID, u.ID)
+			require.Equal(t, "ada@example.com", u.Email)
+			ok, err := s.EmailVerified(context.Background(), u.ID, "ada@example.com")
+			require.NoError(t, err)
+			require.True(t, ok, "a Clerk sign-in address counts as verified")
 
 			with := func(change func(map[string]any)) string {
 				claims := f.claims(now)
