@@ -56,49 +56,29 @@ func keyset(after *Cursor) (*time.Time, *uuid.UUID) {
 // ListUsers returns every user, newest first.
 func (s *Store) ListUsers(ctx context.Context, limit int, after *Cursor) ([]User, error) {
 	at, id := keyset(after)
-	rows, err := s.pool.Query(ctx, `SELECT id, external_id, COALESCE(email, ''), COALESCE(display_name, ''), role, created_at
-		FROM users WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2))
-		ORDER BY created_at DESC, id DESC LIMIT $3`, at, id, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing users: %w", translate(err))
-	}
-	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (User, error) {
+	return queryAll(ctx, s.pool, "listing users", func(r pgx.CollectableRow) (User, error) {
 		var u User
 		err := r.Scan(&u.ID, &u.ExternalID, &u.Email, &u.DisplayName, &u.Role, &u.CreatedAt)
 		return u, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing users: %w", translate(err))
-	}
-	return users, nil
+	}, `SELECT id, external_id, COALESCE(email, ''), COALESCE(display_name, ''), role, created_at
+		FROM users WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2))
+		ORDER BY created_at DESC, id DESC LIMIT $3`, at, id, limit)
 }
 
 // ListAllTasks returns every user's tasks, newest first.
 func (s *Store) ListAllTasks(ctx context.Context, limit int, after *Cursor) ([]task.Task, error) {
 	at, id := keyset(after)
-	rows, err := s.pool.Query(ctx, `SELECT `+taskColumns+` FROM tasks
+	return queryAll(ctx, s.pool, "listing all tasks", func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) }, `SELECT `+taskColumns+` FROM tasks
 		WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2))
 		ORDER BY created_at DESC, id DESC LIMIT $3`, at, id, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing all tasks: %w", translate(err))
-	}
-	tasks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing all tasks: %w", translate(err))
-	}
-	return tasks, nil
 }
 
 // ListAllExecutions returns every user's runs, newest first, optionally of one status.
 func (s *Store) ListAllExecutions(ctx context.Context, status task.Status, limit int, after *Cursor) ([]task.Execution, error) {
 	at, id := keyset(after)
-	list, err := collectExecutions(s.pool.Query(ctx, `SELECT `+executionColumns+` FROM executions
+	return queryAll(ctx, s.pool, "listing all executions", collectExecution, `SELECT `+executionColumns+` FROM executions
 		WHERE ($1 = '' OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
-		ORDER BY created_at DESC, id DESC LIMIT $4`, string(status), at, id, limit))
-	if err != nil {
-		return nil, fmt.Errorf("listing all executions: %w", err)
-	}
-	return list, nil
+		ORDER BY created_at DESC, id DESC LIMIT $4`, string(status), at, id, limit)
 }
 
 // TaskOwner returns the user a task belongs to, so an admin action can act as that user.

@@ -51,15 +51,7 @@ func (s *Store) ListAPIKeys(ctx context.Context, userID uuid.UUID) ([]APIKey, er
 	const q = `SELECT ` + apiKeyColumns + ` FROM api_keys k
 WHERE k.user_id = $1 AND k.revoked_at IS NULL
 ORDER BY k.created_at DESC, k.id DESC`
-	rows, err := s.pool.Query(ctx, q, userID)
-	if err != nil {
-		return nil, fmt.Errorf("listing API keys: %w", translate(err))
-	}
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (APIKey, error) { return scanAPIKey(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing API keys: %w", translate(err))
-	}
-	return keys, nil
+	return queryAll(ctx, s.pool, "listing API keys", func(r pgx.CollectableRow) (APIKey, error) { return scanAPIKey(r) }, q, userID)
 }
 
 // RevokeAPIKey stops the user's key from working, from the next request on. It returns

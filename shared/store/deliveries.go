@@ -15,7 +15,7 @@ import (
 // hides them until leaseUntil, all in one statement; a notifier that dies mid-send leaves the
 // row to come due again, and the receiver sees the same delivery id twice.
 func (s *Store) ClaimDueDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]task.Delivery, error) {
-	rows, err := s.pool.Query(ctx, `
+	return queryAll(ctx, s.pool, "claiming deliveries", func(r pgx.CollectableRow) (task.Delivery, error) { return scanDelivery(r) }, `
 WITH due AS (
     SELECT id AS due_id FROM notification_deliveries
     WHERE status = 'pending' AND next_attempt_at <= $1
@@ -26,14 +26,6 @@ WITH due AS (
 UPDATE notification_deliveries d SET next_attempt_at = $2, attempts = d.attempts + 1
 FROM due WHERE d.id = due.due_id
 RETURNING `+deliveryColumns, now, leaseUntil, limit)
-	if err != nil {
-		return nil, fmt.Errorf("claiming deliveries: %w", translate(err))
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Delivery, error) { return scanDelivery(r) })
-	if err != nil {
-		return nil, fmt.Errorf("claiming deliveries: %w", translate(err))
-	}
-	return list, nil
 }
 
 // Attempt is the record of one try to deliver a notification.
@@ -86,14 +78,6 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) error {
 
 // ListDeliveries returns the outbox rows of one of the user's executions.
 func (s *Store) ListDeliveries(ctx context.Context, userID, executionID uuid.UUID) ([]task.Delivery, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM notification_deliveries
+	return queryAll(ctx, s.pool, "listing deliveries", func(r pgx.CollectableRow) (task.Delivery, error) { return scanDelivery(r) }, `SELECT `+deliveryColumns+` FROM notification_deliveries
 		WHERE execution_id = $1 AND user_id = $2 ORDER BY channel`, executionID, userID)
-	if err != nil {
-		return nil, fmt.Errorf("listing deliveries: %w", translate(err))
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Delivery, error) { return scanDelivery(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing deliveries: %w", translate(err))
-	}
-	return list, nil
 }

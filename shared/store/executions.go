@@ -31,13 +31,8 @@ func scanExecution(row pgx.Row) (task.Execution, error) {
 	return e, err
 }
 
-func collectExecutions(rows pgx.Rows, err error) ([]task.Execution, error) {
-	if err != nil {
-		return nil, translate(err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Execution, error) { return scanExecution(r) })
-	return list, translate(err)
-}
+// collectExecution scans one row of a multi-row execution query.
+func collectExecution(r pgx.CollectableRow) (task.Execution, error) { return scanExecution(r) }
 
 // CreateManualRun records a run the user asked for, pending until the runner takes it. It
 // fails with ErrConflict while another run of the task is unfinished.
@@ -125,12 +120,8 @@ func (s *Store) GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Ex
 
 // GetExecutions returns those of the user's executions whose ids are given.
 func (s *Store) GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error) {
-	list, err := collectExecutions(s.pool.Query(ctx, `SELECT `+executionColumns+
-		` FROM executions WHERE user_id = $1 AND id = ANY($2)`, userID, ids))
-	if err != nil {
-		return nil, fmt.Errorf("reading executions: %w", err)
-	}
-	return list, nil
+	return queryAll(ctx, s.pool, "reading executions", collectExecution, `SELECT `+executionColumns+
+		` FROM executions WHERE user_id = $1 AND id = ANY($2)`, userID, ids)
 }
 
 // ListExecutions returns a task's runs newest first. It returns ErrNotFound when the task is
@@ -144,28 +135,16 @@ func (s *Store) ListExecutions(ctx context.Context, userID, taskID uuid.UUID, li
 	if after != nil {
 		afterAt, afterID = &after.CreatedAt, &after.ID
 	}
-	list, err := collectExecutions(s.pool.Query(ctx, `SELECT `+executionColumns+` FROM executions
+	return queryAll(ctx, s.pool, "listing executions", collectExecution, `SELECT `+executionColumns+` FROM executions
 		WHERE task_id = $1 AND user_id = $2
 		  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
-		ORDER BY created_at DESC, id DESC LIMIT $5`, taskID, userID, afterAt, afterID, limit))
-	if err != nil {
-		return nil, fmt.Errorf("listing executions: %w", err)
-	}
-	return list, nil
+		ORDER BY created_at DESC, id DESC LIMIT $5`, taskID, userID, afterAt, afterID, limit)
 }
 
 // RecentResults returns the results of a task's last n successful runs, newest first, for the
 // agent's context.
 func (s *Store) RecentResults(ctx context.Context, userID, taskID uuid.UUID, n int) ([]task.Result, error) {
-	rows, err := s.pool.Query(ctx, `SELECT result FROM executions
+	return queryAll(ctx, s.pool, "reading recent results", pgx.RowTo[task.Result], `SELECT result FROM executions
 		WHERE task_id = $1 AND user_id = $2 AND status = 'success' AND result IS NOT NULL
 		ORDER BY finished_at DESC LIMIT $3`, taskID, userID, n)
-	if err != nil {
-		return nil, fmt.Errorf("reading recent results: %w", translate(err))
-	}
-	results, err := pgx.CollectRows(rows, pgx.RowTo[task.Result])
-	if err != nil {
-		return nil, fmt.Errorf("reading recent results: %w", translate(err))
-	}
-	return results, nil
 }

@@ -24,16 +24,8 @@ func (s *Store) TaskMemory(ctx context.Context, userID, taskID uuid.UUID, limit 
 	if _, err := s.GetTask(ctx, userID, taskID); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT fact FROM task_memory WHERE task_id = $1 AND user_id = $2
+	return queryAll(ctx, s.pool, "reading task memory", pgx.RowTo[string], `SELECT fact FROM task_memory WHERE task_id = $1 AND user_id = $2
 		ORDER BY created_at DESC, id LIMIT $3`, taskID, userID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("reading task memory: %w", translate(err))
-	}
-	facts, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("reading task memory: %w", translate(err))
-	}
-	return facts, nil
 }
 
 // AddTaskMemory records facts a run of the task reported. Blank facts and facts the task

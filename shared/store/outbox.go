@@ -31,16 +31,8 @@ RETURNING `+deliveryColumns, id, now, leaseUntil))
 // DueDeliveries lists up to limit pending outbox rows due at now without claiming them, oldest
 // first, so a periodic trigger can ask the notify function to send each.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id FROM notification_deliveries
+	return queryAll(ctx, s.pool, "listing due deliveries", pgx.RowTo[uuid.UUID], `SELECT id FROM notification_deliveries
 		WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`, now, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing due deliveries: %w", translate(err))
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return nil, fmt.Errorf("listing due deliveries: %w", translate(err))
-	}
-	return ids, nil
 }
 
 // AttemptRecord is one logged try to deliver a notification, as the user sees it.

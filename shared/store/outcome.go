@@ -153,18 +153,10 @@ type PendingRun struct {
 // PendingRuns lists runs nobody is working on (pending, or retrying) so they can be triggered
 // again after a restart.
 func (s *Store) PendingRuns(ctx context.Context, limit int) ([]PendingRun, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, task_id, user_id, scheduled_for FROM executions
-		WHERE status IN ('pending', 'retrying') ORDER BY created_at LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing pending runs: %w", translate(err))
-	}
-	runs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PendingRun, error) {
+	return queryAll(ctx, s.pool, "listing pending runs", func(r pgx.CollectableRow) (PendingRun, error) {
 		var p PendingRun
 		err := r.Scan(&p.ExecutionID, &p.TaskID, &p.UserID, &p.ScheduledFor)
 		return p, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing pending runs: %w", translate(err))
-	}
-	return runs, nil
+	}, `SELECT id, task_id, user_id, scheduled_for FROM executions
+		WHERE status IN ('pending', 'retrying') ORDER BY created_at LIMIT $1`, limit)
 }

@@ -32,36 +32,20 @@ func (s *Store) RunAlive(ctx context.Context, userID, taskID uuid.UUID, executio
 // TasksWithJobs returns every task that needs a scheduler job (active or paused), so
 // reconcile can compare them with the jobs that exist.
 func (s *Store) TasksWithJobs(ctx context.Context) ([]task.Task, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+taskColumns+` FROM tasks
+	return queryAll(ctx, s.pool, "listing scheduled tasks", func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) }, `SELECT `+taskColumns+` FROM tasks
 		WHERE state IN ('active', 'paused') ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("listing scheduled tasks: %w", translate(err))
-	}
-	tasks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing scheduled tasks: %w", translate(err))
-	}
-	return tasks, nil
 }
 
 // StaleNextRuns returns active tasks, due before now, whose due fire already has a finished
 // run: their next run was never moved on (the run was reaped, or an edit raced the run's end),
 // so no trigger would ever run them again.
 func (s *Store) StaleNextRuns(ctx context.Context, now time.Time, limit int) ([]task.Task, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+taskColumns+` FROM tasks t
+	return queryAll(ctx, s.pool, "listing stale next runs", func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) }, `SELECT `+taskColumns+` FROM tasks t
 		WHERE t.state = 'active' AND t.next_run_at < $1
 		  AND EXISTS (SELECT 1 FROM executions e WHERE e.task_id = t.id
 		      AND e.scheduled_for IN (t.next_run_at, date_trunc('minute', t.next_run_at))
 		      AND e.status IN ('success', 'failed', 'cancelled'))
 		ORDER BY t.next_run_at LIMIT $2`, now, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing stale next runs: %w", translate(err))
-	}
-	tasks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing stale next runs: %w", translate(err))
-	}
-	return tasks, nil
 }
 
 // MoveNextRun sets an active task's next run to to, if it is still from; it reports whether it
@@ -85,39 +69,23 @@ type Overdue struct {
 // OverdueTasks lists active tasks due before before with no unfinished run: their trigger was
 // lost (a job missing or late, a message dropped past the retry horizon).
 func (s *Store) OverdueTasks(ctx context.Context, before time.Time, limit int) ([]Overdue, error) {
-	rows, err := s.pool.Query(ctx, `SELECT t.id, t.user_id, t.next_run_at FROM tasks t
+	return queryAll(ctx, s.pool, "listing overdue tasks", func(r pgx.CollectableRow) (Overdue, error) {
+		var o Overdue
+		err := r.Scan(&o.TaskID, &o.UserID, &o.NextRunAt)
+		return o, err
+	}, `SELECT t.id, t.user_id, t.next_run_at FROM tasks t
 		WHERE t.state = 'active' AND t.next_run_at < $1
 		  AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.task_id = t.id
 		      AND e.status IN ('pending', 'running', 'retrying'))
 		ORDER BY t.next_run_at LIMIT $2`, before, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing overdue tasks: %w", translate(err))
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Overdue, error) {
-		var o Overdue
-		err := r.Scan(&o.TaskID, &o.UserID, &o.NextRunAt)
-		return o, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing overdue tasks: %w", translate(err))
-	}
-	return list, nil
 }
 
 // UnpublishedDeliveries lists pending outbox rows written before before whose notify message
 // never went out (the runner stopped between storing the result and publishing), oldest first.
 func (s *Store) UnpublishedDeliveries(ctx context.Context, before time.Time, limit int) ([]uuid.UUID, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id FROM notification_deliveries
+	return queryAll(ctx, s.pool, "listing unpublished deliveries", pgx.RowTo[uuid.UUID], `SELECT id FROM notification_deliveries
 		WHERE status = 'pending' AND published_at IS NULL AND created_at < $1
 		ORDER BY created_at LIMIT $2`, before, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing unpublished deliveries: %w", translate(err))
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return nil, fmt.Errorf("listing unpublished deliveries: %w", translate(err))
-	}
-	return ids, nil
 }
 
 // MarkPublished records that notify messages for ids went out.

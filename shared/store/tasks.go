@@ -120,15 +120,7 @@ WHERE user_id = $1
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
 ORDER BY created_at DESC, id DESC
 LIMIT $5`
-	rows, err := s.pool.Query(ctx, q, userID, string(f.State), afterAt, afterID, f.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing tasks: %w", translate(err))
-	}
-	tasks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing tasks: %w", translate(err))
-	}
-	return tasks, nil
+	return queryAll(ctx, s.pool, "listing tasks", func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) }, q, userID, string(f.State), afterAt, afterID, f.Limit)
 }
 
 // Claim is a due task the sweep took: run it for the fire at ScheduledFor.
@@ -154,17 +146,9 @@ WITH due AS (
 UPDATE tasks t SET next_run_at = $2
 FROM due WHERE t.id = due.id
 RETURNING t.id, t.user_id, due.next_run_at`
-	rows, err := s.pool.Query(ctx, q, now, leaseUntil, limit)
-	if err != nil {
-		return nil, fmt.Errorf("claiming due tasks: %w", translate(err))
-	}
-	claims, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Claim, error) {
+	return queryAll(ctx, s.pool, "claiming due tasks", func(r pgx.CollectableRow) (Claim, error) {
 		var c Claim
 		err := r.Scan(&c.TaskID, &c.UserID, &c.ScheduledFor)
 		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claiming due tasks: %w", translate(err))
-	}
-	return claims, nil
+	}, q, now, leaseUntil, limit)
 }

@@ -145,16 +145,8 @@ func (s *Store) EnableWebhookURL(ctx context.Context, userID uuid.UUID, url stri
 
 // DisabledWebhooks lists the user's disabled endpoints, most recent first.
 func (s *Store) DisabledWebhooks(ctx context.Context, userID uuid.UUID) ([]DisabledWebhook, error) {
-	rows, err := s.pool.Query(ctx, `SELECT url, reason, disabled_at FROM disabled_webhooks
+	return queryAll(ctx, s.pool, "listing disabled webhooks", pgx.RowToStructByPos[DisabledWebhook], `SELECT url, reason, disabled_at FROM disabled_webhooks
 		WHERE user_id = $1 ORDER BY disabled_at DESC, url`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("listing disabled webhooks: %w", translate(err))
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[DisabledWebhook])
-	if err != nil {
-		return nil, fmt.Errorf("listing disabled webhooks: %w", translate(err))
-	}
-	return list, nil
 }
 
 // WebhookDisabled returns the record of url's disabling for the user, or ErrNotFound when it
