@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 )
@@ -156,7 +157,7 @@ func (s *countingStore) TouchAPIKey(ctx context.Context, id uuid.UUID, at time.T
 type apiKeyBundle struct {
 	ctx   context.Context
 	store *countingStore
-	clock *fakeClock
+	clock *clocktest.Clock
 	keys  *auth.APIKeys
 	user  store.User
 	key   string
@@ -248,23 +249,23 @@ func TestAPIKeysRecordUseAtMostOnceAMinute(t *testing.T) {
 	require.Equal(t, start, lastUsed())
 
 	for range 3 {
-		b.clock.Advance(19 * time.Second)
+		b.clock.Add(19 * time.Second)
 		use(b.keys)
 	}
 	require.EqualValues(t, 1, b.store.touches.Load(), "57 s later there was no second write")
 	require.Equal(t, start, lastUsed())
 
-	b.clock.Advance(4 * time.Second)
+	b.clock.Add(4 * time.Second)
 	use(b.keys)
 	require.EqualValues(t, 2, b.store.touches.Load())
 	require.Equal(t, start.Add(61*time.Second), lastUsed())
 
 	// Another instance, with nothing in memory, goes by the stored time.
 	other := auth.NewAPIKeys(b.store, b.clock.Now, nil)
-	b.clock.Advance(30 * time.Second)
+	b.clock.Add(30 * time.Second)
 	use(other)
 	require.EqualValues(t, 2, b.store.touches.Load())
-	b.clock.Advance(31 * time.Second)
+	b.clock.Add(31 * time.Second)
 	use(other)
 	require.EqualValues(t, 3, b.store.touches.Load())
 	require.Equal(t, start.Add(122*time.Second), lastUsed())

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/notify"
@@ -36,7 +37,7 @@ func (p *recordingPublisher) Publish(_ context.Context, topic string, data []byt
 func TestNotifyMessageDeliversItsRowOnce(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	u, exec := outbox(t, s, clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: "https://example.com/h"})
 	hook := &flaky{}
 	n := notify.New(s, map[task.ChannelType]notify.Sender{task.ChannelWebhook: hook}, clk.Now, logging.Discard())

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/notify"
 	"github.com/torale-ai/torale/shared/notify/notifytest"
@@ -91,7 +92,7 @@ func TestRenderedEmailsMatchGoldenFiles(t *testing.T) {
 // mailEnv is a notifier whose email goes through go-mail to a local SMTP server.
 type mailEnv struct {
 	s    *store.Store
-	clk  *clock
+	clk  *clocktest.Clock
 	smtp *notifytest.SMTPServer
 	n    *notify.Notifier
 	keys *notify.Keys
@@ -105,7 +106,7 @@ func newMailEnv(t *testing.T, opts notifytest.SMTPOptions) mailEnv {
 	require.NoError(t, err)
 	m, err := notify.NewSMTPMailer(cfg, "Torale <alerts@torale.example>", 5*time.Second, srv.ClientTLS)
 	require.NoError(t, err)
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	keys := testKeys(t)
 	sender := notify.NewEmailSender(m, s, notify.NewRenderer("https://app.torale.example", keys), clk.Now)
 	return mailEnv{s: s, clk: clk, smtp: srv, keys: keys,

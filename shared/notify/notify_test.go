@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/notify"
 	"github.com/torale-ai/torale/shared/store"
@@ -37,18 +38,6 @@ func (f *flaky) Send(_ context.Context, m notify.Message) (notify.Receipt, error
 	return notify.Receipt{ResponseCode: 200}, nil
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // outbox writes a notified run of a new task for a new user and returns its execution.
 func outbox(t *testing.T, s *store.Store, now time.Time, channels ...task.Notification) (store.User, task.Execution) {
 	t.Helper()
@@ -70,7 +59,7 @@ func outbox(t *testing.T, s *store.Store, now time.Time, channels ...task.Notifi
 func TestRetriesOnScheduleThenDelivers(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	u, e := outbox(t, s, clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: "https://example.com/hook"})
 	hook := &flaky{fails: 2, err: errors.New("503 from receiver")}
 	n := notify.New(s, map[task.ChannelType]notify.Sender{task.ChannelWebhook: hook}, clk.Now, logging.Discard())
@@ -107,7 +96,7 @@ func TestRetriesOnScheduleThenDelivers(t *testing.T) {
 func TestPermanentFailureAndMissingSender(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	u, e := outbox(t, s, clk.Now(),
 		task.Notification{Type: task.ChannelWebhook, URL: "https://example.com/gone"},
 		task.Notification{Type: task.ChannelEmail, Address: "me@example.com"})
@@ -133,7 +122,7 @@ func TestPermanentFailureAndMissingSender(t *testing.T) {
 func TestGivesUpAfterTheLastRetry(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	u, e := outbox(t, s, clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: "https://example.com/down"})
 	hook := &flaky{fails: 100, err: errors.New("connection refused")}
 	n := notify.New(s, map[task.ChannelType]notify.Sender{task.ChannelWebhook: hook}, clk.Now, logging.Discard())

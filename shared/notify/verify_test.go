@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/notify"
 	"github.com/torale-ai/torale/shared/store"
@@ -38,7 +39,7 @@ func fieldMessage(t *testing.T, err error, field string) string {
 func TestVerificationCodes(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	box := notify.NewMailbox(logging.Discard(), clk.Now)
 	v := notify.NewVerifier(s, box, notify.NewRenderer("https://app.torale.example", nil), clk.Now, logging.Discard())
 	u, err := s.EnsureUser(ctx, store.Identity{ExternalID: "dev:alice"})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notify"
@@ -79,7 +80,7 @@ func TestWebhookSecretsAreDerivedPerUserAndSalt(t *testing.T) {
 // which lets the receiver's exact address through and nothing else.
 type hookEnv struct {
 	s        *store.Store
-	clk      *clock
+	clk      *clocktest.Clock
 	recv     *notifytest.Receiver
 	settings *notify.Webhooks
 	n        *notify.Notifier
@@ -90,7 +91,7 @@ type hookEnv struct {
 func newHookEnv(t *testing.T, timeout time.Duration) hookEnv {
 	t.Helper()
 	s := storetest.New(t)
-	clk := &clock{now: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	recv := notifytest.NewReceiver(t, notifytest.ReceiverOptions{TLS: true})
 	guard := netguard.New(netguard.Options{Allow: []netip.AddrPort{recv.Addr}, TLSConfig: recv.ClientTLS, Timeout: timeout})
 	keys := testKeys(t)

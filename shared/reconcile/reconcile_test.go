@@ -2,7 +2,6 @@ package reconcile_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
@@ -27,14 +27,6 @@ import (
 	"github.com/torale-ai/torale/shared/watch"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 type testBundle struct {
 	ctx    context.Context
 	store  *store.Store
@@ -44,7 +36,7 @@ type testBundle struct {
 	behind *watch.Service // changes tasks behind the scheduler's back
 	pub    *eventtest.Recorder
 	user   store.User
-	clock  *clock
+	clock  *clocktest.Clock
 	rec    *reconcile.Reconciler
 }
 
@@ -56,7 +48,7 @@ func setup(t *testing.T, now time.Time) testBundle {
 	u, err := st.EnsureUser(ctx, store.Identity{ExternalID: "dev:reconcile"})
 	require.NoError(t, err)
 	fake, client := schedulertest.Start(t)
-	c := &clock{t: now}
+	c := clocktest.New(now)
 	fake.SetClock(c.Now)
 	jobs, err := schedule.NewCloudScheduler(client, st, schedule.CloudSchedulerConfig{Project: "proj", Location: "us-central1"})
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package schedule_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
@@ -26,15 +26,6 @@ import (
 	"github.com/torale-ai/torale/shared/watch"
 )
 
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 type jobsBundle struct {
 	ctx   context.Context
 	store *store.Store
@@ -43,7 +34,7 @@ type jobsBundle struct {
 	watch *watch.Service
 	pub   *eventtest.Recorder
 	user  store.User
-	clock *clock
+	clock *clocktest.Clock
 }
 
 func setupJobs(t *testing.T) jobsBundle {
@@ -57,7 +48,7 @@ func setupJobs(t *testing.T) jobsBundle {
 	jobs, err := schedule.NewCloudScheduler(client, st, schedule.CloudSchedulerConfig{Project: "proj", Location: "us-central1",
 		PubSubProject: "psproj", Log: logging.Discard()})
 	require.NoError(t, err)
-	c := &clock{t: time.Date(2026, 11, 29, 9, 0, 30, 0, time.UTC)}
+	c := clocktest.New(time.Date(2026, 11, 29, 9, 0, 30, 0, time.UTC))
 	pub := &eventtest.Recorder{}
 	w := watch.New(watch.Deps{Store: st, Trigger: jobs, Publisher: pub, Now: c.Now, Log: logging.Discard()})
 	return jobsBundle{ctx: ctx, store: st, fake: fake, jobs: jobs, watch: w, pub: pub, user: u, clock: c}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/schedule"
@@ -55,7 +56,7 @@ func TestGateNamesTheFireOfAJobMessageAndHoldsBackLiveRuns(t *testing.T) {
 	tk, err := st.CreateTask(ctx, store.NewTask{UserID: u.ID, Name: "Watch", SearchQuery: "iphone release date",
 		ConditionDescription: "announced", Timezone: "UTC", NotifyBehavior: task.NotifyOnce, State: task.StateActive, NextRunAt: &next})
 	require.NoError(t, err)
-	clock := &clock{t: now}
+	clock := clocktest.New(now)
 	r := &runs{}
 	g := schedule.NewGate(st, r.run, clock.Now, logging.Discard())
 	msg, _ := json.Marshal(event.RunTask{Version: 1, TaskID: tk.ID, UserID: u.ID})
