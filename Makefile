@@ -20,13 +20,14 @@ build: ## Build the torale CLI and the functions server into bin/
 	$(GO) build -o $(BIN)/functions ./functions/cmd/functions
 
 .PHONY: test
-test: ## Run every test against a throwaway PostgreSQL (or TEST_DATABASE_URL)
-	scripts/with-postgres $(GO) test -count=1 ./...
+test: ## Run every test, with the race detector, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
+	scripts/with-postgres $(GO) test -race -count=1 ./...
 
 .PHONY: check
-check: ## Vet and check formatting
+check: ## Vet, lint (golangci-lint), check formatting, generated SQL and the OpenAPI document
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) tool golangci-lint run ./...
 	@if command -v terraform >/dev/null; then TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform; fi
 
 .PHONY: fuzz

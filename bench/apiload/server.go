@@ -70,7 +70,7 @@ func (s *server) close() {
 	defer cancel()
 	_ = s.http.Shutdown(ctx)
 	if err := <-s.serve; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		s.log.Error("serving the API", "error", err.Error())
+		s.log.Error("serving the API", slog.String("error", err.Error()))
 	}
 	s.bus.Close(ctx)
 }

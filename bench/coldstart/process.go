@@ -107,7 +107,7 @@ func waitHealthy(ctx context.Context, p *process, url string, timeout time.Durat
 		select {
 		case <-tick.C:
 		case <-p.done:
-			return fmt.Errorf("exited before it was healthy (%v):\n%s", p.err, p.logs.String())
+			return fmt.Errorf("exited before it was healthy (%w):\n%s", p.err, p.logs.String())
 		case <-deadline.C:
 			return fmt.Errorf("not healthy after %s", timeout)
 		case <-ctx.Done():

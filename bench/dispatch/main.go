@@ -93,7 +93,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer emu.Stop()
+	defer func() { _ = emu.Stop() }() // the emulator's exit status says nothing about the run
 	rep.EmulatorMS = ms(time.Since(start))
 	fmt.Fprintf(stderr, "emulator up in %s (pid %d)\n", time.Since(start).Round(time.Millisecond), emu.Pid)
 	srv, err := startServer()

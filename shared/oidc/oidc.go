@@ -112,7 +112,8 @@ func (v *Verifier) Wrap(next http.Handler) http.Handler {
 				e = &Error{Status: http.StatusUnauthorized, Reason: err.Error()}
 			}
 			if v.log != nil {
-				v.log.WarnContext(r.Context(), "refused push request", "path", r.URL.Path, "status", e.Status, "reason", e.Reason)
+				v.log.WarnContext(r.Context(), "refused push request", slog.String("path", r.URL.Path),
+					slog.Int("status", e.Status), slog.String("reason", e.Reason))
 			}
 			if e.Status == http.StatusUnauthorized {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="torale-push"`)

@@ -89,13 +89,10 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	}
 
 	out.SearchQuery = cleanText(d.SearchQuery)
-	switch {
-	case out.SearchQuery == "":
+	if out.SearchQuery == "" {
 		errs.add("search_query", "is required")
-	default:
-		if msg := textProblem(out.SearchQuery, minQueryLen, maxQueryLen, true); msg != "" {
-			errs.add("search_query", msg)
-		}
+	} else if msg := textProblem(out.SearchQuery, minQueryLen, maxQueryLen, true); msg != "" {
+		errs.add("search_query", msg)
 	}
 	if out.Name == "" {
 		out.Name = DefaultName(out.SearchQuery)
@@ -213,7 +210,7 @@ func textProblem(s string, lo, hi int, multiline bool) string {
 		return "must be valid UTF-8 text"
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
+		if unicode.IsControl(r) && (!multiline || (r != '\n' && r != '\t')) {
 			if multiline {
 				return "must not contain control characters other than newline and tab"
 			}
