@@ -1,4 +1,0 @@
-package notify
-
-// SampleEvent exposes the webhook.test event to the golden test of the payload.
-var SampleEvent = sampleEvent
