@@ -22,7 +22,7 @@ type Store interface {
 // inbox or the sending domain's reputation.
 const MaxPerHour = 60
 
-// Sender is the email channel's Sender: it renders a notification and mails it, but only
+// Sender is the email channel's outbox.Sender: it renders a notification and mails it, but only
 // to an address its user verified, and at most MaxPerHour an hour per user.
 type Sender struct {
 	mailer Mailer

@@ -1,3 +1,7 @@
+// Package webhook is the webhook notification channel: it posts Standard Webhooks events
+// (signed with secrets derived per user from the notify key) through a guard that keeps them off
+// Torale's own network, disables an endpoint that answers 410 Gone, and serves the settings that
+// users manage (URL, secret rotation, test sends, delivery log).
 package webhook
 
 import (
@@ -44,7 +48,7 @@ type Deps struct {
 	Log       *slog.Logger
 }
 
-// Sender posts signed Standard Webhooks events. It is the webhook channel's Sender and
+// Sender posts signed Standard Webhooks events. It is the webhook channel's outbox.Sender and
 // also sends the test events of the settings page, through the same guarded client.
 type Sender struct {
 	store  Store
