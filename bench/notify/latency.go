@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/shared/netguard"
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/webhook"
 )
 
 // benchSecret signs the latency requests.
@@ -122,7 +122,7 @@ func send(ctx context.Context, c *http.Client, url string, sign, fresh bool) (ti
 	req.Close = fresh
 	if sign {
 		id, at := "bench_"+strconv.FormatInt(start.UnixNano(), 36), time.Now()
-		sig, err := notify.Sign([]string{benchSecret}, id, at, body)
+		sig, err := webhook.Sign([]string{benchSecret}, id, at, body)
 		if err != nil {
 			return 0, err
 		}
@@ -183,12 +183,12 @@ func micro(recv *receiver) microFigures {
 	return microFigures{
 		SignNS: ns(func(b *testing.B) {
 			for b.Loop() {
-				_, _ = notify.Sign([]string{benchSecret}, "msg_1", at, body)
+				_, _ = webhook.Sign([]string{benchSecret}, "msg_1", at, body)
 			}
 		}),
 		SignTwoNS: ns(func(b *testing.B) {
 			for b.Loop() {
-				_, _ = notify.Sign([]string{benchSecret, benchSecret}, "msg_1", at, body)
+				_, _ = webhook.Sign([]string{benchSecret, benchSecret}, "msg_1", at, body)
 			}
 		}),
 		CheckURLNS: ns(func(b *testing.B) {

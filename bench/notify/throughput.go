@@ -12,9 +12,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/torale-ai/torale/shared/netguard"
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/notifykey"
+	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/webhook"
 )
 
 // benchKey derives the benchmark user's webhook secret.
@@ -45,13 +47,13 @@ func throughput(ctx context.Context, dbURL string, recv *receiver, opts options)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := notify.NewKeys(benchKey)
+	keys, err := notifykey.New(benchKey)
 	if err != nil {
 		return nil, err
 	}
 	guard := netguard.New(netguard.Options{Allow: []netip.AddrPort{recv.addr}, TLSConfig: recv.clientTLS})
 	log := slog.New(slog.DiscardHandler)
-	settings := notify.NewWebhooks(st, keys, guard, nil, time.Now)
+	settings := webhook.NewService(st, keys, guard, nil, time.Now)
 	hook, err := settings.Get(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -75,9 +77,9 @@ func throughput(ctx context.Context, dbURL string, recv *receiver, opts options)
 		errs := make(chan error, notifiers)
 		start := time.Now()
 		for range notifiers {
-			sender := notify.NewWebhookSender(notify.WebhookDeps{Store: st, Keys: keys, Guard: guard,
+			sender := webhook.NewSender(webhook.Deps{Store: st, Keys: keys, Guard: guard,
 				PublicURL: "https://app.torale.example", Now: time.Now, Log: log})
-			n := notify.New(st, map[task.ChannelType]notify.Sender{task.ChannelWebhook: sender}, time.Now, log)
+			n := outbox.New(st, map[task.ChannelType]outbox.Sender{task.ChannelWebhook: sender}, time.Now, log)
 			wg.Go(func() {
 				if _, err := n.DeliverDue(ctx); err != nil {
 					errs <- err

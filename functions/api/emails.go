@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/store"
 )
 
@@ -111,6 +111,6 @@ func (a *API) devMailbox(w http.ResponseWriter, _ *http.Request, user store.User
 	if a.notify.Mailbox == nil {
 		return store.ErrNotFound
 	}
-	writeJSON(w, http.StatusOK, listPage[notify.Mail]{Data: a.notify.Mailbox.For(user.ID)})
+	writeJSON(w, http.StatusOK, listPage[email.Mail]{Data: a.notify.Mailbox.For(user.ID)})
 	return nil
 }

@@ -18,14 +18,17 @@ import (
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/netguard"
-	"github.com/torale-ai/torale/shared/notify"
-	"github.com/torale-ai/torale/shared/notify/notifytest"
+	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/tlstest"
 	"github.com/torale-ai/torale/shared/watch"
+	"github.com/torale-ai/torale/shared/webhook"
+	"github.com/torale-ai/torale/shared/webhook/webhooktest"
 )
 
 const apiTestNotifyKey = "api-test-notify-key-0123456789abcdef"
@@ -38,28 +41,28 @@ var noDNS = &net.Resolver{PreferGo: true, Dial: func(context.Context, string, st
 // notifyParts are the notification services behind one test API.
 type notifyParts struct {
 	deps    api.Notify
-	mailbox *notify.Mailbox
-	keys    *notify.Keys
+	mailbox *email.Mailbox
+	keys    *notifykey.Keys
 }
 
 // testNotify builds the notification endpoints' services over s, with the production guard
 // (plus guard's extra options) and a dev mailbox.
 func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyParts {
 	t.Helper()
-	keys, err := notify.NewKeys(apiTestNotifyKey)
+	keys, err := notifykey.New(apiTestNotifyKey)
 	require.NoError(t, err)
 	if guard.Resolver == nil {
 		guard.Resolver = noDNS
 	}
 	g := netguard.New(guard)
-	box := notify.NewMailbox(logging.Discard(), time.Now)
-	r := notify.NewRenderer("https://app.torale.example", keys)
-	sender := notify.NewWebhookSender(notify.WebhookDeps{Store: s, Keys: keys, Guard: g, PublicURL: "https://app.torale.example",
+	box := email.NewMailbox(logging.Discard(), time.Now)
+	r := email.NewRenderer("https://app.torale.example", keys)
+	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: g, PublicURL: "https://app.torale.example",
 		Now: time.Now, Log: logging.Discard()})
 	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
-		Webhooks:    notify.NewWebhooks(s, keys, g, sender, time.Now),
-		Emails:      notify.NewVerifier(s, box, r, time.Now, logging.Discard()),
-		Unsubscribe: notify.NewUnsubscriber(s, keys),
+		Webhooks:    webhook.NewService(s, keys, g, sender, time.Now),
+		Emails:      email.NewVerifier(s, box, r, time.Now, logging.Discard()),
+		Unsubscribe: email.NewUnsubscriber(s, keys),
 		Mailbox:     box,
 	}}
 }
@@ -99,11 +102,11 @@ func (b notifyBundle) code(t *testing.T, c *client.Client) string {
 }
 
 func TestWebhookEndpoints(t *testing.T) {
-	serverTLS, clientTLS := notifytest.Certificate(t)
-	good := notifytest.NewReceiver(t, notifytest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
-	bad := notifytest.NewReceiver(t, notifytest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
-	bad.Answer(func(notifytest.Hook) notifytest.Answer {
-		return notifytest.Answer{Status: 500, Body: "db password is hunter2"}
+	serverTLS, clientTLS := tlstest.Certificate(t)
+	good := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
+	bad := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
+	bad.Answer(func(webhooktest.Hook) webhooktest.Answer {
+		return webhooktest.Answer{Status: 500, Body: "db password is hunter2"}
 	})
 	b := newNotifyBundle(t, netguard.Options{Allow: []netip.AddrPort{good.Addr, bad.Addr}, TLSConfig: clientTLS})
 	ctx := context.Background()
@@ -326,7 +329,7 @@ func TestUnsubscribeEndpoint(t *testing.T) {
 
 	requireStatus(t, anon.Unsubscribe(ctx, "forged"), http.StatusNotFound)
 	require.Equal(t, http.StatusBadRequest, newBundleRequest(t, b, "", "POST", "/api/v1/unsubscribe"))
-	token := b.keys.UnsubscribeToken(tk.ID, "me@example.com")
+	token := email.UnsubscribeToken(b.keys, tk.ID, "me@example.com")
 	require.NoError(t, anon.Unsubscribe(ctx, token))
 	after, err := c.GetTask(ctx, tk.ID)
 	require.NoError(t, err)
@@ -363,12 +366,12 @@ func isolationNotify(t testing.TB, s *store.Store) api.Notify {
 
 type brokenMailer struct{}
 
-func (brokenMailer) Mail(context.Context, notify.Email) error { return errors.New("421 try later") }
+func (brokenMailer) Mail(context.Context, email.Message) error { return errors.New("421 try later") }
 
 func TestEmailCodeNotSentIsUnavailable(t *testing.T) {
 	s := storetest.New(t)
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
-	v := notify.NewVerifier(s, brokenMailer{}, notify.NewRenderer("", nil), time.Now, logging.Discard())
+	v := email.NewVerifier(s, brokenMailer{}, email.NewRenderer("", nil), time.Now, logging.Discard())
 	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema,
 		Log: logging.Discard(), Notify: api.Notify{Emails: v}}))
 	t.Cleanup(srv.Close)

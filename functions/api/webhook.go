@@ -8,17 +8,19 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/email"
+	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/webhook"
 )
 
 // WebhookService is the notify side of the webhook endpoints.
 type WebhookService interface {
-	Get(ctx context.Context, userID uuid.UUID) (notify.WebhookSettings, error)
-	Set(ctx context.Context, userID uuid.UUID, url string, enabled bool) (notify.WebhookSettings, error)
-	Rotate(ctx context.Context, userID uuid.UUID) (notify.WebhookSettings, error)
-	Enable(ctx context.Context, userID uuid.UUID, url string) (notify.WebhookSettings, error)
-	Test(ctx context.Context, userID uuid.UUID, url string) (notify.TestResult, error)
+	Get(ctx context.Context, userID uuid.UUID) (webhook.Settings, error)
+	Set(ctx context.Context, userID uuid.UUID, url string, enabled bool) (webhook.Settings, error)
+	Rotate(ctx context.Context, userID uuid.UUID) (webhook.Settings, error)
+	Enable(ctx context.Context, userID uuid.UUID, url string) (webhook.Settings, error)
+	Test(ctx context.Context, userID uuid.UUID, url string) (webhook.TestResult, error)
 	Deliveries(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.DeliveryLog, error)
 }
 
@@ -37,7 +39,7 @@ type Unsubscriber interface {
 
 // Mailbox lists the local platform's kept email for a user.
 type Mailbox interface {
-	For(userID uuid.UUID) []notify.Mail
+	For(userID uuid.UUID) []email.Mail
 }
 
 // Notify is what the notification endpoints call. A nil Webhooks or Emails answers 503; a nil
@@ -56,10 +58,10 @@ func (a *API) notifyError(w http.ResponseWriter, r *http.Request, err error) err
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, notify.ErrNotConfigured):
+	case errors.Is(err, outbox.ErrNotConfigured):
 		a.log.WarnContext(r.Context(), "notification feature unavailable", "path", r.URL.Path, "error", err.Error())
 		return unavailable("This feature is not available on this deployment.")
-	case errors.Is(err, notify.ErrNotSent):
+	case errors.Is(err, email.ErrNotSent):
 		a.log.WarnContext(r.Context(), "verification email not sent", "error", err.Error())
 		w.Header().Set("Retry-After", "60")
 		return unavailable("The code could not be sent; try again in a minute.")
@@ -68,10 +70,10 @@ func (a *API) notifyError(w http.ResponseWriter, r *http.Request, err error) err
 		w.Header().Set("Retry-After", retryAfter(wait))
 		return &problemError{Problem{Status: http.StatusTooManyRequests,
 			Detail: rl.Reason + "; try again in " + retryAfter(wait) + " s."}}
-	case errors.Is(err, notify.ErrAccountAddress):
+	case errors.Is(err, email.ErrAccountAddress):
 		return &problemError{Problem{Status: http.StatusConflict, Detail: "This is the address you sign in with; it stays verified."}}
-	case errors.Is(err, notify.ErrBadToken):
-		return &problemError{Problem{Status: http.StatusNotFound, Detail: notify.ErrBadToken.Error() + "."}}
+	case errors.Is(err, email.ErrBadToken):
+		return &problemError{Problem{Status: http.StatusNotFound, Detail: email.ErrBadToken.Error() + "."}}
 	}
 	return err
 }
@@ -87,7 +89,7 @@ func (a *API) webhooks() (WebhookService, error) {
 	return a.notify.Webhooks, nil
 }
 
-func (a *API) writeWebhook(w http.ResponseWriter, r *http.Request, s notify.WebhookSettings, err error) error {
+func (a *API) writeWebhook(w http.ResponseWriter, r *http.Request, s webhook.Settings, err error) error {
 	if err != nil {
 		return a.notifyError(w, r, err)
 	}

@@ -6,8 +6,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/webhook"
 )
 
 // WebhookInput sets the default webhook; Enabled nil means "on when a URL is set".
@@ -17,32 +18,32 @@ type WebhookInput struct {
 }
 
 // GetWebhook returns the caller's webhook settings with the signing secret.
-func (c *Client) GetWebhook(ctx context.Context) (notify.WebhookSettings, error) {
-	var s notify.WebhookSettings
+func (c *Client) GetWebhook(ctx context.Context) (webhook.Settings, error) {
+	var s webhook.Settings
 	return s, c.do(ctx, "GET", "/api/v1/webhook", nil, nil, &s)
 }
 
 // SetWebhook sets the caller's default webhook.
-func (c *Client) SetWebhook(ctx context.Context, in WebhookInput) (notify.WebhookSettings, error) {
-	var s notify.WebhookSettings
+func (c *Client) SetWebhook(ctx context.Context, in WebhookInput) (webhook.Settings, error) {
+	var s webhook.Settings
 	return s, c.do(ctx, "PUT", "/api/v1/webhook", nil, in, &s)
 }
 
 // RotateWebhookSecret makes a new signing secret; the old one signs beside it for 24 hours.
-func (c *Client) RotateWebhookSecret(ctx context.Context) (notify.WebhookSettings, error) {
-	var s notify.WebhookSettings
+func (c *Client) RotateWebhookSecret(ctx context.Context) (webhook.Settings, error) {
+	var s webhook.Settings
 	return s, c.do(ctx, "POST", "/api/v1/webhook/rotate-secret", nil, nil, &s)
 }
 
 // EnableWebhookEndpoint lets deliveries reach an endpoint Torale disabled after a 410 Gone.
-func (c *Client) EnableWebhookEndpoint(ctx context.Context, endpoint string) (notify.WebhookSettings, error) {
-	var s notify.WebhookSettings
+func (c *Client) EnableWebhookEndpoint(ctx context.Context, endpoint string) (webhook.Settings, error) {
+	var s webhook.Settings
 	return s, c.do(ctx, "POST", "/api/v1/webhook/enable", nil, map[string]string{"url": endpoint}, &s)
 }
 
 // TestWebhook sends a signed test event to endpoint, or to the default webhook when it is "".
-func (c *Client) TestWebhook(ctx context.Context, endpoint string) (notify.TestResult, error) {
-	var r notify.TestResult
+func (c *Client) TestWebhook(ctx context.Context, endpoint string) (webhook.TestResult, error) {
+	var r webhook.TestResult
 	var body any
 	if endpoint != "" {
 		body = map[string]string{"url": endpoint}
@@ -90,7 +91,7 @@ func (c *Client) Unsubscribe(ctx context.Context, token string) error {
 }
 
 // DevMailbox lists the email torale dev kept for the caller, newest first.
-func (c *Client) DevMailbox(ctx context.Context) ([]notify.Mail, error) {
-	var out Page[notify.Mail]
+func (c *Client) DevMailbox(ctx context.Context) ([]email.Mail, error) {
+	var out Page[email.Mail]
 	return out.Data, c.do(ctx, "GET", "/api/v1/dev/mailbox", nil, nil, &out)
 }

@@ -19,9 +19,28 @@ import (
 	"code.dny.dev/ssrf"
 )
 
-// ErrRefused marks a request the guard would not make; the message says why and is safe to
-// show the user who chose the URL.
+// ErrRefused marks a request the guard would not make: every refusal is a *RefusedError, and
+// errors.Is(err, ErrRefused) holds for each.
 var ErrRefused = errors.New("destination refused")
+
+// RefusedError is a request the guard would not make. Reason says why in words safe to show the
+// user who chose the URL ("port 80 is not allowed (use 443 or 8443)"); callers read it with
+// errors.As, through whatever wraps it (*url.Error, *net.OpError), rather than cut it out of
+// the error text.
+type RefusedError struct {
+	Reason string
+}
+
+// Error is "destination refused: " and the reason.
+func (e *RefusedError) Error() string { return ErrRefused.Error() + ": " + e.Reason }
+
+// Is makes every refusal match ErrRefused.
+func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
+
+// refusef returns a *RefusedError whose reason is format filled in with args.
+func refusef(format string, args ...any) error {
+	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // Options tune a Guard. The zero value is the production policy.
 type Options struct {
@@ -77,11 +96,11 @@ func (g *Guard) AllowsPrivate() bool { return g.opts.AllowPrivate }
 // allows.
 func (g *Guard) Control(network, address string, _ syscall.RawConn) error {
 	if network != "tcp4" && network != "tcp6" {
-		return fmt.Errorf("%w: network %s is not allowed", ErrRefused, network)
+		return refusef("network %s is not allowed", network)
 	}
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("%w: cannot read address %q", ErrRefused, address)
+		return refusef("cannot read address %q", address)
 	}
 	return g.checkAddrPort(ap)
 }
@@ -94,7 +113,7 @@ func (g *Guard) checkAddrPort(ap netip.AddrPort) error {
 		return nil
 	}
 	if !slices.Contains(g.opts.Ports, ap.Port()) {
-		return fmt.Errorf("%w: port %d is not allowed (use %s)", ErrRefused, ap.Port(), portList(g.opts.Ports))
+		return refusef("port %d is not allowed (use %s)", ap.Port(), portList(g.opts.Ports))
 	}
 	return g.checkAddr(ap.Addr())
 }
@@ -103,10 +122,10 @@ func (g *Guard) checkAddrPort(ap netip.AddrPort) error {
 // judged as the IPv6 address it is, which lies outside global unicast and is refused.
 func (g *Guard) checkAddr(ip netip.Addr) error {
 	if ip.Zone() != "" {
-		return fmt.Errorf("%w: %s is a scoped address", ErrRefused, ip)
+		return refusef("%s is a scoped address", ip)
 	}
 	if err := g.guardian.SafeAddr(ip); err != nil {
-		return fmt.Errorf("%w: %s is not a public internet address", ErrRefused, ip.WithZone(""))
+		return refusef("%s is not a public internet address", ip.WithZone(""))
 	}
 	return nil
 }

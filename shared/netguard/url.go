@@ -1,7 +1,6 @@
 package netguard
 
 import (
-	"fmt"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -27,25 +26,25 @@ var deniedSuffixes = []string{".localhost", ".internal", ".local", ".home.arpa",
 // a DNS name or a public IP address written the standard way. Numeric hosts in the other forms
 // some resolvers accept (2130706433, 0x7f000001, 0177.0.0.1, 127.1) are refused whatever they
 // denote. It is the check to run when a user saves a URL; Control still decides at connect
-// time. Errors wrap ErrRefused and read well to the user.
+// time. Errors are *RefusedError (so match ErrRefused) and read well to the user.
 func (g *Guard) CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a URL", ErrRefused)
+		return nil, refusef("not a URL")
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && g.opts.AllowPrivate:
 	case u.Scheme == "http":
-		return nil, fmt.Errorf("%w: webhooks must use https", ErrRefused)
+		return nil, refusef("webhooks must use https")
 	default:
-		return nil, fmt.Errorf("%w: scheme %q is not allowed; use https", ErrRefused, u.Scheme)
+		return nil, refusef("scheme %q is not allowed; use https", u.Scheme)
 	}
 	if u.Opaque != "" || u.Host == "" {
-		return nil, fmt.Errorf("%w: the URL has no host", ErrRefused)
+		return nil, refusef("the URL has no host")
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("%w: the URL must not carry a user name or password", ErrRefused)
+		return nil, refusef("the URL must not carry a user name or password")
 	}
 	port, err := urlPort(u)
 	if err != nil {
@@ -53,30 +52,30 @@ func (g *Guard) CheckURL(raw string) (*url.URL, error) {
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if host == "" {
-		return nil, fmt.Errorf("%w: the URL has no host", ErrRefused)
+		return nil, refusef("the URL has no host")
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return u, g.checkAddrPort(netip.AddrPortFrom(ip, port))
 	}
 	if _, ok := LegacyIPv4(host); ok || numericTLD(host) {
-		return nil, fmt.Errorf("%w: host %q is not a DNS name or a dotted IPv4 address", ErrRefused, host)
+		return nil, refusef("host %q is not a DNS name or a dotted IPv4 address", host)
 	}
 	if g.opts.AllowPrivate {
 		return u, nil
 	}
 	if !g.allowsPort(port) {
-		return nil, fmt.Errorf("%w: port %d is not allowed (use %s)", ErrRefused, port, portList(g.opts.Ports))
+		return nil, refusef("port %d is not allowed (use %s)", port, portList(g.opts.Ports))
 	}
 	if deniedNames[host] {
-		return nil, fmt.Errorf("%w: %s is a local or metadata host", ErrRefused, host)
+		return nil, refusef("%s is a local or metadata host", host)
 	}
 	for _, s := range deniedSuffixes {
 		if strings.HasSuffix(host, s) {
-			return nil, fmt.Errorf("%w: %s names a private host", ErrRefused, host)
+			return nil, refusef("%s names a private host", host)
 		}
 	}
 	if !strings.Contains(host, ".") {
-		return nil, fmt.Errorf("%w: %s is not a fully qualified host name", ErrRefused, host)
+		return nil, refusef("%s is not a fully qualified host name", host)
 	}
 	return u, nil
 }
@@ -105,7 +104,7 @@ func urlPort(u *url.URL) (uint16, error) {
 	}
 	n, err := strconv.ParseUint(p, 10, 16)
 	if err != nil || n == 0 {
-		return 0, fmt.Errorf("%w: port %q is not a port number", ErrRefused, p)
+		return 0, refusef("port %q is not a port number", p)
 	}
 	return uint16(n), nil
 }

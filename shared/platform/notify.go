@@ -11,16 +11,19 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/netguard"
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/notifykey"
+	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/webhook"
 )
 
 // notifyParts are the notification services of one process.
 type notifyParts struct {
-	senders  map[task.ChannelType]notify.Sender
-	webhooks *notify.Webhooks
-	verifier *notify.Verifier
+	senders  map[task.ChannelType]outbox.Sender
+	webhooks *webhook.Service
+	verifier *email.Verifier
 	api      api.Notify
 }
 
@@ -28,9 +31,9 @@ type notifyParts struct {
 // the notify key is set, email when a mailer is (d.Mailer, else TORALE_SMTP_URL).
 func newNotify(d Deps) (notifyParts, error) {
 	cfg := d.Config.Notify
-	var keys *notify.Keys
+	var keys *notifykey.Keys
 	if cfg.Secret != "" {
-		k, err := notify.NewKeys(cfg.Secret)
+		k, err := notifykey.New(cfg.Secret)
 		if err != nil {
 			return notifyParts{}, fmt.Errorf("TORALE_NOTIFY_SECRET: %w", err)
 		}
@@ -38,11 +41,11 @@ func newNotify(d Deps) (notifyParts, error) {
 	}
 	mailer := d.Mailer
 	if mailer == nil && cfg.SMTPURL != "" {
-		sc, err := notify.ParseSMTPURL(cfg.SMTPURL)
+		sc, err := email.ParseSMTPURL(cfg.SMTPURL)
 		if err != nil {
 			return notifyParts{}, fmt.Errorf("TORALE_SMTP_URL: %w", err)
 		}
-		m, err := notify.NewSMTPMailer(sc, cfg.EmailFrom, 30*time.Second, nil)
+		m, err := email.NewSMTPMailer(sc, cfg.EmailFrom, 30*time.Second, nil)
 		if err != nil {
 			return notifyParts{}, err
 		}
@@ -53,23 +56,23 @@ func newNotify(d Deps) (notifyParts, error) {
 		d.Log.Warn("TORALE_WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach loopback, private and metadata addresses")
 	}
 	guard := netguard.New(netguard.Options{AllowPrivate: cfg.WebhookAllowPrivate})
-	renderer := notify.NewRenderer(d.Config.PublicURL, keys)
-	sender := notify.NewWebhookSender(notify.WebhookDeps{Store: d.Store, Keys: keys, Guard: guard,
+	renderer := email.NewRenderer(d.Config.PublicURL, keys)
+	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Guard: guard,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
 
 	p := notifyParts{senders: d.Senders}
 	if p.senders == nil {
-		p.senders = map[task.ChannelType]notify.Sender{}
+		p.senders = map[task.ChannelType]outbox.Sender{}
 		if keys != nil {
 			p.senders[task.ChannelWebhook] = sender
 		}
 		if mailer != nil {
-			p.senders[task.ChannelEmail] = notify.NewEmailSender(mailer, d.Store, renderer, d.Now)
+			p.senders[task.ChannelEmail] = email.NewSender(mailer, d.Store, renderer, d.Now)
 		}
 	}
-	p.webhooks = notify.NewWebhooks(d.Store, keys, guard, sender, d.Now)
-	p.verifier = notify.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
-	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: notify.NewUnsubscriber(d.Store, keys)}
+	p.webhooks = webhook.NewService(d.Store, keys, guard, sender, d.Now)
+	p.verifier = email.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
+	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: email.NewUnsubscriber(d.Store, keys)}
 	if d.Mailbox != nil && d.DevAuth {
 		p.api.Mailbox = d.Mailbox
 	}
@@ -90,7 +93,7 @@ func (f SweepFunc) Sweep(ctx context.Context) (int, error) { return f(ctx) }
 // It returns how many tasks it triggered.
 func (p *Platform) Tick(ctx context.Context) (int, error) {
 	n, err := p.Sweeper.Sweep(ctx)
-	if _, perr := notify.PublishDue(ctx, p.store, p.bus, p.now(), 500); perr != nil {
+	if _, perr := outbox.PublishDue(ctx, p.store, p.bus, p.now(), 500); perr != nil {
 		err = errors.Join(err, fmt.Errorf("publishing due notifications: %w", perr))
 	}
 	return n, err
@@ -111,7 +114,7 @@ func (l *Local) notifyDeps() (Deps, error) {
 		l.Config.Notify.Secret = key
 	}
 	if l.Config.Notify.SMTPURL == "" {
-		d.Mailbox = notify.NewMailbox(l.Log, time.Now)
+		d.Mailbox = email.NewMailbox(l.Log, time.Now)
 		d.Mailer = d.Mailbox
 		l.Log.Info("no TORALE_SMTP_URL: email goes to the local mailbox, GET /api/v1/dev/mailbox")
 	}
@@ -122,13 +125,13 @@ func (l *Local) notifyDeps() (Deps, error) {
 // secrets survive restarts. Without a data dir the key lasts as long as the process.
 func localNotifyKey(dataDir string) (string, error) {
 	if dataDir == "" {
-		return base64.StdEncoding.EncodeToString(append(notify.NewSalt(), notify.NewSalt()...)), nil
+		return base64.StdEncoding.EncodeToString(append(notifykey.NewSalt(), notifykey.NewSalt()...)), nil
 	}
 	path := filepath.Join(dataDir, "notify.key")
-	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= notify.MinKeyLen {
+	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= notifykey.MinLen {
 		return string(bytes.TrimSpace(b)), nil
 	}
-	key := base64.StdEncoding.EncodeToString(append(notify.NewSalt(), notify.NewSalt()...))
+	key := base64.StdEncoding.EncodeToString(append(notifykey.NewSalt(), notifykey.NewSalt()...))
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return "", fmt.Errorf("creating %s: %w", dataDir, err)
 	}

@@ -14,14 +14,15 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/notify"
-	"github.com/torale-ai/torale/shared/notify/notifytest"
 	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/webhook"
+	"github.com/torale-ai/torale/shared/webhook/webhooktest"
 )
 
 var codeInMail = regexp.MustCompile(`code is (\d{6})`)
@@ -30,7 +31,7 @@ var codeInMail = regexp.MustCompile(`code is (\d{6})`)
 func verifyEmail(t *testing.T, base, address string) {
 	t.Helper()
 	require.Equal(t, http.StatusAccepted, call(t, "POST", base+"/api/v1/emails", map[string]string{"email": address}, nil))
-	var box struct{ Data []notify.Mail }
+	var box struct{ Data []email.Mail }
 	require.Equal(t, http.StatusOK, call(t, "GET", base+"/api/v1/dev/mailbox", nil, &box))
 	require.NotEmpty(t, box.Data)
 	m := codeInMail.FindStringSubmatch(box.Data[0].Text)
@@ -46,10 +47,10 @@ func TestLocalDeliversSignedWebhooksAndEmail(t *testing.T) {
 		Evidence: "Apple's newsroom.", Confidence: 95, Notification: &note,
 		Sources: []task.Source{{URL: "https://www.apple.com/newsroom/", Title: "Apple Newsroom"}}}}})
 	base, _ := startLocal(t, fake)
-	recv := notifytest.NewReceiver(t, notifytest.ReceiverOptions{CheckTimestamp: true})
+	recv := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{CheckTimestamp: true})
 
 	// torale dev lets webhooks reach this machine over http.
-	var hook notify.WebhookSettings
+	var hook webhook.Settings
 	require.Equal(t, http.StatusOK, call(t, "PUT", base+"/api/v1/webhook", map[string]any{"url": recv.URL}, &hook))
 	require.True(t, hook.Enabled)
 	recv.Secrets(hook.Secret)
@@ -64,12 +65,12 @@ func TestLocalDeliversSignedWebhooksAndEmail(t *testing.T) {
 	require.Eventually(t, func() bool { return len(recv.Hooks()) > 0 }, 20*time.Second, 20*time.Millisecond)
 	h := recv.Hooks()[0]
 	require.Equal(t, []bool{true}, h.Verified, "signed with the secret GET /api/v1/webhook shows")
-	var ev notify.Event
+	var ev webhook.Event
 	require.NoError(t, json.Unmarshal(h.Body, &ev))
 	require.Equal(t, note, ev.Data.Notification)
 	require.Equal(t, created.ID, ev.Data.Task.ID.String())
 
-	var box struct{ Data []notify.Mail }
+	var box struct{ Data []email.Mail }
 	require.Eventually(t, func() bool {
 		call(t, "GET", base+"/api/v1/dev/mailbox", nil, &box)
 		return len(box.Data) > 0 && strings.HasPrefix(box.Data[0].Subject, "Torale: ")

@@ -8,22 +8,23 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/netguard"
-	"github.com/torale-ai/torale/shared/notify"
+	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/watch"
+	"github.com/torale-ai/torale/shared/webhook"
 )
 
 // Deps are the parts a platform is built from; the caller owns their lifetimes.
@@ -39,11 +40,11 @@ type Deps struct {
 	Agent agent.Agent
 	// DevAuth lets requests without a token act as header-named local users (torale dev only).
 	DevAuth bool
-	Senders map[task.ChannelType]notify.Sender
+	Senders map[task.ChannelType]outbox.Sender
 	// Mailer sends email instead of TORALE_SMTP_URL's server (torale dev: the local mailbox).
-	Mailer notify.Mailer
+	Mailer email.Mailer
 	// Mailbox is served at GET /api/v1/dev/mailbox when DevAuth is on.
-	Mailbox *notify.Mailbox
+	Mailbox *email.Mailbox
 	Now     func() time.Time
 	Log     *slog.Logger
 }
@@ -59,9 +60,9 @@ type Platform struct {
 	Gate *schedule.Gate
 	// Reconciler makes the world match the database (scheduling.go).
 	Reconciler *reconcile.Reconciler
-	Notifier   *notify.Notifier
-	Webhooks   *notify.Webhooks
-	Verifier   *notify.Verifier
+	Notifier   *outbox.Notifier
+	Webhooks   *webhook.Service
+	Verifier   *email.Verifier
 	API        *api.API
 	store      *store.Store
 	bus        event.Publisher
@@ -99,7 +100,7 @@ func New(d Deps) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Notifier, p.Webhooks, p.Verifier = notify.New(d.Store, np.senders, d.Now, d.Log), np.webhooks, np.verifier
+	p.Notifier, p.Webhooks, p.Verifier = outbox.New(d.Store, np.senders, d.Now, d.Log), np.webhooks, np.verifier
 	authn, err := newAuthenticator(d)
 	if err != nil {
 		return nil, err
@@ -145,10 +146,11 @@ func NewChannels(s *store.Store, allowPrivate bool) watch.Channels {
 
 func (c channels) CheckWebhookURL(raw string) error {
 	_, err := c.guard.CheckURL(raw)
-	if err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), netguard.ErrRefused.Error()+": "))
+	var refused *netguard.RefusedError
+	if errors.As(err, &refused) {
+		return errors.New(refused.Reason)
 	}
-	return nil
+	return err
 }
 
 // Health reports whether the process can serve: the database answers and its schema is this

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"google.golang.org/genai"
@@ -195,10 +196,12 @@ func classifyStatus(code int, err error) (*agent.Error, bool, bool) {
 		Message: "the model refused the request"}, false, false
 }
 
+// isNetwork reports a failure of the connection rather than of the call. A reset is known by
+// its errno (ECONNRESET, under *net.OpError and *os.SyscallError), not by its text.
 func isNetwork(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset")
+		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // ctxError is what a run that ran out of time or was cancelled returns: a timeout the runner

@@ -101,6 +101,8 @@ func Parse(text string, loc *time.Location) (Answer, error) {
 	dec.DisallowUnknownFields()
 	var w wire
 	if err := dec.Decode(&w); err != nil {
+		// encoding/json reports an unknown field only as text (fmt.Errorf("json: unknown field
+		// %q")); it has no error type or sentinel to match, so the prefix is all there is.
 		if strings.HasPrefix(err.Error(), "json: unknown field") {
 			return Answer{}, invalid("the JSON had a field the schema does not allow", err.Error())
 		}

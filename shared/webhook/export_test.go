@@ -1,0 +1,4 @@
+package webhook
+
+// SampleEvent exposes the webhook.test event to the golden test of the payload.
+var SampleEvent = sampleEvent

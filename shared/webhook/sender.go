@@ -1,0 +1,124 @@
+// Package webhook is the webhook notification channel: it posts Standard Webhooks events
+// (signed with secrets derived per user from the notify key) through a guard that keeps them off
+// Torale's own network, disables an endpoint that answers 410 Gone, and serves the settings that
+// users manage (URL, secret rotation, test sends, delivery log).
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/netguard"
+	"github.com/torale-ai/torale/shared/notifykey"
+	"github.com/torale-ai/torale/shared/outbox"
+	"github.com/torale-ai/torale/shared/store"
+)
+
+// maxResponseRead caps how much of a receiver's answer is read (and thrown away): enough to
+// keep the connection reusable, never stored or shown.
+const maxResponseRead = 64 << 10
+
+// SecretOverlap is how long a rotated-out secret keeps signing beside the new one.
+const SecretOverlap = 24 * time.Hour
+
+// Store is what webhook delivery reads and writes.
+type Store interface {
+	GetWebhook(ctx context.Context, userID uuid.UUID) (store.Webhook, error)
+	EnsureWebhook(ctx context.Context, userID uuid.UUID, salt []byte) (store.Webhook, error)
+	WebhookDisabled(ctx context.Context, userID uuid.UUID, url string) (store.DisabledWebhook, error)
+	DisableWebhookURL(ctx context.Context, userID uuid.UUID, url, reason string, now time.Time) error
+}
+
+// Deps build a Sender.
+type Deps struct {
+	Store Store
+	// Keys derives the signing secrets; nil makes every send fail with outbox.ErrNotConfigured.
+	Keys *notifykey.Keys
+	// Guard makes the requests (its client refuses private addresses and redirects).
+	Guard *netguard.Guard
+	// PublicURL prefixes the task links in payloads.
+	PublicURL string
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// Sender posts signed Standard Webhooks events. It is the webhook channel's outbox.Sender and
+// also sends the test events of the settings page, through the same guarded client.
+type Sender struct {
+	store  Store
+	keys   *notifykey.Keys
+	client *http.Client
+	public string
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// NewSender returns the sender.
+func NewSender(d Deps) *Sender {
+	return &Sender{store: d.Store, keys: d.Keys, client: d.Guard.Client(), public: d.PublicURL, now: d.Now, log: d.Log}
+}
+
+// Send posts the task.condition_met event of m to the task's webhook, or the user's default.
+// A 410 Gone disables the endpoint for the user and fails for good.
+func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, error) {
+	if s.keys == nil {
+		return outbox.Receipt{}, fmt.Errorf("webhook signing is %w (set TORALE_NOTIFY_SECRET)", outbox.ErrNotConfigured)
+	}
+	hook, err := s.webhook(ctx, m.Delivery.UserID)
+	if err != nil {
+		return outbox.Receipt{}, fmt.Errorf("loading webhook settings: %w", err)
+	}
+	url := m.Delivery.Target
+	if url == "" {
+		switch {
+		case hook.URL == "":
+			return outbox.Receipt{}, errors.New("the task uses your default webhook, and none is set; set one in the webhook settings")
+		case !hook.Enabled:
+			return outbox.Receipt{}, outbox.Permanent(errors.New("the task uses your default webhook, which is turned off"))
+		}
+		url = hook.URL
+	}
+	if d, err := s.store.WebhookDisabled(ctx, m.Delivery.UserID, url); err == nil {
+		return outbox.Receipt{}, outbox.Permanent(fmt.Errorf("%s (since %s); enable the endpoint again in the webhook settings",
+			d.Reason, d.DisabledAt.UTC().Format(time.RFC3339)))
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return outbox.Receipt{}, fmt.Errorf("checking the endpoint: %w", err)
+	}
+	body, err := NewEvent(m, s.public).marshal()
+	if err != nil {
+		return outbox.Receipt{}, outbox.Permanent(fmt.Errorf("encoding the event: %w", err))
+	}
+	r, err := s.post(ctx, url, m.Delivery.ID.String(), body, s.signers(hook))
+	if r.ResponseCode == http.StatusGone {
+		reason := "The endpoint answered 410 Gone, so Torale stopped posting to it"
+		if derr := s.store.DisableWebhookURL(ctx, m.Delivery.UserID, url, reason, s.now()); derr != nil {
+			return r, fmt.Errorf("disabling the endpoint after 410 Gone: %w", derr)
+		}
+		s.log.InfoContext(ctx, "webhook endpoint disabled after 410 Gone", "user_id", m.Delivery.UserID.String(), "delivery_id", m.Delivery.ID.String())
+	}
+	return r, err
+}
+
+// webhook reads the user's settings, making their secret on first use.
+func (s *Sender) webhook(ctx context.Context, userID uuid.UUID) (store.Webhook, error) {
+	h, err := s.store.GetWebhook(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.store.EnsureWebhook(ctx, userID, notifykey.NewSalt())
+	}
+	return h, err
+}
+
+// signers returns the user's current secret and, during a rotation's overlap, the previous one.
+func (s *Sender) signers(h store.Webhook) []string {
+	secrets := []string{Secret(s.keys, h.UserID, h.SecretSalt)}
+	if h.PreviousSalt != nil && h.PreviousExpiresAt != nil && s.now().Before(*h.PreviousExpiresAt) {
+		secrets = append(secrets, Secret(s.keys, h.UserID, h.PreviousSalt))
+	}
+	return secrets
+}

@@ -1,0 +1,53 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/outbox"
+)
+
+// TestResult is how a test delivery went: never the response body.
+type TestResult struct {
+	OK         bool   `json:"ok"`
+	StatusCode *int   `json:"status_code"`
+	LatencyMS  int64  `json:"latency_ms"`
+	Error      string `json:"error,omitempty"`
+	WebhookID  string `json:"webhook_id"`
+}
+
+// Test posts a signed webhook.test event to url (the user's default when empty) through the
+// same client and checks as real deliveries.
+func (s *Sender) Test(ctx context.Context, userID uuid.UUID, url string) (TestResult, error) {
+	if s.keys == nil {
+		return TestResult{}, fmt.Errorf("webhook signing is %w (set TORALE_NOTIFY_SECRET)", outbox.ErrNotConfigured)
+	}
+	hook, err := s.webhook(ctx, userID)
+	if err != nil {
+		return TestResult{}, err
+	}
+	if url == "" {
+		url = hook.URL
+	}
+	id := "test_" + uuid.NewString()
+	res := TestResult{WebhookID: id}
+	if url == "" {
+		res.Error = "no URL given and no default webhook is set"
+		return res, nil
+	}
+	body, err := sampleEvent(s.now(), s.public).marshal()
+	if err != nil {
+		return TestResult{}, err
+	}
+	r, err := s.post(ctx, url, id, body, s.signers(hook))
+	res.OK, res.LatencyMS = err == nil, r.Latency.Milliseconds()
+	if r.ResponseCode != 0 {
+		res.StatusCode = &r.ResponseCode
+	}
+	if err != nil {
+		res.Error = err.Error()
+	}
+	return res, nil
+}
