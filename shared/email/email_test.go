@@ -3,6 +3,7 @@ package email_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"mime"
@@ -174,7 +175,7 @@ func multipartParts(t *testing.T, msg *mail.Message) map[string]string {
 	mr := multipart.NewReader(msg.Body, params["boundary"])
 	for {
 		p, err := mr.NextPart()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out
 		}
 		require.NoError(t, err)

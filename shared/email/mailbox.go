@@ -50,7 +50,7 @@ func (b *Mailbox) Mail(_ context.Context, e Message) error {
 		b.mail = b.mail[len(b.mail)-mailboxSize:]
 	}
 	b.mu.Unlock()
-	b.log.Info("local mailbox received an email", "to", m.To, "subject", m.Subject)
+	b.log.Info("local mailbox received an email", slog.String("to", m.To), slog.String("subject", m.Subject))
 	return nil
 }
 

@@ -36,7 +36,7 @@ type SMTPConfig struct {
 func ParseSMTPURL(raw string) (SMTPConfig, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return SMTPConfig{}, errors.New("not a URL; use smtp://user:password@host:port or smtps://...")
+		return SMTPConfig{}, errors.New("not a URL; use smtp://user:password@host:port or smtps://host:port")
 	}
 	var c SMTPConfig
 	switch u.Scheme {

@@ -98,7 +98,7 @@ func (v *Verifier) Start(ctx context.Context, user store.User, email string) (st
 	// A code that could not be sent still counts toward the hourly limit, so a failing mail
 	// server is not hammered by retries.
 	if err := v.mailer.Mail(ctx, e); err != nil {
-		v.log.WarnContext(ctx, "sending a verification code failed", "user_id", user.ID.String(), "error", err.Error())
+		v.log.WarnContext(ctx, "sending a verification code failed", slog.String("user_id", user.ID.String()), slog.String("error", err.Error()))
 		return store.EmailAddress{}, false, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	return store.EmailAddress{Email: email, CodeExpiresAt: &expires}, true, nil

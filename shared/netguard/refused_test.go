@@ -24,7 +24,10 @@ func TestRefusalsCarryTheirReasonInAType(t *testing.T) {
 	require.ErrorIs(t, err, netguard.ErrRefused)
 
 	// Through the guarded client: the URL check, wrapped in *url.Error.
-	_, err = g.Client().Get("http://example.com/")
+	res, err := g.Client().Get("http://example.com/")
+	if res != nil {
+		res.Body.Close()
+	}
 	re = nil
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, "webhooks must use https", re.Reason)
@@ -32,7 +35,7 @@ func TestRefusalsCarryTheirReasonInAType(t *testing.T) {
 	// Through the connect-time check alone: wrapped in *url.Error and *net.OpError.
 	bare := &http.Client{Transport: &http.Transport{Proxy: nil,
 		DialContext: (&net.Dialer{Control: g.Control, Timeout: time.Second}).DialContext}}
-	res, err := bare.Get("https://127.0.0.1:443/")
+	res, err = bare.Get("https://127.0.0.1:443/")
 	if res != nil {
 		res.Body.Close()
 	}

@@ -88,7 +88,7 @@ func (n *Notifier) DeliverOne(ctx context.Context, id uuid.UUID) (bool, error) {
 func (n *Notifier) HandleMessage(ctx context.Context, data []byte) error {
 	m, err := event.DecodeNotify(data)
 	if err != nil {
-		n.log.Error("dropping notify message", "error", err.Error())
+		n.log.Error("dropping notify message", slog.String("error", err.Error()))
 		return nil
 	}
 	if _, err := n.DeliverOne(ctx, m.DeliveryID); err != nil {
@@ -98,7 +98,7 @@ func (n *Notifier) HandleMessage(ctx context.Context, data []byte) error {
 }
 
 func (n *Notifier) deliver(ctx context.Context, d task.Delivery) {
-	log := n.log.With("delivery_id", d.ID.String(), "channel", string(d.Channel), "attempt", d.Attempts)
+	log := n.log.With(slog.String("delivery_id", d.ID.String()), slog.String("channel", string(d.Channel)), slog.Int("attempt", d.Attempts))
 	start := n.now()
 	receipt, err := n.send(ctx, d)
 	a := store.Attempt{DeliveryID: d.ID, Number: d.Attempts, At: n.now(), OK: err == nil,
@@ -114,11 +114,11 @@ func (n *Notifier) deliver(ctx context.Context, d task.Delivery) {
 			at := a.At.Add(wait)
 			a.RetryAt = &at
 		}
-		log.Warn("delivery failed", "error", err.Error(), "final", a.RetryAt == nil)
+		log.Warn("delivery failed", slog.String("error", err.Error()), slog.Bool("final", a.RetryAt == nil))
 	}
 	if err := n.store.RecordAttempt(ctx, a); err != nil {
 		// The claim's lease runs out and the delivery is tried again with the same id.
-		log.Error("recording delivery attempt", "error", err.Error())
+		log.Error("recording delivery attempt", slog.String("error", err.Error()))
 	}
 }
 
@@ -149,7 +149,7 @@ func (n *Notifier) Every(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		if _, err := n.DeliverDue(ctx); err != nil && ctx.Err() == nil {
-			n.log.Error("delivering notifications", "error", err.Error())
+			n.log.Error("delivering notifications", slog.String("error", err.Error()))
 		}
 		select {
 		case <-ctx.Done():

@@ -100,7 +100,7 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 		if derr := s.store.DisableWebhookURL(ctx, m.Delivery.UserID, url, reason, s.now()); derr != nil {
 			return r, fmt.Errorf("disabling the endpoint after 410 Gone: %w", derr)
 		}
-		s.log.InfoContext(ctx, "webhook endpoint disabled after 410 Gone", "user_id", m.Delivery.UserID.String(), "delivery_id", m.Delivery.ID.String())
+		s.log.InfoContext(ctx, "webhook endpoint disabled after 410 Gone", slog.String("user_id", m.Delivery.UserID.String()), slog.String("delivery_id", m.Delivery.ID.String()))
 	}
 	return r, err
 }

@@ -83,8 +83,8 @@ func (c *caller) generate(ctx context.Context, step string, user string, cfg *ge
 	var last *agent.Error
 	for i, model := range c.chain {
 		if i > 0 {
-			c.log.Warn("falling back to another model", "step", step, "from", c.chain[i-1], "to", model,
-				"error", last.Error())
+			c.log.Warn("falling back to another model", slog.String("step", step), slog.String("from", c.chain[i-1]), slog.String("to", model),
+				slog.String("error", last.Error()))
 		}
 		for attempt := 0; attempt < c.retry.Attempts; attempt++ {
 			rep, err := c.once(ctx, step, model, contents, cfg)
@@ -109,8 +109,8 @@ func (c *caller) generate(ctx context.Context, step string, user string, cfg *ge
 			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 				break // no time to wait here; the fallback may still answer
 			}
-			c.log.Info("retrying model call", "step", step, "model", model, "attempt", attempt+1,
-				"wait", wait.String(), "error", err.Error())
+			c.log.Info("retrying model call", slog.String("step", step), slog.String("model", model), slog.Int("attempt", attempt+1),
+				slog.String("wait", wait.String()), slog.String("error", err.Error()))
 			if err := sleep(ctx, wait); err != nil {
 				return reply{}, ctxError(ctx)
 			}
@@ -135,8 +135,8 @@ func (c *caller) once(ctx context.Context, step, model string, contents []*genai
 		return reply{}, err
 	}
 	rep := reply{resp: resp, model: model, usage: usageOf(resp, model, c.prices)}
-	c.log.Debug("model call", "step", step, "model", model, "prompt_tokens", rep.usage.PromptTokens,
-		"output_tokens", rep.usage.OutputTokens, "duration_ms", time.Since(start).Milliseconds())
+	c.log.Debug("model call", slog.String("step", step), slog.String("model", model), slog.Int("prompt_tokens", rep.usage.PromptTokens),
+		slog.Int("output_tokens", rep.usage.OutputTokens), slog.Int64("duration_ms", time.Since(start).Milliseconds()))
 	return rep, nil
 }
 

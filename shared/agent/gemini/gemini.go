@@ -134,10 +134,10 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 		return out, err
 	}
 	out.Result, out.Facts = d.Result, d.Facts
-	a.log.Info("run decided", "model", out.Usage.Model, "pages", len(f.Pages), "sources", len(d.Result.Sources),
-		"dropped_sources", d.DroppedSources, "notifies", d.Result.Notifies(), "held_back", d.HeldBack,
-		"confidence", d.Result.Confidence, "prompt_tokens", out.Usage.PromptTokens,
-		"output_tokens", out.Usage.OutputTokens, "search_queries", out.Usage.SearchQueries, "cost_usd", out.Usage.CostUSD)
+	a.log.Info("run decided", slog.String("model", out.Usage.Model), slog.Int("pages", len(f.Pages)), slog.Int("sources", len(d.Result.Sources)),
+		slog.Int("dropped_sources", d.DroppedSources), slog.Bool("notifies", d.Result.Notifies()), slog.String("held_back", d.HeldBack),
+		slog.Int("confidence", d.Result.Confidence), slog.Int("prompt_tokens", out.Usage.PromptTokens),
+		slog.Int("output_tokens", out.Usage.OutputTokens), slog.Int("search_queries", out.Usage.SearchQueries), slog.Float64("cost_usd", float64(out.Usage.CostUSD)))
 	return out, nil
 }
 
@@ -168,7 +168,7 @@ func (a *Agent) decide(ctx context.Context, in agent.Input, f search.Findings) (
 		d, err := a.read(rep, loc, policy, f)
 		var ie *verdict.InvalidError
 		if errors.As(err, &ie) {
-			a.log.Warn("unusable model answer", "model", rep.model, "try", try+1, "error", ie.Error())
+			a.log.Warn("unusable model answer", slog.String("model", rep.model), slog.Int("try", try+1), slog.String("error", ie.Error()))
 			reason, lastErr = ie.Reason, err
 			continue
 		}
