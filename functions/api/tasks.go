@@ -168,10 +168,10 @@ func (a *API) previewTask(w http.ResponseWriter, r *http.Request, _ store.User) 
 		if !ae.Retryable && (ae.Category == task.CategoryUser || ae.Category == task.CategoryAgent) {
 			// Trying again will not help: say so with a 422 rather than a 503.
 			return &problemError{contract.Problem{Status: http.StatusUnprocessableEntity, Title: "The check could not decide",
-				Detail: ae.Message + ".", Category: string(ae.Category)}}
+				Detail: ae.Message + ".", Category: ae.Category}}
 		}
 		return &problemError{contract.Problem{Status: http.StatusServiceUnavailable, Title: "The check could not run",
-			Detail: ae.Message + ".", Category: string(ae.Category), RequestID: requestID(r)}}
+			Detail: ae.Message + ".", Category: ae.Category, RequestID: requestID(r)}}
 	}
 	if err != nil {
 		return err

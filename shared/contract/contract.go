@@ -8,6 +8,8 @@
 // the document) changes what clients see.
 package contract
 
+import "github.com/torale-ai/torale/shared/task"
+
 // Page is one page of a list: every list endpoint answers with it.
 type Page[T any] struct {
 	// Data is this page's items, never null.
@@ -30,8 +32,8 @@ type Problem struct {
 	Detail string `json:"detail,omitempty"`
 	// Errors names each invalid field of a request body.
 	Errors []FieldError `json:"errors,omitempty"`
-	// Category says why a check failed (task.ErrorCategory's values).
-	Category string `json:"category,omitempty"`
+	// Category says why a check failed, so a client can tell a rate limit from a bad query.
+	Category task.ErrorCategory `json:"category,omitempty"`
 	// RequestID ties a 5xx to the server's log lines.
 	RequestID string `json:"request_id,omitempty"`
 }
