@@ -52,9 +52,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		p.Errors = []contract.FieldError{{Field: field, Message: "must be " + jsonType(typ.Type.Kind().String())}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		// encoding/json (v1, what Go 1.26 builds by default) reports an unknown field only as
-		// this text, from fmt.Errorf in decode.go; the typed json.ErrUnknownName exists only in
-		// encoding/json/v2 behind GOEXPERIMENT=jsonv2. Matching the text is the only route until
-		// v2 ships; the decode tests pin it.
+		// this text, made with fmt.Errorf: it has no typed error for it. The typed
+		// ErrUnknownName exists only in encoding/json/v2, behind GOEXPERIMENT=jsonv2. Matching
+		// the text is the only route until v2 ships; api_test's "unknown field" case fails if
+		// the text changes.
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		p.Detail = "The body has a field this endpoint does not take."
 		p.Errors = []contract.FieldError{{Field: name, Message: "is not a known field"}}
