@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torale-ai/torale/shared/client"
-	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/contract"
 )
 
 // NewCmdNotifications returns `torale notifications`.
@@ -33,7 +33,7 @@ func NewCmdNotifications(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var page client.Page[store.Notified]
+			var page contract.Page[contract.Notified]
 			if taskID != "" {
 				id, err := parseID(taskID, "task")
 				if err != nil {
@@ -119,7 +119,7 @@ func NewCmdKeys(f *Factory) *cobra.Command {
 				return err
 			}
 			if listJSON {
-				return writeJSON(f.IO.Out, client.Page[store.APIKey]{Data: keys})
+				return writeJSON(f.IO.Out, contract.Page[contract.APIKey]{Data: keys})
 			}
 			p := f.printer()
 			rows := make([][]string, len(keys))

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torale-ai/torale/shared/client"
-	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/contract"
 )
 
 // NewCmdExecutions returns `torale executions`.
@@ -91,7 +91,7 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func printExecution(f *Factory, e task.Execution) error {
+func printExecution(f *Factory, e contract.Execution) error {
 	p := f.printer()
 	pairs := [][2]string{{"run", e.ID.String()}, {"status", p.paint(string(e.Status))}, {"trigger", string(e.Trigger)},
 		{"started", p.when(e.StartedAt)}, {"finished", p.when(e.FinishedAt)}}
@@ -107,7 +107,7 @@ func printExecution(f *Factory, e task.Execution) error {
 	return nil
 }
 
-func printResult(f *Factory, r task.Result) error {
+func printResult(f *Factory, r contract.Result) error {
 	p := f.printer()
 	note := "nothing to tell you yet"
 	if r.Notifies() {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -46,29 +47,29 @@ func (d *definition) bind(fs *pflag.FlagSet) {
 	fs.Lookup("webhook").NoOptDefVal = "default"
 }
 
-func (d *definition) notifications() []task.Notification {
-	var out []task.Notification
+func (d *definition) notifications() []contract.Notification {
+	var out []contract.Notification
 	if d.email != "" {
-		out = append(out, task.Notification{Type: task.ChannelEmail, Address: d.email})
+		out = append(out, contract.Notification{Type: task.ChannelEmail, Address: d.email})
 	}
 	if d.webhook != "" {
 		url := d.webhook
 		if url == "default" {
 			url = ""
 		}
-		out = append(out, task.Notification{Type: task.ChannelWebhook, URL: url})
+		out = append(out, contract.Notification{Type: task.ChannelWebhook, URL: url})
 	}
 	return out
 }
 
-func (d *definition) input() (client.TaskInput, error) {
+func (d *definition) input() (contract.TaskInput, error) {
 	if strings.TrimSpace(d.query) == "" {
-		return client.TaskInput{}, usagef("--query is required: say what to watch for")
+		return contract.TaskInput{}, usagef("--query is required: say what to watch for")
 	}
 	if d.notify != "" && d.notify != "once" && d.notify != "always" {
-		return client.TaskInput{}, usagef(`--notify must be "once" or "always"`)
+		return contract.TaskInput{}, usagef(`--notify must be "once" or "always"`)
 	}
-	return client.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
+	return contract.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
 		Schedule: d.schedule, Timezone: d.timezone, NotifyBehavior: task.NotifyBehavior(d.notify),
 		Notifications: d.notifications()}, nil
 }
@@ -154,7 +155,7 @@ func newCmdTasksList(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func printTaskList(f *Factory, page client.Page[client.Task]) error {
+func printTaskList(f *Factory, page contract.Page[contract.TaskView]) error {
 	p := f.printer()
 	if len(page.Data) == 0 && p.tty {
 		fmt.Fprintln(f.IO.Err, "No tasks yet. Create one with: torale tasks create --query \"...\"")
@@ -184,7 +185,7 @@ func printTaskList(f *Factory, page client.Page[client.Task]) error {
 	return nil
 }
 
-func printTask(f *Factory, t client.Task) error {
+func printTask(f *Factory, t contract.TaskView) error {
 	p := f.printer()
 	schedule := t.Schedule
 	if schedule == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -29,7 +30,7 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p := client.TaskPatch{}
+			p := contract.TaskPatch{}
 			fl := cmd.Flags()
 			for name, dst := range map[string]**string{"query": &p.SearchQuery, "condition": &p.ConditionDescription,
 				"name": &p.Name, "schedule": &p.Schedule, "timezone": &p.Timezone} {
@@ -56,7 +57,7 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 				}
 				p.State = &s
 			}
-			if p == (client.TaskPatch{}) {
+			if p == (contract.TaskPatch{}) {
 				return usagef("nothing to change: give at least one flag, such as --schedule")
 			}
 			c, err := f.Client()
@@ -133,7 +134,7 @@ func newCmdTasksState(f *Factory, verb string, to task.State) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var t client.Task
+			var t contract.TaskView
 			switch to {
 			case task.StatePaused:
 				t, err = c.PauseTask(cmd.Context(), id)
@@ -210,7 +211,7 @@ func runAndWait(cmd *cobra.Command, f *Factory, c *client.Client, id uuid.UUID, 
 	return nil
 }
 
-func waitForRun(ctx context.Context, c *client.Client, id uuid.UUID) (task.Execution, error) {
+func waitForRun(ctx context.Context, c *client.Client, id uuid.UUID) (contract.Execution, error) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	for {

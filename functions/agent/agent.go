@@ -60,8 +60,8 @@ func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.running.Done()
 
-	var in sharedagent.Input
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(&in); err != nil {
+	var wire remote.Input
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(&wire); err != nil {
 		write(w, http.StatusBadRequest, remote.Reply{Error: &remote.Failure{Category: task.CategorySystem,
 			Message: "the run's input could not be read", Detail: err.Error()}})
 		return
@@ -71,7 +71,7 @@ func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer context.AfterFunc(f.stopped, cancel)()
 
 	start := time.Now()
-	out, err := f.agent.Run(ctx, in)
+	out, err := f.agent.Run(ctx, wire.Agent())
 	log := f.log.With("duration_ms", time.Since(start).Milliseconds(), "model", out.Usage.Model,
 		"cost_usd", out.Usage.CostUSD)
 	if err != nil {
@@ -80,11 +80,11 @@ func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail = interrupted
 		}
 		log.Warn("agent run failed", "category", string(fail.Category), "retryable", fail.Retryable, "error", err.Error())
-		write(w, fail.Status(), remote.Reply{Usage: out.Usage, Error: fail})
+		write(w, fail.Status(), remote.Reply{Usage: remote.UsageOf(out.Usage), Error: fail})
 		return
 	}
 	log.Info("agent run decided", "notifies", out.Result.Notifies())
-	write(w, http.StatusOK, remote.Reply{Result: &out.Result, Usage: out.Usage, Facts: out.Facts})
+	write(w, http.StatusOK, remote.ReplyOf(out))
 }
 
 // begin counts a run in, unless shutdown has begun.

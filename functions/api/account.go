@@ -6,25 +6,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
 
 func (a *API) me(w http.ResponseWriter, _ *http.Request, user store.User) error {
-	writeJSON(w, http.StatusOK, user)
+	writeJSON(w, http.StatusOK, userView(user))
 	return nil
 }
 
-// newKeyView is a created API key: the only response that ever carries the key itself.
-type newKeyView struct {
-	store.APIKey
-	Key string `json:"key"`
-}
-
 func (a *API) createKey(w http.ResponseWriter, r *http.Request, user store.User) error {
-	var b struct {
-		Name string `json:"name"`
-	}
+	var b contract.APIKeyInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
@@ -41,7 +34,7 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request, user store.User)
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, newKeyView{APIKey: k, Key: key})
+	writeJSON(w, http.StatusCreated, contract.NewAPIKey{APIKey: keyView(k), Key: key})
 	return nil
 }
 
@@ -50,10 +43,7 @@ func (a *API) listKeys(w http.ResponseWriter, r *http.Request, user store.User) 
 	if err != nil {
 		return err
 	}
-	if keys == nil {
-		keys = []store.APIKey{}
-	}
-	writeJSON(w, http.StatusOK, listPage[store.APIKey]{Data: keys})
+	writeJSON(w, http.StatusOK, whole(keys, keyView, nil))
 	return nil
 }
 

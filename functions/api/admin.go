@@ -4,31 +4,17 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
-
-// adminTaskView shows a task with its owner.
-type adminTaskView struct {
-	task.Task
-	UserID uuid.UUID `json:"user_id"`
-}
-
-// adminExecutionView shows a run with its owner and the internal error users never see.
-type adminExecutionView struct {
-	task.Execution
-	UserID        uuid.UUID `json:"user_id"`
-	InternalError string    `json:"internal_error,omitempty"`
-}
 
 func (a *API) adminStats(w http.ResponseWriter, r *http.Request, _ store.User) error {
 	st, err := a.admin.PlatformStats(r.Context(), a.now().Add(-24*time.Hour))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, statsView(st))
 	return nil
 }
 
@@ -41,7 +27,7 @@ func (a *API) adminUsers(w http.ResponseWriter, r *http.Request, _ store.User) e
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page(users, p.limit, func(u store.User) store.Cursor { return store.Cursor{CreatedAt: u.CreatedAt, ID: u.ID} }))
+	writeJSON(w, http.StatusOK, page(users, p.limit, func(u store.User) store.Cursor { return store.Cursor{CreatedAt: u.CreatedAt, ID: u.ID} }, userView))
 	return nil
 }
 
@@ -54,11 +40,7 @@ func (a *API) adminTasks(w http.ResponseWriter, r *http.Request, _ store.User) e
 	if err != nil {
 		return err
 	}
-	views := make([]adminTaskView, len(tasks))
-	for i, t := range tasks {
-		views[i] = adminTaskView{Task: t, UserID: t.UserID}
-	}
-	writeJSON(w, http.StatusOK, page(views, p.limit, func(v adminTaskView) store.Cursor { return store.Cursor{CreatedAt: v.CreatedAt, ID: v.ID} }))
+	writeJSON(w, http.StatusOK, page(tasks, p.limit, taskCursor, adminTaskView))
 	return nil
 }
 
@@ -85,11 +67,7 @@ func (a *API) adminExecutionList(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	views := make([]adminExecutionView, len(list))
-	for i, e := range list {
-		views[i] = adminExecutionView{Execution: e, UserID: e.UserID, InternalError: e.InternalError}
-	}
-	writeJSON(w, http.StatusOK, page(views, p.limit, func(v adminExecutionView) store.Cursor { return executionCursor(v.Execution) }))
+	writeJSON(w, http.StatusOK, page(list, p.limit, executionCursor, contract.AdminExecutionOf))
 	return nil
 }
 
@@ -111,7 +89,7 @@ func (a *API) adminRunTask(w http.ResponseWriter, r *http.Request, _ store.User)
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/executions/"+e.ID.String())
-	writeJSON(w, http.StatusAccepted, e)
+	writeJSON(w, http.StatusAccepted, contract.ExecutionOf(e))
 	return nil
 }
 
@@ -120,9 +98,7 @@ func (a *API) adminSetState(w http.ResponseWriter, r *http.Request, _ store.User
 	if err != nil {
 		return err
 	}
-	var b struct {
-		State task.State `json:"state"`
-	}
+	var b contract.StateInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
@@ -137,6 +113,6 @@ func (a *API) adminSetState(w http.ResponseWriter, r *http.Request, _ store.User
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, adminTaskView{Task: t, UserID: t.UserID})
+	writeJSON(w, http.StatusOK, adminTaskView(t))
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/watch"
@@ -119,10 +120,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(rec, r)
 		if allow := rec.header.Get("Allow"); rec.status == http.StatusMethodNotAllowed && allow != "" {
 			w.Header().Set("Allow", allow)
-			writeProblem(w, Problem{Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here; use " + allow + "."})
+			writeProblem(w, contract.Problem{Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here; use " + allow + "."})
 			return
 		}
-		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path})
+		writeProblem(w, contract.Problem{Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path})
 		return
 	}
 	a.mux.ServeHTTP(w, r)
@@ -151,14 +152,14 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 				return
 			}
 			if rt.Access == AccessAdmin && user.Role != store.RoleAdmin {
-				writeProblem(w, Problem{Status: http.StatusForbidden, Detail: "This endpoint is for administrators."})
+				writeProblem(w, contract.Problem{Status: http.StatusForbidden, Detail: "This endpoint is for administrators."})
 				return
 			}
 		}
 		if rt.Limit != "" {
 			if wait, ok := a.limiter.allow(user.ID, rt.Limit); !ok {
 				w.Header().Set("Retry-After", retryAfter(wait))
-				writeProblem(w, Problem{Status: http.StatusTooManyRequests,
+				writeProblem(w, contract.Problem{Status: http.StatusTooManyRequests,
 					Detail: "Too many " + string(rt.Limit) + " requests; try again in " + retryAfter(wait) + " s."})
 				return
 			}
@@ -175,20 +176,20 @@ func (a *API) writeAuthError(w http.ResponseWriter, r *http.Request, err error) 
 	if !errors.Is(err, auth.ErrUnauthenticated) {
 		a.log.ErrorContext(r.Context(), "authentication unavailable", "request_id", requestID(r), "error", err.Error())
 		w.Header().Set("Retry-After", "5")
-		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "Sign-in cannot be checked right now; try again shortly.", RequestID: requestID(r)})
+		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: "Sign-in cannot be checked right now; try again shortly.", RequestID: requestID(r)})
 		return
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="torale"`)
-	writeProblem(w, Problem{Status: http.StatusUnauthorized, Detail: "Sign in or send an API key: " + err.Error()})
+	writeProblem(w, contract.Problem{Status: http.StatusUnauthorized, Detail: "Sign in or send an API key: " + err.Error()})
 }
 
 func (a *API) healthz(w http.ResponseWriter, r *http.Request, _ store.User) error {
 	if err := a.health(r.Context()); err != nil {
 		a.log.WarnContext(r.Context(), "health check failed", "error", err.Error())
-		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready.", RequestID: requestID(r)})
+		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready.", RequestID: requestID(r)})
 		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, http.StatusOK, contract.Health{Status: "ok"})
 	return nil
 }
 

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/torale-ai/torale/shared/email"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 )
 
@@ -21,9 +21,7 @@ func (a *API) startEmail(w http.ResponseWriter, r *http.Request, user store.User
 	if err != nil {
 		return err
 	}
-	var b struct {
-		Email string `json:"email"`
-	}
+	var b contract.EmailInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
@@ -35,7 +33,7 @@ func (a *API) startEmail(w http.ResponseWriter, r *http.Request, user store.User
 	if sent {
 		status = http.StatusAccepted
 	}
-	writeJSON(w, status, addr)
+	writeJSON(w, status, emailView(addr))
 	return nil
 }
 
@@ -44,10 +42,7 @@ func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request, user store.Use
 	if err != nil {
 		return err
 	}
-	var b struct {
-		Email string `json:"email"`
-		Code  string `json:"code"`
-	}
+	var b contract.EmailVerifyInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
@@ -55,7 +50,7 @@ func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request, user store.Use
 	if err != nil {
 		return a.notifyError(w, r, err)
 	}
-	writeJSON(w, http.StatusOK, addr)
+	writeJSON(w, http.StatusOK, emailView(addr))
 	return nil
 }
 
@@ -68,10 +63,7 @@ func (a *API) listEmails(w http.ResponseWriter, r *http.Request, user store.User
 	if err != nil {
 		return a.notifyError(w, r, err)
 	}
-	if list == nil {
-		list = []store.EmailAddress{}
-	}
-	writeJSON(w, http.StatusOK, listPage[store.EmailAddress]{Data: list})
+	writeJSON(w, http.StatusOK, whole(list, emailView, nil))
 	return nil
 }
 
@@ -101,7 +93,7 @@ func (a *API) unsubscribe(w http.ResponseWriter, r *http.Request, _ store.User) 
 	if err := a.notify.Unsubscribe.Unsubscribe(r.Context(), token); err != nil {
 		return a.notifyError(w, r, err)
 	}
-	writeJSON(w, http.StatusOK, map[string]bool{"unsubscribed": true})
+	writeJSON(w, http.StatusOK, contract.Unsubscribed{Unsubscribed: true})
 	return nil
 }
 
@@ -111,6 +103,6 @@ func (a *API) devMailbox(w http.ResponseWriter, _ *http.Request, user store.User
 	if a.notify.Mailbox == nil {
 		return store.ErrNotFound
 	}
-	writeJSON(w, http.StatusOK, listPage[email.Mail]{Data: a.notify.Mailbox.For(user.ID)})
+	writeJSON(w, http.StatusOK, whole(a.notify.Mailbox.For(user.ID), mailView, nil))
 	return nil
 }

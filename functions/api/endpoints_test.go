@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -34,13 +35,13 @@ func TestTaskLifecycle(t *testing.T) {
 	ctx := context.Background()
 	c := b.client(t, client.WithDevUser("alice"))
 
-	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "next iPhone release date", Schedule: "0 9 * * *",
+	tk, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "next iPhone release date", Schedule: "0 9 * * *",
 		Timezone: "Europe/London", RunImmediately: ptr(false)})
 	require.NoError(t, err)
 	require.Equal(t, task.StateActive, tk.State)
 
 	// A partial update: a new schedule moves the next run; other fields stay.
-	up, err := c.UpdateTask(ctx, tk.ID, client.TaskPatch{Schedule: ptr("30 18 * * 5"), NotifyBehavior: ptr(task.NotifyAlways)})
+	up, err := c.UpdateTask(ctx, tk.ID, contract.TaskPatch{Schedule: ptr("30 18 * * 5"), NotifyBehavior: ptr(task.NotifyAlways)})
 	require.NoError(t, err)
 	require.Equal(t, "30 18 * * 5", up.Schedule)
 	require.Equal(t, task.NotifyAlways, up.NotifyBehavior)
@@ -51,7 +52,7 @@ func TestTaskLifecycle(t *testing.T) {
 
 	// A bad update changes nothing and names each bad field.
 	e := requireStatus(t, func() error {
-		_, err := c.UpdateTask(ctx, tk.ID, client.TaskPatch{Timezone: ptr("Mars/Base"), SearchQuery: ptr("x")})
+		_, err := c.UpdateTask(ctx, tk.ID, contract.TaskPatch{Timezone: ptr("Mars/Base"), SearchQuery: ptr("x")})
 		return err
 	}(), http.StatusUnprocessableEntity)
 	require.Len(t, e.Errors, 2)
@@ -76,7 +77,7 @@ func TestTaskLifecycle(t *testing.T) {
 	require.WithinDuration(t, time.Now(), *again.NextRunAt, 5*time.Second, "a restarted task runs at once")
 
 	// PATCH can change the state too, following the same rules.
-	pausedAgain, err := c.UpdateTask(ctx, tk.ID, client.TaskPatch{State: ptr(task.StatePaused)})
+	pausedAgain, err := c.UpdateTask(ctx, tk.ID, contract.TaskPatch{State: ptr(task.StatePaused)})
 	require.NoError(t, err)
 	require.Equal(t, task.StatePaused, pausedAgain.State)
 
@@ -89,7 +90,7 @@ func TestRunNowAndForce(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	c := b.client(t, client.WithDevUser("alice"))
-	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "watch this"})
+	tk, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "watch this"})
 	require.NoError(t, err)
 	first, err := c.RunTask(ctx, tk.ID, false)
 	require.NoError(t, err)
@@ -110,14 +111,14 @@ func TestPreviewStoresNothing(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	c := b.client(t, client.WithDevUser("alice"))
-	p, err := c.PreviewTask(ctx, client.TaskInput{SearchQuery: "When is the next iPhone release?"})
+	p, err := c.PreviewTask(ctx, contract.TaskInput{SearchQuery: "When is the next iPhone release?"})
 	require.NoError(t, err)
 	require.Equal(t, 90, p.Result.Confidence)
 	require.Equal(t, "When is the next iPhone release?", b.agent.Inputs()[0].SearchQuery)
 	list, err := c.ListTasks(ctx, "", client.PageOptions{})
 	require.NoError(t, err)
 	require.Empty(t, list.Data)
-	requireStatus(t, func() error { _, err := c.PreviewTask(ctx, client.TaskInput{SearchQuery: "x"}); return err }(), http.StatusUnprocessableEntity)
+	requireStatus(t, func() error { _, err := c.PreviewTask(ctx, contract.TaskInput{SearchQuery: "x"}); return err }(), http.StatusUnprocessableEntity)
 }
 
 func TestNotificationsAreListed(t *testing.T) {
@@ -125,12 +126,12 @@ func TestNotificationsAreListed(t *testing.T) {
 	ctx := context.Background()
 	c := b.client(t, client.WithDevUser("alice"))
 	b.verifyEmail(t, "alice", "me@example.com")
-	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "watch this",
-		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}}})
+	tk, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "watch this",
+		Notifications: []contract.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}}})
 	require.NoError(t, err)
 	me, err := c.Me(ctx)
 	require.NoError(t, err)
-	notifiedRun(t, b.store, me.ID, tk.Task, "It happened.")
+	notifiedRun(t, b.store, me.ID, tk.ID, "It happened.")
 
 	all, err := c.ListNotifications(ctx, client.PageOptions{})
 	require.NoError(t, err)
@@ -144,11 +145,13 @@ func TestNotificationsAreListed(t *testing.T) {
 	require.Len(t, per.Data, 1)
 }
 
-// notifiedRun records a successful run of t that notified, as the runner would.
-func notifiedRun(t testing.TB, s *store.Store, userID uuid.UUID, tk task.Task, note string) task.Execution {
+// notifiedRun records a successful run of the task that notified, as the runner would.
+func notifiedRun(t testing.TB, s *store.Store, userID, taskID uuid.UUID, note string) task.Execution {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
+	tk, err := s.GetTask(ctx, userID, taskID)
+	require.NoError(t, err)
 	e, err := s.StartExecution(ctx, store.StartRun{UserID: userID, TaskID: tk.ID, ScheduledFor: &now, Now: now, Deadline: now.Add(time.Minute)})
 	require.NoError(t, err)
 	_, err = s.FinishExecution(ctx, store.Outcome{ExecutionID: e.ID, UserID: userID, TaskID: tk.ID, Attempt: 1, Now: now,
@@ -190,7 +193,7 @@ func TestAdminRoutes(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	alice := b.client(t, client.WithDevUser("alice"))
-	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: "alice's watch"})
+	tk, err := alice.CreateTask(ctx, contract.TaskInput{SearchQuery: "alice's watch"})
 	require.NoError(t, err)
 
 	_, err = alice.AdminStats(ctx)
@@ -231,29 +234,29 @@ func TestLimits(t *testing.T) {
 	ctx := context.Background()
 	c := b.client(t, client.WithDevUser("alice"))
 	for i := range 5 {
-		_, err := c.PreviewTask(ctx, client.TaskInput{SearchQuery: "preview number one"})
+		_, err := c.PreviewTask(ctx, contract.TaskInput{SearchQuery: "preview number one"})
 		require.NoError(t, err, "preview %d", i)
 	}
 	e := requireStatus(t, func() error {
-		_, err := c.PreviewTask(ctx, client.TaskInput{SearchQuery: "preview number one"})
+		_, err := c.PreviewTask(ctx, contract.TaskInput{SearchQuery: "preview number one"})
 		return err
 	}(), http.StatusTooManyRequests)
 	require.Positive(t, e.RetryAfter)
 	// Limits are per user.
-	_, err := b.client(t, client.WithDevUser("bob")).PreviewTask(ctx, client.TaskInput{SearchQuery: "bob's preview"})
+	_, err := b.client(t, client.WithDevUser("bob")).PreviewTask(ctx, contract.TaskInput{SearchQuery: "bob's preview"})
 	require.NoError(t, err)
 
 	// The cap on active tasks (5 here) holds on create and on resume.
-	var last client.Task
+	var last contract.TaskView
 	for range 5 {
-		last, err = c.CreateTask(ctx, client.TaskInput{SearchQuery: "one more watch"})
+		last, err = c.CreateTask(ctx, contract.TaskInput{SearchQuery: "one more watch"})
 		require.NoError(t, err)
 	}
-	e = requireStatus(t, func() error { _, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "too many"}); return err }(), http.StatusConflict)
+	e = requireStatus(t, func() error { _, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "too many"}); return err }(), http.StatusConflict)
 	require.Contains(t, e.Detail, "5 active tasks")
 	_, err = c.PauseTask(ctx, last.ID)
 	require.NoError(t, err)
-	_, err = c.CreateTask(ctx, client.TaskInput{SearchQuery: "fits again"})
+	_, err = c.CreateTask(ctx, contract.TaskInput{SearchQuery: "fits again"})
 	require.NoError(t, err)
 	requireStatus(t, func() error { _, err := c.ResumeTask(ctx, last.ID); return err }(), http.StatusConflict)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -70,12 +71,12 @@ func TestTenantIsolation(t *testing.T) {
 	alice := b.client(t, client.WithDevUser("alice"))
 	secret := "alice-secret-watch-7f3a"
 	b.verifyEmail(t, "alice", "alice@example.com")
-	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: secret,
-		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "alice@example.com"}}})
+	tk, err := alice.CreateTask(ctx, contract.TaskInput{SearchQuery: secret,
+		Notifications: []contract.Notification{{Type: task.ChannelEmail, Address: "alice@example.com"}}})
 	require.NoError(t, err)
 	me, err := alice.Me(ctx)
 	require.NoError(t, err)
-	exec := notifiedRun(t, b.store, me.ID, tk.Task, "alice's news")
+	exec := notifiedRun(t, b.store, me.ID, tk.ID, "alice's news")
 	key, err := alice.CreateAPIKey(ctx, "alice's key")
 	require.NoError(t, err)
 	ids := map[string]string{"task": tk.ID.String(), "execution": exec.ID.String(), "api key": key.ID.String(), "user": me.ID.String()}

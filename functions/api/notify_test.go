@@ -18,6 +18,7 @@ import (
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/netguard"
@@ -122,14 +123,14 @@ func TestWebhookEndpoints(t *testing.T) {
 	require.Equal(t, w.Secret, again.Secret, "the secret is stable")
 
 	for _, u := range []string{"http://example.com/hook", "https://169.254.169.254/latest", "https://2130706433/", "ftp://example.com/"} {
-		_, err := c.SetWebhook(ctx, client.WebhookInput{URL: u})
+		_, err := c.SetWebhook(ctx, contract.WebhookInput{URL: u})
 		e := requireStatus(t, err, http.StatusUnprocessableEntity)
 		require.Equal(t, "url", e.Errors[0].Field, u)
 	}
-	_, err = c.SetWebhook(ctx, client.WebhookInput{Enabled: ptr(true)})
+	_, err = c.SetWebhook(ctx, contract.WebhookInput{Enabled: ptr(true)})
 	requireStatus(t, err, http.StatusUnprocessableEntity)
 
-	set, err := c.SetWebhook(ctx, client.WebhookInput{URL: good.URL})
+	set, err := c.SetWebhook(ctx, contract.WebhookInput{URL: good.URL})
 	require.NoError(t, err)
 	require.True(t, set.Enabled)
 	require.Equal(t, good.URL, set.URL)
@@ -172,14 +173,14 @@ func TestWebhookDeliveryLogEndpoint(t *testing.T) {
 	b := newNotifyBundle(t, netguard.Options{})
 	ctx := context.Background()
 	c := b.client(t, "alice")
-	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "webhook watch",
-		Notifications: []task.Notification{{Type: task.ChannelWebhook, URL: "https://hooks.example.com/t"}}})
+	tk, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "webhook watch",
+		Notifications: []contract.Notification{{Type: task.ChannelWebhook, URL: "https://hooks.example.com/t"}}})
 	require.NoError(t, err)
 	me, err := c.Me(ctx)
 	require.NoError(t, err)
 	var ids []uuid.UUID
 	for range 3 {
-		exec := notifiedRun(t, b.store, me.ID, tk.Task, "news")
+		exec := notifiedRun(t, b.store, me.ID, tk.ID, "news")
 		ds, err := b.store.ListDeliveries(ctx, me.ID, exec.ID)
 		require.NoError(t, err)
 		ids = append(ids, ds[0].ID)
@@ -285,12 +286,12 @@ func TestNotificationEndpointsAreIsolated(t *testing.T) {
 	_, err := alice.AddEmail(ctx, "alice@example.com")
 	require.NoError(t, err)
 	code := b.code(t, alice)
-	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: "alice's hook",
-		Notifications: []task.Notification{{Type: task.ChannelWebhook, URL: "https://alice.example.com/hook"}}})
+	tk, err := alice.CreateTask(ctx, contract.TaskInput{SearchQuery: "alice's hook",
+		Notifications: []contract.Notification{{Type: task.ChannelWebhook, URL: "https://alice.example.com/hook"}}})
 	require.NoError(t, err)
 	me, err := alice.Me(ctx)
 	require.NoError(t, err)
-	notifiedRun(t, b.store, me.ID, tk.Task, "alice's news")
+	notifiedRun(t, b.store, me.ID, tk.ID, "alice's news")
 	aliceHook, err := alice.GetWebhook(ctx)
 	require.NoError(t, err)
 
@@ -322,8 +323,8 @@ func TestUnsubscribeEndpoint(t *testing.T) {
 	b := newNotifyBundle(t, netguard.Options{})
 	ctx := context.Background()
 	c := b.client(t, "alice")
-	tk, err := c.CreateTask(ctx, client.TaskInput{SearchQuery: "emailed watch",
-		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}}})
+	tk, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "emailed watch",
+		Notifications: []contract.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}}})
 	require.NoError(t, err)
 	anon := client.New(b.srv.URL, client.WithHTTPClient(validatingClient(t)))
 

@@ -6,24 +6,15 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/watch"
 )
 
-// Problem is an RFC 9457 problem detail, the body of every error response.
-type Problem struct {
-	Type      string            `json:"type"`
-	Title     string            `json:"title"`
-	Status    int               `json:"status"`
-	Detail    string            `json:"detail,omitempty"`
-	Errors    []task.FieldError `json:"errors,omitempty"`
-	Category  string            `json:"category,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
-}
-
-func writeProblem(w http.ResponseWriter, p Problem) {
+// writeProblem writes p, filling in the type and the status text as the title.
+func writeProblem(w http.ResponseWriter, p contract.Problem) {
 	if p.Type == "" {
 		p.Type = "about:blank"
 	}
@@ -49,40 +40,40 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &pe):
 		writeProblem(w, pe.Problem)
 	case errors.As(err, &ve):
-		writeProblem(w, Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input",
-			Detail: "Some fields are not valid; see errors.", Errors: ve.Fields})
+		writeProblem(w, contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input",
+			Detail: "Some fields are not valid; see errors.", Errors: contract.FieldErrorsOf(ve.Fields)})
 	case errors.As(err, &te):
-		writeProblem(w, Problem{Status: http.StatusConflict, Detail: te.Error()})
+		writeProblem(w, contract.Problem{Status: http.StatusConflict, Detail: te.Error()})
 	case errors.Is(err, store.ErrNotFound):
-		writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "No such resource."})
+		writeProblem(w, contract.Problem{Status: http.StatusNotFound, Detail: "No such resource."})
 	case errors.As(err, &tre):
 		// The scheduler refused or did not answer; the change was rolled back.
 		a.log.WarnContext(r.Context(), "trigger update failed", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
 		if tre.RetryAfter > 0 {
 			w.Header().Set("Retry-After", retryAfter(tre.RetryAfter))
 		}
-		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Title: "Scheduling is unavailable",
+		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Title: "Scheduling is unavailable",
 			Detail: tre.Message + " Nothing was changed.", RequestID: requestID(r)})
 	case errors.As(err, &le):
-		writeProblem(w, Problem{Status: http.StatusConflict, Title: "Limit reached", Detail: le.Reason})
+		writeProblem(w, contract.Problem{Status: http.StatusConflict, Title: "Limit reached", Detail: le.Reason})
 	case errors.As(err, &ce):
-		writeProblem(w, Problem{Status: http.StatusConflict, Detail: ce.Reason})
+		writeProblem(w, contract.Problem{Status: http.StatusConflict, Detail: ce.Reason})
 	case errors.Is(err, store.ErrConflict):
-		writeProblem(w, Problem{Status: http.StatusConflict, Detail: "The resource changed or already exists."})
+		writeProblem(w, contract.Problem{Status: http.StatusConflict, Detail: "The resource changed or already exists."})
 	default:
 		id := requestID(r)
 		a.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", id),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		writeProblem(w, Problem{Status: http.StatusInternalServerError,
+		writeProblem(w, contract.Problem{Status: http.StatusInternalServerError,
 			Detail: "Something went wrong on our side. Quote the request id if you report it.", RequestID: id})
 	}
 }
 
 // problemError carries a ready-made problem through an error return.
-type problemError struct{ Problem }
+type problemError struct{ contract.Problem }
 
 func (p *problemError) Error() string { return p.Detail }
 
 func badRequest(detail string) error {
-	return &problemError{Problem{Status: http.StatusBadRequest, Detail: detail}}
+	return &problemError{contract.Problem{Status: http.StatusBadRequest, Detail: detail}}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+
+	"github.com/torale-ai/torale/shared/contract"
 )
 
 type requestIDKey struct{}
@@ -45,7 +47,7 @@ func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if !allowed {
-		writeProblem(w, Problem{Status: http.StatusForbidden, Detail: "This origin may not call the API."})
+		writeProblem(w, contract.Problem{Status: http.StatusForbidden, Detail: "This origin may not call the API."})
 		return true
 	}
 	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")

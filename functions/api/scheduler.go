@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/store"
 )
@@ -17,15 +18,8 @@ type Scheduler interface {
 	JobDrift(ctx context.Context) ([]reconcile.JobView, error)
 }
 
-// schedulerJobs is the answer of GET /admin/scheduler/jobs.
-type schedulerJobs struct {
-	Mode    string              `json:"mode"`
-	Drifted int                 `json:"drifted"`
-	Jobs    []reconcile.JobView `json:"jobs"`
-}
-
 func (a *API) noScheduler(w http.ResponseWriter) {
-	writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "Reconcile is not available on this server."})
+	writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: "Reconcile is not available on this server."})
 }
 
 // adminReconcile runs a pass now. A pass whose steps partly failed still answers 200 with its
@@ -42,7 +36,7 @@ func (a *API) adminReconcile(w http.ResponseWriter, r *http.Request, _ store.Use
 	if err != nil {
 		a.log.WarnContext(r.Context(), "reconcile pass had failures", "request_id", requestID(r), "error", err.Error())
 	}
-	writeJSON(w, http.StatusOK, rep)
+	writeJSON(w, http.StatusOK, reportView(rep))
 	return nil
 }
 
@@ -63,20 +57,20 @@ func (a *API) adminSchedulerJobs(w http.ResponseWriter, r *http.Request, _ store
 	}
 	views, err := a.sched.JobDrift(r.Context())
 	if errors.Is(err, reconcile.ErrSweepMode) {
-		writeJSON(w, http.StatusOK, schedulerJobs{Mode: "sweep", Jobs: []reconcile.JobView{}})
+		writeJSON(w, http.StatusOK, contract.SchedulerJobs{Mode: "sweep", Jobs: []contract.SchedulerJob{}})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	out := schedulerJobs{Mode: "cloudscheduler", Jobs: []reconcile.JobView{}}
+	out := contract.SchedulerJobs{Mode: "cloudscheduler", Jobs: []contract.SchedulerJob{}}
 	for _, v := range views {
 		if len(v.Drift) > 0 {
 			out.Drifted++
 		} else if onlyDrift {
 			continue
 		}
-		out.Jobs = append(out.Jobs, v)
+		out.Jobs = append(out.Jobs, jobView(v))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/client"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/schedule"
@@ -67,7 +68,7 @@ func TestAdminSchedulerJobsAndReconcile(t *testing.T) {
 	ctx := context.Background()
 	srv, s, fake, jobs := schedulerAPI(t, true)
 	alice := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)), client.WithDevUser("alice"))
-	tk, err := alice.CreateTask(ctx, client.TaskInput{SearchQuery: "alice's watch", Schedule: "0 9 * * *"})
+	tk, err := alice.CreateTask(ctx, contract.TaskInput{SearchQuery: "alice's watch", Schedule: "0 9 * * *"})
 	require.NoError(t, err)
 	_, err = alice.AdminReconcile(ctx)
 	requireStatus(t, err, http.StatusForbidden)

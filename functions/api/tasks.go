@@ -7,60 +7,22 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
-	"github.com/torale-ai/torale/shared/watch"
 )
 
-// taskBody is what POST /tasks and POST /tasks/preview accept.
-type taskBody struct {
-	Name                 string              `json:"name"`
-	SearchQuery          string              `json:"search_query"`
-	ConditionDescription string              `json:"condition_description"`
-	Schedule             string              `json:"schedule"`
-	Timezone             string              `json:"timezone"`
-	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
-	Notifications        []task.Notification `json:"notifications"`
-	RunImmediately       *bool               `json:"run_immediately"`
-}
-
-func (b taskBody) draft() task.Draft {
-	return task.Draft{Name: b.Name, SearchQuery: b.SearchQuery, ConditionDescription: b.ConditionDescription,
-		Schedule: b.Schedule, Timezone: b.Timezone, NotifyBehavior: b.NotifyBehavior,
-		Notifications: b.Notifications, RunImmediately: b.RunImmediately}
-}
-
-// patchBody is what PATCH /tasks/{id} accepts: any subset of the fields.
-type patchBody struct {
-	Name                 *string              `json:"name"`
-	SearchQuery          *string              `json:"search_query"`
-	ConditionDescription *string              `json:"condition_description"`
-	Schedule             *string              `json:"schedule"`
-	Timezone             *string              `json:"timezone"`
-	NotifyBehavior       *task.NotifyBehavior `json:"notify_behavior"`
-	Notifications        *[]task.Notification `json:"notifications"`
-	State                *task.State          `json:"state"`
-}
-
-// taskView is a task as the API shows it.
-type taskView struct {
-	task.Task
-	LastExecution *task.Execution `json:"last_execution"`
-	// MonthSpendUSD is shown on a single task: what its runs cost this month.
-	MonthSpendUSD *float64 `json:"month_spend_usd,omitempty"`
-}
-
 func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User) error {
-	var b taskBody
+	var b contract.TaskInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	t, err := a.watch.Create(r.Context(), user.ID, b.draft())
+	t, err := a.watch.Create(r.Context(), user.ID, b.Draft())
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/tasks/"+t.ID.String())
-	writeJSON(w, http.StatusCreated, taskView{Task: t})
+	writeJSON(w, http.StatusCreated, taskView(t, nil))
 	return nil
 }
 
@@ -81,12 +43,8 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User)
 	if err != nil {
 		return err
 	}
-	views := make([]taskView, len(tasks))
-	for i, t := range tasks {
-		views[i] = taskView{Task: t, LastExecution: last[t.ID]}
-	}
-	writeJSON(w, http.StatusOK, page(views, p.limit, func(v taskView) store.Cursor {
-		return store.Cursor{CreatedAt: v.CreatedAt, ID: v.ID}
+	writeJSON(w, http.StatusOK, page(tasks, p.limit, taskCursor, func(t task.Task) contract.TaskView {
+		return taskView(t, last[t.ID])
 	}))
 	return nil
 }
@@ -96,7 +54,7 @@ func (a *API) writeTask(w http.ResponseWriter, r *http.Request, t task.Task) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, taskView{Task: t, LastExecution: last})
+	writeJSON(w, http.StatusOK, taskView(t, last))
 	return nil
 }
 
@@ -117,7 +75,9 @@ func (a *API) getTask(w http.ResponseWriter, r *http.Request, user store.User) e
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, taskView{Task: t, LastExecution: last, MonthSpendUSD: &spend})
+	v := taskView(t, last)
+	v.MonthSpendUSD = &spend
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -126,16 +86,14 @@ func (a *API) updateTask(w http.ResponseWriter, r *http.Request, user store.User
 	if err != nil {
 		return err
 	}
-	var b patchBody
+	var b contract.TaskPatch
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
 	if b.State != nil && !b.State.Valid() {
 		return &task.ValidationError{Fields: []task.FieldError{{Field: "state", Message: `must be "active", "paused" or "completed"`}}}
 	}
-	t, err := a.watch.Update(r.Context(), user.ID, id, watch.Patch{Name: b.Name, SearchQuery: b.SearchQuery,
-		ConditionDescription: b.ConditionDescription, Schedule: b.Schedule, Timezone: b.Timezone,
-		NotifyBehavior: b.NotifyBehavior, Notifications: b.Notifications, State: b.State})
+	t, err := a.watch.Update(r.Context(), user.ID, id, patchOf(b))
 	if err != nil {
 		return err
 	}
@@ -194,37 +152,31 @@ func (a *API) runTask(w http.ResponseWriter, r *http.Request, user store.User) e
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/executions/"+e.ID.String())
-	writeJSON(w, http.StatusAccepted, e)
+	writeJSON(w, http.StatusAccepted, contract.ExecutionOf(e))
 	return nil
 }
 
-// previewView is what a preview decided.
-type previewView struct {
-	Result task.Result `json:"result"`
-	Usage  task.Usage  `json:"usage"`
-}
-
 func (a *API) previewTask(w http.ResponseWriter, r *http.Request, _ store.User) error {
-	var b taskBody
+	var b contract.TaskInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	out, err := a.watch.Preview(r.Context(), b.draft())
+	out, err := a.watch.Preview(r.Context(), b.Draft())
 	var ve *task.ValidationError
 	if err != nil && !errors.As(err, &ve) {
 		ae := agent.AsError(err)
 		if !ae.Retryable && (ae.Category == task.CategoryUser || ae.Category == task.CategoryAgent) {
 			// Trying again will not help: say so with a 422 rather than a 503.
-			return &problemError{Problem{Status: http.StatusUnprocessableEntity, Title: "The check could not decide",
-				Detail: ae.Message + ".", Category: string(ae.Category)}}
+			return &problemError{contract.Problem{Status: http.StatusUnprocessableEntity, Title: "The check could not decide",
+				Detail: ae.Message + ".", Category: ae.Category}}
 		}
-		return &problemError{Problem{Status: http.StatusServiceUnavailable, Title: "The check could not run",
-			Detail: ae.Message + ".", Category: string(ae.Category), RequestID: requestID(r)}}
+		return &problemError{contract.Problem{Status: http.StatusServiceUnavailable, Title: "The check could not run",
+			Detail: ae.Message + ".", Category: ae.Category, RequestID: requestID(r)}}
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, previewView{Result: out.Result, Usage: out.Usage})
+	writeJSON(w, http.StatusOK, contract.Preview{Result: contract.ResultOf(out.Result), Usage: contract.UsageOf(out.Usage)})
 	return nil
 }
 
@@ -241,12 +193,16 @@ func (a *API) listExecutions(w http.ResponseWriter, r *http.Request, user store.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page(list, p.limit, executionCursor))
+	writeJSON(w, http.StatusOK, page(list, p.limit, executionCursor, contract.ExecutionOf))
 	return nil
 }
 
 func executionCursor(e task.Execution) store.Cursor {
 	return store.Cursor{CreatedAt: e.CreatedAt, ID: e.ID}
+}
+
+func taskCursor(t task.Task) store.Cursor {
+	return store.Cursor{CreatedAt: t.CreatedAt, ID: t.ID}
 }
 
 func (a *API) getExecution(w http.ResponseWriter, r *http.Request, user store.User) error {
@@ -258,7 +214,7 @@ func (a *API) getExecution(w http.ResponseWriter, r *http.Request, user store.Us
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, e)
+	writeJSON(w, http.StatusOK, contract.ExecutionOf(e))
 	return nil
 }
 
@@ -283,7 +239,7 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request, user store.U
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page(list, p.limit, func(n store.Notified) store.Cursor { return executionCursor(n.Execution) }))
+	writeJSON(w, http.StatusOK, page(list, p.limit, func(n store.Notified) store.Cursor { return executionCursor(n.Execution) }, notifiedView))
 	return nil
 }
 

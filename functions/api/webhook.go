@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
@@ -68,18 +69,18 @@ func (a *API) notifyError(w http.ResponseWriter, r *http.Request, err error) err
 	case errors.As(err, &rl):
 		wait := max(rl.RetryAt.Sub(a.now()), time.Second)
 		w.Header().Set("Retry-After", retryAfter(wait))
-		return &problemError{Problem{Status: http.StatusTooManyRequests,
+		return &problemError{contract.Problem{Status: http.StatusTooManyRequests,
 			Detail: rl.Reason + "; try again in " + retryAfter(wait) + " s."}}
 	case errors.Is(err, email.ErrAccountAddress):
-		return &problemError{Problem{Status: http.StatusConflict, Detail: "This is the address you sign in with; it stays verified."}}
+		return &problemError{contract.Problem{Status: http.StatusConflict, Detail: "This is the address you sign in with; it stays verified."}}
 	case errors.Is(err, email.ErrBadToken):
-		return &problemError{Problem{Status: http.StatusNotFound, Detail: email.ErrBadToken.Error() + "."}}
+		return &problemError{contract.Problem{Status: http.StatusNotFound, Detail: email.ErrBadToken.Error() + "."}}
 	}
 	return err
 }
 
 func unavailable(detail string) error {
-	return &problemError{Problem{Status: http.StatusServiceUnavailable, Detail: detail}}
+	return &problemError{contract.Problem{Status: http.StatusServiceUnavailable, Detail: detail}}
 }
 
 func (a *API) webhooks() (WebhookService, error) {
@@ -94,7 +95,7 @@ func (a *API) writeWebhook(w http.ResponseWriter, r *http.Request, s webhook.Set
 		return a.notifyError(w, r, err)
 	}
 	w.Header().Set("Cache-Control", "no-store") // it carries the signing secret
-	writeJSON(w, http.StatusOK, s)
+	writeJSON(w, http.StatusOK, webhookView(s))
 	return nil
 }
 
@@ -112,10 +113,7 @@ func (a *API) putWebhook(w http.ResponseWriter, r *http.Request, user store.User
 	if err != nil {
 		return err
 	}
-	var b struct {
-		URL     string `json:"url"`
-		Enabled *bool  `json:"enabled"`
-	}
+	var b contract.WebhookInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
@@ -141,9 +139,7 @@ func (a *API) enableWebhook(w http.ResponseWriter, r *http.Request, user store.U
 	if err != nil {
 		return err
 	}
-	var b struct {
-		URL string `json:"url"`
-	}
+	var b contract.WebhookURLInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
@@ -156,9 +152,7 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request, user store.Use
 	if err != nil {
 		return err
 	}
-	var b struct {
-		URL string `json:"url"`
-	}
+	var b contract.WebhookURLInput
 	if r.ContentLength != 0 {
 		if err := decodeJSON(w, r, &b); err != nil {
 			return err
@@ -168,7 +162,7 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request, user store.Use
 	if err != nil {
 		return a.notifyError(w, r, err)
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, testResultView(res))
 	return nil
 }
 
@@ -195,6 +189,6 @@ func (a *API) listWebhookDeliveries(w http.ResponseWriter, r *http.Request, user
 	}
 	writeJSON(w, http.StatusOK, page(list, p.limit, func(d store.DeliveryLog) store.Cursor {
 		return store.Cursor{CreatedAt: d.CreatedAt, ID: d.ID}
-	}))
+	}, deliveryLogView))
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/torale-ai/torale/shared/contract"
 )
 
 // Client calls one Torale deployment as one caller.
@@ -48,23 +50,12 @@ func New(baseURL string, opts ...Option) *Client {
 	return c
 }
 
-// Error is a problem detail the API answered with.
+// Error is a problem detail the API answered with, and what the response's status line and
+// Retry-After header said, so callers can branch on the status and back off as told.
 type Error struct {
-	StatusCode int           `json:"-"`
-	Type       string        `json:"type"`
-	Title      string        `json:"title"`
-	Status     int           `json:"status"`
-	Detail     string        `json:"detail"`
-	Errors     []FieldError  `json:"errors"`
-	Category   string        `json:"category"`
-	RequestID  string        `json:"request_id"`
+	StatusCode int `json:"-"`
+	contract.Problem
 	RetryAfter time.Duration `json:"-"`
-}
-
-// FieldError is one invalid field of a request.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
 }
 
 func (e *Error) Error() string {
@@ -165,10 +156,4 @@ func (p PageOptions) values() url.Values {
 		v.Set("cursor", p.Cursor)
 	}
 	return v
-}
-
-// Page is one page of a list; NextCursor is nil on the last page.
-type Page[T any] struct {
-	Data       []T     `json:"data"`
-	NextCursor *string `json:"next_cursor"`
 }

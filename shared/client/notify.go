@@ -6,77 +6,69 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/torale-ai/torale/shared/email"
-	"github.com/torale-ai/torale/shared/store"
-	"github.com/torale-ai/torale/shared/webhook"
+	"github.com/torale-ai/torale/shared/contract"
 )
 
-// WebhookInput sets the default webhook; Enabled nil means "on when a URL is set".
-type WebhookInput struct {
-	URL     string `json:"url"`
-	Enabled *bool  `json:"enabled,omitempty"`
-}
-
 // GetWebhook returns the caller's webhook settings with the signing secret.
-func (c *Client) GetWebhook(ctx context.Context) (webhook.Settings, error) {
-	var s webhook.Settings
+func (c *Client) GetWebhook(ctx context.Context) (contract.WebhookSettings, error) {
+	var s contract.WebhookSettings
 	return s, c.do(ctx, "GET", "/api/v1/webhook", nil, nil, &s)
 }
 
 // SetWebhook sets the caller's default webhook.
-func (c *Client) SetWebhook(ctx context.Context, in WebhookInput) (webhook.Settings, error) {
-	var s webhook.Settings
+func (c *Client) SetWebhook(ctx context.Context, in contract.WebhookInput) (contract.WebhookSettings, error) {
+	var s contract.WebhookSettings
 	return s, c.do(ctx, "PUT", "/api/v1/webhook", nil, in, &s)
 }
 
 // RotateWebhookSecret makes a new signing secret; the old one signs beside it for 24 hours.
-func (c *Client) RotateWebhookSecret(ctx context.Context) (webhook.Settings, error) {
-	var s webhook.Settings
+func (c *Client) RotateWebhookSecret(ctx context.Context) (contract.WebhookSettings, error) {
+	var s contract.WebhookSettings
 	return s, c.do(ctx, "POST", "/api/v1/webhook/rotate-secret", nil, nil, &s)
 }
 
 // EnableWebhookEndpoint lets deliveries reach an endpoint Torale disabled after a 410 Gone.
-func (c *Client) EnableWebhookEndpoint(ctx context.Context, endpoint string) (webhook.Settings, error) {
-	var s webhook.Settings
-	return s, c.do(ctx, "POST", "/api/v1/webhook/enable", nil, map[string]string{"url": endpoint}, &s)
+func (c *Client) EnableWebhookEndpoint(ctx context.Context, endpoint string) (contract.WebhookSettings, error) {
+	var s contract.WebhookSettings
+	return s, c.do(ctx, "POST", "/api/v1/webhook/enable", nil, contract.WebhookURLInput{URL: endpoint}, &s)
 }
 
 // TestWebhook sends a signed test event to endpoint, or to the default webhook when it is "".
-func (c *Client) TestWebhook(ctx context.Context, endpoint string) (webhook.TestResult, error) {
-	var r webhook.TestResult
+func (c *Client) TestWebhook(ctx context.Context, endpoint string) (contract.WebhookTestResult, error) {
+	var r contract.WebhookTestResult
 	var body any
 	if endpoint != "" {
-		body = map[string]string{"url": endpoint}
+		body = contract.WebhookURLInput{URL: endpoint}
 	}
 	return r, c.do(ctx, "POST", "/api/v1/webhook/test", nil, body, &r)
 }
 
 // ListWebhookDeliveries lists webhook deliveries with their attempts, newest first; taskID
 // nil means every task.
-func (c *Client) ListWebhookDeliveries(ctx context.Context, taskID *uuid.UUID, p PageOptions) (Page[store.DeliveryLog], error) {
+func (c *Client) ListWebhookDeliveries(ctx context.Context, taskID *uuid.UUID, p PageOptions) (contract.Page[contract.DeliveryLog], error) {
 	v := p.values()
 	if taskID != nil {
 		v.Set("task_id", taskID.String())
 	}
-	var out Page[store.DeliveryLog]
+	var out contract.Page[contract.DeliveryLog]
 	return out, c.do(ctx, "GET", "/api/v1/webhook/deliveries", v, nil, &out)
 }
 
 // AddEmail mails a verification code to address (nothing when it is already verified).
-func (c *Client) AddEmail(ctx context.Context, address string) (store.EmailAddress, error) {
-	var a store.EmailAddress
-	return a, c.do(ctx, "POST", "/api/v1/emails", nil, map[string]string{"email": address}, &a)
+func (c *Client) AddEmail(ctx context.Context, address string) (contract.EmailAddress, error) {
+	var a contract.EmailAddress
+	return a, c.do(ctx, "POST", "/api/v1/emails", nil, contract.EmailInput{Email: address}, &a)
 }
 
 // VerifyEmail sends back the code mailed to address.
-func (c *Client) VerifyEmail(ctx context.Context, address, code string) (store.EmailAddress, error) {
-	var a store.EmailAddress
-	return a, c.do(ctx, "POST", "/api/v1/emails/verify", nil, map[string]string{"email": address, "code": code}, &a)
+func (c *Client) VerifyEmail(ctx context.Context, address, code string) (contract.EmailAddress, error) {
+	var a contract.EmailAddress
+	return a, c.do(ctx, "POST", "/api/v1/emails/verify", nil, contract.EmailVerifyInput{Email: address, Code: code}, &a)
 }
 
 // ListEmails lists the caller's verified addresses and those waiting for a code.
-func (c *Client) ListEmails(ctx context.Context) ([]store.EmailAddress, error) {
-	var out Page[store.EmailAddress]
+func (c *Client) ListEmails(ctx context.Context) ([]contract.EmailAddress, error) {
+	var out contract.Page[contract.EmailAddress]
 	return out.Data, c.do(ctx, "GET", "/api/v1/emails", nil, nil, &out)
 }
 
@@ -91,7 +83,7 @@ func (c *Client) Unsubscribe(ctx context.Context, token string) error {
 }
 
 // DevMailbox lists the email torale dev kept for the caller, newest first.
-func (c *Client) DevMailbox(ctx context.Context) ([]email.Mail, error) {
-	var out Page[email.Mail]
+func (c *Client) DevMailbox(ctx context.Context) ([]contract.Mail, error) {
+	var out contract.Page[contract.Mail]
 	return out.Data, c.do(ctx, "GET", "/api/v1/dev/mailbox", nil, nil, &out)
 }

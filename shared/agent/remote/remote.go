@@ -2,7 +2,7 @@
 // Cloud Run or on the GKE spot pool. Agent is the client runtask and preview use when
 // TORALE_AGENT_URL is set; Reply and Failure are the wire format both sides share.
 //
-//	POST <TORALE_AGENT_URL>          body: agent.Input as JSON
+//	POST <TORALE_AGENT_URL>          body: Input (agent.Input on the wire)
 //	200 {"result": {...}, "usage": {...}, "facts": [...]}
 //	4xx/5xx {"error": {"category": "rate_limit", "message": "...", "retryable": true,
 //	         "detail": "..."}, "usage": {...}}
@@ -26,10 +26,16 @@ import (
 
 // Reply is the agent function's response body.
 type Reply struct {
-	Result *task.Result `json:"result,omitempty"`
-	Usage  task.Usage   `json:"usage"`
-	Facts  []string     `json:"facts,omitempty"`
-	Error  *Failure     `json:"error,omitempty"`
+	Result *Result  `json:"result,omitempty"`
+	Usage  Usage    `json:"usage"`
+	Facts  []string `json:"facts,omitempty"`
+	Error  *Failure `json:"error,omitempty"`
+}
+
+// ReplyOf is a decided run on the wire.
+func ReplyOf(out agent.Output) Reply {
+	r := ResultOf(out.Result)
+	return Reply{Result: &r, Usage: UsageOf(out.Usage), Facts: out.Facts}
 }
 
 // Failure is an *agent.Error on the wire. Detail is the internal error text: it travels only
@@ -85,7 +91,7 @@ func New(url string, client *http.Client) *Agent {
 
 // Run posts in and reads the decision. The run's deadline is ctx's.
 func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
-	body, err := json.Marshal(in)
+	body, err := json.Marshal(InputOf(in))
 	if err != nil {
 		return agent.Output{}, err
 	}
@@ -105,12 +111,12 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	}
 	var reply Reply
 	if json.Unmarshal(data, &reply) == nil {
-		out := agent.Output{Usage: reply.Usage, Facts: reply.Facts}
+		out := agent.Output{Usage: reply.Usage.Task(), Facts: reply.Facts}
 		switch {
 		case reply.Error != nil:
 			return out, reply.Error.Err()
 		case res.StatusCode == http.StatusOK && reply.Result != nil:
-			out.Result = *reply.Result
+			out.Result = reply.Result.Task()
 			return out, nil
 		}
 	}

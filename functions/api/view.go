@@ -1,0 +1,122 @@
+package api
+
+import (
+	"github.com/torale-ai/torale/shared/contract"
+	"github.com/torale-ai/torale/shared/email"
+	"github.com/torale-ai/torale/shared/reconcile"
+	"github.com/torale-ai/torale/shared/schedule"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/watch"
+	"github.com/torale-ai/torale/shared/webhook"
+)
+
+// The functions here map the services' results into shared/contract, the one place the wire
+// shapes are declared: no store, notify or reconcile type is ever written as JSON, so their
+// fields can change without changing the API.
+
+// mapAll maps every row; nil stays nil so a list keeps the JSON form it had.
+func mapAll[T, U any](in []T, f func(T) U) []U {
+	if in == nil {
+		return nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
+func taskView(t task.Task, last *task.Execution) contract.TaskView {
+	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last)}
+}
+
+func adminTaskView(t task.Task) contract.AdminTask {
+	return contract.AdminTask{Task: contract.TaskOf(t), UserID: t.UserID}
+}
+
+// patchOf is the service's form of a PATCH body.
+func patchOf(p contract.TaskPatch) watch.Patch {
+	out := watch.Patch{Name: p.Name, SearchQuery: p.SearchQuery, ConditionDescription: p.ConditionDescription,
+		Schedule: p.Schedule, Timezone: p.Timezone, NotifyBehavior: p.NotifyBehavior, State: p.State}
+	if p.Notifications != nil {
+		n := contract.TaskNotifications(*p.Notifications)
+		if n == nil {
+			n = []task.Notification{}
+		}
+		out.Notifications = &n
+	}
+	return out
+}
+
+func notifiedView(n store.Notified) contract.Notified {
+	return contract.Notified{Execution: contract.ExecutionOf(n.Execution), TaskName: n.TaskName,
+		Deliveries: mapAll(n.Deliveries, contract.DeliveryOf)}
+}
+
+func userView(u store.User) contract.User {
+	return contract.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: contract.Role(u.Role), CreatedAt: u.CreatedAt}
+}
+
+func keyView(k store.APIKey) contract.APIKey {
+	return contract.APIKey{ID: k.ID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt,
+		LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+}
+
+func statsView(s store.Stats) contract.Stats {
+	return contract.Stats{Users: s.Users, ActiveTasks: s.ActiveTasks, Runs: s.Runs, FailedRuns: s.FailedRuns,
+		FailureRate: s.FailureRate, NotifiedRuns: s.NotifiedRuns, NotificationRate: s.NotificationRate, Since: s.Since}
+}
+
+func webhookView(s webhook.Settings) contract.WebhookSettings {
+	return contract.WebhookSettings{URL: s.URL, Enabled: s.Enabled, Secret: s.Secret,
+		PreviousSecretExpiresAt: s.PreviousSecretExpiresAt, RotatedAt: s.RotatedAt, UpdatedAt: s.UpdatedAt,
+		DisabledEndpoints: mapAll(s.DisabledEndpoints, func(d store.DisabledWebhook) contract.DisabledWebhook {
+			return contract.DisabledWebhook{URL: d.URL, Reason: d.Reason, DisabledAt: d.DisabledAt}
+		})}
+}
+
+func testResultView(r webhook.TestResult) contract.WebhookTestResult {
+	return contract.WebhookTestResult{OK: r.OK, StatusCode: r.StatusCode, LatencyMS: r.LatencyMS, Error: r.Error, WebhookID: r.WebhookID}
+}
+
+func deliveryLogView(d store.DeliveryLog) contract.DeliveryLog {
+	return contract.DeliveryLog{Delivery: contract.DeliveryOf(d.Delivery), TaskName: d.TaskName,
+		AttemptLog: mapAll(d.AttemptLog, func(a store.AttemptRecord) contract.DeliveryAttempt {
+			return contract.DeliveryAttempt{AttemptedAt: a.AttemptedAt, OK: a.OK, ResponseCode: a.ResponseCode,
+				LatencyMS: a.LatencyMS, Error: a.Error}
+		})}
+}
+
+func emailView(a store.EmailAddress) contract.EmailAddress {
+	return contract.EmailAddress{Email: a.Email, Verified: a.Verified, VerifiedAt: a.VerifiedAt,
+		CodeExpiresAt: a.CodeExpiresAt, Account: a.Account}
+}
+
+func mailView(m email.Mail) contract.Mail {
+	return contract.Mail{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: m.Headers, SentAt: m.SentAt}
+}
+
+func reportView(r reconcile.Report) contract.ReconcileReport {
+	out := contract.ReconcileReport{Mode: r.Mode, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		RunsFailed: r.RunsFailed, NextRunsRepaired: r.NextRunsRepaired, RunsRetriggered: r.RunsRetriggered,
+		OverdueRetriggered: r.OverdueRetriggered, NotificationsRepublished: r.NotificationsRepublished, Errors: r.Errors}
+	if j := r.Jobs; j != nil {
+		out.Jobs = &contract.ReconcileJobCounts{Checked: j.Checked, Created: j.Created, Updated: j.Updated,
+			Paused: j.Paused, Resumed: j.Resumed, Deleted: j.Deleted}
+	}
+	return out
+}
+
+func jobView(v reconcile.JobView) contract.SchedulerJob {
+	return contract.SchedulerJob{Job: v.Job, TaskID: v.TaskID, UserID: v.UserID, TaskState: v.TaskState,
+		NextRunAt: v.NextRunAt, Actual: jobStateView(v.Actual), Want: jobStateView(v.Want),
+		Drift: mapAll(v.Drift, func(d schedule.Drift) string { return string(d) })}
+}
+
+func jobStateView(s *reconcile.JobState) *contract.JobState {
+	if s == nil {
+		return nil
+	}
+	return &contract.JobState{Schedule: s.Schedule, TimeZone: s.TimeZone, State: s.State}
+}

@@ -1,0 +1,35 @@
+package api
+
+import (
+	"testing"
+
+	"github.com/torale-ai/torale/shared/contract"
+	"github.com/torale-ai/torale/shared/contract/contracttest"
+	"github.com/torale-ai/torale/shared/email"
+	"github.com/torale-ai/torale/shared/reconcile"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/webhook"
+)
+
+// Every mapping into the contract sets every wire field from a fully filled service value, so
+// a field added to the contract and forgotten here fails instead of going out as a zero.
+func TestViewsFillEveryWireField(t *testing.T) {
+	full := func(v any) { t.Helper(); contracttest.RequireComplete(t, v) }
+	tv := taskView(contracttest.Filled[task.Task](t), contracttest.Filled[*task.Execution](t))
+	tv.MonthSpendUSD = new(float64(1)) // set by getTask, not by the mapping
+	full(tv)
+	full(adminTaskView(contracttest.Filled[task.Task](t)))
+	full(patchOf(contracttest.Filled[contract.TaskPatch](t)))
+	full(notifiedView(contracttest.Filled[store.Notified](t)))
+	full(userView(contracttest.Filled[store.User](t)))
+	full(keyView(contracttest.Filled[store.APIKey](t)))
+	full(statsView(contracttest.Filled[store.Stats](t)))
+	full(webhookView(contracttest.Filled[webhook.Settings](t)))
+	full(testResultView(contracttest.Filled[webhook.TestResult](t)))
+	full(deliveryLogView(contracttest.Filled[store.DeliveryLog](t)))
+	full(emailView(contracttest.Filled[store.EmailAddress](t)))
+	full(mailView(contracttest.Filled[email.Mail](t)))
+	full(reportView(contracttest.Filled[reconcile.Report](t)))
+	full(jobView(contracttest.Filled[reconcile.JobView](t)))
+}

@@ -1,0 +1,89 @@
+package contract
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// Task is the fields every view of a task shares. It is not a body of its own: TaskView and
+// AdminTask embed it, so the two cannot drift apart.
+type Task struct {
+	ID                   uuid.UUID           `json:"id"`
+	Name                 string              `json:"name"`
+	SearchQuery          string              `json:"search_query"`
+	ConditionDescription string              `json:"condition_description"`
+	Schedule             string              `json:"schedule"`
+	Timezone             string              `json:"timezone"`
+	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
+	Notifications        []Notification      `json:"notifications"`
+	State                task.State          `json:"state"`
+	NextRunAt            *time.Time          `json:"next_run_at"`
+	LastRunAt            *time.Time          `json:"last_run_at"`
+	CreatedAt            time.Time           `json:"created_at"`
+	UpdatedAt            time.Time           `json:"updated_at"`
+	StateChangedAt       time.Time           `json:"state_changed_at"`
+}
+
+// TaskView is a task as its owner sees it, with its latest run.
+type TaskView struct {
+	Task
+	LastExecution *Execution `json:"last_execution"`
+	// MonthSpendUSD is set on a single task (GET /tasks/{id}): what its runs cost this month.
+	MonthSpendUSD *float64 `json:"month_spend_usd,omitempty"`
+}
+
+// AdminTask is any user's task with its owner, as the admin console lists it.
+type AdminTask struct {
+	Task
+	UserID uuid.UUID `json:"user_id"`
+}
+
+// Notification is one place a task's alerts go: an email address, or a webhook (an empty URL
+// means the user's default webhook).
+type Notification struct {
+	Type    task.ChannelType `json:"type"`
+	Address string           `json:"address,omitempty"`
+	URL     string           `json:"url,omitempty"`
+}
+
+// TaskInput is the body of POST /tasks and POST /tasks/preview. Empty fields take the
+// defaults task.Draft documents.
+type TaskInput struct {
+	Name                 string              `json:"name,omitempty"`
+	SearchQuery          string              `json:"search_query"`
+	ConditionDescription string              `json:"condition_description,omitempty"`
+	Schedule             string              `json:"schedule,omitempty"`
+	Timezone             string              `json:"timezone,omitempty"`
+	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior,omitempty"`
+	Notifications        []Notification      `json:"notifications,omitempty"`
+	// RunImmediately nil means true.
+	RunImmediately *bool `json:"run_immediately,omitempty"`
+}
+
+// TaskPatch is the body of PATCH /tasks/{id}: nil fields stay as they are, so a client sends
+// only what it changes.
+type TaskPatch struct {
+	Name                 *string              `json:"name,omitempty"`
+	SearchQuery          *string              `json:"search_query,omitempty"`
+	ConditionDescription *string              `json:"condition_description,omitempty"`
+	Schedule             *string              `json:"schedule,omitempty"`
+	Timezone             *string              `json:"timezone,omitempty"`
+	NotifyBehavior       *task.NotifyBehavior `json:"notify_behavior,omitempty"`
+	// Notifications, when set, replaces the whole list; an empty list removes every channel.
+	Notifications *[]Notification `json:"notifications,omitempty"`
+	State         *task.State     `json:"state,omitempty"`
+}
+
+// StateInput is the body of POST /admin/tasks/{id}/state.
+type StateInput struct {
+	State task.State `json:"state"`
+}
+
+// Preview is what the agent decided for an unsaved task (POST /tasks/preview), and its cost.
+type Preview struct {
+	Result Result `json:"result"`
+	Usage  Usage  `json:"usage"`
+}

@@ -1,0 +1,109 @@
+package contract
+
+import "github.com/torale-ai/torale/shared/task"
+
+// The functions here map task's service types to and from the wire, so the API never writes a
+// task type as JSON and task's field names are free to change.
+
+// TaskOf is t as the wire shows it; the owner and internal bookkeeping stay out.
+func TaskOf(t task.Task) Task {
+	return Task{ID: t.ID, Name: t.Name, SearchQuery: t.SearchQuery, ConditionDescription: t.ConditionDescription,
+		Schedule: t.Schedule, Timezone: t.Timezone, NotifyBehavior: t.NotifyBehavior,
+		Notifications: NotificationsOf(t.Notifications), State: t.State, NextRunAt: t.NextRunAt,
+		LastRunAt: t.LastRunAt, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, StateChangedAt: t.StateChangedAt}
+}
+
+// NotificationsOf maps a task's channels; nil stays nil, so an empty list keeps its JSON form.
+func NotificationsOf(in []task.Notification) []Notification {
+	if in == nil {
+		return nil
+	}
+	out := make([]Notification, len(in))
+	for i, n := range in {
+		out[i] = Notification{Type: n.Type, Address: n.Address, URL: n.URL}
+	}
+	return out
+}
+
+// TaskNotifications maps wire channels back to the task's; nil stays nil.
+func TaskNotifications(in []Notification) []task.Notification {
+	if in == nil {
+		return nil
+	}
+	out := make([]task.Notification, len(in))
+	for i, n := range in {
+		out[i] = task.Notification{Type: n.Type, Address: n.Address, URL: n.URL}
+	}
+	return out
+}
+
+// Draft is the definition in as the task service validates it.
+func (in TaskInput) Draft() task.Draft {
+	return task.Draft{Name: in.Name, SearchQuery: in.SearchQuery, ConditionDescription: in.ConditionDescription,
+		Schedule: in.Schedule, Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior,
+		Notifications: TaskNotifications(in.Notifications), RunImmediately: in.RunImmediately}
+}
+
+// ExecutionOf is e as its owner sees it: no internal error, no owner.
+func ExecutionOf(e task.Execution) Execution {
+	out := Execution{ID: e.ID, TaskID: e.TaskID, ScheduledFor: e.ScheduledFor, Trigger: e.Trigger,
+		Status: e.Status, Attempt: e.Attempt, CreatedAt: e.CreatedAt, StartedAt: e.StartedAt,
+		FinishedAt: e.FinishedAt, Error: e.Error, ErrorCategory: e.ErrorCategory, Usage: UsageOf(e.Usage)}
+	if e.Result != nil {
+		r := ResultOf(*e.Result)
+		out.Result = &r
+	}
+	return out
+}
+
+// ExecutionPtrOf maps an optional run, such as a task's latest.
+func ExecutionPtrOf(e *task.Execution) *Execution {
+	if e == nil {
+		return nil
+	}
+	out := ExecutionOf(*e)
+	return &out
+}
+
+// AdminExecutionOf is e as admins see it, with its owner and internal error.
+func AdminExecutionOf(e task.Execution) AdminExecution {
+	return AdminExecution{Execution: ExecutionOf(e), UserID: e.UserID, InternalError: e.InternalError}
+}
+
+// ResultOf maps an agent's decision.
+func ResultOf(r task.Result) Result {
+	out := Result{Evidence: r.Evidence, Confidence: r.Confidence, Notification: r.Notification,
+		NextRun: r.NextRun, Topic: r.Topic}
+	if r.Sources != nil {
+		out.Sources = make([]Source, len(r.Sources))
+		for i, s := range r.Sources {
+			out.Sources[i] = Source{URL: s.URL, Title: s.Title}
+		}
+	}
+	return out
+}
+
+// UsageOf maps a run's cost.
+func UsageOf(u task.Usage) Usage {
+	return Usage{Model: u.Model, PromptTokens: u.PromptTokens, OutputTokens: u.OutputTokens,
+		SearchQueries: u.SearchQueries, CostUSD: u.CostUSD}
+}
+
+// DeliveryOf maps one outbox row; the owner stays out.
+func DeliveryOf(d task.Delivery) Delivery {
+	return Delivery{ID: d.ID, ExecutionID: d.ExecutionID, TaskID: d.TaskID, Channel: d.Channel,
+		Target: d.Target, Status: d.Status, Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt,
+		LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt}
+}
+
+// FieldErrorsOf maps a validation error's fields; nil stays nil, so omitempty leaves it out.
+func FieldErrorsOf(in []task.FieldError) []FieldError {
+	if in == nil {
+		return nil
+	}
+	out := make([]FieldError, len(in))
+	for i, f := range in {
+		out[i] = FieldError{Field: f.Field, Message: f.Message}
+	}
+	return out
+}
