@@ -75,7 +75,7 @@ func (f *Factory) LoadSettings() (Settings, error) {
 		return s, err
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("%s is not valid JSON (%v); fix it or run 'torale auth logout'", path, err)
+		return s, fmt.Errorf("%s is not valid JSON (%w); fix it or run 'torale auth logout'", path, err)
 	}
 	return s, nil
 }

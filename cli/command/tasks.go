@@ -32,7 +32,6 @@ func NewCmdTasks(f *Factory) *cobra.Command {
 // definition holds the flags that define a task, shared by create, update and preview.
 type definition struct {
 	query, condition, name, schedule, timezone, notify, email, webhook string
-	runNow                                                             bool
 }
 
 func (d *definition) bind(fs *pflag.FlagSet) {

@@ -174,7 +174,7 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 // credential is wrong, 503 when it could not be checked (the reason is logged, not shown).
 func (a *API) writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.Is(err, auth.ErrUnauthenticated) {
-		a.log.ErrorContext(r.Context(), "authentication unavailable", "request_id", requestID(r), "error", err.Error())
+		a.log.ErrorContext(r.Context(), "authentication unavailable", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
 		w.Header().Set("Retry-After", "5")
 		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: "Sign-in cannot be checked right now; try again shortly.", RequestID: requestID(r)})
 		return
@@ -185,7 +185,7 @@ func (a *API) writeAuthError(w http.ResponseWriter, r *http.Request, err error) 
 
 func (a *API) healthz(w http.ResponseWriter, r *http.Request, _ store.User) error {
 	if err := a.health(r.Context()); err != nil {
-		a.log.WarnContext(r.Context(), "health check failed", "error", err.Error())
+		a.log.WarnContext(r.Context(), "health check failed", slog.String("error", err.Error()))
 		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready.", RequestID: requestID(r)})
 		return nil
 	}

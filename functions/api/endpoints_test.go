@@ -21,7 +21,14 @@ func (b testBundle) client(t testing.TB, opts ...client.Option) *client.Client {
 
 func ptr[T any](v T) *T { return &v }
 
-func requireStatus(t testing.TB, err error, status int) *client.Error {
+// requireStatus fails t unless err is the API's answer with the given status.
+func requireStatus(t testing.TB, err error, status int) {
+	t.Helper()
+	_ = requireProblem(t, err, status)
+}
+
+// requireProblem is requireStatus that returns the problem, for tests that look inside it.
+func requireProblem(t testing.TB, err error, status int) *client.Error {
 	t.Helper()
 	require.Error(t, err)
 	var e *client.Error
@@ -51,7 +58,7 @@ func TestTaskLifecycle(t *testing.T) {
 	require.Equal(t, 18, up.NextRunAt.In(london).Hour())
 
 	// A bad update changes nothing and names each bad field.
-	e := requireStatus(t, func() error {
+	e := requireProblem(t, func() error {
 		_, err := c.UpdateTask(ctx, tk.ID, contract.TaskPatch{Timezone: ptr("Mars/Base"), SearchQuery: ptr("x")})
 		return err
 	}(), http.StatusUnprocessableEntity)
@@ -68,7 +75,7 @@ func TestTaskLifecycle(t *testing.T) {
 	done, err := c.CompleteTask(ctx, tk.ID)
 	require.NoError(t, err)
 	require.Equal(t, task.StateCompleted, done.State)
-	e = requireStatus(t, func() error { _, err := c.PauseTask(ctx, tk.ID); return err }(), http.StatusConflict)
+	e = requireProblem(t, func() error { _, err := c.PauseTask(ctx, tk.ID); return err }(), http.StatusConflict)
 	require.Contains(t, e.Detail, "completed")
 	require.Contains(t, e.Detail, "paused")
 	again, err := c.ResumeTask(ctx, tk.ID)
@@ -237,7 +244,7 @@ func TestLimits(t *testing.T) {
 		_, err := c.PreviewTask(ctx, contract.TaskInput{SearchQuery: "preview number one"})
 		require.NoError(t, err, "preview %d", i)
 	}
-	e := requireStatus(t, func() error {
+	e := requireProblem(t, func() error {
 		_, err := c.PreviewTask(ctx, contract.TaskInput{SearchQuery: "preview number one"})
 		return err
 	}(), http.StatusTooManyRequests)
@@ -252,7 +259,7 @@ func TestLimits(t *testing.T) {
 		last, err = c.CreateTask(ctx, contract.TaskInput{SearchQuery: "one more watch"})
 		require.NoError(t, err)
 	}
-	e = requireStatus(t, func() error { _, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "too many"}); return err }(), http.StatusConflict)
+	e = requireProblem(t, func() error { _, err := c.CreateTask(ctx, contract.TaskInput{SearchQuery: "too many"}); return err }(), http.StatusConflict)
 	require.Contains(t, e.Detail, "5 active tasks")
 	_, err = c.PauseTask(ctx, last.ID)
 	require.NoError(t, err)
@@ -263,14 +270,19 @@ func TestLimits(t *testing.T) {
 
 func TestCORSAndSecurityHeaders(t *testing.T) {
 	b := setup(t)
-	pre := func(origin string) *http.Response {
+	// pre sends a CORS preflight; only its status and headers matter.
+	type answer struct {
+		StatusCode int
+		Header     http.Header
+	}
+	pre := func(origin string) answer {
 		req, _ := http.NewRequest("OPTIONS", b.srv.URL+"/api/v1/tasks", nil)
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
 		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		res.Body.Close()
-		return res
+		return answer{res.StatusCode, res.Header}
 	}
 	ok := pre("https://app.torale.ai")
 	require.Equal(t, http.StatusNoContent, ok.StatusCode)

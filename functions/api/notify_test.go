@@ -124,7 +124,7 @@ func TestWebhookEndpoints(t *testing.T) {
 
 	for _, u := range []string{"http://example.com/hook", "https://169.254.169.254/latest", "https://2130706433/", "ftp://example.com/"} {
 		_, err := c.SetWebhook(ctx, contract.WebhookInput{URL: u})
-		e := requireStatus(t, err, http.StatusUnprocessableEntity)
+		e := requireProblem(t, err, http.StatusUnprocessableEntity)
 		require.Equal(t, "url", e.Errors[0].Field, u)
 	}
 	_, err = c.SetWebhook(ctx, contract.WebhookInput{Enabled: ptr(true)})
@@ -226,7 +226,7 @@ func TestEmailEndpoints(t *testing.T) {
 	c := b.client(t, "alice")
 
 	_, err := c.AddEmail(ctx, "not-an-address")
-	e := requireStatus(t, err, http.StatusUnprocessableEntity)
+	e := requireProblem(t, err, http.StatusUnprocessableEntity)
 	require.Equal(t, "email", e.Errors[0].Field)
 
 	addr, err := c.AddEmail(ctx, "me@example.com")
@@ -239,14 +239,14 @@ func TestEmailEndpoints(t *testing.T) {
 	require.Equal(t, "me@example.com", mail[0].To)
 
 	_, err = c.VerifyEmail(ctx, "me@example.com", "12345")
-	e = requireStatus(t, err, http.StatusUnprocessableEntity)
+	e = requireProblem(t, err, http.StatusUnprocessableEntity)
 	require.Equal(t, "code", e.Errors[0].Field)
 	wrong := "000000"
 	if code == wrong {
 		wrong = "111111"
 	}
 	_, err = c.VerifyEmail(ctx, "me@example.com", wrong)
-	e = requireStatus(t, err, http.StatusUnprocessableEntity)
+	e = requireProblem(t, err, http.StatusUnprocessableEntity)
 	require.Contains(t, e.Errors[0].Message, "4 tries left")
 	ok, err := c.VerifyEmail(ctx, "me@example.com", code)
 	require.NoError(t, err)
@@ -268,7 +268,7 @@ func TestEmailEndpoints(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err = c.AddEmail(ctx, "other@example.com")
-	e = requireStatus(t, err, http.StatusTooManyRequests)
+	e = requireProblem(t, err, http.StatusTooManyRequests)
 	require.Greater(t, e.RetryAfter, 50*time.Minute, "three codes an hour per address")
 
 	require.NoError(t, c.DeleteEmail(ctx, "me@example.com"))
@@ -378,7 +378,7 @@ func TestEmailCodeNotSentIsUnavailable(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)))
 	_, err := c.AddEmail(context.Background(), "me@example.com")
-	e := requireStatus(t, err, http.StatusServiceUnavailable)
+	e := requireProblem(t, err, http.StatusServiceUnavailable)
 	require.NotContains(t, e.Detail, "421")
 	require.Equal(t, time.Minute, e.RetryAfter)
 }

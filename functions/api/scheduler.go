@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/torale-ai/torale/shared/contract"
@@ -34,7 +35,7 @@ func (a *API) adminReconcile(w http.ResponseWriter, r *http.Request, _ store.Use
 		return err
 	}
 	if err != nil {
-		a.log.WarnContext(r.Context(), "reconcile pass had failures", "request_id", requestID(r), "error", err.Error())
+		a.log.WarnContext(r.Context(), "reconcile pass had failures", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
 	}
 	writeJSON(w, http.StatusOK, reportView(rep))
 	return nil

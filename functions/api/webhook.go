@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -60,10 +61,10 @@ func (a *API) notifyError(w http.ResponseWriter, r *http.Request, err error) err
 	case err == nil:
 		return nil
 	case errors.Is(err, outbox.ErrNotConfigured):
-		a.log.WarnContext(r.Context(), "notification feature unavailable", "path", r.URL.Path, "error", err.Error())
+		a.log.WarnContext(r.Context(), "notification feature unavailable", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		return unavailable("This feature is not available on this deployment.")
 	case errors.Is(err, email.ErrNotSent):
-		a.log.WarnContext(r.Context(), "verification email not sent", "error", err.Error())
+		a.log.WarnContext(r.Context(), "verification email not sent", slog.String("error", err.Error()))
 		w.Header().Set("Retry-After", "60")
 		return unavailable("The code could not be sent; try again in a minute.")
 	case errors.As(err, &rl):
