@@ -11,12 +11,12 @@ import (
 
 // Mail is an email the local platform would have sent.
 type Mail struct {
-	To      string            `json:"to"`
-	Subject string            `json:"subject"`
-	Text    string            `json:"text"`
-	HTML    string            `json:"html"`
-	Headers map[string]string `json:"headers"`
-	SentAt  time.Time         `json:"sent_at"`
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+	Headers map[string]string
+	SentAt  time.Time
 	userID  uuid.UUID
 }
 

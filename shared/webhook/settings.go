@@ -28,15 +28,15 @@ type SettingsStore interface {
 
 // Settings is a user's default webhook as the API shows it, secret included.
 type Settings struct {
-	URL     string `json:"url"`
-	Enabled bool   `json:"enabled"`
+	URL     string
+	Enabled bool
 	// Secret signs every webhook of the user (task URLs too); verify with it.
-	Secret string `json:"secret"`
+	Secret string
 	// PreviousSecretExpiresAt is when the secret replaced by the last rotation stops signing.
-	PreviousSecretExpiresAt *time.Time              `json:"previous_secret_expires_at"`
-	RotatedAt               *time.Time              `json:"rotated_at"`
-	UpdatedAt               time.Time               `json:"updated_at"`
-	DisabledEndpoints       []store.DisabledWebhook `json:"disabled_endpoints"`
+	PreviousSecretExpiresAt *time.Time
+	RotatedAt               *time.Time
+	UpdatedAt               time.Time
+	DisabledEndpoints       []store.DisabledWebhook
 }
 
 // Service manages users' webhook settings and delivery log.

@@ -11,11 +11,11 @@ import (
 
 // TestResult is how a test delivery went: never the response body.
 type TestResult struct {
-	OK         bool   `json:"ok"`
-	StatusCode *int   `json:"status_code"`
-	LatencyMS  int64  `json:"latency_ms"`
-	Error      string `json:"error,omitempty"`
-	WebhookID  string `json:"webhook_id"`
+	OK         bool
+	StatusCode *int
+	LatencyMS  int64
+	Error      string
+	WebhookID  string
 }
 
 // Test posts a signed webhook.test event to url (the user's default when empty) through the
