@@ -44,10 +44,12 @@ func setup(t *testing.T, now time.Time) testBundle {
 	t.Helper()
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.New(t)
+	url := storetest.URL(t)
+	st := storetest.Open(t, url)
 	u, err := st.EnsureUser(ctx, store.Identity{ExternalID: "dev:reconcile"})
 	require.NoError(t, err)
 	fake, client := schedulertest.Start(t)
+	fake.SetGuard(storetest.NewTxGuard(t, url).Check) // no job call inside a transaction
 	c := clocktest.New(now)
 	fake.SetClock(c.Now)
 	jobs, err := schedule.NewCloudScheduler(client, st, schedule.CloudSchedulerConfig{Project: "proj", Location: "us-central1"})

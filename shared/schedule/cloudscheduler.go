@@ -46,7 +46,7 @@ type CloudSchedulerConfig struct {
 	Location string
 	// PubSubProject holds the run-task topic the jobs publish to (default Project).
 	PubSubProject string
-	// CallTimeout bounds each API call, which runs inside the transaction of a task change
+	// CallTimeout bounds each API call, which a task change waits on before it is stored
 	// (default 15s).
 	CallTimeout time.Duration
 	Log         *slog.Logger
@@ -192,7 +192,7 @@ func (c *CloudScheduler) create(ctx context.Context, spec *JobSpec) error {
 		return c.wrap(err, "creating the job")
 	}
 	if err := c.setPaused(ctx, spec, job); err != nil {
-		// Leave nothing behind for a change that will be rolled back.
+		// Leave nothing behind for a change that will not be stored.
 		if derr := c.delete(context.WithoutCancel(ctx), spec.Name); derr != nil && c.log != nil {
 			c.log.Warn("removing a half-made job; reconcile will", "job", spec.Name, "error", derr.Error())
 		}

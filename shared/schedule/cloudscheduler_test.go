@@ -41,10 +41,12 @@ func setupJobs(t *testing.T) jobsBundle {
 	t.Helper()
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.New(t)
+	url := storetest.URL(t)
+	st := storetest.Open(t, url)
 	u, err := st.EnsureUser(ctx, store.Identity{ExternalID: "dev:jobs"})
 	require.NoError(t, err)
 	fake, client := schedulertest.Start(t)
+	fake.SetGuard(storetest.NewTxGuard(t, url).Check) // no job call inside a transaction
 	jobs, err := schedule.NewCloudScheduler(client, st, schedule.CloudSchedulerConfig{Project: "proj", Location: "us-central1",
 		PubSubProject: "psproj", Log: logging.Discard()})
 	require.NoError(t, err)

@@ -23,7 +23,7 @@ const (
 )
 
 // TriggerError is a task change that Cloud Scheduler refused or could not take, so the change
-// was rolled back. Message is written for the user and safe to show; Err keeps the detail for
+// was not stored. Message is written for the user and safe to show; Err keeps the detail for
 // the log. The API answers it with 503 Service Unavailable (with Retry-After when RetryAfter
 // is set): the request was fine, the platform could not carry it out.
 type TriggerError struct {

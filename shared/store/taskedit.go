@@ -12,8 +12,8 @@ import (
 )
 
 // TaskChange computes a task's new version from its current one, inside the transaction that
-// holds the row; an error aborts the change. It may also do work that must succeed with the
-// change, such as updating the task's trigger, since a failure rolls the row back.
+// holds the row; an error aborts the change. It must not call the network: the transaction
+// holds a row lock and a pool connection while it runs.
 type TaskChange func(ctx context.Context, current task.Task) (task.Task, error)
 
 // UpdateTask applies change to the user's task atomically and returns the stored result. The
@@ -29,19 +29,9 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id uuid.UUID, change Tas
 		if err != nil {
 			return err
 		}
-		notifications := next.Notifications
-		if notifications == nil {
-			notifications = []task.Notification{}
-		}
-		out, err = scanTask(tx.QueryRow(ctx, `UPDATE tasks SET name = $3, name_is_default = $4,
-			search_query = $5, condition_description = $6, schedule = $7, timezone = $8,
-			notify_behavior = $9, notifications = $10, state = $11, state_changed_at = $12,
-			next_run_at = $13, updated_at = now()
-			WHERE id = $1 AND user_id = $2 RETURNING `+taskColumns,
-			id, userID, next.Name, next.NameIsDefault, next.SearchQuery, next.ConditionDescription,
-			next.Schedule, next.Timezone, next.NotifyBehavior, notifications, next.State,
-			next.StateChangedAt, next.NextRunAt))
-		return translate(err)
+		next.ID = id
+		out, err = writeTask(ctx, tx, userID, next)
+		return err
 	})
 	if err != nil {
 		return task.Task{}, fmt.Errorf("updating task: %w", err)
@@ -49,26 +39,31 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id uuid.UUID, change Tas
 	return out, nil
 }
 
-// DeleteTask removes the user's task with its runs and deliveries.
-func (s *Store) DeleteTask(ctx context.Context, userID, id uuid.UUID) error {
-	return s.DeleteTaskWith(ctx, userID, id, nil)
+// writeTask writes next's mutable fields over the user's row.
+func writeTask(ctx context.Context, q querier, userID uuid.UUID, next task.Task) (task.Task, error) {
+	notifications := next.Notifications
+	if notifications == nil {
+		notifications = []task.Notification{}
+	}
+	out, err := scanTask(q.QueryRow(ctx, `UPDATE tasks SET name = $3, name_is_default = $4,
+		search_query = $5, condition_description = $6, schedule = $7, timezone = $8,
+		notify_behavior = $9, notifications = $10, state = $11, state_changed_at = $12,
+		next_run_at = $13, updated_at = now()
+		WHERE id = $1 AND user_id = $2 RETURNING `+taskColumns,
+		next.ID, userID, next.Name, next.NameIsDefault, next.SearchQuery, next.ConditionDescription,
+		next.Schedule, next.Timezone, next.NotifyBehavior, notifications, next.State,
+		next.StateChangedAt, next.NextRunAt))
+	return out, translate(err)
 }
 
-// DeleteTaskWith removes the user's task, running hook (when not nil) before the commit; an
-// error from it keeps the task.
-func (s *Store) DeleteTaskWith(ctx context.Context, userID, id uuid.UUID, hook TaskHook) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		t, err := scanTask(tx.QueryRow(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING `+taskColumns, id, userID))
-		if err != nil {
-			return translate(err)
-		}
-		if hook != nil {
-			return hook(ctx, t)
-		}
-		return nil
-	})
+// DeleteTask removes the user's task with its runs and deliveries.
+func (s *Store) DeleteTask(ctx context.Context, userID, id uuid.UUID) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, id, userID)
 	if err != nil {
-		return fmt.Errorf("deleting task: %w", err)
+		return fmt.Errorf("deleting task: %w", translate(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("deleting task: %w", ErrNotFound)
 	}
 	return nil
 }

@@ -15,12 +15,13 @@ const taskColumns = `id, user_id, name, name_is_default, search_query, condition
 	schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at,
 	last_execution_id, created_at, updated_at, state_changed_at`
 
-func scanTask(row pgx.Row) (task.Task, error) {
+// scanTask reads taskColumns, then any extra columns into extra.
+func scanTask(row pgx.Row, extra ...any) (task.Task, error) {
 	var t task.Task
-	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.NameIsDefault, &t.SearchQuery,
+	err := row.Scan(append([]any{&t.ID, &t.UserID, &t.Name, &t.NameIsDefault, &t.SearchQuery,
 		&t.ConditionDescription, &t.Schedule, &t.Timezone, &t.NotifyBehavior, &t.Notifications,
 		&t.State, &t.NextRunAt, &t.LastRunAt, &t.LastExecutionID, &t.CreatedAt, &t.UpdatedAt,
-		&t.StateChangedAt)
+		&t.StateChangedAt}, extra...)...)
 	if t.Notifications == nil {
 		t.Notifications = []task.Notification{}
 	}
@@ -42,43 +43,27 @@ type NewTask struct {
 	NextRunAt            *time.Time
 }
 
-// TaskHook runs inside the transaction that stores a task, after the row is written: an error
-// rolls the row back. The scheduler uses it to keep a task's trigger in step with the row.
-type TaskHook func(ctx context.Context, t task.Task) error
-
 // CreateTask stores a new task and returns it as stored.
 func (s *Store) CreateTask(ctx context.Context, n NewTask) (task.Task, error) {
-	return s.CreateTaskWith(ctx, n, nil)
-}
-
-// CreateTaskWith stores a new task and runs hook (when not nil) in the same transaction.
-func (s *Store) CreateTaskWith(ctx context.Context, n NewTask, hook TaskHook) (task.Task, error) {
-	q := `
-INSERT INTO tasks (user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, notifications, state, next_run_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-RETURNING ` + taskColumns
-	notifications := n.Notifications
-	if notifications == nil {
-		notifications = []task.Notification{}
-	}
-	var t task.Task
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		t, err = scanTask(tx.QueryRow(ctx, q, n.UserID, n.Name, n.NameIsDefault, n.SearchQuery,
-			n.ConditionDescription, n.Schedule, n.Timezone, n.NotifyBehavior, notifications, n.State, n.NextRunAt))
-		if err != nil {
-			return translate(err)
-		}
-		if hook != nil {
-			return hook(ctx, t)
-		}
-		return nil
-	})
+	t, err := insertTask(ctx, s.pool, uuid.New(), n)
 	if err != nil {
 		return task.Task{}, fmt.Errorf("creating task: %w", err)
 	}
 	return t, nil
+}
+
+func insertTask(ctx context.Context, q querier, id uuid.UUID, n NewTask) (task.Task, error) {
+	notifications := n.Notifications
+	if notifications == nil {
+		notifications = []task.Notification{}
+	}
+	t, err := scanTask(q.QueryRow(ctx, `
+INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
+                   timezone, notify_behavior, notifications, state, next_run_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+RETURNING `+taskColumns, id, n.UserID, n.Name, n.NameIsDefault, n.SearchQuery,
+		n.ConditionDescription, n.Schedule, n.Timezone, n.NotifyBehavior, notifications, n.State, n.NextRunAt))
+	return t, translate(err)
 }
 
 // GetTask returns the user's task, or ErrNotFound when it is missing or someone else's.

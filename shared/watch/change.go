@@ -30,12 +30,7 @@ func (s *Service) Update(ctx context.Context, userID, id uuid.UUID, p Patch) (ta
 			return task.Task{}, err
 		}
 	}
-	if p.State != nil && *p.State == task.StateActive {
-		if err := s.checkActiveCapFor(ctx, userID, id); err != nil {
-			return task.Task{}, err
-		}
-	}
-	return s.store.UpdateTask(ctx, userID, id, func(ctx context.Context, cur task.Task) (task.Task, error) {
+	return s.save(ctx, userID, id, func(cur task.Task) (task.Task, error) {
 		next, err := s.applyDefinition(cur, p)
 		if err != nil {
 			return task.Task{}, err
@@ -45,24 +40,13 @@ func (s *Service) Update(ctx context.Context, userID, id uuid.UUID, p Patch) (ta
 				return task.Task{}, err
 			}
 		}
-		return next, s.syncTrigger(ctx, next)
+		return next, nil
 	})
 }
 
 // SetState moves the user's task to state to (pause, resume, complete, restart).
 func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.State) (task.Task, error) {
 	return s.Update(ctx, userID, id, Patch{State: &to})
-}
-
-func (s *Service) checkActiveCapFor(ctx context.Context, userID, id uuid.UUID) error {
-	cur, err := s.store.GetTask(ctx, userID, id)
-	if err != nil {
-		return err
-	}
-	if cur.State == task.StateActive {
-		return nil
-	}
-	return s.checkActiveCap(ctx, userID)
 }
 
 func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {

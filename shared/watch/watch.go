@@ -19,11 +19,12 @@ import (
 
 // Store is the database side of the service.
 type Store interface {
-	CreateTaskWith(ctx context.Context, n store.NewTask, hook store.TaskHook) (task.Task, error)
+	CreateTaskCapped(ctx context.Context, id uuid.UUID, n store.NewTask, maxActive int) (task.Task, error)
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
+	GetTaskVersion(ctx context.Context, userID, id uuid.UUID) (task.Task, store.Version, error)
 	ListTasks(ctx context.Context, userID uuid.UUID, f store.TaskFilter) ([]task.Task, error)
-	UpdateTask(ctx context.Context, userID, id uuid.UUID, change store.TaskChange) (task.Task, error)
-	DeleteTaskWith(ctx context.Context, userID, id uuid.UUID, hook store.TaskHook) error
+	SaveTask(ctx context.Context, userID uuid.UUID, next task.Task, v store.Version, maxActive int) (task.Task, error)
+	DeleteTaskVersion(ctx context.Context, userID, id uuid.UUID, v store.Version) error
 	CountActiveTasks(ctx context.Context, userID uuid.UUID) (int, error)
 	CreateManualRun(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error)
 	CancelRuns(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (int64, error)
@@ -35,8 +36,9 @@ type Store interface {
 }
 
 // Trigger keeps what fires a task in step with the stored task: one Cloud Scheduler job per
-// task, or nothing in sweep mode, where the row itself is the trigger. Its methods run inside
-// the transaction that stores the change, so a failure (a quota, a permission) rolls it back.
+// task, or nothing in sweep mode, where the row itself is the trigger. Its methods run before
+// the change is stored and outside any transaction (they call the network); a failure (a
+// quota, a permission) means the change is not stored.
 type Trigger interface {
 	// Sync creates or updates the task's trigger to match t: its schedule and next run, paused
 	// when t is paused, gone when t is completed.
@@ -105,15 +107,21 @@ type LimitError struct{ Reason string }
 
 func (e *LimitError) Error() string { return e.Reason }
 
+// checkActiveCap refuses early, before the scheduler is called, when the user is at the cap.
+// It is only a shortcut: the store enforces the cap atomically when the task is written.
 func (s *Service) checkActiveCap(ctx context.Context, userID uuid.UUID) error {
 	n, err := s.store.CountActiveTasks(ctx, userID)
 	if err != nil {
 		return err
 	}
 	if n >= s.maxActive {
-		return &LimitError{Reason: fmt.Sprintf("You have %d active tasks, the most allowed; pause or complete one first.", n)}
+		return activeLimit(n)
 	}
 	return nil
+}
+
+func activeLimit(n int) error {
+	return &LimitError{Reason: fmt.Sprintf("You have %d active tasks, the most allowed; pause or complete one first.", n)}
 }
 
 // Create validates d and stores it as an active task due at its first run. Invalid input
@@ -133,26 +141,12 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 	if err != nil {
 		return task.Task{}, err
 	}
-	return s.store.CreateTaskWith(ctx, store.NewTask{
+	return s.create(ctx, store.NewTask{
 		UserID: userID, Name: n.Name, NameIsDefault: n.NameIsDefault(), SearchQuery: n.SearchQuery,
 		ConditionDescription: n.ConditionDescription, Schedule: n.Schedule, Timezone: n.Timezone,
 		NotifyBehavior: n.NotifyBehavior, Notifications: n.Notifications,
 		State: task.StateActive, NextRunAt: &first,
-	}, s.syncTrigger)
-}
-
-func (s *Service) syncTrigger(ctx context.Context, t task.Task) error {
-	if s.trigger == nil {
-		return nil
-	}
-	return s.trigger.Sync(ctx, t)
-}
-
-func (s *Service) removeTrigger(ctx context.Context, t task.Task) error {
-	if s.trigger == nil {
-		return nil
-	}
-	return s.trigger.Remove(ctx, t)
+	})
 }
 
 // Get returns the user's task.
@@ -163,11 +157,6 @@ func (s *Service) Get(ctx context.Context, userID, id uuid.UUID) (task.Task, err
 // List returns a page of the user's tasks.
 func (s *Service) List(ctx context.Context, userID uuid.UUID, f store.TaskFilter) ([]task.Task, error) {
 	return s.store.ListTasks(ctx, userID, f)
-}
-
-// Delete removes the user's task, its runs and its notifications.
-func (s *Service) Delete(ctx context.Context, userID, id uuid.UUID) error {
-	return s.store.DeleteTaskWith(ctx, userID, id, s.removeTrigger)
 }
 
 // RunNow starts a manual run of the task whatever its state, without changing the state. While

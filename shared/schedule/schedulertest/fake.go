@@ -38,6 +38,9 @@ type Server struct {
 	calls []string
 	fail  map[string][]error // method → errors to return, one per call
 	now   func() time.Time
+	// guard, when set, is checked before every call; what it refuses is kept in violations.
+	guard      func(ctx context.Context) error
+	violations []string
 }
 
 // Start serves a fake on a loopback port and returns it with a real client connected to it;
@@ -58,8 +61,52 @@ func Start(t testing.TB) (*Server, *scheduler.CloudSchedulerClient) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Close(); gs.Stop() })
+	t.Cleanup(func() {
+		_ = c.Close()
+		gs.Stop()
+		for _, v := range s.TakeViolations() {
+			t.Errorf("Cloud Scheduler fake: %s", v)
+		}
+	})
 	return s, c
+}
+
+// SetGuard makes every call first run check, such as storetest.TxGuard's Check, which refuses
+// while a database transaction is open: a call it refuses fails with FailedPrecondition and
+// fails the test when it ends, so a network call inside a transaction cannot come back
+// unnoticed.
+func (s *Server) SetGuard(check func(ctx context.Context) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.guard = check
+}
+
+// TakeViolations returns what the guard refused so far and forgets it, for a test of the guard
+// itself.
+func (s *Server) TakeViolations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.violations
+	s.violations = nil
+	return v
+}
+
+// checkGuard runs the guard, outside the lock (it may watch the database for a while).
+func (s *Server) checkGuard(ctx context.Context, call string) error {
+	s.mu.Lock()
+	guard := s.guard
+	s.mu.Unlock()
+	if guard == nil {
+		return nil
+	}
+	err := guard(ctx)
+	if err == nil {
+		return nil
+	}
+	s.mu.Lock()
+	s.violations = append(s.violations, call+": "+err.Error())
+	s.mu.Unlock()
+	return status.Error(codes.FailedPrecondition, call+": "+err.Error())
 }
 
 // SetClock replaces the clock that stamps jobs' update times.
@@ -151,9 +198,12 @@ func (s *Server) sorted(parent string) []*schedulerpb.Job {
 	return out
 }
 
-// begin records a call and returns the error injected for it, if any. It holds the lock until
-// the returned func is called.
-func (s *Server) begin(method, name string) (func(), error) {
+// begin checks the guard, records a call and returns the error injected for it, if any. It
+// holds the lock until the returned func is called.
+func (s *Server) begin(ctx context.Context, method, name string) (func(), error) {
+	if err := s.checkGuard(ctx, method+" "+name); err != nil {
+		return func() {}, err
+	}
 	s.mu.Lock()
 	s.calls = append(s.calls, method+" "+name[strings.LastIndex(name, "/")+1:])
 	if q := s.fail[method]; len(q) > 0 {
@@ -183,8 +233,8 @@ func validate(j *schedulerpb.Job) error {
 }
 
 // GetJob implements schedulerpb.CloudSchedulerServer.
-func (s *Server) GetJob(_ context.Context, r *schedulerpb.GetJobRequest) (*schedulerpb.Job, error) {
-	done, err := s.begin("GetJob", r.GetName())
+func (s *Server) GetJob(ctx context.Context, r *schedulerpb.GetJobRequest) (*schedulerpb.Job, error) {
+	done, err := s.begin(ctx, "GetJob", r.GetName())
 	defer done()
 	if err != nil {
 		return nil, err
@@ -197,8 +247,8 @@ func (s *Server) GetJob(_ context.Context, r *schedulerpb.GetJobRequest) (*sched
 }
 
 // ListJobs implements schedulerpb.CloudSchedulerServer, a page at a time.
-func (s *Server) ListJobs(_ context.Context, r *schedulerpb.ListJobsRequest) (*schedulerpb.ListJobsResponse, error) {
-	done, err := s.begin("ListJobs", r.GetParent())
+func (s *Server) ListJobs(ctx context.Context, r *schedulerpb.ListJobsRequest) (*schedulerpb.ListJobsResponse, error) {
+	done, err := s.begin(ctx, "ListJobs", r.GetParent())
 	defer done()
 	if err != nil {
 		return nil, err
@@ -223,8 +273,8 @@ func (s *Server) ListJobs(_ context.Context, r *schedulerpb.ListJobsRequest) (*s
 }
 
 // CreateJob implements schedulerpb.CloudSchedulerServer.
-func (s *Server) CreateJob(_ context.Context, r *schedulerpb.CreateJobRequest) (*schedulerpb.Job, error) {
-	done, err := s.begin("CreateJob", r.GetJob().GetName())
+func (s *Server) CreateJob(ctx context.Context, r *schedulerpb.CreateJobRequest) (*schedulerpb.Job, error) {
+	done, err := s.begin(ctx, "CreateJob", r.GetJob().GetName())
 	defer done()
 	if err != nil {
 		return nil, err
@@ -246,8 +296,8 @@ func (s *Server) CreateJob(_ context.Context, r *schedulerpb.CreateJobRequest) (
 }
 
 // UpdateJob implements schedulerpb.CloudSchedulerServer for the fields in the mask.
-func (s *Server) UpdateJob(_ context.Context, r *schedulerpb.UpdateJobRequest) (*schedulerpb.Job, error) {
-	done, err := s.begin("UpdateJob", r.GetJob().GetName())
+func (s *Server) UpdateJob(ctx context.Context, r *schedulerpb.UpdateJobRequest) (*schedulerpb.Job, error) {
+	done, err := s.begin(ctx, "UpdateJob", r.GetJob().GetName())
 	defer done()
 	if err != nil {
 		return nil, err
@@ -283,8 +333,8 @@ func (s *Server) UpdateJob(_ context.Context, r *schedulerpb.UpdateJobRequest) (
 }
 
 // DeleteJob implements schedulerpb.CloudSchedulerServer.
-func (s *Server) DeleteJob(_ context.Context, r *schedulerpb.DeleteJobRequest) (*emptypb.Empty, error) {
-	done, err := s.begin("DeleteJob", r.GetName())
+func (s *Server) DeleteJob(ctx context.Context, r *schedulerpb.DeleteJobRequest) (*emptypb.Empty, error) {
+	done, err := s.begin(ctx, "DeleteJob", r.GetName())
 	defer done()
 	if err != nil {
 		return nil, err
@@ -297,17 +347,17 @@ func (s *Server) DeleteJob(_ context.Context, r *schedulerpb.DeleteJobRequest) (
 }
 
 // PauseJob implements schedulerpb.CloudSchedulerServer.
-func (s *Server) PauseJob(_ context.Context, r *schedulerpb.PauseJobRequest) (*schedulerpb.Job, error) {
-	return s.setState("PauseJob", r.GetName(), schedulerpb.Job_PAUSED)
+func (s *Server) PauseJob(ctx context.Context, r *schedulerpb.PauseJobRequest) (*schedulerpb.Job, error) {
+	return s.setState(ctx, "PauseJob", r.GetName(), schedulerpb.Job_PAUSED)
 }
 
 // ResumeJob implements schedulerpb.CloudSchedulerServer.
-func (s *Server) ResumeJob(_ context.Context, r *schedulerpb.ResumeJobRequest) (*schedulerpb.Job, error) {
-	return s.setState("ResumeJob", r.GetName(), schedulerpb.Job_ENABLED)
+func (s *Server) ResumeJob(ctx context.Context, r *schedulerpb.ResumeJobRequest) (*schedulerpb.Job, error) {
+	return s.setState(ctx, "ResumeJob", r.GetName(), schedulerpb.Job_ENABLED)
 }
 
-func (s *Server) setState(method, name string, st schedulerpb.Job_State) (*schedulerpb.Job, error) {
-	done, err := s.begin(method, name)
+func (s *Server) setState(ctx context.Context, method, name string, st schedulerpb.Job_State) (*schedulerpb.Job, error) {
+	done, err := s.begin(ctx, method, name)
 	defer done()
 	if err != nil {
 		return nil, err

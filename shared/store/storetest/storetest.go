@@ -72,7 +72,14 @@ func URL(t testing.TB) string {
 // New returns a Store on a fresh migrated database, closed and dropped when the test ends.
 func New(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), URL(t), store.Options{MaxConns: 20})
+	return Open(t, URL(t))
+}
+
+// Open returns a Store on the database at url (from URL), closed when the test ends; for tests
+// that also need the URL, such as for a TxGuard.
+func Open(t testing.TB, url string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), url, store.Options{MaxConns: 20})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	return s
