@@ -10,10 +10,10 @@ import (
 
 	scheduler "cloud.google.com/go/scheduler/apiv1"
 
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/oidc"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/schedule"
 )
 

@@ -18,10 +18,10 @@ import (
 	"github.com/torale-ai/torale/functions/notify"
 	"github.com/torale-ai/torale/functions/runtask"
 	"github.com/torale-ai/torale/functions/tick"
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 )
 
