@@ -93,7 +93,7 @@ func New(d Deps) (*Platform, error) {
 		Memory: newMemory(d),
 	})
 	p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{})
-	p.Gate = schedule.NewGate(d.Store, p.Runner.Handle, d.Now, d.Log)
+	p.Gate = schedule.NewGate(d.Store, p.Runner.HandleTask, d.Now, d.Log)
 	p.Reconciler = sched.reconciler(d, rules)
 	np, err := newNotify(d)
 	if err != nil {
