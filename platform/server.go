@@ -12,8 +12,8 @@ import (
 )
 
 // Server is Torale's HTTP server, for the functions server and torale dev alike: an
-// http.Server with timeouts, and the one ordered shutdown (serve.go's callers close their
-// clients and the store after Serve returns).
+// http.Server with timeouts, and the one ordered shutdown of requests in flight (Cloud.Run and
+// Local.Run close their clients and the store after Serve returns).
 type Server struct {
 	Handler http.Handler
 	// ReadHeader, Read, Write and Idle are the http.Server's timeouts; zero takes 10s, 30s, 5 min
@@ -68,8 +68,8 @@ func (s Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	}
 	start := time.Now()
-	s.Log.Info("shutting down: finishing requests in flight", slog.Duration("drain", s.Drain),
-		slog.Duration("hand_back", s.HandBack))
+	s.Log.Info("shutting down: finishing requests in flight", slog.String("drain", s.Drain.String()),
+		slog.String("hand_back", s.HandBack.String()))
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.Drain+s.HandBack)
 	defer cancel()
 	stopped := s.stopAll(sctx)
@@ -88,7 +88,7 @@ func (s Server) Serve(ctx context.Context, ln net.Listener) error {
 	if e := <-served; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}
-	s.Log.Info("server stopped", slog.Duration("took", time.Since(start)))
+	s.Log.Info("server stopped", slog.String("took", time.Since(start).Round(time.Millisecond).String()))
 	return err
 }
 
