@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,8 +42,9 @@ func TestMain(m *testing.M) {
 }
 
 // startServer starts the functions server with env on a free loopback port and returns the
-// process and its address, read from its "serving functions" log line.
-func startServer(t *testing.T, env ...string) (*exec.Cmd, string) {
+// process, its address (read from its "serving functions" log line) and its log, complete once
+// the process has exited.
+func startServer(t *testing.T, env ...string) (*exec.Cmd, string, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), append([]string{serveEnv + "=1", "HOST=127.0.0.1", "PORT=0", "TORALE_LOG_FORMAT=json"}, env...)...)
@@ -50,7 +52,7 @@ func startServer(t *testing.T, env ...string) (*exec.Cmd, string) {
 	cmd.Stderr = w
 	require.NoError(t, cmd.Start())
 	addr := make(chan string, 1)
-	var logs strings.Builder
+	logs := &syncBuffer{}
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
@@ -60,7 +62,7 @@ func startServer(t *testing.T, env ...string) (*exec.Cmd, string) {
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Message == "serving functions" {
 				addr <- line.Addr
 			}
-			logs.Write(append(sc.Bytes(), '\n'))
+			logs.add(append(sc.Bytes(), '\n'))
 		}
 	}()
 	t.Cleanup(func() {
@@ -76,11 +78,42 @@ func startServer(t *testing.T, env ...string) (*exec.Cmd, string) {
 	})
 	select {
 	case a := <-addr:
-		return cmd, a
+		return cmd, a, logs
 	case <-time.After(30 * time.Second):
 		t.Fatal("the functions server did not start in 30s")
 	}
-	return nil, ""
+	return nil, "", nil
+}
+
+// syncBuffer is a log written by one goroutine and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) add(p []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// line returns the first JSON log line whose message is msg.
+func (s *syncBuffer) line(t *testing.T, msg string) map[string]any {
+	t.Helper()
+	for _, l := range strings.Split(s.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(l), &m) == nil && m["message"] == msg {
+			return m
+		}
+	}
+	t.Fatalf("no log line %q", msg)
+	return nil
 }
 
 // On SIGTERM the server stops taking connections at once, lets the run in flight finish, and
@@ -104,15 +137,18 @@ func TestSIGTERMFinishesTheRunInFlightAndExits(t *testing.T) {
 	agentSrv := httptest.NewServer(agentfn.New(fake, time.Minute, logging.Discard()))
 	defer agentSrv.Close()
 
-	cmd, addr := startServer(t, "FUNCTION_TARGET=runtask", "TORALE_PUSH_AUTH=off", "DATABASE_URL="+dbURL,
-		"TORALE_AGENT_URL="+agentSrv.URL)
+	cmd, addr, logs := startServer(t, "FUNCTION_TARGET=runtask", "TORALE_PUSH_AUTH=off", "DATABASE_URL="+dbURL,
+		"TORALE_AGENT_URL="+agentSrv.URL, "TORALE_GCP_PROJECT=proj")
 	data, err := json.Marshal(event.RunTask{Version: event.Version, TaskID: tk.ID, UserID: u.ID, ScheduledFor: &due})
 	require.NoError(t, err)
 	body, err := json.Marshal(map[string]any{"message": map[string]any{"data": data, "messageId": "1"}, "subscription": "s"})
 	require.NoError(t, err)
 	answered := make(chan int, 1)
 	go func() {
-		res, err := http.Post("http://"+addr+"/", "application/json", strings.NewReader(string(body)))
+		req, _ := http.NewRequest("POST", "http://"+addr+"/", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			answered <- 0
 			return
@@ -148,4 +184,6 @@ func TestSIGTERMFinishesTheRunInFlightAndExits(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, execs, 1)
 	require.Equal(t, task.StatusSuccess, execs[0].Status)
+	// The run's log lines carry the push request's trace.
+	require.Equal(t, "projects/proj/traces/4bf92f3577b34da6a3ce929d0e0e4736", logs.line(t, "run succeeded")["logging.googleapis.com/trace"])
 }
