@@ -29,7 +29,7 @@ func TestShutdownHandsBackWorkThatCannotFinish(t *testing.T) {
 	var stopped atomic.Bool
 	srv := platform.Server{Handler: handler, Drain: 300 * time.Millisecond, HandBack: time.Second,
 		Stop: []func(context.Context) error{func(context.Context) error { stopped.Store(true); return nil }},
-		Log: logging.Discard()}
+		Log:  logging.Discard()}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -81,7 +81,9 @@ func TestShutdownLetsShortRequestsFinish(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- platform.Server{Handler: handler, Drain: 5 * time.Second, Log: logging.Discard()}.Serve(ctx, ln) }()
+	go func() {
+		served <- platform.Server{Handler: handler, Drain: 5 * time.Second, Log: logging.Discard()}.Serve(ctx, ln)
+	}()
 	answered := make(chan string, 1)
 	go func() {
 		res, err := http.Get("http://" + ln.Addr().String() + "/")
