@@ -30,15 +30,16 @@ type push func(http.HandlerFunc) http.HandlerFunc
 
 // serve builds the handlers of fns over p. Each timeout is how long the function's slowest
 // honest request takes: runtask waits for the agent and records the result, the agent decides
-// within TORALE_AGENT_TIMEOUT, the API's previews wait for the agent, and a tick may run a
-// reconcile pass over every job.
+// within TORALE_AGENT_TIMEOUT, the API's previews wait for the agent and its admins may run a
+// reconcile pass, as a tick may.
 func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog.Logger) []served {
 	var out []served
 	for _, f := range fns {
 		s := served{name: f}
 		switch f {
 		case FunctionAPI:
-			s.handler, s.timeout = p.API, cfg.AgentTimeout+30*time.Second
+			// An admin's reconcile pass may take minutes; five is Cloud Run's default request timeout.
+			s.handler, s.timeout = p.API, max(cfg.AgentTimeout+30*time.Second, 5*time.Minute)
 		case FunctionRunTask:
 			s.handler = auth(runtask.New(p.Gate, runtask.Config{RetryHorizon: cfg.Cloud.RetryHorizon, Log: log}))
 			s.timeout = cfg.AgentTimeout + time.Minute
