@@ -34,8 +34,6 @@ type Cloud struct {
 	// after SIGTERM). The last 2s of it are for handing back work that could not finish.
 	Grace time.Duration
 	Log   *slog.Logger
-	// Ready, when set, is called with the listening address once the server accepts requests.
-	Ready func(addr net.Addr)
 }
 
 // Run serves until ctx ends (SIGTERM), then shuts down in order: the server (Server.Serve),
@@ -71,14 +69,7 @@ func (c Cloud) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fnList := p.serve(fns, cfg, auth, log)
-	srv := Server{Handler: logging.NewTracer(cfg.Cloud.GCPProject, metadata.NewClient(nil)).Wrap(p.router(fnList, c.Target != "", log)),
-		Write: longest(fnList) + 10*time.Second, HandBack: 2 * time.Second, Drain: c.Grace - 2*time.Second, Log: log}
-	for _, f := range fnList {
-		if f.stop != nil {
-			srv.Stop = append(srv.Stop, f.stop)
-		}
-	}
+	srv := c.server(p, p.serve(fns, cfg, auth, log))
 	ln, err := net.Listen("tcp", net.JoinHostPort(c.Host, cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listening on port %s: %w", cfg.Port, err)
@@ -89,9 +80,6 @@ func (c Cloud) Run(ctx context.Context) error {
 		background.Go(func() { reconcileOnStart(bg, p, log) })
 	}
 	log.Info("serving functions", slog.String("addr", ln.Addr().String()), slog.String("target", c.Target))
-	if c.Ready != nil {
-		c.Ready(ln.Addr())
-	}
 	err = srv.Serve(ctx, ln)
 	stopBackground()
 	background.Wait()
@@ -101,6 +89,21 @@ func (c Cloud) Run(ctx context.Context) error {
 		cancel()
 	}
 	return err
+}
+
+// server is the Server of fns: routed like the Functions Framework, every request's log lines
+// tied to its trace, writes allowed as long as the slowest function takes, and the grace split
+// into the drain and the last 2s for handing back.
+func (c Cloud) server(p *Platform, fns []served) Server {
+	tracer := logging.NewTracer(c.Config.Cloud.GCPProject, metadata.NewClient(nil))
+	srv := Server{Handler: tracer.Wrap(p.router(fns, c.Target != "", c.Log)), Write: longest(fns) + 10*time.Second,
+		Drain: c.Grace - 2*time.Second, HandBack: 2 * time.Second, Log: c.Log}
+	for _, f := range fns {
+		if f.stop != nil {
+			srv.Stop = append(srv.Stop, f.stop)
+		}
+	}
+	return srv
 }
 
 // openStore connects to DATABASE_URL (through the Cloud SQL connector when an instance is
@@ -141,10 +144,7 @@ func (c Cloud) connect(ctx context.Context, need parts, d *Deps) (closeAll func(
 		}
 	}
 	cfg, log := c.Config, c.Log
-	if !need.publisher {
-		return closeAll, nil
-	}
-	if project := cfg.Cloud.PubSubProject; project != "" {
+	if project := cfg.Cloud.PubSubProject; need.publisher && project != "" {
 		ps, err := event.NewPubSub(ctx, project, event.PubSubOptions{})
 		if err != nil {
 			return closeAll, err
@@ -153,7 +153,7 @@ func (c Cloud) connect(ctx context.Context, need parts, d *Deps) (closeAll func(
 		d.Publisher = ps
 		log.Info("messages go through Pub/Sub", slog.String("project", project),
 			slog.String("emulator", os.Getenv("PUBSUB_EMULATOR_HOST")))
-	} else {
+	} else if need.publisher {
 		// Messages travel on an in-process bus, and this process serves the whole pipeline.
 		d.Bus = event.NewBus(log, event.BusOptions{})
 	}
