@@ -55,7 +55,8 @@ type Deps struct {
 
 // Platform is the services of one process; those its functions do not need are nil.
 type Platform struct {
-	// Agent decides runs in this process; the agent function serves it.
+	// Agent decides runs in this process; the agent function serves it. Nil in a service that
+	// has no agent function and calls the agent function elsewhere (TORALE_AGENT_URL).
 	Agent   agent.Agent
 	Watch   *watch.Service
 	Runner  *runner.Runner
