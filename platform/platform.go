@@ -56,7 +56,7 @@ type Deps struct {
 // Platform is the services of one process; those its functions do not need are nil.
 type Platform struct {
 	// Agent decides runs in this process; the agent function serves it. Nil in a service that
-	// has no agent function and calls the agent function elsewhere (TORALE_AGENT_URL).
+	// decides nothing itself (its runs call TORALE_AGENT_URL, or it runs none).
 	Agent   agent.Agent
 	Watch   *watch.Service
 	Runner  *runner.Runner
