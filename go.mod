@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	cloud.google.com/go/cloudsqlconn v1.26.0
+	cloud.google.com/go/compute/metadata v0.10.0
 	cloud.google.com/go/pubsub/v2 v2.9.0
 	cloud.google.com/go/scheduler v1.18.1
 	code.dny.dev/ssrf v0.3.0
@@ -37,7 +38,6 @@ require (
 	cloud.google.com/go v0.123.0 // indirect
 	cloud.google.com/go/auth v0.24.1 // indirect
 	cloud.google.com/go/auth/oauth2adapt v0.3.0 // indirect
-	cloud.google.com/go/compute/metadata v0.10.0 // indirect
 	cloud.google.com/go/functions v1.19.3 // indirect
 	cloud.google.com/go/iam v1.14.0 // indirect
 	cloud.google.com/go/monitoring v1.31.0 // indirect

@@ -10,9 +10,9 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 )
 

@@ -58,7 +58,7 @@ func child() error {
 	}
 	r := runner.New(st, slow{}, reconcile.NewOutboxPublisher(pub, st, time.Now, log), time.Now, log,
 		runner.Config{AgentTimeout: agentTimeout, MaxAttempts: 3})
-	gate := schedule.NewGate(st, r.Handle, time.Now, log)
+	gate := schedule.NewGate(st, r.HandleTask, time.Now, log)
 	functions.HTTP("runtask", runtask.New(gate, runtask.Config{Log: log}))
 	if err := os.Setenv("FUNCTION_TARGET", "runtask"); err != nil {
 		return err

@@ -110,7 +110,7 @@ func newPipeline(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *
 	defer admin.Close()
 	log := logging.Discard()
 	r := runner.New(p.store, instant{}, reconcile.NewOutboxPublisher(p.pub, p.store, time.Now, log), time.Now, log, runner.Config{})
-	gate := schedule.NewGate(p.store, r.Handle, time.Now, log)
+	gate := schedule.NewGate(p.store, r.HandleTask, time.Now, log)
 	h := runtask.New(gate, runtask.Config{Log: log})
 	srv.handlers.Store(project, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := p.inFlight.Add(1)

@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/cli/command"
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 )

@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 )
 
 // NewCmdDev returns `torale dev`, the whole platform on this machine.

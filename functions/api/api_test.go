@@ -14,11 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"

@@ -58,7 +58,7 @@ func newPipeline(t *testing.T, project string, a *agenttest.Agent) *pipeline {
 	log := logging.Discard()
 	r := runner.New(st, a, reconcile.NewOutboxPublisher(pub, st, time.Now, log), time.Now, log,
 		runner.Config{MaxAttempts: 3, AgentTimeout: 10 * time.Second})
-	gate := schedule.NewGate(st, r.Handle, time.Now, log)
+	gate := schedule.NewGate(st, r.HandleTask, time.Now, log)
 	admin := emulator.Client(t, project)
 	require.NoError(t, pubsubtest.CreatePush(ctx, admin, pubsubtest.Push{Project: project, Topic: event.TopicRunTask,
 		Subscription: "runtask",

@@ -1,25 +1,23 @@
 package runtask_test
 
 import (
-	"fmt"
+	"context"
 	"net"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
-	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
-
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/event/pubsubtest"
+	"github.com/torale-ai/torale/shared/logging"
 )
 
-// One Pub/Sub emulator and one functions server serve the whole test binary: the framework
-// cannot stop a server, and the emulator takes a JVM start. The server serves runtask at every
-// path (FUNCTION_TARGET=runtask, as on Cloud Run); each test registers handlers for topics of
-// its own Pub/Sub project, and pushes to /projects/<project>/topics/<topic> reach them.
+// One Pub/Sub emulator and one functions server serve the whole test binary: the emulator takes
+// a JVM start. The server (the platform's, as on Cloud Run) serves one handler at every path;
+// each test registers handlers for topics of its own Pub/Sub project, and pushes to
+// /projects/<project>/topics/<topic> reach them.
 var (
 	emulator *pubsubtest.Emulator
 	baseURL  string
@@ -31,24 +29,16 @@ func TestMain(m *testing.M) {
 }
 
 func serve() error {
-	os.Setenv("FUNCTION_TARGET", "runtask")
-	functions.HTTP("runtask", route)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	go func() { _ = funcframework.StartHostPort("127.0.0.1", port) }()
-	baseURL = "http://127.0.0.1:" + port
-	for range 500 {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			c.Close()
-			return nil
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return fmt.Errorf("functions server did not start on port %s", port)
+	// The server lives as long as the test binary.
+	go func() {
+		_ = platform.Server{Handler: http.HandlerFunc(route), Log: logging.Discard()}.Serve(context.Background(), ln)
+	}()
+	baseURL = "http://" + ln.Addr().String()
+	return nil
 }
 
 // route sends a push to its project's and topic's handler.

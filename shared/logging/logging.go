@@ -1,9 +1,9 @@
 // Package logging builds the slog loggers every binary uses: JSON that Cloud Logging reads
-// (severity, message, time) in the cloud, and short text lines on a developer's terminal.
+// (severity, message, time, and the request's trace) in the cloud, and short text lines on a
+// developer's terminal.
 package logging
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"strings"
@@ -19,14 +19,15 @@ const (
 )
 
 // New returns a logger writing to w at level ("debug", "info", "warn", "error"; info when empty
-// or unknown). JSON output renames the standard keys to the ones Cloud Logging promotes.
+// or unknown). JSON output renames the standard keys to the ones Cloud Logging promotes. A record
+// logged with a context that carries a trace (Tracer.Wrap) carries it too.
 func New(w io.Writer, format Format, level string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: ParseLevel(level)}
 	if format == FormatText {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(traceHandler{slog.NewTextHandler(w, opts)})
 	}
 	opts.ReplaceAttr = cloudKeys
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(traceHandler{slog.NewJSONHandler(w, opts)})
 }
 
 // ParseLevel maps a level name to a slog level, defaulting to info so a typo never silences logs.
@@ -75,21 +76,4 @@ func severity(l slog.Level) string {
 	default:
 		return "DEBUG"
 	}
-}
-
-type traceKey struct{}
-
-// WithTrace returns ctx carrying a Cloud Trace resource name, which Trace adds to log lines so
-// Cloud Logging groups them by request.
-func WithTrace(ctx context.Context, trace string) context.Context {
-	return context.WithValue(ctx, traceKey{}, trace)
-}
-
-// Trace returns the attribute that ties a log line to the request's trace, or an empty
-// attribute when ctx carries none.
-func Trace(ctx context.Context) slog.Attr {
-	if t, ok := ctx.Value(traceKey{}).(string); ok && t != "" {
-		return slog.String("logging.googleapis.com/trace", t)
-	}
-	return slog.Attr{}
 }

@@ -96,32 +96,30 @@ func New(s Store, a agent.Agent, pub event.Publisher, now func() time.Time, log 
 // again; the trigger should be redelivered.
 var ErrRetry = errors.New("run failed transiently")
 
-// HandleMessage decodes and handles a run-task message; a malformed message is acked.
-func (r *Runner) HandleMessage(ctx context.Context, data []byte) error {
-	m, err := event.DecodeRunTask(data)
-	if err != nil {
-		r.log.Error("dropping run-task message", "error", err.Error())
-		return nil
-	}
-	return r.Handle(ctx, m)
-}
-
-// Handle runs the task m names, if it should run. A nil error means the trigger is done with
-// (ran, or needs nothing); an error means deliver it again later.
+// Handle reads the task m names and runs it, if it should run. A nil error means the trigger is
+// done with (ran, or needs nothing); an error means deliver it again later. Run-task messages
+// reach the runner through schedule.Gate, which has read the task already and calls HandleTask.
 func (r *Runner) Handle(ctx context.Context, m event.RunTask) error {
-	log := r.log.With("task_id", m.TaskID.String())
 	t, err := r.store.GetTask(ctx, m.UserID, m.TaskID)
 	if errors.Is(err, store.ErrNotFound) {
-		log.Info("task is gone; nothing to run")
+		r.log.InfoContext(ctx, "task is gone; nothing to run", slog.String("task_id", m.TaskID.String()))
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("loading task: %w", err)
 	}
+	return r.HandleTask(ctx, m, t)
+}
+
+// HandleTask runs task t for trigger m, if it should run, like Handle, with t as the caller
+// read it. A stale read is harmless: the claim in StartExecution is what admits one attempt per
+// fire, and the outcome is recorded against t's version.
+func (r *Runner) HandleTask(ctx context.Context, m event.RunTask, t task.Task) error {
+	log := r.log.With(slog.String("task_id", m.TaskID.String()))
 	now := r.now()
 	if m.ExecutionID == nil {
 		if skip := r.skipScheduled(t, m, now); skip != "" {
-			log.Info("not running scheduled fire", "reason", skip)
+			log.InfoContext(ctx, "not running scheduled fire", slog.String("reason", skip))
 			return nil
 		}
 	}
@@ -131,12 +129,12 @@ func (r *Runner) Handle(ctx context.Context, m event.RunTask) error {
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound):
-		log.Info("run already taken or finished; ignoring trigger", "detail", err.Error())
+		log.InfoContext(ctx, "run already taken or finished; ignoring trigger", slog.String("detail", err.Error()))
 		return nil
 	case err != nil:
 		return fmt.Errorf("starting execution: %w", err)
 	}
-	return r.run(ctx, t, exec, log.With("execution_id", exec.ID.String(), "attempt", exec.Attempt))
+	return r.run(ctx, t, exec, log.With(slog.String("execution_id", exec.ID.String()), slog.Int("attempt", exec.Attempt)))
 }
 
 func (r *Runner) skipScheduled(t task.Task, m event.RunTask, now time.Time) string {
@@ -195,7 +193,7 @@ func (r *Runner) remember(ctx context.Context, t task.Task, exec task.Execution,
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	if err := r.cfg.Memory.Remember(mctx, t.UserID, t.ID, exec.ID, facts); err != nil {
-		log.Warn("remembering reported facts", "error", err.Error())
+		log.WarnContext(ctx, "remembering reported facts", slog.String("error", err.Error()))
 	}
 }
 
@@ -205,7 +203,7 @@ func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, 
 	if exec.Trigger == task.TriggerSchedule {
 		next, err := task.NextRun(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
 		if err != nil {
-			log.Error("computing next run", "error", err.Error())
+			log.ErrorContext(ctx, "computing next run", slog.String("error", err.Error()))
 		} else {
 			o.NextRunAt = &next
 		}
@@ -216,19 +214,19 @@ func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, 
 	}
 	deliveries, err := r.store.FinishExecution(ctx, o)
 	if errors.Is(err, store.ErrConflict) {
-		log.Warn("run was superseded; dropping its result")
+		log.WarnContext(ctx, "run was superseded; dropping its result")
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("recording result: %w", err)
 	}
-	log.Info("run succeeded", "notified", res.Notifies(), "deliveries", len(deliveries))
+	log.InfoContext(ctx, "run succeeded", slog.Bool("notified", res.Notifies()), slog.Int("deliveries", len(deliveries)))
 	r.remember(ctx, t, exec, out, log)
 	r.afterRun(ctx, o, log)
 	for _, d := range deliveries {
-		if err := event.PublishJSON(ctx, r.pub, event.TopicNotify, event.Notify{Version: event.Version, DeliveryID: d.ID}); err != nil {
+		if err := r.publishNotify(ctx, d.ID); err != nil {
 			// The row is in the outbox; the notifier's sweep or reconcile sends it anyway.
-			log.Warn("publishing notify", "delivery_id", d.ID.String(), "error", err.Error())
+			log.WarnContext(ctx, "publishing notify", slog.String("delivery_id", d.ID.String()), slog.String("error", err.Error()))
 		}
 	}
 	return nil
@@ -265,11 +263,27 @@ func (r *Runner) fail(ctx context.Context, t task.Task, exec task.Execution, o s
 	if err == nil && !retry {
 		r.afterRun(wctx, o, log)
 	}
-	log.Warn("run failed", "status", string(o.Status), "category", string(ae.Category), "error", runErr.Error())
+	log.WarnContext(ctx, "run failed", slog.String("status", string(o.Status)), slog.String("category", string(ae.Category)),
+		slog.String("error", runErr.Error()))
 	if retry {
 		return fmt.Errorf("%w: %s", ErrRetry, ae.Message)
 	}
 	return nil
+}
+
+// NotifyPublisher is a publisher that sends a delivery's notify message itself, given its id;
+// reconcile.OutboxPublisher is one, and records the row as published once the message is out.
+type NotifyPublisher interface {
+	PublishNotify(ctx context.Context, deliveryID uuid.UUID) error
+}
+
+// publishNotify asks for one delivery: through the publisher's own PublishNotify when it has
+// one, else as a plain notify message.
+func (r *Runner) publishNotify(ctx context.Context, deliveryID uuid.UUID) error {
+	if np, ok := r.pub.(NotifyPublisher); ok {
+		return np.PublishNotify(ctx, deliveryID)
+	}
+	return event.PublishJSON(ctx, r.pub, event.TopicNotify, event.Notify{Version: event.Version, DeliveryID: deliveryID})
 }
 
 // afterRun tells the AfterRun hook about a stored outcome that moved the task's next run or
@@ -279,7 +293,7 @@ func (r *Runner) afterRun(ctx context.Context, o store.Outcome, log *slog.Logger
 		return
 	}
 	if err := r.cfg.AfterRun(ctx, o.UserID, o.TaskID); err != nil {
-		log.Warn("updating the task's trigger after its run; reconcile will", "error", err.Error())
+		log.WarnContext(ctx, "updating the task's trigger after its run; reconcile will", slog.String("error", err.Error()))
 	}
 }
 
@@ -304,7 +318,7 @@ func (r *Runner) Recover(ctx context.Context) error {
 		}
 	}
 	if reaped > 0 || len(pending) > 0 {
-		r.log.Info("recovered runs", "reaped", reaped, "retriggered", len(pending))
+		r.log.InfoContext(ctx, "recovered runs", slog.Int64("reaped", reaped), slog.Int("retriggered", len(pending)))
 	}
 	return nil
 }

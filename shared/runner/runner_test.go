@@ -2,7 +2,6 @@ package runner_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -153,14 +152,6 @@ func TestManualRunLeavesScheduleAlone(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, *tk.NextRunAt, *got.NextRunAt)
 	require.Equal(t, e.ID, *got.LastExecutionID)
-}
-
-func TestMalformedMessageIsAcked(t *testing.T) {
-	b := setup(t)
-	r := b.runner(agenttest.New())
-	require.NoError(t, r.HandleMessage(b.ctx, []byte(`{"version":1}`)))
-	data, _ := json.Marshal(event.RunTask{Version: 99})
-	require.NoError(t, r.HandleMessage(b.ctx, data))
 }
 
 func TestRecoverRetriggersPendingRuns(t *testing.T) {

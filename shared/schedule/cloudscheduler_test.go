@@ -204,7 +204,7 @@ func TestJobFollowsTheAgentsChosenRunThenTheCron(t *testing.T) {
 	proposes.Output.Result.NextRun = &chosen
 	a := agenttest.New(proposes, quiet)
 	r := runner.New(b.store, a, b.pub, b.clock.Now, logging.Discard(), runner.Config{AfterRun: b.jobs.Resync})
-	gate := schedule.NewGate(b.store, r.Handle, b.clock.Now, logging.Discard())
+	gate := schedule.NewGate(b.store, r.HandleTask, b.clock.Now, logging.Discard())
 	fire := func() {
 		t.Helper()
 		// What the job publishes: the task, no fire.

@@ -20,8 +20,9 @@ type GateStore interface {
 	RunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (bool, error)
 }
 
-// RunFunc runs one trigger; runner.Runner's Handle is the real one.
-type RunFunc func(ctx context.Context, m event.RunTask) error
+// RunFunc runs one trigger of task t, read by the gate so the runner need not read it again;
+// runner.Runner's HandleTask is the real one.
+type RunFunc func(ctx context.Context, m event.RunTask, t task.Task) error
 
 // ErrBusy is returned for a trigger whose run has a live attempt elsewhere: it is redelivered
 // later, and runs then if that attempt died without an outcome.
@@ -61,29 +62,28 @@ func FireOf(t task.Task) *time.Time {
 func (g *Gate) HandleMessage(ctx context.Context, data []byte) error {
 	m, err := event.DecodeRunTask(data)
 	if err != nil {
-		g.log.ErrorContext(ctx, "dropping run-task message", "error", err.Error())
+		g.log.ErrorContext(ctx, "dropping run-task message", slog.String("error", err.Error()))
 		return nil
 	}
 	return g.Handle(ctx, m)
 }
 
 // Handle resolves m's fire when it has none, holds it back while its run is alive elsewhere,
-// and runs it.
+// and runs it. It reads the task once, and hands it to the runner, which checks state and due
+// time on it and claims the run in the database.
 func (g *Gate) Handle(ctx context.Context, m event.RunTask) error {
-	log := g.log.With("task_id", m.TaskID.String())
+	log := g.log.With(slog.String("task_id", m.TaskID.String()))
+	var t *task.Task
 	if m.ExecutionID == nil && m.ScheduledFor == nil {
-		t, err := g.store.GetTask(ctx, m.UserID, m.TaskID)
-		if errors.Is(err, store.ErrNotFound) {
-			log.InfoContext(ctx, "task is gone; ignoring its job's message")
+		loaded, ok, err := g.load(ctx, m, log)
+		if !ok || err != nil {
+			return err
+		}
+		if m.ScheduledFor = FireOf(loaded); m.ScheduledFor == nil {
+			log.InfoContext(ctx, "task has no next run; ignoring its job's message", slog.String("state", string(loaded.State)))
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("reading task for its fire: %w", err)
-		}
-		if m.ScheduledFor = FireOf(t); m.ScheduledFor == nil {
-			log.InfoContext(ctx, "task has no next run; ignoring its job's message", "state", string(t.State))
-			return nil
-		}
+		t = &loaded
 	}
 	alive, err := g.store.RunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now())
 	if err != nil {
@@ -93,5 +93,26 @@ func (g *Gate) Handle(ctx context.Context, m event.RunTask) error {
 		log.InfoContext(ctx, "run is in progress elsewhere; asking for redelivery")
 		return ErrBusy
 	}
-	return g.run(ctx, m)
+	if t == nil {
+		loaded, ok, err := g.load(ctx, m, log)
+		if !ok || err != nil {
+			return err
+		}
+		t = &loaded
+	}
+	return g.run(ctx, m, *t)
+}
+
+// load reads the task m names; ok is false when there is nothing to run (the task is gone, and
+// the message is acked) or the read failed (err, and the message comes back).
+func (g *Gate) load(ctx context.Context, m event.RunTask, log *slog.Logger) (t task.Task, ok bool, err error) {
+	t, err = g.store.GetTask(ctx, m.UserID, m.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		log.InfoContext(ctx, "task is gone; ignoring its message")
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, fmt.Errorf("reading the task to run: %w", err)
+	}
+	return t, true, nil
 }

@@ -10,9 +10,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/clocktest"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/event/eventtest"
 	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
@@ -24,7 +28,7 @@ type runs struct {
 	seen []event.RunTask
 }
 
-func (r *runs) run(_ context.Context, m event.RunTask) error {
+func (r *runs) run(_ context.Context, m event.RunTask, _ task.Task) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.seen = append(r.seen, m)
@@ -98,4 +102,57 @@ func TestGateNamesTheFireOfAJobMessageAndHoldsBackLiveRuns(t *testing.T) {
 	require.NoError(t, g.HandleMessage(ctx, gone))
 	require.NoError(t, g.HandleMessage(ctx, []byte(`{"version":9}`)))
 	require.Equal(t, 3, r.count())
+}
+
+// The gate is the one place that decodes run-task messages; one that can never run is acked
+// without reaching the runner or the database.
+func TestGateAcksMalformedMessages(t *testing.T) {
+	t.Parallel()
+	r := &runs{}
+	g := schedule.NewGate(nil, r.run, time.Now, logging.Discard())
+	require.NoError(t, g.HandleMessage(context.Background(), []byte(`{"version":1}`)))
+	data, _ := json.Marshal(event.RunTask{Version: 99})
+	require.NoError(t, g.HandleMessage(context.Background(), data))
+	require.Zero(t, r.count())
+}
+
+// readCounter is the store, counting reads of task rows.
+type readCounter struct {
+	*store.Store
+	mu    sync.Mutex
+	reads int
+}
+
+func (c *readCounter) GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.Store.GetTask(ctx, userID, id)
+}
+
+// One fire of a task's Cloud Scheduler job reads the task row once: the gate reads it to name
+// the fire and hands it to the runner, whose claim in the database admits the one attempt.
+func TestAJobFireReadsTheTaskOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := &readCounter{Store: storetest.New(t)}
+	u, err := st.EnsureUser(ctx, store.Identity{ExternalID: "dev:gate-reads"})
+	require.NoError(t, err)
+	next := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	tk, err := st.CreateTask(ctx, store.NewTask{UserID: u.ID, Name: "Watch", SearchQuery: "iphone release date",
+		ConditionDescription: "announced", Timezone: "UTC", NotifyBehavior: task.NotifyOnce, State: task.StateActive, NextRunAt: &next})
+	require.NoError(t, err)
+	clock := clocktest.New(next.Add(30 * time.Second))
+	a := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "nothing yet", Confidence: 80}}})
+	r := runner.New(st, a, &eventtest.Recorder{}, clock.Now, logging.Discard(), runner.Config{})
+	g := schedule.NewGate(st, r.HandleTask, clock.Now, logging.Discard())
+	msg, _ := json.Marshal(event.RunTask{Version: 1, TaskID: tk.ID, UserID: u.ID})
+
+	require.NoError(t, g.HandleMessage(ctx, msg))
+	require.Equal(t, 1, a.Calls())
+	require.Equal(t, 1, st.reads, "one read of the task row per fire")
+
+	// A late copy reads the moved next run and does nothing.
+	require.NoError(t, g.HandleMessage(ctx, msg))
+	require.Equal(t, 1, a.Calls())
 }

@@ -28,13 +28,22 @@ type scheduling struct {
 	claimer schedule.Claimer
 }
 
-func newScheduling(d Deps) (scheduling, error) {
-	s := scheduling{pub: d.Bus, claimer: d.Store}
+// newScheduling connects the publisher, and the Cloud Scheduler jobs when need says the
+// process's functions keep them in step.
+func newScheduling(d Deps, need parts) (scheduling, error) {
+	s := scheduling{claimer: d.Store}
 	if d.Publisher != nil {
 		s.pub = d.Publisher
+	} else {
+		s.pub = d.Bus
 	}
 	s.runnerPub = reconcile.NewOutboxPublisher(s.pub, d.Store, d.Now, d.Log)
 	if d.Config.Scheduler != config.SchedulerCloudSchedule {
+		return s, nil
+	}
+	// Each task's job triggers it; a sweep would trigger it twice.
+	s.claimer = schedule.NoClaims{}
+	if !need.jobs {
 		return s, nil
 	}
 	if d.Jobs == nil {
@@ -46,7 +55,7 @@ func newScheduling(d Deps) (scheduling, error) {
 	if err != nil {
 		return s, err
 	}
-	s.jobs, s.claimer = jobs, schedule.NoClaims{}
+	s.jobs = jobs
 	return s, nil
 }
 

@@ -12,11 +12,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
 )

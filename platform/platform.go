@@ -1,6 +1,8 @@
-// Package platform assembles Torale from its parts for one process: the services over the
-// store, the runner and notifier subscribed to the publisher, and the API. The functions server
-// and torale dev both build on it, so the local platform runs exactly the cloud's code.
+// Package platform is Torale's composition root: it sits above functions/ and shared/ and
+// assembles, for one process, the services the process's functions need (the API, the gate and
+// runner, the notifier, the sweeper and reconciler, the agent) over the store and the
+// publisher. The functions server (Serve) and torale dev (Local) both build on it, so the local
+// platform runs exactly the cloud's code.
 package platform
 
 import (
@@ -45,13 +47,17 @@ type Deps struct {
 	Mailer email.Mailer
 	// Mailbox is served at GET /api/v1/dev/mailbox when DevAuth is on.
 	Mailbox *email.Mailbox
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Functions are the functions this process serves; it builds only what they need (parts.go).
+	// Nil is every function.
+	Functions []Function
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
-// Platform is every service of one process.
+// Platform is the services of one process; those its functions do not need are nil.
 type Platform struct {
-	// Agent decides runs in this process; the agent function serves it.
+	// Agent decides runs in this process; the agent function serves it. Nil in a service that
+	// decides nothing itself (its runs call TORALE_AGENT_URL, or it runs none).
 	Agent   agent.Agent
 	Watch   *watch.Service
 	Runner  *runner.Runner
@@ -66,52 +72,96 @@ type Platform struct {
 	API        *api.API
 	store      *store.Store
 	bus        event.Publisher
+	notifyAPI  api.Notify
 	now        func() time.Time
 }
 
-// New builds the services and subscribes the runner and notifier to the bus.
+// New builds the services the functions in d.Functions need and, without Pub/Sub, subscribes
+// the runner and notifier to the bus.
 func New(d Deps) (*Platform, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Functions == nil {
+		d.Functions = AllFunctions()
+	}
+	need := partsFor(d.Functions, d.Publisher == nil)
 	// The agent this process decides with, and the one runs and previews call (the agent
 	// function when TORALE_AGENT_URL is set); see agent.go.
-	local, calls, err := newAgents(d)
+	local, calls, err := newAgents(d, need)
 	if err != nil {
 		return nil, err
+	}
+	p := &Platform{Agent: local, store: d.Store, now: d.Now}
+	if !need.store {
+		return p, nil
 	}
 	rules := task.Rules{MinInterval: d.Config.MinInterval}
-	sched, err := newScheduling(d)
+	sched, err := newScheduling(d, need)
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Agent: local, store: d.Store, bus: sched.pub, now: d.Now}
-	p.Watch = watch.New(watch.Deps{Store: d.Store, Publisher: sched.pub, Trigger: sched.trigger(), Agent: calls, Now: d.Now, Rules: rules,
-		Log: d.Log, MaxActive: d.Config.MaxActiveTasks, AgentTimeout: d.Config.AgentTimeout,
-		Channels: NewChannels(d.Store, d.Config.Notify.WebhookAllowPrivate)})
-	p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, runner.Config{AfterRun: sched.afterRun(),
-		Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts,
-		Memory: newMemory(d),
-	})
-	p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{})
-	p.Gate = schedule.NewGate(d.Store, p.Runner.Handle, d.Now, d.Log)
-	p.Reconciler = sched.reconciler(d, rules)
-	np, err := newNotify(d)
-	if err != nil {
+	p.bus = sched.pub
+	if need.runner {
+		p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, runner.Config{AfterRun: sched.afterRun(),
+			Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts,
+			Memory: newMemory(d),
+		})
+		p.Gate = schedule.NewGate(d.Store, p.Runner.HandleTask, d.Now, d.Log)
+	}
+	if need.sweeper {
+		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{})
+	}
+	if need.reconciler {
+		p.Reconciler = sched.reconciler(d, rules)
+	}
+	if err := p.addNotify(d, need); err != nil {
 		return nil, err
 	}
-	p.Notifier, p.Webhooks, p.Verifier = outbox.New(d.Store, np.senders, d.Now, d.Log), np.webhooks, np.verifier
-	authn, err := newAuthenticator(d)
-	if err != nil {
-		return nil, err
+	if need.api {
+		if err := p.addAPI(d, sched, calls, rules); err != nil {
+			return nil, err
+		}
 	}
-	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
-		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: np.api, Scheduler: p.Reconciler})
-	if d.Publisher == nil {
+	if d.Publisher == nil && p.Gate != nil && p.Notifier != nil {
 		d.Bus.Subscribe(event.TopicRunTask, 4, p.Gate.HandleMessage)
 		d.Bus.Subscribe(event.TopicNotify, 2, p.Notifier.HandleMessage)
 	}
 	return p, nil
+}
+
+// addNotify builds the notifier for the notify function and the settings services for the API.
+func (p *Platform) addNotify(d Deps, need parts) error {
+	if !need.notifier && !need.api {
+		return nil
+	}
+	np, err := newNotify(d, need)
+	if err != nil {
+		return err
+	}
+	if need.notifier {
+		p.Notifier = outbox.New(d.Store, np.senders, d.Now, d.Log)
+	}
+	p.Webhooks, p.Verifier, p.notifyAPI = np.webhooks, np.verifier, np.api
+	return nil
+}
+
+// addAPI builds the task service and the HTTP API over it.
+func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules task.Rules) error {
+	p.Watch = watch.New(watch.Deps{Store: d.Store, Publisher: sched.pub, Trigger: sched.trigger(), Agent: calls, Now: d.Now, Rules: rules,
+		Log: d.Log, MaxActive: d.Config.MaxActiveTasks, AgentTimeout: d.Config.AgentTimeout,
+		Channels: NewChannels(d.Store, d.Config.Notify.WebhookAllowPrivate)})
+	authn, err := newAuthenticator(d)
+	if err != nil {
+		return err
+	}
+	var admin api.Scheduler // a nil *Reconciler must stay a nil interface: the API answers 503
+	if p.Reconciler != nil {
+		admin = p.Reconciler
+	}
+	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
+		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Scheduler: admin})
+	return nil
 }
 
 // newAuthenticator accepts API keys always, Clerk session tokens when Clerk is configured, and
@@ -156,6 +206,9 @@ func (c channels) CheckWebhookURL(raw string) error {
 // Health reports whether the process can serve: the database answers and its schema is this
 // build's.
 func (p *Platform) Health(ctx context.Context) error {
+	if p.store == nil {
+		return nil // the agent function: nothing to reach
+	}
 	if err := p.store.Ping(ctx); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"path/filepath"
 	"time"
 
@@ -60,11 +59,11 @@ func (l Local) Run(ctx context.Context) error {
 		}
 		defer func() {
 			if err := pg.Stop(); err != nil {
-				l.Log.Error("stopping PostgreSQL", "error", err.Error())
+				l.Log.Error("stopping PostgreSQL", slog.String("error", err.Error()))
 			}
 		}()
 		url = pg.URL()
-		l.Log.Info("PostgreSQL is running", "data_dir", filepath.Join(l.DataDir, "postgres"))
+		l.Log.Info("PostgreSQL is running", slog.String("data_dir", filepath.Join(l.DataDir, "postgres")))
 	}
 	st, err := store.Open(ctx, url, store.Options{MaxConns: int32(min(l.Config.DBMaxConns, 1000))})
 	if err != nil {
@@ -95,31 +94,20 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", l.Addr, err)
 	}
-	srv := &http.Server{Handler: p.API, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
 	bg, stopBackground := context.WithCancel(ctx)
 	background := make(chan struct{})
 	go func() { p.Background(bg, l.Tick); close(background) }()
 	if l.Ready != nil {
 		l.Ready("http://" + ln.Addr().String())
 	}
-
-	select {
-	case <-ctx.Done():
-	case err = <-served:
-	}
-	l.Log.Info("shutting down; letting runs in progress finish", "grace", l.Grace.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Grace)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
+	// The API's requests are short; the runs on the bus get the grace to finish (bus.Close).
+	err = Server{Handler: p.API, Drain: l.Grace, Log: l.Log}.Serve(ctx, ln)
+	l.Log.Info("letting runs in progress finish", slog.Duration("grace", l.Grace))
 	stopBackground()
 	<-background
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Grace)
+	defer cancel()
 	bus.Close(sctx)
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
 	return err
 }
 

@@ -20,22 +20,29 @@ import (
 
 // newAgents returns the agent that decides in this process (served by the agent function) and
 // the one runs and previews call: the same agent, or the agent function at TORALE_AGENT_URL.
+// Either is nil when need has no use for it, so no model client is made for nothing.
 // Deps.Agent, when set, is both.
-func newAgents(d Deps) (local, calls agent.Agent, err error) {
+func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
 	if d.Agent != nil {
 		return d.Agent, d.Agent, nil
 	}
-	if local, err = configuredAgent(d.Config, d.Log); err != nil {
-		return nil, nil, err
+	remoteCalls := need.caller && d.Config.Agent.URL != ""
+	if need.decider || (need.caller && !remoteCalls) {
+		if local, err = configuredAgent(d.Config, d.Log); err != nil {
+			return nil, nil, err
+		}
 	}
-	if d.Config.Agent.URL == "" {
+	if !need.caller {
+		return local, nil, nil
+	}
+	if !remoteCalls {
 		return local, local, nil
 	}
 	client, err := agentClient(d.Config.Agent.URL)
 	if err != nil {
 		return nil, nil, err
 	}
-	d.Log.Info("runs call the agent function", "url", d.Config.Agent.URL)
+	d.Log.Info("runs call the agent function", slog.String("url", d.Config.Agent.URL))
 	return local, remote.New(d.Config.Agent.URL, client), nil
 }
 
@@ -57,8 +64,8 @@ func configuredAgent(cfg config.Config, log *slog.Logger) (agent.Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	log.Info("agent configured", "model", a.Model, "fallback_model", a.FallbackModel, "search", a.Search,
-		"min_confidence", a.MinConfidence)
+	log.Info("agent configured", slog.String("model", a.Model), slog.String("fallback_model", a.FallbackModel),
+		slog.String("search", string(a.Search)), slog.Any("min_confidence", a.MinConfidence))
 	return g, nil
 }
 

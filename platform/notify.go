@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -29,7 +30,8 @@ type notifyParts struct {
 
 // newNotify builds the senders and the settings services from the configuration: webhooks when
 // the notify key is set, email when a mailer is (d.Mailer, else TORALE_SMTP_URL).
-func newNotify(d Deps) (notifyParts, error) {
+// Only the parts need asks for are made: senders for the notifier, settings for the API.
+func newNotify(d Deps, need parts) (notifyParts, error) {
 	cfg := d.Config.Notify
 	var keys *notifykey.Keys
 	if cfg.Secret != "" {
@@ -50,7 +52,7 @@ func newNotify(d Deps) (notifyParts, error) {
 			return notifyParts{}, err
 		}
 		mailer = m
-		d.Log.Info("email goes out through SMTP", "smtp", sc.Redacted())
+		d.Log.Info("email goes out through SMTP", slog.String("smtp", sc.Redacted()))
 	}
 	if cfg.WebhookAllowPrivate && !d.DevAuth {
 		d.Log.Warn("TORALE_WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach loopback, private and metadata addresses")
@@ -61,7 +63,7 @@ func newNotify(d Deps) (notifyParts, error) {
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
 
 	p := notifyParts{senders: d.Senders}
-	if p.senders == nil {
+	if p.senders == nil && need.notifier {
 		p.senders = map[task.ChannelType]outbox.Sender{}
 		if keys != nil {
 			p.senders[task.ChannelWebhook] = sender
@@ -70,14 +72,17 @@ func newNotify(d Deps) (notifyParts, error) {
 			p.senders[task.ChannelEmail] = email.NewSender(mailer, d.Store, renderer, d.Now)
 		}
 	}
+	if keys == nil {
+		d.Log.Warn("TORALE_NOTIFY_SECRET is not set: webhooks are off and emails carry no unsubscribe link")
+	}
+	if !need.api {
+		return p, nil
+	}
 	p.webhooks = webhook.NewService(d.Store, keys, guard, sender, d.Now)
 	p.verifier = email.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
 	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: email.NewUnsubscriber(d.Store, keys)}
 	if d.Mailbox != nil && d.DevAuth {
 		p.api.Mailbox = d.Mailbox
-	}
-	if keys == nil {
-		d.Log.Warn("TORALE_NOTIFY_SECRET is not set: webhooks are off and emails carry no unsubscribe link")
 	}
 	return p, nil
 }

@@ -11,13 +11,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
-	"github.com/torale-ai/torale/shared/platform"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"

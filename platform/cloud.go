@@ -1,0 +1,217 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/compute/metadata"
+	scheduler "cloud.google.com/go/scheduler/apiv1"
+
+	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/oidc"
+	"github.com/torale-ai/torale/shared/store"
+)
+
+// Cloud is the functions server as a Cloud Run service runs it: the functions Target selects,
+// assembled from only what they need, on Torale's own Server.
+type Cloud struct {
+	Config config.Config
+	// Target is FUNCTION_TARGET: the one function to serve at every path; empty serves each at
+	// /<name>.
+	Target string
+	// Host is the address to listen on (HOST; empty is every interface); Config.Port the port.
+	Host string
+	// Grace is how long shutdown may take in all (default 9s: Cloud Run kills an instance 10s
+	// after SIGTERM). The last 2s of it are for handing back work that could not finish.
+	Grace time.Duration
+	Log   *slog.Logger
+}
+
+// Run serves until ctx ends (SIGTERM), then shuts down in order: the server (Server.Serve),
+// then background work and the in-process bus, then the Pub/Sub and Cloud Scheduler clients,
+// and the store last.
+func (c Cloud) Run(ctx context.Context) error {
+	fns, err := ParseFunction(c.Target)
+	if err != nil {
+		return err
+	}
+	if c.Grace <= 0 {
+		c.Grace = 9 * time.Second
+	}
+	cfg, log := c.Config, c.Log
+	need := partsFor(fns, cfg.Cloud.PubSubProject == "")
+	d := Deps{Config: cfg, Functions: fns, Log: log}
+	if need.store {
+		if d.Store, err = openStore(ctx, cfg); err != nil {
+			return err
+		}
+		defer d.Store.Close()
+	}
+	closeClients, err := c.connect(ctx, need, &d)
+	if err != nil {
+		return err
+	}
+	defer closeClients()
+	p, err := New(d)
+	if err != nil {
+		return err
+	}
+	auth, err := pushAuth(ctx, cfg, c.Target, fns, log)
+	if err != nil {
+		return err
+	}
+	srv := c.server(p, p.serve(fns, cfg, auth, log))
+	ln, err := net.Listen("tcp", net.JoinHostPort(c.Host, cfg.Port))
+	if err != nil {
+		return fmt.Errorf("listening on port %s: %w", cfg.Port, err)
+	}
+	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var background sync.WaitGroup
+	if c.Target == "" && p.Reconciler != nil {
+		background.Go(func() { reconcileOnStart(bg, p, log) })
+	}
+	log.Info("serving functions", slog.String("addr", ln.Addr().String()), slog.String("target", c.Target))
+	err = srv.Serve(ctx, ln)
+	stopBackground()
+	background.Wait()
+	if d.Bus != nil {
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		d.Bus.Close(bctx)
+		cancel()
+	}
+	return err
+}
+
+// server is the Server of fns: routed like the Functions Framework, every request's log lines
+// tied to its trace, writes allowed as long as the slowest function takes, and the grace split
+// into the drain and the last 2s for handing back.
+func (c Cloud) server(p *Platform, fns []served) Server {
+	tracer := logging.NewTracer(c.Config.Cloud.GCPProject, metadata.NewClient(nil))
+	srv := Server{Handler: tracer.Wrap(p.router(fns, c.Target != "", c.Log)), Write: longest(fns) + 10*time.Second,
+		Drain: c.Grace - 2*time.Second, HandBack: 2 * time.Second, Log: c.Log}
+	for _, f := range fns {
+		if f.stop != nil {
+			srv.Stop = append(srv.Stop, f.stop)
+		}
+	}
+	return srv
+}
+
+// openStore connects to DATABASE_URL (through the Cloud SQL connector when an instance is
+// named) and refuses a schema this build does not match.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, fmt.Errorf("DATABASE_URL is not set")
+	}
+	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000))}
+	if cfg.CloudSQLInstance != "" {
+		dial, err := store.CloudSQLDial(ctx, cfg.CloudSQLInstance)
+		if err != nil {
+			return nil, err
+		}
+		opts.Dial = dial
+	}
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	st, err := store.Open(octx, cfg.DatabaseURL, opts)
+	cancel()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// connect sets d's publisher (Pub/Sub when TORALE_PUBSUB_PROJECT is set, else an in-process
+// bus) and, in cloudscheduler mode, its Cloud Scheduler client, each only when need asks for
+// it. closeAll releases what it made.
+func (c Cloud) connect(ctx context.Context, need parts, d *Deps) (closeAll func(), err error) {
+	var closers []func()
+	closeAll = func() {
+		for _, close := range slices.Backward(closers) {
+			close()
+		}
+	}
+	cfg, log := c.Config, c.Log
+	if project := cfg.Cloud.PubSubProject; need.publisher && project != "" {
+		ps, err := event.NewPubSub(ctx, project, event.PubSubOptions{})
+		if err != nil {
+			return closeAll, err
+		}
+		closers = append(closers, func() { _ = ps.Close() })
+		d.Publisher = ps
+		log.Info("messages go through Pub/Sub", slog.String("project", project),
+			slog.String("emulator", os.Getenv("PUBSUB_EMULATOR_HOST")))
+	} else if need.publisher {
+		// Messages travel on an in-process bus, and this process serves the whole pipeline.
+		d.Bus = event.NewBus(log, event.BusOptions{})
+	}
+	if need.jobs && cfg.Scheduler == config.SchedulerCloudSchedule {
+		sc, err := scheduler.NewCloudSchedulerClient(ctx)
+		if err != nil {
+			closeAll()
+			return func() {}, fmt.Errorf("connecting to Cloud Scheduler: %w", err)
+		}
+		closers = append(closers, func() { _ = sc.Close() })
+		d.Jobs = sc
+		log.Info("each task has a Cloud Scheduler job", slog.String("project", cfg.Cloud.GCPProject),
+			slog.String("location", cfg.Cloud.SchedulerLocation))
+	}
+	return closeAll, nil
+}
+
+// pushAuth returns the wrapper that admits only Google-signed push requests to the push
+// functions (runtask, notify, tick). Misconfigured, it refuses to start a service whose target
+// is one of them, and otherwise (all functions locally) refuses every push request, loudly.
+// A service serving no push function needs none.
+func pushAuth(ctx context.Context, cfg config.Config, target string, fns []Function, log *slog.Logger) (push, error) {
+	pass := func(h http.HandlerFunc) http.HandlerFunc { return h }
+	if !slices.ContainsFunc(fns, isPushFunction) {
+		return pass, nil
+	}
+	if !cfg.Cloud.PushAuthEnabled() {
+		log.Warn("TORALE_PUSH_AUTH=off: runtask, notify and tick accept unauthenticated requests; for local runs only")
+		return pass, nil
+	}
+	if err := cfg.Cloud.CheckPushAuth(); err != nil {
+		if target != "" {
+			return nil, fmt.Errorf("push authentication: %w", err)
+		}
+		log.Error("push authentication is not configured; runtask, notify and tick refuse every request",
+			slog.String("error", err.Error()))
+		refuse := func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "Forbidden", http.StatusForbidden) }
+		return func(http.HandlerFunc) http.HandlerFunc { return refuse }, nil
+	}
+	v, err := oidc.New(ctx, oidc.Config{Audiences: cfg.Cloud.PushAudience, ServiceAccounts: cfg.Cloud.PushServiceAccount, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	return func(h http.HandlerFunc) http.HandlerFunc { return v.Wrap(h).ServeHTTP }, nil
+}
+
+// isPushFunction reports whether Pub/Sub or Cloud Scheduler calls the function, with an OIDC
+// token.
+func isPushFunction(f Function) bool {
+	return f == FunctionRunTask || f == FunctionNotify || f == FunctionTick
+}
+
+// reconcileOnStart runs one reconcile pass when this server serves every function (a local
+// run, which no Cloud Scheduler ticks). A tick service runs its first pass on its first tick.
+func reconcileOnStart(ctx context.Context, p *Platform, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if _, err := p.Reconciler.Run(ctx); err != nil && ctx.Err() == nil {
+		log.Error("reconcile on start", slog.String("error", err.Error()))
+	}
+}

@@ -1,0 +1,82 @@
+package platform
+
+import "fmt"
+
+// Function names one Cloud Run function of the functions server; FUNCTION_TARGET holds one,
+// and each Cloud Run service builds only what its function needs.
+type Function string
+
+// The functions the server can serve.
+const (
+	FunctionAPI     Function = "api"
+	FunctionRunTask Function = "runtask"
+	FunctionNotify  Function = "notify"
+	FunctionTick    Function = "tick"
+	FunctionAgent   Function = "agent"
+)
+
+// AllFunctions is every function, in the order the server mounts them when no target is set.
+func AllFunctions() []Function {
+	return []Function{FunctionAPI, FunctionRunTask, FunctionNotify, FunctionTick, FunctionAgent}
+}
+
+// ParseFunction reads FUNCTION_TARGET: empty is every function.
+func ParseFunction(target string) ([]Function, error) {
+	if target == "" {
+		return AllFunctions(), nil
+	}
+	for _, f := range AllFunctions() {
+		if string(f) == target {
+			return []Function{f}, nil
+		}
+	}
+	return nil, fmt.Errorf("FUNCTION_TARGET %q is not a function of this server (api, runtask, notify, tick, agent)", target)
+}
+
+// parts says which pieces a process builds. Each function's row names what it calls; a process
+// serving several builds their union.
+type parts struct {
+	store     bool // the database
+	publisher bool // run-task and notify messages out: Pub/Sub, or the in-process bus
+	jobs      bool // per-task Cloud Scheduler jobs kept in step (cloudscheduler mode only)
+	caller    bool // the agent runs and previews call: the local one, or the agent function
+	decider   bool // the agent deciding runs in this process (the agent function's)
+
+	api, runner, notifier, sweeper, reconciler bool
+}
+
+// needs is the table of what each function builds.
+func needs(f Function) parts {
+	switch f {
+	case FunctionAPI:
+		// Task changes publish manual runs and sync jobs; previews call the agent; admins reconcile.
+		return parts{store: true, publisher: true, jobs: true, caller: true, api: true, reconciler: true}
+	case FunctionRunTask:
+		// The gate and runner; a run publishes notifications and moves its task's job.
+		return parts{store: true, publisher: true, jobs: true, caller: true, runner: true}
+	case FunctionNotify:
+		return parts{store: true, notifier: true}
+	case FunctionTick:
+		return parts{store: true, publisher: true, jobs: true, sweeper: true, reconciler: true}
+	case FunctionAgent:
+		return parts{decider: true}
+	}
+	return parts{}
+}
+
+// partsFor is the union of what fns need. Without Pub/Sub (inProcess) a process that publishes
+// also consumes what it publishes, on the bus, so it builds the runner and the notifier too.
+func partsFor(fns []Function, inProcess bool) parts {
+	var p parts
+	for _, f := range fns {
+		n := needs(f)
+		p.store, p.publisher, p.jobs = p.store || n.store, p.publisher || n.publisher, p.jobs || n.jobs
+		p.caller, p.decider = p.caller || n.caller, p.decider || n.decider
+		p.api, p.runner, p.notifier = p.api || n.api, p.runner || n.runner, p.notifier || n.notifier
+		p.sweeper, p.reconciler = p.sweeper || n.sweeper, p.reconciler || n.reconciler
+	}
+	if inProcess && p.publisher {
+		p.runner, p.notifier, p.caller = true, true, true
+	}
+	return p
+}
