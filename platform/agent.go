@@ -65,7 +65,7 @@ func configuredAgent(cfg config.Config, log *slog.Logger) (agent.Agent, error) {
 		return nil, err
 	}
 	log.Info("agent configured", slog.String("model", a.Model), slog.String("fallback_model", a.FallbackModel),
-		slog.String("search", string(a.Search)), slog.Any("min_confidence", a.MinConfidence))
+		slog.String("search", a.Search), slog.Int("min_confidence", a.MinConfidence))
 	return g, nil
 }
 

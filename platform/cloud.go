@@ -70,7 +70,7 @@ func (c Cloud) Run(ctx context.Context) error {
 		return err
 	}
 	srv := c.server(p, p.serve(fns, cfg, auth, log))
-	ln, err := net.Listen("tcp", net.JoinHostPort(c.Host, cfg.Port))
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listening on port %s: %w", cfg.Port, err)
 	}

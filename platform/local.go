@@ -90,7 +90,7 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	if err := p.Runner.Recover(ctx); err != nil {
 		return fmt.Errorf("recovering unfinished runs: %w", err)
 	}
-	ln, err := net.Listen("tcp", l.Addr)
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", l.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", l.Addr, err)
 	}

@@ -72,18 +72,18 @@ func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	start := time.Now()
 	out, err := f.agent.Run(ctx, wire.Agent())
-	log := f.log.With("duration_ms", time.Since(start).Milliseconds(), "model", out.Usage.Model,
-		"cost_usd", out.Usage.CostUSD)
+	log := f.log.With(slog.Int64("duration_ms", time.Since(start).Milliseconds()), slog.String("model", out.Usage.Model),
+		slog.Float64("cost_usd", float64(out.Usage.CostUSD)))
 	if err != nil {
 		fail := remote.FailureOf(err)
 		if f.stopped.Err() != nil {
 			fail = interrupted
 		}
-		log.Warn("agent run failed", "category", string(fail.Category), "retryable", fail.Retryable, "error", err.Error())
+		log.Warn("agent run failed", slog.String("category", string(fail.Category)), slog.Bool("retryable", fail.Retryable), slog.String("error", err.Error()))
 		write(w, fail.Status(), remote.Reply{Usage: remote.UsageOf(out.Usage), Error: fail})
 		return
 	}
-	log.Info("agent run decided", "notifies", out.Result.Notifies())
+	log.Info("agent run decided", slog.Bool("notifies", out.Result.Notifies()))
 	write(w, http.StatusOK, remote.ReplyOf(out))
 }
 

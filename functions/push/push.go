@@ -70,23 +70,23 @@ func New(h Handler, cfg Config) http.HandlerFunc {
 			http.Error(w, "POST a Pub/Sub push or CloudEvent", http.StatusMethodNotAllowed)
 			return
 		}
-		ctx, log := r.Context(), cfg.Log.With("topic", cfg.Topic)
+		ctx, log := r.Context(), cfg.Log.With(slog.String("topic", cfg.Topic))
 		d, err := decode(ctx, r, cfg.MaxBody)
 		if err != nil {
 			// Redelivery cannot fix a body that does not parse; ack it.
-			log.ErrorContext(ctx, "dropping undecodable push", "error", err.Error())
+			log.ErrorContext(ctx, "dropping undecodable push", slog.String("error", err.Error()))
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		log = log.With("message_id", d.Message.MessageID)
+		log = log.With(slog.String("message_id", d.Message.MessageID))
 		if age := cfg.Now().Sub(d.Message.PublishTime); !d.Message.PublishTime.IsZero() && age > cfg.RetryHorizon {
 			log.WarnContext(ctx, "dropping a message older than the retry horizon; its work is triggered anew",
-				"age", age.Round(time.Second).String(), "horizon", cfg.RetryHorizon.String(), "data", string(d.Message.Data))
+				slog.String("age", age.Round(time.Second).String()), slog.String("horizon", cfg.RetryHorizon.String()), slog.String("data", string(d.Message.Data)))
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		if err := h.HandleMessage(ctx, d.Message.Data); err != nil {
-			log.WarnContext(ctx, "message not done; Pub/Sub will deliver it again", "error", err.Error())
+			log.WarnContext(ctx, "message not done; Pub/Sub will deliver it again", slog.String("error", err.Error()))
 			http.Error(w, "not done; deliver again", http.StatusInternalServerError)
 			return
 		}

@@ -70,7 +70,7 @@ func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
 		n, err := t.cfg.Sweeper.Sweep(ctx)
 		res.Triggered = n
 		if err != nil {
-			log.ErrorContext(ctx, "tick sweep failed", "error", err.Error())
+			log.ErrorContext(ctx, "tick sweep failed", slog.String("error", err.Error()))
 			failed = true
 		}
 	}
@@ -80,7 +80,7 @@ func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, reconcile.ErrInProgress):
 			log.InfoContext(ctx, "another reconcile pass is running; skipping this one")
 		case err != nil:
-			log.ErrorContext(ctx, "tick reconcile failed", "error", err.Error())
+			log.ErrorContext(ctx, "tick reconcile failed", slog.String("error", err.Error()))
 			res.Reconciled, failed = &rep, true
 		default:
 			res.Reconciled = &rep

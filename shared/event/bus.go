@@ -105,8 +105,8 @@ func (b *Bus) work(topic string, q chan delivery, h Handler) {
 			}
 			d.attempt++
 			wait := b.backoff(d.attempt)
-			b.log.Warn("message handler failed; redelivering", "topic", topic,
-				"attempt", d.attempt, "retry_in", wait.String(), "error", err.Error())
+			b.log.Warn("message handler failed; redelivering", slog.String("topic", topic),
+				slog.Int("attempt", d.attempt), slog.String("retry_in", wait.String()), slog.String("error", err.Error()))
 			time.AfterFunc(wait, func() {
 				select {
 				case q <- d:

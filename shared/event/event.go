@@ -67,7 +67,7 @@ func DecodeNotify(data []byte) (Notify, error) {
 
 func decode(data []byte, v any, version *int) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if *version != Version {
 		return fmt.Errorf("%w: version %d, this build reads %d", ErrMalformed, *version, Version)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,7 +16,7 @@ func TestJSONUsesCloudLoggingKeys(t *testing.T) {
 	var buf bytes.Buffer
 	log := logging.New(&buf, logging.FormatJSON, "debug")
 	ctx := logging.WithTrace(context.Background(), "projects/p/traces/abc")
-	log.WarnContext(ctx, "slow run", "task_id", "t1", logging.Trace(ctx))
+	log.WarnContext(ctx, "slow run", slog.String("task_id", "t1"), logging.Trace(ctx))
 	var line map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &line))
 	require.Equal(t, "WARNING", line["severity"])

@@ -35,7 +35,7 @@ func withSpan(ctx context.Context, s span) context.Context {
 // attribute when ctx carries none. Loggers from New add it themselves.
 func Trace(ctx context.Context) slog.Attr {
 	if s, ok := ctx.Value(traceKey{}).(span); ok && s.trace != "" {
-		return slog.String(TraceKey, s.trace)
+		return slog.String(TraceKey, s.trace) //nolint:sloglint // Cloud Logging's own field names, not ours to case
 	}
 	return slog.Attr{}
 }
@@ -46,9 +46,9 @@ func traceAttrs(ctx context.Context) []slog.Attr {
 	if !ok || s.trace == "" {
 		return nil
 	}
-	attrs := []slog.Attr{slog.String(TraceKey, s.trace)}
+	attrs := []slog.Attr{slog.String(TraceKey, s.trace)} //nolint:sloglint // Cloud Logging's own field names, not ours to case
 	if s.spanID != "" {
-		attrs = append(attrs, slog.String(SpanKey, s.spanID), slog.Bool(TraceSampledKey, s.sampled))
+		attrs = append(attrs, slog.String(SpanKey, s.spanID), slog.Bool(TraceSampledKey, s.sampled)) //nolint:sloglint // Cloud Logging's own field names, not ours to case
 	}
 	return attrs
 }

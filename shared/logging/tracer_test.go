@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -21,7 +22,7 @@ func logLine(t *testing.T, tracer *logging.Tracer, header http.Header) map[strin
 	var buf bytes.Buffer
 	log := logging.New(&buf, logging.FormatJSON, "info")
 	h := tracer.Wrap(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		log.InfoContext(r.Context(), "serving", "path", r.URL.Path)
+		log.InfoContext(r.Context(), "serving", slog.String("path", r.URL.Path))
 		log.Info("no context, no trace")
 	}))
 	req := httptest.NewRequest("POST", "/", nil)

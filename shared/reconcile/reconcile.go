@@ -160,10 +160,10 @@ func (r *Reconciler) Run(ctx context.Context) (Report, error) {
 	}
 	step("outbox", func() (err error) { rep.NotificationsRepublished, err = r.republishOutbox(ctx); return err })
 	rep.FinishedAt = r.now()
-	r.log.InfoContext(ctx, "reconciled", "mode", rep.Mode, "runs_failed", rep.RunsFailed,
-		"next_runs_repaired", rep.NextRunsRepaired, "runs_retriggered", rep.RunsRetriggered,
-		"overdue_retriggered", rep.OverdueRetriggered, "notifications_republished", rep.NotificationsRepublished,
-		"errors", len(rep.Errors))
+	r.log.InfoContext(ctx, "reconciled", slog.String("mode", rep.Mode), slog.Int64("runs_failed", rep.RunsFailed),
+		slog.Int("next_runs_repaired", rep.NextRunsRepaired), slog.Int("runs_retriggered", rep.RunsRetriggered),
+		slog.Int("overdue_retriggered", rep.OverdueRetriggered), slog.Int("notifications_republished", rep.NotificationsRepublished),
+		slog.Int("errors", len(rep.Errors)))
 	return rep, errors.Join(errs...)
 }
 
@@ -192,7 +192,7 @@ func (r *Reconciler) repairNextRuns(ctx context.Context) (int, error) {
 			continue
 		}
 		n++
-		r.log.InfoContext(ctx, "moved a stale next run on", "task_id", t.ID.String(), "was", t.NextRunAt.UTC(), "next_run_at", next.UTC())
+		r.log.InfoContext(ctx, "moved a stale next run on", slog.String("task_id", t.ID.String()), slog.Time("was", t.NextRunAt.UTC()), slog.Time("next_run_at", next.UTC()))
 		if r.jobs != nil {
 			if err := r.jobs.Resync(ctx, t.UserID, t.ID); err != nil {
 				errs = append(errs, err)
@@ -232,7 +232,7 @@ func (r *Reconciler) retriggerOverdue(ctx context.Context) (int, error) {
 		if err := event.PublishJSON(ctx, r.pub, event.TopicRunTask, m); err != nil {
 			return i, err
 		}
-		r.log.InfoContext(ctx, "re-triggered an overdue task", "task_id", o.TaskID.String(), "next_run_at", o.NextRunAt.UTC())
+		r.log.InfoContext(ctx, "re-triggered an overdue task", slog.String("task_id", o.TaskID.String()), slog.Time("next_run_at", o.NextRunAt.UTC()))
 	}
 	return len(overdue), nil
 }

@@ -194,7 +194,7 @@ func (c *CloudScheduler) create(ctx context.Context, spec *JobSpec) error {
 	if err := c.setPaused(ctx, spec, job); err != nil {
 		// Leave nothing behind for a change that will not be stored.
 		if derr := c.delete(context.WithoutCancel(ctx), spec.Name); derr != nil && c.log != nil {
-			c.log.Warn("removing a half-made job; reconcile will", "job", spec.Name, "error", derr.Error())
+			c.log.Warn("removing a half-made job; reconcile will", slog.String("job", spec.Name), slog.String("error", derr.Error()))
 		}
 		return err
 	}

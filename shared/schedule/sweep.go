@@ -86,7 +86,7 @@ func (s *Sweeper) publish(ctx context.Context, claims []store.Claim) int {
 				at := c.ScheduledFor
 				m := event.RunTask{Version: event.Version, TaskID: c.TaskID, UserID: c.UserID, ScheduledFor: &at}
 				if err := event.PublishJSON(ctx, s.pub, event.TopicRunTask, m); err != nil {
-					s.log.Error("publishing run-task; the task runs after its lease", "task_id", c.TaskID.String(), "error", err.Error())
+					s.log.Error("publishing run-task; the task runs after its lease", slog.String("task_id", c.TaskID.String()), slog.String("error", err.Error()))
 					continue
 				}
 				sent.Add(1)
@@ -107,9 +107,9 @@ func (s *Sweeper) Every(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		if n, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("sweep failed", "error", err.Error())
+			s.log.Error("sweep failed", slog.String("error", err.Error()))
 		} else if n > 0 {
-			s.log.Debug("sweep triggered runs", "count", n)
+			s.log.Debug("sweep triggered runs", slog.Int("count", n))
 		}
 		select {
 		case <-ctx.Done():

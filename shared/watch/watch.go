@@ -174,7 +174,7 @@ func (s *Service) RunNow(ctx context.Context, userID, taskID uuid.UUID, force bo
 	m := event.RunTask{Version: event.Version, TaskID: taskID, UserID: userID, ExecutionID: &e.ID}
 	if err := event.PublishJSON(ctx, s.pub, event.TopicRunTask, m); err != nil {
 		// The run is recorded as pending; recovery triggers it again.
-		s.log.Error("publishing manual run", "execution_id", e.ID.String(), "error", err.Error())
+		s.log.Error("publishing manual run", slog.String("execution_id", e.ID.String()), slog.String("error", err.Error()))
 	}
 	return e, nil
 }
