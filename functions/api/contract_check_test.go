@@ -76,8 +76,9 @@ var contractSchemas = map[string]reflect.Type{
 // contractWithoutSchema lists the contract's struct types that are no body of their own, with
 // why; every other struct type of shared/contract must have a component schema.
 var contractWithoutSchema = map[string]string{
-	"Task": "the fields TaskView and AdminTask share, embedded in both; the document spells them out in each",
-	"Page": "generic: each instantiation is its own component (TaskPage, ExecutionPage, ...)",
+	"Task":       "the fields TaskView and AdminTask share, embedded in both; the document spells them out in each",
+	"Page":       "generic: each instantiation is its own component (TaskPage, ExecutionPage, ...)",
+	"TickResult": "the tick function's answer to Cloud Scheduler, outside /api/v1; only Scheduler's logs read it",
 }
 
 // enumSubsets lists the properties whose schema names only some values of their Go enum, with

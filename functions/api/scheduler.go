@@ -37,7 +37,7 @@ func (a *API) adminReconcile(w http.ResponseWriter, r *http.Request, _ store.Use
 	if err != nil {
 		a.log.WarnContext(r.Context(), "reconcile pass had failures", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
 	}
-	writeJSON(w, http.StatusOK, reportView(rep))
+	writeJSON(w, http.StatusOK, rep.Wire())
 	return nil
 }
 

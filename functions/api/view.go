@@ -97,17 +97,6 @@ func mailView(m email.Mail) contract.Mail {
 	return contract.Mail{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: m.Headers, SentAt: m.SentAt}
 }
 
-func reportView(r reconcile.Report) contract.ReconcileReport {
-	out := contract.ReconcileReport{Mode: r.Mode, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
-		RunsFailed: r.RunsFailed, NextRunsRepaired: r.NextRunsRepaired, RunsRetriggered: r.RunsRetriggered,
-		OverdueRetriggered: r.OverdueRetriggered, NotificationsRepublished: r.NotificationsRepublished, Errors: r.Errors}
-	if j := r.Jobs; j != nil {
-		out.Jobs = &contract.ReconcileJobCounts{Checked: j.Checked, Created: j.Created, Updated: j.Updated,
-			Paused: j.Paused, Resumed: j.Resumed, Deleted: j.Deleted}
-	}
-	return out
-}
-
 func jobView(v reconcile.JobView) contract.SchedulerJob {
 	return contract.SchedulerJob{Job: v.Job, TaskID: v.TaskID, UserID: v.UserID, TaskState: v.TaskState,
 		NextRunAt: v.NextRunAt, Actual: jobStateView(v.Actual), Want: jobStateView(v.Want),

@@ -30,6 +30,6 @@ func TestViewsFillEveryWireField(t *testing.T) {
 	full(deliveryLogView(contracttest.Filled[store.DeliveryLog](t)))
 	full(emailView(contracttest.Filled[store.EmailAddress](t)))
 	full(mailView(contracttest.Filled[email.Mail](t)))
-	full(reportView(contracttest.Filled[reconcile.Report](t)))
+	full(contracttest.Filled[reconcile.Report](t).Wire())
 	full(jobView(contracttest.Filled[reconcile.JobView](t)))
 }

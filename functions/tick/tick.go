@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/reconcile"
 )
 
@@ -36,12 +37,6 @@ type Config struct {
 	Log            *slog.Logger
 }
 
-// Result is the tick's answer.
-type Result struct {
-	Triggered  int               `json:"triggered"`
-	Reconciled *reconcile.Report `json:"reconciled,omitempty"`
-}
-
 // New returns the HTTP function. It answers 200 with what it did, or 500 when the sweep or the
 // reconcile pass failed, so Cloud Scheduler records the failure (the next minute tries again).
 // The work is done before the answer: nothing runs after the response is sent.
@@ -64,7 +59,7 @@ type ticker struct {
 
 func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
 	ctx, log := r.Context(), t.cfg.Log
-	var res Result
+	var res contract.TickResult
 	failed := false
 	if t.cfg.Sweeper != nil {
 		n, err := t.cfg.Sweeper.Sweep(ctx)
@@ -81,9 +76,11 @@ func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
 			log.InfoContext(ctx, "another reconcile pass is running; skipping this one")
 		case err != nil:
 			log.ErrorContext(ctx, "tick reconcile failed", slog.String("error", err.Error()))
-			res.Reconciled, failed = &rep, true
+			wire := rep.Wire()
+			res.Reconciled, failed = &wire, true
 		default:
-			res.Reconciled = &rep
+			wire := rep.Wire()
+			res.Reconciled = &wire
 		}
 	}
 	status := http.StatusOK

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/functions/tick"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/reconcile"
 )
@@ -37,11 +38,11 @@ func (c *counter) Run(context.Context) (reconcile.Report, error) {
 	return reconcile.Report{Mode: "sweep", FinishedAt: time.Now()}, c.err
 }
 
-func call(t *testing.T, h http.Handler) (int, tick.Result) {
+func call(t *testing.T, h http.Handler) (int, contract.TickResult) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/", nil))
-	var res tick.Result
+	var res contract.TickResult
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 	return rec.Code, res
 }

@@ -25,6 +25,13 @@ type ReconcileReport struct {
 	Errors []string `json:"errors"`
 }
 
+// TickResult is the tick function's answer to Cloud Scheduler: how many due tasks it triggered
+// and, when a reconcile pass was due, what the pass did. Cloud Scheduler only logs it.
+type TickResult struct {
+	Triggered  int              `json:"triggered"`
+	Reconciled *ReconcileReport `json:"reconciled,omitempty"`
+}
+
 // ReconcileJobCounts says what a reconcile pass did to Cloud Scheduler jobs.
 type ReconcileJobCounts struct {
 	Checked int `json:"checked"`

@@ -90,24 +90,24 @@ func count(c *JobCounts, drift []schedule.Drift) {
 
 // JobView is one job, or one task that needs a job, and how they differ.
 type JobView struct {
-	Job       string     `json:"job"`
-	TaskID    *uuid.UUID `json:"task_id"`
-	UserID    *uuid.UUID `json:"user_id"`
-	TaskState task.State `json:"task_state,omitempty"`
-	NextRunAt *time.Time `json:"next_run_at"`
+	Job       string
+	TaskID    *uuid.UUID
+	UserID    *uuid.UUID
+	TaskState task.State
+	NextRunAt *time.Time
 	// Actual is the job as Cloud Scheduler has it (nil when missing); Want is what the task
 	// needs (nil for an orphan).
-	Actual *JobState `json:"actual"`
-	Want   *JobState `json:"want"`
+	Actual *JobState
+	Want   *JobState
 	// Drift is empty when the job is in step.
-	Drift []schedule.Drift `json:"drift"`
+	Drift []schedule.Drift
 }
 
 // JobState is a job's schedule and state.
 type JobState struct {
-	Schedule string `json:"schedule"`
-	TimeZone string `json:"time_zone"`
-	State    string `json:"state"` // ENABLED, PAUSED, DISABLED or UPDATE_FAILED
+	Schedule string
+	TimeZone string
+	State    string // ENABLED, PAUSED, DISABLED or UPDATE_FAILED
 }
 
 // JobDrift lists every task-* job and every task that needs one, each with its drift, sorted

@@ -97,33 +97,33 @@ func New(s Store, jobs Jobs, pub event.Publisher, now func() time.Time, log *slo
 
 // JobCounts says what a pass did to jobs.
 type JobCounts struct {
-	Checked int `json:"checked"`
-	Created int `json:"created"`
-	Updated int `json:"updated"`
-	Paused  int `json:"paused"`
-	Resumed int `json:"resumed"`
-	Deleted int `json:"deleted"`
+	Checked int
+	Created int
+	Updated int
+	Paused  int
+	Resumed int
+	Deleted int
 }
 
 // Report is what one pass found and did.
 type Report struct {
-	Mode       string    `json:"mode"` // "cloudscheduler" or "sweep"
-	StartedAt  time.Time `json:"started_at"`
-	FinishedAt time.Time `json:"finished_at"`
+	Mode       string // "cloudscheduler" or "sweep"
+	StartedAt  time.Time
+	FinishedAt time.Time
 	// Jobs is nil in sweep mode.
-	Jobs *JobCounts `json:"jobs"`
+	Jobs *JobCounts
 	// RunsFailed counts runs stuck past their deadline, now failed.
-	RunsFailed int64 `json:"runs_failed"`
+	RunsFailed int64
 	// NextRunsRepaired counts tasks whose due fire had already run, moved to their next fire.
-	NextRunsRepaired int `json:"next_runs_repaired"`
+	NextRunsRepaired int
 	// RunsRetriggered counts pending or retrying runs whose trigger was published again.
-	RunsRetriggered int `json:"runs_retriggered"`
+	RunsRetriggered int
 	// OverdueRetriggered counts overdue tasks whose trigger was replaced.
-	OverdueRetriggered int `json:"overdue_retriggered"`
+	OverdueRetriggered int
 	// NotificationsRepublished counts outbox rows whose notify message is now out.
-	NotificationsRepublished int `json:"notifications_republished"`
+	NotificationsRepublished int
 	// Errors lists the steps that failed; the others ran.
-	Errors []string `json:"errors"`
+	Errors []string
 }
 
 // ErrInProgress is returned while another pass holds the lock.
