@@ -18,25 +18,25 @@ import (
 // Input is everything an agent may know about one run. It is also the body the agent function
 // accepts, hence the JSON names.
 type Input struct {
-	SearchQuery          string              `json:"search_query"`
-	ConditionDescription string              `json:"condition_description"`
-	Timezone             string              `json:"timezone"`
-	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
-	Now                  time.Time           `json:"now"`
+	SearchQuery          string
+	ConditionDescription string
+	Timezone             string
+	NotifyBehavior       task.NotifyBehavior
+	Now                  time.Time
 	// Recent holds the last successful runs' results, newest first.
-	Recent []task.Result `json:"recent"`
+	Recent []task.Result
 	// Memory holds facts already reported for this task.
-	Memory []string `json:"memory"`
+	Memory []string
 }
 
 // Output is a decided run and what it cost. An agent that fails still returns the Usage of the
 // calls it made, so failed attempts are costed too.
 type Output struct {
-	Result task.Result `json:"result"`
-	Usage  task.Usage  `json:"usage"`
+	Result task.Result
+	Usage  task.Usage
 	// Facts are the new facts a notifying result reports, for the task's memory; empty when the
 	// result does not notify.
-	Facts []string `json:"facts,omitempty"`
+	Facts []string
 }
 
 // Agent decides one run. It returns an *Error for failures the runner should classify.

@@ -83,6 +83,25 @@ func ResultOf(r task.Result) Result {
 	return out
 }
 
+// Task is the result read back from the wire (the agent function's answer).
+func (r Result) Task() task.Result {
+	out := task.Result{Evidence: r.Evidence, Confidence: r.Confidence, Notification: r.Notification,
+		NextRun: r.NextRun, Topic: r.Topic}
+	if r.Sources != nil {
+		out.Sources = make([]task.Source, len(r.Sources))
+		for i, s := range r.Sources {
+			out.Sources[i] = task.Source{URL: s.URL, Title: s.Title}
+		}
+	}
+	return out
+}
+
+// Task is the cost read back from the wire.
+func (u Usage) Task() task.Usage {
+	return task.Usage{Model: u.Model, PromptTokens: u.PromptTokens, OutputTokens: u.OutputTokens,
+		SearchQueries: u.SearchQueries, CostUSD: u.CostUSD}
+}
+
 // UsageOf maps a run's cost.
 func UsageOf(u task.Usage) Usage {
 	return Usage{Model: u.Model, PromptTokens: u.PromptTokens, OutputTokens: u.OutputTokens,

@@ -21,21 +21,22 @@ import (
 	"net/http"
 
 	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/task"
 )
 
 // Reply is the agent function's response body.
 type Reply struct {
-	Result *Result  `json:"result,omitempty"`
-	Usage  Usage    `json:"usage"`
-	Facts  []string `json:"facts,omitempty"`
-	Error  *Failure `json:"error,omitempty"`
+	Result *contract.Result `json:"result,omitempty"`
+	Usage  contract.Usage   `json:"usage"`
+	Facts  []string         `json:"facts,omitempty"`
+	Error  *Failure         `json:"error,omitempty"`
 }
 
 // ReplyOf is a decided run on the wire.
 func ReplyOf(out agent.Output) Reply {
-	r := ResultOf(out.Result)
-	return Reply{Result: &r, Usage: UsageOf(out.Usage), Facts: out.Facts}
+	r := contract.ResultOf(out.Result)
+	return Reply{Result: &r, Usage: contract.UsageOf(out.Usage), Facts: out.Facts}
 }
 
 // Failure is an *agent.Error on the wire. Detail is the internal error text: it travels only

@@ -9,6 +9,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/remote"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -56,7 +57,7 @@ func TestReplyWireShape(t *testing.T) {
 		"usage":{"model":"m","prompt_tokens":1,"output_tokens":2,"search_queries":3,"cost_usd":0.5},
 		"facts":["f"]}`, string(b))
 
-	fail := remote.Reply{Usage: remote.UsageOf(out.Usage), Error: &remote.Failure{Category: task.CategoryRateLimit,
+	fail := remote.Reply{Usage: contract.UsageOf(out.Usage), Error: &remote.Failure{Category: task.CategoryRateLimit,
 		Message: "busy", Retryable: true, Detail: "429"}}
 	b, err = json.Marshal(fail)
 	require.NoError(t, err)
