@@ -28,6 +28,7 @@ check: ## Vet, lint (golangci-lint), check formatting, generated SQL and the Ope
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) tool golangci-lint run ./...
+	scripts/sqlc-check
 	scripts/lint-openapi
 	@if command -v terraform >/dev/null; then TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform; fi
 

@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -51,29 +53,21 @@ type NewEmailVerification struct {
 // CreateEmailVerification stores a code to send, unless MaxPerHour codes went to the address in
 // the last hour: then it returns a *RateLimitError saying when the next may go.
 func (s *Store) CreateEmailVerification(ctx context.Context, v NewEmailVerification) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		// One sender at a time per user and address, so the count below is exact.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1::text || lower($2), 0))`,
-			v.UserID, v.Email); err != nil {
+	err := s.inTx(ctx, func(q *db.Queries) error {
+		if err := q.LockEmailSender(ctx, db.LockEmailSenderParams{UserID: v.UserID, Email: v.Email}); err != nil {
 			return translate(err)
 		}
-		var recent []time.Time
-		rows, err := tx.Query(ctx, `SELECT created_at FROM email_verifications
-			WHERE user_id = $1 AND lower(email) = lower($2) AND created_at > $3 ORDER BY created_at`,
-			v.UserID, v.Email, v.Now.Add(-time.Hour))
+		recent, err := q.RecentCodeTimes(ctx, db.RecentCodeTimesParams{UserID: v.UserID, Email: v.Email,
+			Since: v.Now.Add(-time.Hour)})
 		if err != nil {
-			return translate(err)
-		}
-		if recent, err = pgx.CollectRows(rows, pgx.RowTo[time.Time]); err != nil {
 			return translate(err)
 		}
 		if len(recent) >= v.MaxPerHour {
 			return &RateLimitError{RetryAt: recent[len(recent)-v.MaxPerHour].Add(time.Hour),
 				Reason: fmt.Sprintf("%d codes were sent to this address in the last hour", len(recent))}
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO email_verifications (id, user_id, email, code_hash, expires_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, v.ID, v.UserID, v.Email, v.CodeHash, v.ExpiresAt, v.Now)
-		return translate(err)
+		return translate(q.InsertEmailVerification(ctx, db.InsertEmailVerificationParams{ID: v.ID, UserID: v.UserID,
+			Email: v.Email, CodeHash: v.CodeHash, ExpiresAt: v.ExpiresAt, CreatedAt: v.Now}))
 	})
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
@@ -104,11 +98,9 @@ func (s *Store) CheckEmailCode(ctx context.Context, userID uuid.UUID, email stri
 	match func(v EmailVerification) bool) (EmailVerification, CodeOutcome, error) {
 	var v EmailVerification
 	outcome := CodeNone
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT id, user_id, email, code_hash, attempts, expires_at, verified_at, created_at
-			FROM email_verifications WHERE user_id = $1 AND lower(email) = lower($2) AND verified_at IS NULL
-			ORDER BY created_at DESC LIMIT 1 FOR UPDATE`, userID, email).
-			Scan(&v.ID, &v.UserID, &v.Email, &v.CodeHash, &v.Attempts, &v.ExpiresAt, &v.VerifiedAt, &v.CreatedAt)
+	err := s.inTx(ctx, func(q *db.Queries) error {
+		r, err := q.OutstandingCodeForUpdate(ctx, db.OutstandingCodeForUpdateParams{UserID: userID, Email: email})
+		v = EmailVerification(r)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return nil
@@ -123,18 +115,15 @@ func (s *Store) CheckEmailCode(ctx context.Context, userID uuid.UUID, email stri
 		case !match(v):
 			outcome = CodeWrong
 			v.Attempts++
-			_, err := tx.Exec(ctx, `UPDATE email_verifications SET attempts = attempts + 1 WHERE id = $1`, v.ID)
-			return translate(err)
+			return translate(q.CountCodeAttempt(ctx, v.ID))
 		}
 		outcome = CodeVerified
 		// An address verified twice (say, in two cases) keeps its first verification.
-		if _, err := tx.Exec(ctx, `DELETE FROM email_verifications WHERE user_id = $1 AND lower(email) = lower($2)
-			AND verified_at IS NOT NULL`, userID, email); err != nil {
+		if err := q.DeleteVerifiedEmail(ctx, db.DeleteVerifiedEmailParams{UserID: userID, Email: email}); err != nil {
 			return translate(err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE email_verifications SET verified_at = $2, attempts = attempts + 1 WHERE id = $1`, v.ID, now)
 		v.VerifiedAt = &now
-		return translate(err)
+		return translate(q.MarkCodeVerified(ctx, db.MarkCodeVerifiedParams{ID: v.ID, VerifiedAt: now}))
 	})
 	if err != nil {
 		return v, outcome, fmt.Errorf("checking email code: %w", err)
@@ -156,24 +145,10 @@ type EmailAddress struct {
 // ListEmails returns the user's verified addresses and those with a code outstanding, the
 // sign-in address of a Clerk user first.
 func (s *Store) ListEmails(ctx context.Context, userID uuid.UUID, now time.Time) ([]EmailAddress, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT email, true, NULL::timestamptz, NULL::timestamptz, true FROM users
- WHERE id = $1 AND external_id LIKE 'clerk:%' AND COALESCE(email, '') <> ''
-UNION ALL
-SELECT * FROM (
-    SELECT DISTINCT ON (lower(email)) email, verified_at IS NOT NULL, verified_at,
-           CASE WHEN verified_at IS NULL THEN expires_at END, false
-      FROM email_verifications
-     WHERE user_id = $1 AND (verified_at IS NOT NULL OR expires_at > $2)
-     ORDER BY lower(email), verified_at IS NULL, created_at DESC
-) v
-ORDER BY 5 DESC, 1`, userID, now)
+	rows, err := s.q.ListEmails(ctx, db.ListEmailsParams{UserID: userID, Now: now})
+	list, err := mapAll(rows, err, "listing emails", func(r db.ListEmailsRow) EmailAddress { return EmailAddress(r) })
 	if err != nil {
-		return nil, fmt.Errorf("listing emails: %w", translate(err))
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[EmailAddress])
-	if err != nil {
-		return nil, fmt.Errorf("listing emails: %w", translate(err))
+		return nil, err
 	}
 	return dedupeEmails(list), nil
 }
@@ -199,26 +174,21 @@ func dedupeEmails(in []EmailAddress) []EmailAddress {
 // EmailVerified reports whether the user may receive notifications at email: they verified it,
 // or it is the sign-in address of their Clerk account.
 func (s *Store) EmailVerified(ctx context.Context, userID uuid.UUID, email string) (bool, error) {
-	var ok bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (
-		SELECT 1 FROM email_verifications WHERE user_id = $1 AND lower(email) = lower($2) AND verified_at IS NOT NULL
-	) OR EXISTS (
-		SELECT 1 FROM users WHERE id = $1 AND external_id LIKE 'clerk:%' AND lower(email) = lower($2)
-	)`, userID, email).Scan(&ok)
+	ok, err := s.q.EmailVerified(ctx, db.EmailVerifiedParams{UserID: userID, Email: email})
 	if err != nil {
 		return false, fmt.Errorf("checking email: %w", translate(err))
 	}
-	return ok, nil
+	return ok != nil && *ok, nil
 }
 
 // DeleteEmail forgets the user's address: its verification and any outstanding code.
 // ErrNotFound when there was neither.
 func (s *Store) DeleteEmail(ctx context.Context, userID uuid.UUID, email string) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM email_verifications WHERE user_id = $1 AND lower(email) = lower($2)`, userID, email)
+	n, err := s.q.DeleteEmail(ctx, db.DeleteEmailParams{UserID: userID, Email: email})
 	if err != nil {
 		return fmt.Errorf("deleting email: %w", translate(err))
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return ErrNotFound
 	}
 	return nil
@@ -230,12 +200,12 @@ func (s *Store) DeleteEmail(ctx context.Context, userID uuid.UUID, email string)
 // has no email notification, or the token does not fit (an address changed since).
 func (s *Store) UnsubscribeTaskEmail(ctx context.Context, taskID uuid.UUID, allowed func(userID uuid.UUID, email string) bool) (task.Task, error) {
 	var t task.Task
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		t, err = scanTask(tx.QueryRow(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1 FOR UPDATE`, taskID))
+	err := s.inTx(ctx, func(q *db.Queries) error {
+		r, err := q.GetTaskByIDForUpdate(ctx, taskID)
 		if err != nil {
 			return translate(err)
 		}
+		t = taskOf(r)
 		kept := []task.Notification{}
 		removed := false
 		for _, n := range t.Notifications {
@@ -251,8 +221,8 @@ func (s *Store) UnsubscribeTaskEmail(ctx context.Context, taskID uuid.UUID, allo
 		// updated_at stays: the user did not edit the task, and a run in flight keeps its
 		// claim on the next run time.
 		t.Notifications = kept
-		_, err = tx.Exec(ctx, `UPDATE tasks SET notifications = $2 WHERE id = $1`, taskID, kept)
-		return translate(err)
+		return translate(q.SetTaskNotifications(ctx, db.SetTaskNotificationsParams{ID: taskID,
+			Notifications: doc.FromNotifications(kept)}))
 	})
 	if err != nil {
 		return task.Task{}, fmt.Errorf("unsubscribing: %w", err)
@@ -263,10 +233,7 @@ func (s *Store) UnsubscribeTaskEmail(ctx context.Context, taskID uuid.UUID, allo
 // MarkEmailVerified records that the user owns email without a code: an address their identity
 // provider vouches for. It is a no-op when the address is already verified.
 func (s *Store) MarkEmailVerified(ctx context.Context, userID uuid.UUID, email string, at time.Time) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO email_verifications (user_id, email, code_hash, expires_at, verified_at)
-		SELECT $1, lower($2), '\x'::bytea, $3, $3
-		WHERE NOT EXISTS (SELECT 1 FROM email_verifications
-			WHERE user_id = $1 AND lower(email) = lower($2) AND verified_at IS NOT NULL)`, userID, email, at)
+	err := s.q.MarkEmailVerified(ctx, db.MarkEmailVerifiedParams{UserID: userID, Email: email, At: at})
 	if err != nil {
 		return fmt.Errorf("marking email verified: %w", translate(err))
 	}

@@ -8,7 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/torale-ai/torale/shared/store/internal/db"
 )
 
 // Bounds on a task's memory: a fact is cut to the column's limit, and only the newest facts are
@@ -24,8 +25,8 @@ func (s *Store) TaskMemory(ctx context.Context, userID, taskID uuid.UUID, limit 
 	if _, err := s.GetTask(ctx, userID, taskID); err != nil {
 		return nil, err
 	}
-	return queryAll(ctx, s.pool, "reading task memory", pgx.RowTo[string], `SELECT fact FROM task_memory WHERE task_id = $1 AND user_id = $2
-		ORDER BY created_at DESC, id LIMIT $3`, taskID, userID, limit)
+	facts, err := s.q.TaskMemory(ctx, db.TaskMemoryParams{TaskID: taskID, UserID: userID, MaxRows: int32(limit)})
+	return mapAll(facts, err, "reading task memory", func(f string) string { return f })
 }
 
 // AddTaskMemory records facts a run of the task reported. Blank facts and facts the task
@@ -33,23 +34,18 @@ func (s *Store) TaskMemory(ctx context.Context, userID, taskID uuid.UUID, limit 
 // ErrNotFound when the task is not the user's.
 func (s *Store) AddTaskMemory(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, facts []string, now time.Time) error {
 	clean := cleanFacts(facts)
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := getTask(ctx, tx, userID, taskID, ""); err != nil {
-			return err
+	err := s.inTx(ctx, func(q *db.Queries) error {
+		if _, err := q.GetTask(ctx, db.GetTaskParams{ID: taskID, UserID: userID}); err != nil {
+			return fmt.Errorf("reading task: %w", translate(err))
 		}
 		if len(clean) == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO task_memory (task_id, user_id, execution_id, fact, created_at)
-			SELECT $1, $2, (SELECT id FROM executions WHERE id = $3 AND task_id = $1 AND user_id = $2), f.fact, $5
-			FROM unnest($4::text[]) AS f(fact)
-			WHERE NOT EXISTS (SELECT 1 FROM task_memory m WHERE m.task_id = $1 AND m.fact = f.fact)`,
-			taskID, userID, executionID, clean, now); err != nil {
+		if err := q.AddTaskMemory(ctx, db.AddTaskMemoryParams{TaskID: taskID, UserID: userID,
+			ExecutionID: executionID, Facts: clean, Now: now}); err != nil {
 			return translate(err)
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM task_memory WHERE task_id = $1 AND id NOT IN
-			(SELECT id FROM task_memory WHERE task_id = $1 ORDER BY created_at DESC, id LIMIT $2)`, taskID, taskMemoryKeep)
-		return translate(err)
+		return translate(q.TrimTaskMemory(ctx, db.TrimTaskMemoryParams{TaskID: taskID, Keep: taskMemoryKeep}))
 	})
 	if err != nil {
 		return fmt.Errorf("adding task memory: %w", err)

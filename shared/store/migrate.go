@@ -99,7 +99,9 @@ func (s *Store) MigrateDown(steps int) error {
 }
 
 // Schema reports the database's schema version against this build's. It reads golang-migrate's
-// bookkeeping table directly, cheaply enough for every health check.
+// bookkeeping table directly, cheaply enough for every health check. These two queries stay
+// hand-written: schema_migrations is made by golang-migrate at run time, not by a migration,
+// so sqlc (which compiles against migrations/) cannot see it, and it may not exist yet.
 func (s *Store) Schema(ctx context.Context) (SchemaStatus, error) {
 	st := SchemaStatus{Latest: LatestVersion()}
 	var exists bool

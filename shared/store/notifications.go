@@ -3,11 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/torale-ai/torale/shared/store/internal/db"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -26,32 +25,14 @@ func (s *Store) ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid
 			return nil, err
 		}
 	}
-	var afterAt *time.Time
-	var afterID *uuid.UUID
-	if after != nil {
-		afterAt, afterID = &after.CreatedAt, &after.ID
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+executionColumnsOf("e.")+`, t.name
-		FROM executions e JOIN tasks t ON t.id = e.task_id
-		WHERE e.user_id = $1 AND ($2::uuid IS NULL OR e.task_id = $2)
-		  AND e.status = 'success' AND e.result->>'notification' <> ''
-		  AND ($3::timestamptz IS NULL OR (e.created_at, e.id) < ($3, $4))
-		ORDER BY e.created_at DESC, e.id DESC LIMIT $5`, userID, taskID, afterAt, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing notifications: %w", translate(err))
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Notified, error) {
-		var n Notified
-		e := &n.Execution
-		err := r.Scan(&e.ID, &e.TaskID, &e.UserID, &e.ScheduledFor, &e.Trigger, &e.Status, &e.Attempt,
-			&e.CreatedAt, &e.StartedAt, &e.FinishedAt, &e.DeadlineAt, &e.Result, &e.Error, &e.InternalError,
-			&e.ErrorCategory, &e.Usage.Model, &e.Usage.PromptTokens, &e.Usage.OutputTokens,
-			&e.Usage.SearchQueries, &e.Usage.CostUSD, &n.TaskName)
-		n.Deliveries = []task.Delivery{}
-		return n, err
+	at, id := keyset(after)
+	rows, err := s.q.ListNotified(ctx, db.ListNotifiedParams{UserID: userID, TaskID: taskID, AfterAt: at, AfterID: id,
+		MaxRows: int32(limit)})
+	list, err := mapAll(rows, err, "listing notifications", func(r db.ListNotifiedRow) Notified {
+		return Notified{Execution: executionOf(r.Execution), TaskName: r.TaskName, Deliveries: []task.Delivery{}}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("listing notifications: %w", translate(err))
+		return nil, err
 	}
 	return list, s.attachDeliveries(ctx, userID, list)
 }
@@ -65,18 +46,13 @@ func (s *Store) attachDeliveries(ctx context.Context, userID uuid.UUID, list []N
 	for i, n := range list {
 		ids[i], index[n.ID] = n.ID, i
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM notification_deliveries
-		WHERE user_id = $1 AND execution_id = ANY($2) ORDER BY channel`, userID, ids)
-	if err != nil {
-		return fmt.Errorf("listing deliveries: %w", translate(err))
-	}
-	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Delivery, error) { return scanDelivery(r) })
+	ds, err := s.q.DeliveriesOf(ctx, db.DeliveriesOfParams{UserID: userID, ExecutionIds: ids})
 	if err != nil {
 		return fmt.Errorf("listing deliveries: %w", translate(err))
 	}
 	for _, d := range ds {
 		i := index[d.ExecutionID]
-		list[i].Deliveries = append(list[i].Deliveries, d)
+		list[i].Deliveries = append(list[i].Deliveries, deliveryOf(d))
 	}
 	return nil
 }

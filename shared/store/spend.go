@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/store/internal/db"
 )
 
 // MonthSpend returns the estimated cost in US dollars of the task's runs created in now's
@@ -14,11 +16,8 @@ import (
 func (s *Store) MonthSpend(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (float64, error) {
 	u := now.UTC()
 	start := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
-	var total float64
-	err := s.pool.QueryRow(ctx, `SELECT COALESCE(SUM(e.cost_usd), 0)::float8
-		FROM tasks t LEFT JOIN executions e ON e.task_id = t.id AND e.created_at >= $3 AND e.created_at < $4
-		WHERE t.id = $1 AND t.user_id = $2 GROUP BY t.id`,
-		taskID, userID, start, start.AddDate(0, 1, 0)).Scan(&total)
+	total, err := s.q.MonthSpend(ctx, db.MonthSpendParams{TaskID: taskID, UserID: userID, MonthStart: start,
+		MonthEnd: start.AddDate(0, 1, 0)})
 	if err != nil {
 		return 0, fmt.Errorf("reading the month's spend: %w", translate(err))
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/torale-ai/torale/shared/store/internal/db"
 )
 
 // ErrNotFound means the row does not exist or belongs to someone else; callers cannot tell
@@ -45,6 +47,7 @@ type Options struct {
 // Store holds the connection pool. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	q    *db.Queries // the sqlc-compiled queries (queries/*.sql), on the pool
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -67,7 +70,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, q: db.New(pool)}, nil
 }
 
 // Close releases every connection.
@@ -76,29 +79,21 @@ func (s *Store) Close() { s.pool.Close() }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
-// querier is what both the pool and a transaction offer, so queries run in either.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+// inTx runs fn in a transaction with the queries bound to it, committing when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(q *db.Queries) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(s.q.WithTx(tx)) })
 }
 
-// inTx runs fn in a transaction, committing when fn returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
-}
-
-// queryAll runs a query and collects every row with scan; what names the work in errors.
-func queryAll[T any](ctx context.Context, q querier, what string, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
-	rows, err := q.Query(ctx, sql, args...)
+// mapAll turns generated rows into the store's types; a nil err passes the list through.
+func mapAll[R, T any](rows []R, err error, what string, f func(R) T) ([]T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, translate(err))
 	}
-	list, err := pgx.CollectRows(rows, scan)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, translate(err))
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = f(r)
 	}
-	return list, nil
+	return out, nil
 }
 
 // translate maps driver errors to the store's own.

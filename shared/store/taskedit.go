@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -20,17 +21,17 @@ type TaskChange func(ctx context.Context, current task.Task) (task.Task, error)
 // mutable fields are the definition, state, state_changed_at and next_run_at.
 func (s *Store) UpdateTask(ctx context.Context, userID, id uuid.UUID, change TaskChange) (task.Task, error) {
 	var out task.Task
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		cur, err := getTask(ctx, tx, userID, id, "FOR UPDATE")
+	err := s.inTx(ctx, func(q *db.Queries) error {
+		cur, err := q.GetTaskForUpdate(ctx, db.GetTaskForUpdateParams{ID: id, UserID: userID})
 		if err != nil {
-			return err
+			return fmt.Errorf("reading task: %w", translate(err))
 		}
-		next, err := change(ctx, cur)
+		next, err := change(ctx, taskOf(cur))
 		if err != nil {
 			return err
 		}
 		next.ID = id
-		out, err = writeTask(ctx, tx, userID, next)
+		out, err = writeTask(ctx, q, userID, next)
 		return err
 	})
 	if err != nil {
@@ -40,29 +41,22 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id uuid.UUID, change Tas
 }
 
 // writeTask writes next's mutable fields over the user's row.
-func writeTask(ctx context.Context, q querier, userID uuid.UUID, next task.Task) (task.Task, error) {
-	notifications := next.Notifications
-	if notifications == nil {
-		notifications = []task.Notification{}
-	}
-	out, err := scanTask(q.QueryRow(ctx, `UPDATE tasks SET name = $3, name_is_default = $4,
-		search_query = $5, condition_description = $6, schedule = $7, timezone = $8,
-		notify_behavior = $9, notifications = $10, state = $11, state_changed_at = $12,
-		next_run_at = $13, updated_at = now()
-		WHERE id = $1 AND user_id = $2 RETURNING `+taskColumns,
-		next.ID, userID, next.Name, next.NameIsDefault, next.SearchQuery, next.ConditionDescription,
-		next.Schedule, next.Timezone, next.NotifyBehavior, notifications, next.State,
-		next.StateChangedAt, next.NextRunAt))
-	return out, translate(err)
+func writeTask(ctx context.Context, q *db.Queries, userID uuid.UUID, next task.Task) (task.Task, error) {
+	r, err := q.UpdateTask(ctx, db.UpdateTaskParams{ID: next.ID, UserID: userID, Name: next.Name,
+		NameIsDefault: next.NameIsDefault, SearchQuery: next.SearchQuery,
+		ConditionDescription: next.ConditionDescription, Schedule: next.Schedule, Timezone: next.Timezone,
+		NotifyBehavior: next.NotifyBehavior, Notifications: doc.FromNotifications(next.Notifications),
+		State: next.State, StateChangedAt: next.StateChangedAt, NextRunAt: next.NextRunAt})
+	return taskOf(r), translate(err)
 }
 
 // DeleteTask removes the user's task with its runs and deliveries.
 func (s *Store) DeleteTask(ctx context.Context, userID, id uuid.UUID) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, id, userID)
+	n, err := s.q.DeleteTask(ctx, db.DeleteTaskParams{ID: id, UserID: userID})
 	if err != nil {
 		return fmt.Errorf("deleting task: %w", translate(err))
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return fmt.Errorf("deleting task: %w", ErrNotFound)
 	}
 	return nil
@@ -70,22 +64,19 @@ func (s *Store) DeleteTask(ctx context.Context, userID, id uuid.UUID) error {
 
 // CountActiveTasks reports how many of the user's tasks are active, for the per-user cap.
 func (s *Store) CountActiveTasks(ctx context.Context, userID uuid.UUID) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE user_id = $1 AND state = 'active'`, userID).Scan(&n)
+	n, err := s.q.CountActiveTasks(ctx, userID)
 	if err != nil {
 		return 0, fmt.Errorf("counting active tasks: %w", translate(err))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // CancelRuns cancels the task's unfinished runs, so a forced run can start; an attempt still
 // working finds its row cancelled and its result is dropped.
 func (s *Store) CancelRuns(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE executions SET status = 'cancelled', finished_at = $3,
-		error = 'Cancelled by a forced run.'
-		WHERE task_id = $1 AND user_id = $2 AND status IN ('pending', 'running', 'retrying')`, taskID, userID, now)
+	n, err := s.q.CancelRuns(ctx, db.CancelRunsParams{TaskID: taskID, UserID: userID, Now: &now})
 	if err != nil {
 		return 0, fmt.Errorf("cancelling runs: %w", translate(err))
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/torale-ai/torale/shared/store/internal/db"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -34,13 +35,11 @@ func (e *ActiveCapError) Error() string {
 
 // GetTaskVersion returns the user's task with its Version, or ErrNotFound.
 func (s *Store) GetTaskVersion(ctx context.Context, userID, id uuid.UUID) (task.Task, Version, error) {
-	var v Version
-	t, err := scanTask(s.pool.QueryRow(ctx, `SELECT `+taskColumns+`, xmin::text FROM tasks
-		WHERE id = $1 AND user_id = $2`, id, userID), &v)
+	r, err := s.q.GetTaskVersion(ctx, db.GetTaskVersionParams{ID: id, UserID: userID})
 	if err != nil {
 		return task.Task{}, "", fmt.Errorf("reading task: %w", translate(err))
 	}
-	return t, v, nil
+	return taskOf(r.Task), Version(r.Version), nil
 }
 
 // CreateTaskCapped stores n under id (chosen by the caller, so that the task's trigger can be
@@ -48,14 +47,14 @@ func (s *Store) GetTaskVersion(ctx context.Context, userID, id uuid.UUID) (task.
 // already has maxActive active tasks; the count and the insert are one step per user.
 func (s *Store) CreateTaskCapped(ctx context.Context, id uuid.UUID, n NewTask, maxActive int) (task.Task, error) {
 	var t task.Task
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(q *db.Queries) error {
 		if n.State == task.StateActive {
-			if err := checkActiveCap(ctx, tx, n.UserID, id, maxActive); err != nil {
+			if err := checkActiveCap(ctx, q, n.UserID, id, maxActive); err != nil {
 				return err
 			}
 		}
 		var err error
-		t, err = insertTask(ctx, tx, id, n)
+		t, err = insertTask(ctx, q, id, n)
 		return err
 	})
 	if err != nil {
@@ -69,15 +68,13 @@ func (s *Store) CreateTaskCapped(ctx context.Context, id uuid.UUID, n NewTask, m
 // has maxActive other active tasks. The mutable fields are those UpdateTask writes.
 func (s *Store) SaveTask(ctx context.Context, userID uuid.UUID, next task.Task, v Version, maxActive int) (task.Task, error) {
 	var out task.Task
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(q *db.Queries) error {
 		if next.State == task.StateActive {
-			if err := lockUserTasks(ctx, tx, userID); err != nil {
-				return err
+			if err := q.LockUserTasks(ctx, userID); err != nil {
+				return translate(err)
 			}
 		}
-		var state task.State
-		err := tx.QueryRow(ctx, `SELECT state FROM tasks WHERE id = $1 AND user_id = $2 AND xmin::text = $3
-			FOR UPDATE`, next.ID, userID, string(v)).Scan(&state)
+		state, err := q.TaskStateAtVersion(ctx, db.TaskStateAtVersionParams{ID: next.ID, UserID: userID, Version: string(v)})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrStale
 		}
@@ -85,11 +82,11 @@ func (s *Store) SaveTask(ctx context.Context, userID uuid.UUID, next task.Task, 
 			return translate(err)
 		}
 		if next.State == task.StateActive && state != task.StateActive {
-			if err := countActiveCap(ctx, tx, userID, next.ID, maxActive); err != nil {
+			if err := countActiveCap(ctx, q, userID, next.ID, maxActive); err != nil {
 				return err
 			}
 		}
-		out, err = writeTask(ctx, tx, userID, next)
+		out, err = writeTask(ctx, q, userID, next)
 		return err
 	})
 	if err != nil {
@@ -101,49 +98,43 @@ func (s *Store) SaveTask(ctx context.Context, userID uuid.UUID, next task.Task, 
 // DeleteTaskVersion removes the user's task, with its runs and deliveries, if the row is still
 // at v; else it returns ErrStale.
 func (s *Store) DeleteTaskVersion(ctx context.Context, userID, id uuid.UUID, v Version) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2 AND xmin::text = $3`, id, userID, string(v))
+	n, err := s.q.DeleteTaskAtVersion(ctx, db.DeleteTaskAtVersionParams{ID: id, UserID: userID, Version: string(v)})
 	if err != nil {
 		return fmt.Errorf("deleting task: %w", translate(err))
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return fmt.Errorf("deleting task: %w", ErrStale)
 	}
 	return nil
 }
 
-// checkActiveCap takes the user's cap lock and refuses when the user has maxActive active
-// tasks besides id.
-func checkActiveCap(ctx context.Context, tx pgx.Tx, userID, id uuid.UUID, maxActive int) error {
-	if err := lockUserTasks(ctx, tx, userID); err != nil {
-		return err
+// checkActiveCap takes the user's cap lock (LockUserTasks in queries/tasks.sql) and refuses
+// when the user has maxActive active tasks besides id.
+//
+// The lock serializes, per user, the writes that may add an active task, so that the count
+// after it and the write after that act as one step: twenty concurrent creates at the cap less
+// one let exactly one through. It locks the user's row FOR NO KEY UPDATE rather than taking an
+// advisory lock: the key is exactly the user (no hash of a uuid to collide), and NO KEY still
+// lets rows that reference the user be written meanwhile (their foreign-key checks take KEY
+// SHARE). Under READ COMMITTED the count that follows takes a fresh snapshot, so it sees every
+// task the lock's previous holder committed.
+func checkActiveCap(ctx context.Context, q *db.Queries, userID, id uuid.UUID, maxActive int) error {
+	if err := q.LockUserTasks(ctx, userID); err != nil {
+		return translate(err)
 	}
-	return countActiveCap(ctx, tx, userID, id, maxActive)
+	return countActiveCap(ctx, q, userID, id, maxActive)
 }
 
-// lockUserTasks serializes, per user, the writes that may add an active task, so that the
-// count after it and the write after that act as one step: twenty concurrent creates at the
-// cap less one let exactly one through. It locks the user's row FOR NO KEY UPDATE rather than
-// taking an advisory lock: the key is exactly the user (no hash of a uuid to collide), and NO
-// KEY still lets rows that reference the user be written meanwhile (their foreign-key checks
-// take KEY SHARE). Under READ COMMITTED the count that follows takes a fresh snapshot, so it
-// sees every task the lock's previous holder committed.
-func lockUserTasks(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
-	_, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID)
-	return translate(err)
-}
-
-func countActiveCap(ctx context.Context, tx pgx.Tx, userID, id uuid.UUID, maxActive int) error {
+func countActiveCap(ctx context.Context, q *db.Queries, userID, id uuid.UUID, maxActive int) error {
 	if maxActive <= 0 {
 		return nil
 	}
-	var n int
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE user_id = $1 AND state = 'active' AND id <> $2`,
-		userID, id).Scan(&n)
+	n, err := q.CountOtherActiveTasks(ctx, db.CountOtherActiveTasksParams{UserID: userID, ID: id})
 	if err != nil {
 		return translate(err)
 	}
-	if n >= maxActive {
-		return &ActiveCapError{Active: n}
+	if int(n) >= maxActive {
+		return &ActiveCapError{Active: int(n)}
 	}
 	return nil
 }

@@ -106,7 +106,8 @@ func ensureTemplate(server string) (string, error) {
 	if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock(7446171)`); err != nil {
 		return "", err
 	}
-	defer admin.Exec(ctx, `SELECT pg_advisory_unlock(7446171)`)
+	// Closing the connection releases the lock too; unlocking first only lets the next waiter in sooner.
+	defer func() { _, _ = admin.Exec(ctx, `SELECT pg_advisory_unlock(7446171)`) }()
 	var exists bool
 	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err

@@ -1,0 +1,94 @@
+-- name: ActiveRunExists :one
+SELECT EXISTS (SELECT 1 FROM executions
+    WHERE task_id = @task_id AND status IN ('pending', 'running', 'retrying'));
+
+-- name: InsertManualRun :one
+INSERT INTO executions (task_id, user_id, trigger) VALUES (@task_id, @user_id, 'manual') RETURNING *;
+
+-- name: StartManualRun :one
+-- Takes a manual run created earlier, if it is pending, retrying, or running past its deadline.
+UPDATE executions SET status = 'running', attempt = attempt + 1,
+       started_at = @now, deadline_at = @deadline, error = NULL, internal_error = NULL, error_category = NULL
+WHERE id = @id AND task_id = @task_id AND user_id = @user_id
+  AND (executions.status IN ('pending', 'retrying') OR (executions.status = 'running' AND executions.deadline_at < @now))
+RETURNING *;
+
+-- name: StartScheduledRun :one
+-- Creates the run of a scheduled fire on its first delivery, or takes it again on a later one
+-- if it is retrying or running past its deadline.
+INSERT INTO executions (task_id, user_id, scheduled_for, trigger, status, attempt, started_at, deadline_at)
+SELECT @task_id, @user_id, @scheduled_for, 'schedule', 'running', 1, @now, @deadline
+FROM tasks WHERE tasks.id = @task_id AND tasks.user_id = @user_id
+ON CONFLICT (task_id, scheduled_for) DO UPDATE SET status = 'running',
+    attempt = executions.attempt + 1, started_at = EXCLUDED.started_at, deadline_at = EXCLUDED.deadline_at,
+    error = NULL, internal_error = NULL, error_category = NULL
+WHERE executions.user_id = EXCLUDED.user_id
+  AND (executions.status IN ('pending', 'retrying') OR (executions.status = 'running' AND executions.deadline_at < EXCLUDED.started_at))
+RETURNING *;
+
+-- name: GetExecution :one
+SELECT * FROM executions WHERE id = @id AND user_id = @user_id;
+
+-- name: GetExecutions :many
+SELECT * FROM executions WHERE user_id = @user_id AND id = ANY(@ids::uuid[]);
+
+-- name: ListExecutions :many
+SELECT * FROM executions
+WHERE task_id = @task_id AND user_id = @user_id
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC LIMIT @max_rows;
+
+-- name: RecentResults :many
+SELECT result FROM executions
+WHERE task_id = @task_id AND user_id = @user_id AND status = 'success' AND result IS NOT NULL
+ORDER BY finished_at DESC LIMIT @max_rows;
+
+-- name: FinishExecution :execrows
+UPDATE executions SET status = @status, finished_at = @finished_at, result = @result,
+       error = NULLIF(@error::text, ''), internal_error = NULLIF(@internal_error::text, ''),
+       error_category = NULLIF(@error_category::text, ''),
+       model = @model, prompt_tokens = prompt_tokens + @prompt_tokens::int,
+       output_tokens = output_tokens + @output_tokens::int,
+       search_queries = search_queries + @search_queries::int, cost_usd = cost_usd + @cost_usd::numeric,
+       deadline_at = COALESCE(sqlc.narg(retry_by)::timestamptz, deadline_at)
+WHERE id = @id AND user_id = @user_id AND attempt = @attempt AND status = 'running';
+
+-- name: AdvanceTask :exec
+-- The run's next run stands only if the task was not edited since the run began (its
+-- updated_at then): an edit has already set the right one.
+UPDATE tasks SET
+    last_run_at = @now, last_execution_id = @execution_id,
+    next_run_at = CASE WHEN sqlc.narg(next_run_at)::timestamptz IS NOT NULL AND updated_at = @task_version
+                       THEN sqlc.narg(next_run_at)::timestamptz ELSE next_run_at END,
+    state = CASE WHEN @complete::boolean AND state = 'active' THEN 'completed' ELSE state END,
+    state_changed_at = CASE WHEN @complete::boolean AND state = 'active' THEN @now ELSE state_changed_at END,
+    name = CASE WHEN name_is_default AND @topic::text <> '' THEN left(@topic::text, 200) ELSE name END
+WHERE id = @task_id AND user_id = @user_id;
+
+-- name: InsertDelivery :one
+INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, target, next_attempt_at)
+VALUES (@execution_id, @task_id, @user_id, @channel, @target, @now)
+RETURNING *;
+
+-- name: ReapExecutions :execrows
+UPDATE executions SET status = 'failed', finished_at = @now,
+       error = 'The run stopped before it finished and was given up; the task keeps its schedule.',
+       internal_error = 'reaped: ' || status || ' past deadline', error_category = 'system'
+WHERE status IN ('running', 'retrying') AND deadline_at < @now;
+
+-- name: PendingRuns :many
+SELECT id, task_id, user_id, scheduled_for FROM executions
+WHERE status IN ('pending', 'retrying') ORDER BY created_at LIMIT @max_rows;
+
+-- name: ListNotified :many
+SELECT sqlc.embed(e), t.name AS task_name
+FROM executions e JOIN tasks t ON t.id = e.task_id
+WHERE e.user_id = @user_id AND (sqlc.narg(task_id)::uuid IS NULL OR e.task_id = sqlc.narg(task_id)::uuid)
+  AND e.status = 'success' AND e.result->>'notification' <> ''
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (e.created_at, e.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY e.created_at DESC, e.id DESC LIMIT @max_rows;
+
+-- name: RunAlive :one
+SELECT EXISTS (SELECT 1 FROM executions
+    WHERE task_id = @task_id AND user_id = @user_id AND status = 'running' AND deadline_at >= @now
+      AND (id = sqlc.narg(execution_id)::uuid OR scheduled_for = sqlc.narg(scheduled_for)::timestamptz));

@@ -1,0 +1,86 @@
+-- name: InsertTask :one
+INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
+                   timezone, notify_behavior, notifications, state, next_run_at)
+VALUES (@id, @user_id, @name, @name_is_default, @search_query, @condition_description, @schedule,
+        @timezone, @notify_behavior, @notifications, @state, @next_run_at)
+RETURNING *;
+
+-- name: GetTask :one
+SELECT * FROM tasks WHERE id = @id AND user_id = @user_id;
+
+-- name: GetTaskForUpdate :one
+SELECT * FROM tasks WHERE id = @id AND user_id = @user_id FOR UPDATE;
+
+-- name: GetTaskVersion :one
+-- xmin changes with every write to the row: the version an optimistic write checks.
+SELECT sqlc.embed(tasks), xmin::text AS version FROM tasks WHERE id = @id AND user_id = @user_id;
+
+-- name: TaskStateAtVersion :one
+SELECT state FROM tasks WHERE id = @id AND user_id = @user_id AND xmin::text = @version::text FOR UPDATE;
+
+-- name: UpdateTask :one
+UPDATE tasks SET name = @name, name_is_default = @name_is_default, search_query = @search_query,
+       condition_description = @condition_description, schedule = @schedule, timezone = @timezone,
+       notify_behavior = @notify_behavior, notifications = @notifications, state = @state,
+       state_changed_at = @state_changed_at, next_run_at = @next_run_at, updated_at = now()
+WHERE id = @id AND user_id = @user_id
+RETURNING *;
+
+-- name: DeleteTask :execrows
+DELETE FROM tasks WHERE id = @id AND user_id = @user_id;
+
+-- name: DeleteTaskAtVersion :execrows
+DELETE FROM tasks WHERE id = @id AND user_id = @user_id AND xmin::text = @version::text;
+
+-- name: LockUserTasks :exec
+-- Serializes, per user, the writes that may add an active task (see lockUserTasks).
+SELECT 1 FROM users WHERE id = @user_id FOR NO KEY UPDATE;
+
+-- name: CountActiveTasks :one
+SELECT count(*) FROM tasks WHERE user_id = @user_id AND state = 'active';
+
+-- name: CountOtherActiveTasks :one
+SELECT count(*) FROM tasks WHERE user_id = @user_id AND state = 'active' AND id <> @id;
+
+-- name: ListTasks :many
+-- An empty state lists every state; a null cursor starts at the newest.
+SELECT * FROM tasks
+WHERE user_id = @user_id
+  AND (@state::text = '' OR state = @state::text)
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT @max_rows;
+
+-- name: ClaimDueTasks :many
+WITH due AS (
+    SELECT id AS due_id, next_run_at AS due_at FROM tasks
+    WHERE state = 'active' AND next_run_at <= @now::timestamptz
+    ORDER BY next_run_at
+    LIMIT @max_rows::int
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE tasks t SET next_run_at = @lease_until::timestamptz
+FROM due WHERE t.id = due.due_id
+RETURNING t.id, t.user_id, due.due_at AS scheduled_for;
+
+-- name: CancelRuns :execrows
+UPDATE executions SET status = 'cancelled', finished_at = @now, error = 'Cancelled by a forced run.'
+WHERE task_id = @task_id AND user_id = @user_id AND status IN ('pending', 'running', 'retrying');
+
+-- name: GetTaskByID :one
+SELECT * FROM tasks WHERE id = @id;
+
+-- name: GetTaskByIDForUpdate :one
+SELECT * FROM tasks WHERE id = @id FOR UPDATE;
+
+-- name: SetTaskNotifications :exec
+-- updated_at stays: the user did not edit the task (see UnsubscribeTaskEmail).
+UPDATE tasks SET notifications = @notifications WHERE id = @id;
+
+-- name: TaskOwner :one
+SELECT user_id FROM tasks WHERE id = @id;
+
+-- name: MonthSpend :one
+SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total
+FROM tasks t LEFT JOIN executions e ON e.task_id = t.id AND e.created_at >= @month_start AND e.created_at < @month_end
+WHERE t.id = @task_id AND t.user_id = @user_id GROUP BY t.id;
