@@ -15,6 +15,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent/gemini/geminitest"
 	"github.com/torale-ai/torale/shared/agent/memory/mem0test"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
@@ -39,10 +40,10 @@ func startConfigured(t *testing.T, env map[string]string) string {
 }
 
 // agentE2EFinished polls the task's executions until there are n and the newest is final.
-func agentE2EFinished(t *testing.T, base, taskID string, n int) task.Execution {
+func agentE2EFinished(t *testing.T, base, taskID string, n int) contract.Execution {
 	t.Helper()
 	var got struct {
-		Data []task.Execution `json:"data"`
+		Data []contract.Execution `json:"data"`
 	}
 	require.Eventually(t, func() bool {
 		got.Data = nil
@@ -54,7 +55,7 @@ func agentE2EFinished(t *testing.T, base, taskID string, n int) task.Execution {
 
 // runTwice creates an always-notify task, lets its first run finish, runs it again by hand, and
 // returns both executions.
-func runTwice(t *testing.T, base string) (task.Execution, task.Execution) {
+func runTwice(t *testing.T, base string) (contract.Execution, contract.Execution) {
 	t.Helper()
 	var created struct {
 		ID string `json:"id"`
@@ -81,7 +82,7 @@ func TestLocalRunsTasksWithGeminiEndToEnd(t *testing.T) {
 	require.Equal(t, task.StatusSuccess, first.Status, "error: %s", first.Error)
 	require.True(t, first.Result.Notifies())
 	require.Equal(t, "Apple announced that iPhone 18 ships on 18 September 2026.", *first.Result.Notification)
-	require.Equal(t, []task.Source{{URL: geminitest.RedirectURI(0), Title: "apple.com"}}, first.Result.Sources)
+	require.Equal(t, []contract.Source{{URL: geminitest.RedirectURI(0), Title: "apple.com"}}, first.Result.Sources)
 	require.Equal(t, config.DefaultModel, first.Usage.Model)
 	require.Positive(t, first.Usage.PromptTokens)
 	require.Equal(t, 1, first.Usage.SearchQueries)
@@ -94,8 +95,8 @@ func TestLocalRunsTasksWithGeminiEndToEnd(t *testing.T) {
 	require.Contains(t, reqs[3].User, "facts already reported")
 
 	var preview struct {
-		Result task.Result `json:"result"`
-		Usage  task.Usage  `json:"usage"`
+		Result contract.Result `json:"result"`
+		Usage  contract.Usage  `json:"usage"`
 	}
 	require.Equal(t, http.StatusOK, call(t, "POST", base+"/api/v1/tasks/preview",
 		map[string]any{"search_query": "When will Apple announce the iPhone 18 release date?"}, &preview))

@@ -16,6 +16,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
@@ -79,20 +80,20 @@ func call(t *testing.T, method, url string, body any, out any) int {
 }
 
 type taskJSON struct {
-	ID            string          `json:"id"`
-	Name          string          `json:"name"`
-	State         string          `json:"state"`
-	NextRunAt     *time.Time      `json:"next_run_at"`
-	LastRunAt     *time.Time      `json:"last_run_at"`
-	LastExecution *task.Execution `json:"last_execution"`
+	ID            string              `json:"id"`
+	Name          string              `json:"name"`
+	State         string              `json:"state"`
+	NextRunAt     *time.Time          `json:"next_run_at"`
+	LastRunAt     *time.Time          `json:"last_run_at"`
+	LastExecution *contract.Execution `json:"last_execution"`
 }
 
 type executionsJSON struct {
-	Data []task.Execution `json:"data"`
+	Data []contract.Execution `json:"data"`
 }
 
 // waitForExecution polls the task's executions until one is final.
-func waitForExecution(t *testing.T, base, taskID string) task.Execution {
+func waitForExecution(t *testing.T, base, taskID string) contract.Execution {
 	t.Helper()
 	var got executionsJSON
 	require.Eventually(t, func() bool {
@@ -175,11 +176,11 @@ func TestLocalUnconfiguredAgentFailsClearly(t *testing.T) {
 	require.True(t, after.NextRunAt.After(time.Now().Add(23*time.Hour)), "no cron: next run in 24 h, got %v", after.NextRunAt)
 
 	// Run now works on the same task and is listed too.
-	var manual task.Execution
+	var manual contract.Execution
 	require.Equal(t, http.StatusAccepted, call(t, "POST", base+"/api/v1/tasks/"+created.ID+"/run", nil, &manual))
 	require.Equal(t, task.TriggerManual, manual.Trigger)
 	require.Eventually(t, func() bool {
-		var e task.Execution
+		var e contract.Execution
 		call(t, "GET", fmt.Sprintf("%s/api/v1/executions/%s", base, manual.ID), nil, &e)
 		return e.Status == task.StatusFailed && e.Error == agent.ErrUnconfigured
 	}, 10*time.Second, 20*time.Millisecond)

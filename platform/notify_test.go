@@ -15,7 +15,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/config"
-	"github.com/torale-ai/torale/shared/email"
+	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
@@ -31,12 +31,12 @@ var codeInMail = regexp.MustCompile(`code is (\d{6})`)
 func verifyEmail(t *testing.T, base, address string) {
 	t.Helper()
 	require.Equal(t, http.StatusAccepted, call(t, "POST", base+"/api/v1/emails", map[string]string{"email": address}, nil))
-	var box struct{ Data []email.Mail }
+	var box struct{ Data []contract.Mail }
 	require.Equal(t, http.StatusOK, call(t, "GET", base+"/api/v1/dev/mailbox", nil, &box))
 	require.NotEmpty(t, box.Data)
 	m := codeInMail.FindStringSubmatch(box.Data[0].Text)
 	require.NotNil(t, m, box.Data[0].Text)
-	var addr store.EmailAddress
+	var addr contract.EmailAddress
 	require.Equal(t, http.StatusOK, call(t, "POST", base+"/api/v1/emails/verify", map[string]string{"email": address, "code": m[1]}, &addr))
 	require.True(t, addr.Verified)
 }
@@ -50,7 +50,7 @@ func TestLocalDeliversSignedWebhooksAndEmail(t *testing.T) {
 	recv := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{CheckTimestamp: true})
 
 	// torale dev lets webhooks reach this machine over http.
-	var hook webhook.Settings
+	var hook contract.WebhookSettings
 	require.Equal(t, http.StatusOK, call(t, "PUT", base+"/api/v1/webhook", map[string]any{"url": recv.URL}, &hook))
 	require.True(t, hook.Enabled)
 	recv.Secrets(hook.Secret)
@@ -70,7 +70,7 @@ func TestLocalDeliversSignedWebhooksAndEmail(t *testing.T) {
 	require.Equal(t, note, ev.Data.Notification)
 	require.Equal(t, created.ID, ev.Data.Task.ID.String())
 
-	var box struct{ Data []email.Mail }
+	var box struct{ Data []contract.Mail }
 	require.Eventually(t, func() bool {
 		call(t, "GET", base+"/api/v1/dev/mailbox", nil, &box)
 		return len(box.Data) > 0 && strings.HasPrefix(box.Data[0].Subject, "Torale: ")
@@ -78,7 +78,7 @@ func TestLocalDeliversSignedWebhooksAndEmail(t *testing.T) {
 	require.Contains(t, box.Data[0].Text, note)
 	require.Contains(t, box.Data[0].Headers["List-Unsubscribe"], "/api/v1/unsubscribe?token=")
 
-	var log struct{ Data []store.DeliveryLog }
+	var log struct{ Data []contract.DeliveryLog }
 	require.Eventually(t, func() bool {
 		call(t, "GET", base+"/api/v1/webhook/deliveries?task_id="+created.ID, nil, &log)
 		return len(log.Data) == 1 && log.Data[0].Status == task.DeliveryDelivered

@@ -15,14 +15,14 @@ import (
 
 // Stats are the platform's vital signs over a window.
 type Stats struct {
-	Users            int       `json:"users"`
-	ActiveTasks      int       `json:"active_tasks"`
-	Runs             int       `json:"runs"`
-	FailedRuns       int       `json:"failed_runs"`
-	FailureRate      float64   `json:"failure_rate"`
-	NotifiedRuns     int       `json:"notified_runs"`
-	NotificationRate float64   `json:"notification_rate"`
-	Since            time.Time `json:"since"`
+	Users            int
+	ActiveTasks      int
+	Runs             int
+	FailedRuns       int
+	FailureRate      float64
+	NotifiedRuns     int
+	NotificationRate float64
+	Since            time.Time
 }
 
 // PlatformStats counts users, active tasks, and finished runs since the given time.

@@ -13,16 +13,16 @@ import (
 // APIKey is a long-lived credential a user made for scripts and the CLI. Only the SHA-256 of
 // the key is stored; the key itself is shown once, when it is made.
 type APIKey struct {
-	ID         uuid.UUID  `json:"id"`
-	UserID     uuid.UUID  `json:"-"`
-	Name       string     `json:"name"`
-	Prefix     string     `json:"prefix"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	RevokedAt  *time.Time `json:"revoked_at"`
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	Name       string
+	Prefix     string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
 	// Hash is the stored SHA-256 of the key. Only LookupAPIKey fills it, so that the
 	// authenticator can compare it in constant time; it never leaves the server.
-	Hash []byte `json:"-"`
+	Hash []byte
 }
 
 // CreateAPIKey stores a new key for the user. The caller validates the name (1 to 100

@@ -133,13 +133,13 @@ func (s *Store) CheckEmailCode(ctx context.Context, userID uuid.UUID, email stri
 
 // EmailAddress is a notification address of a user: verified, or waiting for its code.
 type EmailAddress struct {
-	Email      string     `json:"email"`
-	Verified   bool       `json:"verified"`
-	VerifiedAt *time.Time `json:"verified_at"`
+	Email      string
+	Verified   bool
+	VerifiedAt *time.Time
 	// CodeExpiresAt is when the outstanding code stops working (unverified addresses only).
-	CodeExpiresAt *time.Time `json:"code_expires_at"`
+	CodeExpiresAt *time.Time
 	// Account marks the address the user signs in with, verified by the identity provider.
-	Account bool `json:"account"`
+	Account bool
 }
 
 // ListEmails returns the user's verified addresses and those with a code outstanding, the

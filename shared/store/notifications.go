@@ -13,8 +13,8 @@ import (
 // Notified is a run that told the user something, with the delivery of each channel.
 type Notified struct {
 	task.Execution
-	TaskName   string          `json:"task_name"`
-	Deliveries []task.Delivery `json:"deliveries"`
+	TaskName   string
+	Deliveries []task.Delivery
 }
 
 // ListNotified returns the user's runs that notified, newest first: of one task when taskID is

@@ -34,18 +34,18 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 
 // AttemptRecord is one logged try to deliver a notification, as the user sees it.
 type AttemptRecord struct {
-	AttemptedAt  time.Time `json:"attempted_at"`
-	OK           bool      `json:"ok"`
-	ResponseCode *int      `json:"response_code"`
-	LatencyMS    int       `json:"latency_ms"`
-	Error        string    `json:"error,omitempty"`
+	AttemptedAt  time.Time
+	OK           bool
+	ResponseCode *int
+	LatencyMS    int
+	Error        string
 }
 
 // DeliveryLog is a delivery with its task's name and every attempt, oldest attempt first.
 type DeliveryLog struct {
 	task.Delivery
-	TaskName   string          `json:"task_name"`
-	AttemptLog []AttemptRecord `json:"attempt_log"`
+	TaskName   string
+	AttemptLog []AttemptRecord
 }
 
 // ListDeliveryLog returns the user's deliveries on channel, newest first, each with its

@@ -23,12 +23,12 @@ const (
 
 // User is an account, created the first time its identity is seen.
 type User struct {
-	ID          uuid.UUID `json:"id"`
-	ExternalID  string    `json:"-"`
-	Email       string    `json:"email"`
-	DisplayName string    `json:"display_name"`
-	Role        Role      `json:"role"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          uuid.UUID
+	ExternalID  string
+	Email       string
+	DisplayName string
+	Role        Role
+	CreatedAt   time.Time
 }
 
 // Identity is who an authenticator says a caller is.

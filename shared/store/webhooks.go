@@ -83,9 +83,9 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, userID uuid.UUID, salt 
 
 // DisabledWebhook is an endpoint Torale stopped posting to, and why.
 type DisabledWebhook struct {
-	URL        string    `json:"url"`
-	Reason     string    `json:"reason"`
-	DisabledAt time.Time `json:"disabled_at"`
+	URL        string
+	Reason     string
+	DisabledAt time.Time
 }
 
 // DisableWebhookURL stops deliveries to url for the user (it answered 410 Gone). When url is

@@ -22,31 +22,31 @@ const (
 // in, so that every service stores and runs the same definition.
 type Draft struct {
 	// Name labels the task; when empty it is derived from SearchQuery.
-	Name string `json:"name"`
+	Name string
 	// SearchQuery is what the agent searches for.
-	SearchQuery string `json:"search_query"`
+	SearchQuery string
 	// ConditionDescription is what must be true to notify; it defaults to
 	// the search query.
-	ConditionDescription string `json:"condition_description"`
+	ConditionDescription string
 	// Schedule is an optional 5-field cron expression.
-	Schedule string `json:"schedule"`
+	Schedule string
 	// Timezone is the IANA zone Schedule is read in; default "UTC".
-	Timezone string `json:"timezone"`
+	Timezone string
 	// NotifyBehavior defaults to NotifyOnce.
-	NotifyBehavior NotifyBehavior `json:"notify_behavior"`
+	NotifyBehavior NotifyBehavior
 	// Notifications lists where alerts go, at most one of each type.
-	Notifications []Notification `json:"notifications"`
+	Notifications []Notification
 	// RunImmediately says whether the first run happens at creation even
 	// when a schedule is given; default true.
-	RunImmediately *bool `json:"run_immediately"`
+	RunImmediately *bool
 }
 
 // FieldError is one problem with one field of a submitted task. Field is the
 // API's snake_case JSON path (for example notifications[1].address) so that
 // a client can show the message next to the right input.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Field   string
+	Message string
 }
 
 // ValidationError lists every problem found in a Draft, in field order, so

@@ -1,7 +1,6 @@
 package task
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,23 +8,23 @@ import (
 
 // Task is a stored watch: what to look for, when, and whom to tell.
 type Task struct {
-	ID                   uuid.UUID      `json:"id"`
-	UserID               uuid.UUID      `json:"-"`
-	Name                 string         `json:"name"`
-	NameIsDefault        bool           `json:"-"`
-	SearchQuery          string         `json:"search_query"`
-	ConditionDescription string         `json:"condition_description"`
-	Schedule             string         `json:"schedule"`
-	Timezone             string         `json:"timezone"`
-	NotifyBehavior       NotifyBehavior `json:"notify_behavior"`
-	Notifications        []Notification `json:"notifications"`
-	State                State          `json:"state"`
-	NextRunAt            *time.Time     `json:"next_run_at"`
-	LastRunAt            *time.Time     `json:"last_run_at"`
-	LastExecutionID      *uuid.UUID     `json:"-"`
-	CreatedAt            time.Time      `json:"created_at"`
-	UpdatedAt            time.Time      `json:"updated_at"`
-	StateChangedAt       time.Time      `json:"state_changed_at"`
+	ID                   uuid.UUID
+	UserID               uuid.UUID
+	Name                 string
+	NameIsDefault        bool
+	SearchQuery          string
+	ConditionDescription string
+	Schedule             string
+	Timezone             string
+	NotifyBehavior       NotifyBehavior
+	Notifications        []Notification
+	State                State
+	NextRunAt            *time.Time
+	LastRunAt            *time.Time
+	LastExecutionID      *uuid.UUID
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	StateChangedAt       time.Time
 }
 
 // Trigger says why an execution ran.
@@ -70,27 +69,18 @@ const (
 
 // Source is a web page that backs a result; it always comes from the search, never the model.
 type Source struct {
-	URL   string `json:"url"`
-	Title string `json:"title"`
+	URL   string
+	Title string
 }
 
 // Result is what the agent decided on one run.
 type Result struct {
-	Evidence     string     `json:"evidence"`
-	Sources      []Source   `json:"sources"`
-	Confidence   int        `json:"confidence"`
-	Notification *string    `json:"notification"`
-	NextRun      *time.Time `json:"next_run"`
-	Topic        string     `json:"topic"`
-}
-
-// MarshalJSON writes sources as a list even when there are none, so clients never see null.
-func (r Result) MarshalJSON() ([]byte, error) {
-	type plain Result
-	if r.Sources == nil {
-		r.Sources = []Source{}
-	}
-	return json.Marshal(plain(r))
+	Evidence     string
+	Sources      []Source
+	Confidence   int
+	Notification *string
+	NextRun      *time.Time
+	Topic        string
 }
 
 // Notifies reports whether the result carries something worth telling the user.
@@ -100,31 +90,31 @@ func (r *Result) Notifies() bool {
 
 // Usage is what a run cost: model, tokens, searches and an estimate in US dollars.
 type Usage struct {
-	Model         string  `json:"model"`
-	PromptTokens  int     `json:"prompt_tokens"`
-	OutputTokens  int     `json:"output_tokens"`
-	SearchQueries int     `json:"search_queries"`
-	CostUSD       float64 `json:"cost_usd"`
+	Model         string
+	PromptTokens  int
+	OutputTokens  int
+	SearchQueries int
+	CostUSD       float64
 }
 
 // Execution is one run of a task.
 type Execution struct {
-	ID            uuid.UUID     `json:"id"`
-	TaskID        uuid.UUID     `json:"task_id"`
-	UserID        uuid.UUID     `json:"-"`
-	ScheduledFor  *time.Time    `json:"scheduled_for"`
-	Trigger       Trigger       `json:"trigger"`
-	Status        Status        `json:"status"`
-	Attempt       int           `json:"attempt"`
-	CreatedAt     time.Time     `json:"created_at"`
-	StartedAt     *time.Time    `json:"started_at"`
-	FinishedAt    *time.Time    `json:"finished_at"`
-	DeadlineAt    *time.Time    `json:"-"`
-	Result        *Result       `json:"result"`
-	Error         string        `json:"error,omitempty"`
-	InternalError string        `json:"-"`
-	ErrorCategory ErrorCategory `json:"error_category,omitempty"`
-	Usage         Usage         `json:"usage"`
+	ID            uuid.UUID
+	TaskID        uuid.UUID
+	UserID        uuid.UUID
+	ScheduledFor  *time.Time
+	Trigger       Trigger
+	Status        Status
+	Attempt       int
+	CreatedAt     time.Time
+	StartedAt     *time.Time
+	FinishedAt    *time.Time
+	DeadlineAt    *time.Time
+	Result        *Result
+	Error         string
+	InternalError string
+	ErrorCategory ErrorCategory
+	Usage         Usage
 }
 
 // DeliveryStatus is where a notification delivery is.
@@ -139,16 +129,16 @@ const (
 
 // Delivery is one notification owed on one channel: a row of the outbox.
 type Delivery struct {
-	ID            uuid.UUID      `json:"id"`
-	ExecutionID   uuid.UUID      `json:"execution_id"`
-	TaskID        uuid.UUID      `json:"task_id"`
-	UserID        uuid.UUID      `json:"-"`
-	Channel       ChannelType    `json:"channel"`
-	Target        string         `json:"target"`
-	Status        DeliveryStatus `json:"status"`
-	Attempts      int            `json:"attempts"`
-	NextAttemptAt time.Time      `json:"next_attempt_at"`
-	LastError     string         `json:"last_error,omitempty"`
-	CreatedAt     time.Time      `json:"created_at"`
-	DeliveredAt   *time.Time     `json:"delivered_at"`
+	ID            uuid.UUID
+	ExecutionID   uuid.UUID
+	TaskID        uuid.UUID
+	UserID        uuid.UUID
+	Channel       ChannelType
+	Target        string
+	Status        DeliveryStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	DeliveredAt   *time.Time
 }

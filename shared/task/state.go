@@ -56,12 +56,12 @@ const (
 // Notification is one place a task's alerts go. A task has at most one of
 // each type, so that a user is never told the same thing twice on a channel.
 type Notification struct {
-	Type ChannelType `json:"type"`
+	Type ChannelType
 	// Address is the recipient of an email notification.
-	Address string `json:"address,omitempty"`
+	Address string
 	// URL is where a webhook notification is posted; empty means the user's
 	// default webhook.
-	URL string `json:"url,omitempty"`
+	URL string
 }
 
 // CanTransition reports whether a task may move from one state to another,
