@@ -31,14 +31,6 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
-const testKey = "test-notify-key-0123456789abcdef-0123456789"
-
-func testKeys(t testing.TB) *notifykey.Keys {
-	k, err := notifykey.New(testKey)
-	require.NoError(t, err)
-	return k
-}
-
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // golden compares got with testdata/name, rewriting it under -update.
@@ -69,7 +61,7 @@ func renderDump(e email.Message) string {
 }
 
 func TestRenderedEmailsMatchGoldenFiles(t *testing.T) {
-	r := email.NewRenderer("https://app.torale.example", testKeys(t))
+	r := email.NewRenderer("https://app.torale.example", outboxtest.Keys(t))
 	e, err := r.Notification(outboxtest.TrickyMessage())
 	require.NoError(t, err)
 	golden(t, "notification.golden", renderDump(e))
@@ -101,7 +93,7 @@ func newMailEnv(t *testing.T, opts emailtest.SMTPOptions) mailEnv {
 	m, err := email.NewSMTPMailer(cfg, "Torale <alerts@torale.example>", 5*time.Second, srv.ClientTLS)
 	require.NoError(t, err)
 	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
-	keys := testKeys(t)
+	keys := outboxtest.Keys(t)
 	sender := email.NewSender(m, s, email.NewRenderer("https://app.torale.example", keys), clk.Now)
 	return mailEnv{s: s, clk: clk, smtp: srv, keys: keys,
 		n: outbox.New(s, map[task.ChannelType]outbox.Sender{task.ChannelEmail: sender}, clk.Now, logging.Discard())}

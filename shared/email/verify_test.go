@@ -135,7 +135,7 @@ func TestVerificationCodes(t *testing.T) {
 func TestUnsubscribeLinkStopsTheTasksEmails(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
-	keys := testKeys(t)
+	keys := outboxtest.Keys(t)
 	now := time.Now()
 	u, exec := outboxtest.Notified(t, s, now, task.Notification{Type: task.ChannelEmail, Address: "me@example.com"},
 		task.Notification{Type: task.ChannelWebhook, URL: "https://example.com/h"})

@@ -36,7 +36,7 @@ func TestRefusedConnectionIsNamedAndRetried(t *testing.T) {
 	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	addr := closedPort(t)
 	guard := netguard.New(netguard.Options{Allow: []netip.AddrPort{addr}})
-	keys := testKeys(t)
+	keys := outboxtest.Keys(t)
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: guard, PublicURL: "https://torale.example",
 		Now: clk.Now, Log: logging.Discard()})
 	url := "https://" + addr.String() + "/hook"

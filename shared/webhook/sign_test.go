@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/notifykey"
+	"github.com/torale-ai/torale/shared/outbox/outboxtest"
 	"github.com/torale-ai/torale/shared/webhook"
 )
 
@@ -40,7 +41,7 @@ func TestSignatureMatchesTheSpecTestVector(t *testing.T) {
 }
 
 func TestWebhookSecretsAreDerivedPerUserAndSalt(t *testing.T) {
-	k := testKeys(t)
+	k := outboxtest.Keys(t)
 	u1, u2 := [16]byte{1}, [16]byte{2}
 	a := webhook.Secret(k, u1, []byte("salt-one-16bytes"))
 	require.True(t, strings.HasPrefix(a, "whsec_"))

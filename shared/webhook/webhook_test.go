@@ -25,14 +25,6 @@ import (
 	"github.com/torale-ai/torale/shared/webhook/webhooktest"
 )
 
-const testKey = "test-notify-key-0123456789abcdef-0123456789"
-
-func testKeys(t testing.TB) *notifykey.Keys {
-	k, err := notifykey.New(testKey)
-	require.NoError(t, err)
-	return k
-}
-
 // hookEnv is a notifier posting webhooks to a local receiver through the production guard,
 // which lets the receiver's exact address through and nothing else.
 type hookEnv struct {
@@ -51,7 +43,7 @@ func newHookEnv(t *testing.T, timeout time.Duration) hookEnv {
 	clk := clocktest.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 	recv := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{TLS: true})
 	guard := netguard.New(netguard.Options{Allow: []netip.AddrPort{recv.Addr}, TLSConfig: recv.ClientTLS, Timeout: timeout})
-	keys := testKeys(t)
+	keys := outboxtest.Keys(t)
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: guard,
 		PublicURL: "https://torale.example", Now: clk.Now, Log: logging.Discard()})
 	return hookEnv{s: s, clk: clk, recv: recv, keys: keys, guard: guard,

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
@@ -65,4 +66,15 @@ func TrickyMessage() outbox.Message {
 					{URL: "https://example.com/a?b=1&c=<2>", Title: ""},
 				}}},
 	}
+}
+
+// Keys returns the notify key the channel tests sign webhooks and derive unsubscribe tokens
+// with; a fixed key keeps their golden files stable.
+func Keys(t testing.TB) *notifykey.Keys {
+	t.Helper()
+	k, err := notifykey.New("test-notify-key-0123456789abcdef-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
