@@ -69,6 +69,13 @@ func (c Cloud) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Bus != nil && p.Runner != nil {
+		// On its in-process bus this process is its database's only runner: runs begun before it
+		// are dead, and fires claimed but not started are triggered now.
+		if err := p.Runner.RecoverAtStart(ctx, p.now()); err != nil {
+			return fmt.Errorf("recovering unfinished runs: %w", err)
+		}
+	}
 	srv := c.server(p, p.serve(fns, cfg, auth, log))
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
 	if err != nil {

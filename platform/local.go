@@ -87,7 +87,9 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Runner.Recover(ctx); err != nil {
+	// This process is its database's only runner: runs begun before it are dead, and fires
+	// claimed but not started are triggered now, not when a lease runs out.
+	if err := p.Runner.RecoverAtStart(ctx, p.now()); err != nil {
 		return fmt.Errorf("recovering unfinished runs: %w", err)
 	}
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", l.Addr)

@@ -103,14 +103,15 @@ func New(d Deps) (*Platform, error) {
 	}
 	p.bus = sched.pub
 	if need.runner {
-		p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, runner.Config{AfterRun: sched.afterRun(),
-			Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts,
-			Memory: newMemory(d),
-		})
+		cfg := runnerConfig(d, rules)
+		cfg.AfterRun, cfg.Memory = sched.afterRun(), newMemory(d)
+		p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, cfg)
 		p.Gate = schedule.NewGate(d.Store, p.Runner.HandleTask, d.Now, d.Log)
 	}
 	if need.sweeper {
-		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{})
+		// Every sweep (and so every tick) takes back dead runs, retrying them as the runner would.
+		reaper := runner.NewReaper(d.Store, sched.pub, d.Now, d.Log, runnerConfig(d, rules))
+		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{Reaper: reaper})
 	}
 	if need.reconciler {
 		p.Reconciler = sched.reconciler(d, rules)
@@ -128,6 +129,12 @@ func New(d Deps) (*Platform, error) {
 		d.Bus.Subscribe(event.TopicNotify, 2, p.Notifier.HandleMessage)
 	}
 	return p, nil
+}
+
+// runnerConfig is the run policy from the configuration: the runner's, and the reaper's that
+// retries runs as the runner would.
+func runnerConfig(d Deps, rules task.Rules) runner.Config {
+	return runner.Config{Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts}
 }
 
 // addNotify builds the notifier for the notify function and the settings services for the API.

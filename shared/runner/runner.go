@@ -24,8 +24,7 @@ type Store interface {
 	StartExecution(ctx context.Context, p store.StartRun) (task.Execution, error)
 	FinishExecution(ctx context.Context, o store.Outcome) ([]task.Delivery, error)
 	RecentResults(ctx context.Context, userID, taskID uuid.UUID, n int) ([]task.Result, error)
-	ReapExecutions(ctx context.Context, now time.Time) (int64, error)
-	PendingRuns(ctx context.Context, limit int) ([]store.PendingRun, error)
+	ReapStore
 }
 
 // Config tunes a Runner; zero fields take the documented defaults.
@@ -85,11 +84,14 @@ type Runner struct {
 	now   func() time.Time
 	log   *slog.Logger
 	cfg   Config
+	// Reaper takes back this runner's dead attempts; the sweep and recovery call it.
+	Reaper *Reaper
 }
 
 // New returns a runner. now is the clock (time.Now outside tests).
 func New(s Store, a agent.Agent, pub event.Publisher, now func() time.Time, log *slog.Logger, cfg Config) *Runner {
-	return &Runner{store: s, agent: a, pub: pub, now: now, log: log, cfg: cfg.withDefaults()}
+	cfg = cfg.withDefaults()
+	return &Runner{store: s, agent: a, pub: pub, now: now, log: log, cfg: cfg, Reaper: NewReaper(s, pub, now, log, cfg)}
 }
 
 // ErrRetry is wrapped by Handle's error when the run failed transiently and will be tried
@@ -125,7 +127,7 @@ func (r *Runner) HandleTask(ctx context.Context, m event.RunTask, t task.Task) e
 	}
 	exec, err := r.store.StartExecution(ctx, store.StartRun{
 		UserID: m.UserID, TaskID: m.TaskID, ExecutionID: m.ExecutionID, ScheduledFor: m.ScheduledFor,
-		Now: now, Deadline: now.Add(r.cfg.AgentTimeout + time.Minute),
+		Now: now, Deadline: now.Add(r.cfg.Deadline(KindRoutine)),
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound):
@@ -297,28 +299,41 @@ func (r *Runner) afterRun(ctx context.Context, o store.Outcome, log *slog.Logger
 	}
 }
 
-// Recover puts right what a stopped process left: it fails runs stuck past their deadline and
-// triggers runs that wait for the runner. It runs on start and from reconcile.
+// Recover puts right what a stopped process left: it takes back runs stuck past their deadline
+// (retrying those with attempts left) and triggers every run that waits for the runner, at once.
+// It runs on start and from reconcile.
 func (r *Runner) Recover(ctx context.Context) error {
-	reaped, err := r.store.ReapExecutions(ctx, r.now())
-	if err != nil {
-		return err
-	}
-	pending, err := r.store.PendingRuns(ctx, 1000)
+	return r.recover(ctx, nil)
+}
+
+// RecoverAtStart is Recover for a process that is the only runner of its database (torale dev,
+// the functions server on its in-process bus), started at started: no attempt begun before it
+// can be alive, since its trigger lived in a dead process's memory, so those runs are taken back
+// now rather than at their deadline.
+func (r *Runner) RecoverAtStart(ctx context.Context, started time.Time) error {
+	return r.recover(ctx, &started)
+}
+
+// recoverBatch bounds the runs one recovery re-triggers; reconcile takes any beyond it.
+const recoverBatch = 10_000
+
+func (r *Runner) recover(ctx context.Context, startedBefore *time.Time) error {
+	// Pending runs first: the runs the reap takes back next become retrying, and it triggers
+	// them itself.
+	pending, err := r.store.PendingRuns(ctx, recoverBatch)
 	if err != nil {
 		return err
 	}
 	for _, p := range pending {
-		m := event.RunTask{Version: event.Version, TaskID: p.TaskID, UserID: p.UserID, ScheduledFor: p.ScheduledFor}
-		if p.ScheduledFor == nil {
-			m.ExecutionID = &p.ExecutionID
-		}
-		if err := event.PublishJSON(ctx, r.pub, event.TopicRunTask, m); err != nil {
+		if err := retrigger(ctx, r.pub, p); err != nil {
 			return err
 		}
 	}
-	if reaped > 0 || len(pending) > 0 {
-		r.log.InfoContext(ctx, "recovered runs", slog.Int64("reaped", reaped), slog.Int("retriggered", len(pending)))
+	reaped, retried, err := r.Reaper.reap(ctx, startedBefore)
+	if err != nil {
+		return err
 	}
+	r.log.InfoContext(ctx, "recovered runs", slog.Int("retriggered", len(pending)), slog.Int("reaped", reaped),
+		slog.Int("retried", retried))
 	return nil
 }

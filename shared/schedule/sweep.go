@@ -5,6 +5,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -20,17 +21,27 @@ type Claimer interface {
 	ClaimDueTasks(ctx context.Context, now, leaseUntil time.Time, limit int) ([]store.Claim, error)
 }
 
+// Reaper takes back runs whose attempt died and triggers their retries; runner.Reaper is the
+// real one.
+type Reaper interface {
+	Reap(ctx context.Context) (int, error)
+}
+
 // SweepConfig tunes a Sweeper; zero fields take the defaults.
 type SweepConfig struct {
 	// Batch is how many tasks one claim takes (default 500).
 	Batch int
-	// Lease is how long a claimed task stays hidden from other sweeps while it runs; when its
-	// run never records an outcome, the task comes due again after it (default 15 min).
+	// Lease is how long a claimed task stays hidden from other sweeps; a task with an unfinished
+	// scheduled run is not claimed anyway, so it matters only when a fire ends without moving
+	// the task's next run: the task comes due again after it (default 15 min).
 	Lease time.Duration
 	// Publishers is how many messages of a batch are published at once (default 32): each
 	// publish waits for Pub/Sub to store the message, so one at a time leaves the run-task
 	// topic idle between round trips.
 	Publishers int
+	// Reaper, when set, runs first in every sweep, so a run whose attempt died is retried
+	// within a sweep interval of its deadline (a cheap query on unfinished runs only).
+	Reaper Reaper
 }
 
 // Sweeper claims due tasks and publishes their triggers.
@@ -56,10 +67,24 @@ func NewSweeper(c Claimer, pub event.Publisher, now func() time.Time, log *slog.
 	return &Sweeper{claimer: c, pub: pub, now: now, log: log, cfg: cfg}
 }
 
-// Sweep claims every task due now, batch by batch, and publishes a run-task message for each.
-// It returns how many it triggered. A message that fails to publish is not retried here: its
-// task's lease runs out and the next sweep claims it again.
+// Sweep takes back dead runs, then claims every task due now, batch by batch, and publishes a
+// run-task message for each. It returns how many it triggered. A message that fails to publish
+// is not retried here: its fire is a pending execution, which recovery and reconcile trigger
+// again.
 func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
+	var reapErr error
+	if s.cfg.Reaper != nil {
+		if _, err := s.cfg.Reaper.Reap(ctx); err != nil {
+			// The claim does not depend on it: sweep anyway, and report both.
+			reapErr = fmt.Errorf("reaping dead runs: %w", err)
+		}
+	}
+	n, err := s.claimAll(ctx)
+	return n, errors.Join(reapErr, err)
+}
+
+// claimAll claims and publishes due tasks until a batch comes back short.
+func (s *Sweeper) claimAll(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		now := s.now()
@@ -86,7 +111,7 @@ func (s *Sweeper) publish(ctx context.Context, claims []store.Claim) int {
 				at := c.ScheduledFor
 				m := event.RunTask{Version: event.Version, TaskID: c.TaskID, UserID: c.UserID, ScheduledFor: &at}
 				if err := event.PublishJSON(ctx, s.pub, event.TopicRunTask, m); err != nil {
-					s.log.Error("publishing run-task; the task runs after its lease", slog.String("task_id", c.TaskID.String()), slog.String("error", err.Error()))
+					s.log.Error("publishing run-task; reconcile triggers the pending run", slog.String("task_id", c.TaskID.String()), slog.String("error", err.Error()))
 					continue
 				}
 				sent.Add(1)

@@ -82,13 +82,16 @@ type Claim struct {
 }
 
 // ClaimDueTasks takes up to limit active tasks due at now, oldest first, and in the same
-// statement moves their next_run_at to leaseUntil, so no other sweeper takes them. The runner
-// sets the real next run when the run ends; if it never does, the task comes due again when
-// the lease runs out, so a lost trigger delays a run but never drops it.
+// statement moves their next_run_at to leaseUntil, so no other sweeper takes them, and records
+// each fire as a pending execution with its original time. The runner takes that execution and
+// sets the real next run when the run ends. A fire whose trigger is lost is not lost with it:
+// recovery at start and reconcile re-trigger pending runs, and a task with an unfinished
+// scheduled run is not claimed again, so the lease only brings back a task whose fire ended
+// without moving its next run.
 func (s *Store) ClaimDueTasks(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Claim, error) {
 	rows, err := s.q.ClaimDueTasks(ctx, db.ClaimDueTasksParams{Now: now, LeaseUntil: leaseUntil, MaxRows: limit})
 	return mapAll(rows, err, "claiming due tasks", func(r db.ClaimDueTasksRow) Claim {
-		// due tasks have a next run: the claim selected them by it
-		return Claim{TaskID: r.ID, UserID: r.UserID, ScheduledFor: *r.ScheduledFor}
+		// claimed fires have a time: the claim selected them by it
+		return Claim{TaskID: r.TaskID, UserID: r.UserID, ScheduledFor: *r.ScheduledFor}
 	})
 }

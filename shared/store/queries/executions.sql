@@ -76,6 +76,24 @@ UPDATE executions SET status = 'failed', finished_at = @now,
        internal_error = 'reaped: ' || status || ' past deadline', error_category = 'system'
 WHERE status IN ('running', 'retrying') AND deadline_at < @now;
 
+-- name: ReapStuckRuns :many
+-- Takes back runs whose attempt died: running past their deadline, or started before
+-- started_before (set only by a process that is the sole runner of its database, at its start).
+-- A run with attempts left is retried under the same execution; the last attempt fails, as does
+-- a retry that never came by its deadline.
+UPDATE executions SET
+    status = CASE WHEN status = 'running' AND attempt < @max_attempts::int THEN 'retrying' ELSE 'failed' END,
+    finished_at = CASE WHEN status = 'running' AND attempt < @max_attempts::int THEN NULL ELSE @now::timestamptz END,
+    deadline_at = CASE WHEN status = 'running' AND attempt < @max_attempts::int THEN @retry_by::timestamptz ELSE deadline_at END,
+    error = CASE WHEN status = 'running' AND attempt < @max_attempts::int
+                 THEN 'The run stopped before it finished and will run again.'
+                 ELSE 'The run stopped before it finished and was given up; the task keeps its schedule.' END,
+    internal_error = 'reaped: ' || status || CASE WHEN deadline_at < @now::timestamptz THEN ' past deadline' ELSE ' by a restart' END,
+    error_category = 'system'
+WHERE (status IN ('running', 'retrying') AND deadline_at < @now::timestamptz)
+   OR (status = 'running' AND started_at < sqlc.narg(started_before)::timestamptz)
+RETURNING id, task_id, user_id, scheduled_for, status;
+
 -- name: PendingRuns :many
 SELECT id, task_id, user_id, scheduled_for FROM executions
 WHERE status IN ('pending', 'retrying') ORDER BY created_at LIMIT @max_rows;

@@ -52,16 +52,29 @@ ORDER BY created_at DESC, id DESC
 LIMIT @max_rows;
 
 -- name: ClaimDueTasks :many
+-- Claims due tasks and, in the same statement, records each claimed fire as a pending execution
+-- at its original time, so the (task_id, scheduled_for) key and recovery see a fire the moment it
+-- is claimed. A task whose scheduled run is still unfinished is not claimed again: that run is
+-- owed (recovery and reap bring it back), and a second fire beside it would be a second run.
 WITH due AS (
-    SELECT id AS due_id, next_run_at AS due_at FROM tasks
+    SELECT id AS due_id, user_id AS due_user_id, next_run_at AS due_at FROM tasks
     WHERE state = 'active' AND next_run_at <= @now::timestamptz
+      -- OFFSET 0 keeps this a probe of executions_unfinished_schedule_idx per due task: pulled
+      -- up into an anti join, it is planned from statistics that see executions empty while a
+      -- backlog is claimed, and the join then rescans every unfinished run for each due task.
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.task_id = tasks.id AND e.trigger = 'schedule'
+                      AND e.status IN ('pending', 'running', 'retrying') OFFSET 0)
     ORDER BY next_run_at
     LIMIT @max_rows::int
     FOR UPDATE SKIP LOCKED
+), leased AS (
+    UPDATE tasks t SET next_run_at = @lease_until::timestamptz
+    FROM due WHERE t.id = due.due_id
 )
-UPDATE tasks t SET next_run_at = @lease_until::timestamptz
-FROM due WHERE t.id = due.due_id
-RETURNING t.id, t.user_id, due.due_at AS scheduled_for;
+INSERT INTO executions (task_id, user_id, scheduled_for, trigger)
+SELECT due_id, due_user_id, due_at, 'schedule' FROM due
+ON CONFLICT (task_id, scheduled_for) DO NOTHING
+RETURNING task_id, user_id, scheduled_for;
 
 -- name: CancelRuns :execrows
 UPDATE executions SET status = 'cancelled', finished_at = @now, error = 'Cancelled by a forced run.'

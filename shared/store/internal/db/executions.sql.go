@@ -468,6 +468,71 @@ func (q *Queries) ReapExecutions(ctx context.Context, now *time.Time) (int64, er
 	return result.RowsAffected(), nil
 }
 
+const reapStuckRuns = `-- name: ReapStuckRuns :many
+UPDATE executions SET
+    status = CASE WHEN status = 'running' AND attempt < $1::int THEN 'retrying' ELSE 'failed' END,
+    finished_at = CASE WHEN status = 'running' AND attempt < $1::int THEN NULL ELSE $2::timestamptz END,
+    deadline_at = CASE WHEN status = 'running' AND attempt < $1::int THEN $3::timestamptz ELSE deadline_at END,
+    error = CASE WHEN status = 'running' AND attempt < $1::int
+                 THEN 'The run stopped before it finished and will run again.'
+                 ELSE 'The run stopped before it finished and was given up; the task keeps its schedule.' END,
+    internal_error = 'reaped: ' || status || CASE WHEN deadline_at < $2::timestamptz THEN ' past deadline' ELSE ' by a restart' END,
+    error_category = 'system'
+WHERE (status IN ('running', 'retrying') AND deadline_at < $2::timestamptz)
+   OR (status = 'running' AND started_at < $4::timestamptz)
+RETURNING id, task_id, user_id, scheduled_for, status
+`
+
+type ReapStuckRunsParams struct {
+	MaxAttempts   int
+	Now           time.Time
+	RetryBy       time.Time
+	StartedBefore *time.Time
+}
+
+type ReapStuckRunsRow struct {
+	ID           uuid.UUID
+	TaskID       uuid.UUID
+	UserID       uuid.UUID
+	ScheduledFor *time.Time
+	Status       task.Status
+}
+
+// Takes back runs whose attempt died: running past their deadline, or started before
+// started_before (set only by a process that is the sole runner of its database, at its start).
+// A run with attempts left is retried under the same execution; the last attempt fails, as does
+// a retry that never came by its deadline.
+func (q *Queries) ReapStuckRuns(ctx context.Context, arg ReapStuckRunsParams) ([]ReapStuckRunsRow, error) {
+	rows, err := q.db.Query(ctx, reapStuckRuns,
+		arg.MaxAttempts,
+		arg.Now,
+		arg.RetryBy,
+		arg.StartedBefore,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ReapStuckRunsRow
+	for rows.Next() {
+		var i ReapStuckRunsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.TaskID,
+			&i.UserID,
+			&i.ScheduledFor,
+			&i.Status,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const recentResults = `-- name: RecentResults :many
 SELECT result FROM executions
 WHERE task_id = $1 AND user_id = $2 AND status = 'success' AND result IS NOT NULL

@@ -35,31 +35,44 @@ func (q *Queries) CancelRuns(ctx context.Context, arg CancelRunsParams) (int64, 
 
 const claimDueTasks = `-- name: ClaimDueTasks :many
 WITH due AS (
-    SELECT id AS due_id, next_run_at AS due_at FROM tasks
-    WHERE state = 'active' AND next_run_at <= $2::timestamptz
+    SELECT id AS due_id, user_id AS due_user_id, next_run_at AS due_at FROM tasks
+    WHERE state = 'active' AND next_run_at <= $1::timestamptz
+      -- OFFSET 0 keeps this a probe of executions_unfinished_schedule_idx per due task: pulled
+      -- up into an anti join, it is planned from statistics that see executions empty while a
+      -- backlog is claimed, and the join then rescans every unfinished run for each due task.
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.task_id = tasks.id AND e.trigger = 'schedule'
+                      AND e.status IN ('pending', 'running', 'retrying') OFFSET 0)
     ORDER BY next_run_at
-    LIMIT $3::int
+    LIMIT $2::int
     FOR UPDATE SKIP LOCKED
+), leased AS (
+    UPDATE tasks t SET next_run_at = $3::timestamptz
+    FROM due WHERE t.id = due.due_id
 )
-UPDATE tasks t SET next_run_at = $1::timestamptz
-FROM due WHERE t.id = due.due_id
-RETURNING t.id, t.user_id, due.due_at AS scheduled_for
+INSERT INTO executions (task_id, user_id, scheduled_for, trigger)
+SELECT due_id, due_user_id, due_at, 'schedule' FROM due
+ON CONFLICT (task_id, scheduled_for) DO NOTHING
+RETURNING task_id, user_id, scheduled_for
 `
 
 type ClaimDueTasksParams struct {
-	LeaseUntil time.Time
 	Now        time.Time
 	MaxRows    int
+	LeaseUntil time.Time
 }
 
 type ClaimDueTasksRow struct {
-	ID           uuid.UUID
+	TaskID       uuid.UUID
 	UserID       uuid.UUID
 	ScheduledFor *time.Time
 }
 
+// Claims due tasks and, in the same statement, records each claimed fire as a pending execution
+// at its original time, so the (task_id, scheduled_for) key and recovery see a fire the moment it
+// is claimed. A task whose scheduled run is still unfinished is not claimed again: that run is
+// owed (recovery and reap bring it back), and a second fire beside it would be a second run.
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ClaimDueTasksRow, error) {
-	rows, err := q.db.Query(ctx, claimDueTasks, arg.LeaseUntil, arg.Now, arg.MaxRows)
+	rows, err := q.db.Query(ctx, claimDueTasks, arg.Now, arg.MaxRows, arg.LeaseUntil)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +80,7 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 	var items []ClaimDueTasksRow
 	for rows.Next() {
 		var i ClaimDueTasksRow
-		if err := rows.Scan(&i.ID, &i.UserID, &i.ScheduledFor); err != nil {
+		if err := rows.Scan(&i.TaskID, &i.UserID, &i.ScheduledFor); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
