@@ -82,3 +82,21 @@ func TestThreeSweepersTriggerTenThousandDueTasksOnceEach(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, racing, 2, "the sweepers raced: %v", counts)
 }
+
+type countingReaper struct{ calls int }
+
+func (r *countingReaper) Reap(context.Context) (int, error) { r.calls++; return 0, nil }
+
+// Every sweep reaps first, so a dead run is retried within a sweep interval of its deadline,
+// not at the next reconcile pass.
+func TestEverySweepReaps(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	r := &countingReaper{}
+	s := schedule.NewSweeper(st, &eventtest.Recorder{}, time.Now, logging.Discard(), schedule.SweepConfig{Reaper: r})
+	for range 3 {
+		_, err := s.Sweep(context.Background())
+		require.NoError(t, err)
+	}
+	require.Equal(t, 3, r.calls)
+}
