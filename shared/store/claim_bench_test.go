@@ -91,6 +91,21 @@ func (sb sweepBundle) updateAll(ctx context.Context, b *testing.B, now time.Time
 	return len(ids)
 }
 
+// updateInsertAll moves every due task's next_run_at and records each fire as a pending
+// execution, in one plain statement: the least a claim that records its fires could cost.
+func (sb sweepBundle) updateInsertAll(ctx context.Context, b *testing.B, now time.Time) int {
+	b.Helper()
+	const q = `WITH due AS (SELECT id, user_id, next_run_at FROM tasks WHERE state = 'active' AND next_run_at <= $2),
+	moved AS (UPDATE tasks t SET next_run_at = $1 FROM due WHERE t.id = due.id)
+	INSERT INTO executions (task_id, user_id, scheduled_for, trigger)
+	SELECT id, user_id, next_run_at, 'schedule' FROM due RETURNING task_id`
+	rows, err := sb.pool.Query(ctx, q, now.Add(time.Hour), now)
+	require.NoError(b, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	require.NoError(b, err)
+	return len(ids)
+}
+
 // benchmarkTake seeds sweepTasks due tasks before each iteration, off the clock, times take
 // over them, and reports the rate at which take moved tasks.
 func benchmarkTake(b *testing.B, take func(sweepBundle, context.Context, *testing.B, time.Time) int) {
@@ -119,4 +134,10 @@ func BenchmarkSweepClaim(b *testing.B) {
 // UPDATE, with no ordering, batching or row locks skipped.
 func BenchmarkPlainUpdate(b *testing.B) {
 	benchmarkTake(b, sweepBundle.updateAll)
+}
+
+// BenchmarkPlainUpdateInsert is BenchmarkSweepClaim's second baseline: the same rows moved and
+// their fires recorded as executions by one plain statement, as the claim records them.
+func BenchmarkPlainUpdateInsert(b *testing.B) {
+	benchmarkTake(b, sweepBundle.updateInsertAll)
 }
