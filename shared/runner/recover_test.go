@@ -72,3 +72,25 @@ func TestReaperRetriesARunPastItsDeadline(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, msg.ScheduledFor.UTC(), m.ScheduledFor.UTC(), "retried under the same fire")
 }
+
+// A fire claimed before its task was paused does not run, and does not stay owed: once the task
+// is resumed and due, the sweep claims it again.
+func TestAClaimedFireOfAPausedTaskIsCancelled(t *testing.T) {
+	b := setup(t)
+	tk, msg := b.dueTask(t, "", task.NotifyAlways)
+	claims, err := b.store.ClaimDueTasks(b.ctx, b.now, b.now.Add(15*time.Minute), 10)
+	require.NoError(t, err)
+	require.Len(t, claims, 1)
+	tk.State = task.StatePaused
+	fake := agenttest.New(notifying("x"))
+	require.NoError(t, b.runner(fake).HandleTask(b.ctx, msg, tk))
+	require.Zero(t, fake.Calls())
+	require.Equal(t, task.StatusCancelled, lastExecution(t, b, tk).Status)
+	pending, err := b.store.PendingRuns(b.ctx, 10)
+	require.NoError(t, err)
+	require.Empty(t, pending)
+	later := b.now.Add(time.Hour)
+	claims, err = b.store.ClaimDueTasks(b.ctx, later, later.Add(15*time.Minute), 10)
+	require.NoError(t, err)
+	require.Len(t, claims, 1, "claimed again when due")
+}

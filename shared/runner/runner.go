@@ -25,6 +25,7 @@ type Store interface {
 	FinishExecution(ctx context.Context, o store.Outcome) ([]task.Delivery, error)
 	RecentResults(ctx context.Context, userID, taskID uuid.UUID, n int) ([]task.Result, error)
 	ReapStore
+	CancelPendingFire(ctx context.Context, userID, taskID uuid.UUID, scheduledFor, now time.Time) error
 }
 
 // Config tunes a Runner; zero fields take the documented defaults.
@@ -122,7 +123,7 @@ func (r *Runner) HandleTask(ctx context.Context, m event.RunTask, t task.Task) e
 	if m.ExecutionID == nil {
 		if skip := r.skipScheduled(t, m, now); skip != "" {
 			log.InfoContext(ctx, "not running scheduled fire", slog.String("reason", skip))
-			return nil
+			return r.dropFire(ctx, t, m, now)
 		}
 	}
 	exec, err := r.store.StartExecution(ctx, store.StartRun{
@@ -137,6 +138,19 @@ func (r *Runner) HandleTask(ctx context.Context, m event.RunTask, t task.Task) e
 		return fmt.Errorf("starting execution: %w", err)
 	}
 	return r.run(ctx, t, exec, log.With(slog.String("execution_id", exec.ID.String()), slog.Int("attempt", exec.Attempt)))
+}
+
+// dropFire cancels the fire of a task that is no longer active if the sweep claimed it: left
+// pending, the fire would be re-triggered for ever and keep the task from being claimed again
+// when it is resumed.
+func (r *Runner) dropFire(ctx context.Context, t task.Task, m event.RunTask, now time.Time) error {
+	if t.State == task.StateActive || m.ScheduledFor == nil {
+		return nil
+	}
+	if err := r.store.CancelPendingFire(ctx, m.UserID, m.TaskID, *m.ScheduledFor, now); err != nil {
+		return fmt.Errorf("dropping the fire of an inactive task: %w", err)
+	}
+	return nil
 }
 
 func (r *Runner) skipScheduled(t task.Task, m event.RunTask, now time.Time) string {

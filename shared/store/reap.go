@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
 	"github.com/torale-ai/torale/shared/task"
@@ -37,4 +40,14 @@ func (s *Store) ReapRuns(ctx context.Context, r Reap) ([]Reaped, error) {
 		return Reaped{PendingRun: PendingRun{ExecutionID: row.ID, TaskID: row.TaskID, UserID: row.UserID,
 			ScheduledFor: row.ScheduledFor}, Retry: row.Status == task.StatusRetrying}
 	})
+}
+
+// CancelPendingFire cancels the claimed fire of a task that is no longer active, if no attempt
+// has taken it, so it neither waits forever nor keeps the task from being claimed once resumed.
+func (s *Store) CancelPendingFire(ctx context.Context, userID, taskID uuid.UUID, scheduledFor, now time.Time) error {
+	if _, err := s.q.CancelPendingFire(ctx, db.CancelPendingFireParams{TaskID: taskID, UserID: userID,
+		ScheduledFor: &scheduledFor, Now: &now}); err != nil {
+		return fmt.Errorf("cancelling a fire that will not run: %w", translate(err))
+	}
+	return nil
 }

@@ -110,3 +110,10 @@ ORDER BY e.created_at DESC, e.id DESC LIMIT @max_rows;
 SELECT EXISTS (SELECT 1 FROM executions
     WHERE task_id = @task_id AND user_id = @user_id AND status = 'running' AND deadline_at >= @now
       AND (id = sqlc.narg(execution_id)::uuid OR scheduled_for = sqlc.narg(scheduled_for)::timestamptz));
+
+-- name: CancelPendingFire :execrows
+-- A claimed fire whose task was paused, completed or stopped before its run began: it will not
+-- run, and left pending it would keep the sweep from claiming the task once it is active again.
+UPDATE executions SET status = 'cancelled', finished_at = @now,
+       error = 'The task was not active when this run came due.'
+WHERE task_id = @task_id AND user_id = @user_id AND scheduled_for = @scheduled_for AND status = 'pending';

@@ -64,6 +64,34 @@ func (q *Queries) AdvanceTask(ctx context.Context, arg AdvanceTaskParams) error 
 	return err
 }
 
+const cancelPendingFire = `-- name: CancelPendingFire :execrows
+UPDATE executions SET status = 'cancelled', finished_at = $1,
+       error = 'The task was not active when this run came due.'
+WHERE task_id = $2 AND user_id = $3 AND scheduled_for = $4 AND status = 'pending'
+`
+
+type CancelPendingFireParams struct {
+	Now          *time.Time
+	TaskID       uuid.UUID
+	UserID       uuid.UUID
+	ScheduledFor *time.Time
+}
+
+// A claimed fire whose task was paused, completed or stopped before its run began: it will not
+// run, and left pending it would keep the sweep from claiming the task once it is active again.
+func (q *Queries) CancelPendingFire(ctx context.Context, arg CancelPendingFireParams) (int64, error) {
+	result, err := q.db.Exec(ctx, cancelPendingFire,
+		arg.Now,
+		arg.TaskID,
+		arg.UserID,
+		arg.ScheduledFor,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const finishExecution = `-- name: FinishExecution :execrows
 UPDATE executions SET status = $1, finished_at = $2, result = $3,
        error = NULLIF($4::text, ''), internal_error = NULLIF($5::text, ''),
