@@ -69,9 +69,10 @@ func (c Cloud) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if d.Bus != nil && p.Runner != nil {
-		// On its in-process bus this process is its database's only runner: runs begun before it
-		// are dead, and fires claimed but not started are triggered now.
+	if c.Target == "" && d.Bus != nil && p.Runner != nil {
+		// Serving every function on its in-process bus (a local run), this process is its
+		// database's only runner: runs begun before it are dead, and fires claimed but not
+		// started are triggered now.
 		if err := p.Runner.RecoverAtStart(ctx, p.now()); err != nil {
 			return fmt.Errorf("recovering unfinished runs: %w", err)
 		}
