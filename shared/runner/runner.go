@@ -85,14 +85,14 @@ type Runner struct {
 	now   func() time.Time
 	log   *slog.Logger
 	cfg   Config
-	// Reaper takes back this runner's dead attempts; the sweep and recovery call it.
-	Reaper *Reaper
+	// reaper takes back dead attempts at recovery, retrying them as this runner would.
+	reaper *Reaper
 }
 
 // New returns a runner. now is the clock (time.Now outside tests).
 func New(s Store, a agent.Agent, pub event.Publisher, now func() time.Time, log *slog.Logger, cfg Config) *Runner {
 	cfg = cfg.withDefaults()
-	return &Runner{store: s, agent: a, pub: pub, now: now, log: log, cfg: cfg, Reaper: NewReaper(s, pub, now, log, cfg)}
+	return &Runner{store: s, agent: a, pub: pub, now: now, log: log, cfg: cfg, reaper: NewReaper(s, pub, now, log, cfg)}
 }
 
 // ErrRetry is wrapped by Handle's error when the run failed transiently and will be tried
@@ -343,7 +343,7 @@ func (r *Runner) recover(ctx context.Context, startedBefore *time.Time) error {
 			return err
 		}
 	}
-	reaped, retried, err := r.Reaper.reap(ctx, startedBefore)
+	reaped, retried, err := r.reaper.reap(ctx, startedBefore)
 	if err != nil {
 		return err
 	}
