@@ -40,7 +40,7 @@ func (p *Pool) startable(id string, t *tenant) int {
 		return -1
 	}
 	for i, j := range t.queue {
-		if id == "" || t.keys[j.key] < p.opts.PerKey {
+		if id == "" || t.keys[j.key] < p.keyLimit(j.key) {
 			return i
 		}
 	}
@@ -75,4 +75,13 @@ func (p *Pool) finish(j job) {
 	close(p.changed)
 	p.changed = make(chan struct{})
 	p.dispatch()
+}
+
+func (p *Pool) keyLimit(key string) int {
+	if p.opts.KeyLimit != nil {
+		if n := p.opts.KeyLimit(key); n > 0 {
+			return n
+		}
+	}
+	return p.opts.PerKey
 }

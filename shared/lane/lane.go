@@ -18,6 +18,8 @@ type Options struct {
 	PerTenant int
 	// PerKey is how many jobs of one tenant's key (a destination) run at once (default 2).
 	PerKey int
+	// KeyLimit, when set, overrides PerKey for the keys it answers a positive number for.
+	KeyLimit func(key string) int
 }
 
 type job struct {
