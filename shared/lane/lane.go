@@ -18,6 +18,9 @@ type Options struct {
 	PerTenant int
 	// PerKey is how many jobs of one tenant's key (a destination) run at once (default 2).
 	PerKey int
+	// Backlog is how many jobs of one tenant, queued or running, make it Saturated (default
+	// 4×PerTenant): enough queued work to keep its share busy, bounded so none waits long.
+	Backlog int
 	// KeyLimit, when set, overrides PerKey for the keys it answers a positive number for.
 	KeyLimit func(key string) int
 }
@@ -56,6 +59,9 @@ func New(opts Options) *Pool {
 	}
 	if opts.PerKey <= 0 {
 		opts.PerKey = 2
+	}
+	if opts.Backlog <= 0 {
+		opts.Backlog = 4 * opts.PerTenant
 	}
 	return &Pool{opts: opts, tenants: map[string]*tenant{}, changed: make(chan struct{})}
 }
@@ -109,14 +115,14 @@ func (p *Pool) Load(tenantID string) int {
 	return 0
 }
 
-// Saturated lists the tenants holding at least PerTenant jobs (queued or running): new work of
+// Saturated lists the tenants holding at least Backlog jobs (queued or running): new work of
 // theirs would only wait here, so callers leave it where it is (in the database) for later.
 func (p *Pool) Saturated() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []string
 	for id, t := range p.tenants {
-		if id != "" && t.active+len(t.queue) >= p.opts.PerTenant {
+		if id != "" && t.active+len(t.queue) >= p.opts.Backlog {
 			out = append(out, id)
 		}
 	}

@@ -33,7 +33,7 @@ func (r *recorder) job(name string) func() {
 }
 
 func TestTenantsTakeTurnsAndLimitsHold(t *testing.T) {
-	p := lane.New(lane.Options{Workers: 4, PerTenant: 3, PerKey: 2})
+	p := lane.New(lane.Options{Workers: 4, PerTenant: 3, PerKey: 2, Backlog: 11})
 	r := newRecorder()
 	for range 10 {
 		p.Go("a", "slow.example", r.job("a-slow"))

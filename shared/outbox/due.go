@@ -24,9 +24,12 @@ import (
 type Limits struct {
 	// Workers is how many sends run at once (default 32).
 	Workers int
-	// PerUser is how many of one user's sends run or wait at once (default 4); a user at the
-	// limit is not claimed for, and their due rows wait in the database.
+	// PerUser is how many of one user's sends run at once (default 4).
 	PerUser int
+	// Backlog is how many of one user's sends may run or wait at once (default 16); a user
+	// at it is not claimed for, and their due rows wait in the database, so that none waits in
+	// memory long enough for its lease (2 minutes) to run out.
+	Backlog int
 	// PerDestination is how many of one user's sends to one host run at once (default 2); a
 	// user's emails go one at a time (see Destination).
 	PerDestination int
@@ -38,6 +41,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.PerUser <= 0 {
 		l.PerUser = 4
+	}
+	if l.Backlog <= 0 {
+		l.Backlog = 4 * l.PerUser
 	}
 	if l.PerDestination <= 0 {
 		l.PerDestination = 2

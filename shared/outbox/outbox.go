@@ -58,7 +58,7 @@ func New(s Store, senders map[task.ChannelType]Sender, now func() time.Time, log
 func NewWithLimits(s Store, senders map[task.ChannelType]Sender, now func() time.Time, log *slog.Logger, l Limits) *Notifier {
 	l = l.withDefaults()
 	return &Notifier{store: s, senders: senders, now: now, log: log, lease: 2 * time.Minute, limits: l, poll: time.Second,
-		pool: lane.New(lane.Options{Workers: l.Workers, PerTenant: l.PerUser, PerKey: l.PerDestination, KeyLimit: laneLimit})}
+		pool: lane.New(lane.Options{Workers: l.Workers, PerTenant: l.PerUser, PerKey: l.PerDestination, Backlog: l.Backlog, KeyLimit: laneLimit})}
 }
 
 // DeliverOne sends the delivery id names if it is due and nobody else holds it, under the same
