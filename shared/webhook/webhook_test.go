@@ -353,3 +353,22 @@ func TestKilledBetweenSendAndRecordResendsTheSameID(t *testing.T) {
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
+
+// A receiver cannot park a delivery for ever: Retry-After counts up to the retry schedule's
+// last step (24 h), and an HTTP date is read as well as seconds.
+func TestRetryAfterIsBounded(t *testing.T) {
+	e := newHookEnv(t, 0)
+	for _, after := range []string{"8640000", e.clk.Now().Add(100 * 24 * time.Hour).UTC().Format(http.TimeFormat)} {
+		u, exec := outboxtest.Notified(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: e.recv.URL})
+		e.recv.Answer(func(webhooktest.Hook) webhooktest.Answer { return webhooktest.Answer{Status: 429, RetryAfter: after} })
+		require.Equal(t, 1, e.deliver(t))
+		ds, err := e.s.ListDeliveries(context.Background(), u.ID, exec.ID)
+		require.NoError(t, err)
+		require.Equal(t, task.DeliveryPending, ds[0].Status)
+		last := outbox.RetrySchedule[len(outbox.RetrySchedule)-1]
+		require.WithinDuration(t, e.clk.Now().Add(last), ds[0].NextAttemptAt, time.Second, "Retry-After %s is capped at 24 h", after)
+		e.clk.Add(25 * time.Hour)
+		e.recv.Answer(func(webhooktest.Hook) webhooktest.Answer { return webhooktest.Answer{Status: 204} })
+		require.Equal(t, 1, e.deliver(t))
+	}
+}
