@@ -42,6 +42,7 @@ bench: ## Run every benchmark; each prints its figures next to a baseline from t
 	bench/coldstart.sh
 	bench/apiload.sh
 	bench/notify.sh
+	bench/fairness.sh
 	bench/dispatch.sh
 	bench/crash.sh
 	bench/restart.sh

@@ -126,7 +126,7 @@ func New(d Deps) (*Platform, error) {
 	}
 	if d.Publisher == nil && p.Gate != nil && p.Notifier != nil {
 		d.Bus.Subscribe(event.TopicRunTask, 4, p.Gate.HandleMessage)
-		d.Bus.Subscribe(event.TopicNotify, 2, p.Notifier.HandleMessage)
+		d.Bus.Subscribe(event.TopicNotify, 2, p.Notifier.Enqueue)
 	}
 	return p, nil
 }

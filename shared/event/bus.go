@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/torale-ai/torale/shared/lane"
 )
 
 // Handler consumes one message. A nil error acks it; an error has it delivered again after a
@@ -15,21 +17,32 @@ type Handler func(ctx context.Context, data []byte) error
 // Bus is an in-process Publisher for running every part in one process (torale dev, tests).
 // Like Pub/Sub it redelivers on error; unlike Pub/Sub it keeps nothing across restarts, which
 // is safe because the database is the source of truth and the sweep and recovery re-trigger.
+// Its workers are shared fairly between users (the Tenant of each message): users take turns,
+// and one user holds at most all workers but one, so a burst of one user's runs cannot queue
+// everyone else's behind it.
 type Bus struct {
-	log      *slog.Logger
-	backoff  func(attempt int) time.Duration
-	ctx      context.Context // handlers' context, cancelled when Close's grace ends
-	cancel   context.CancelFunc
-	stop     chan struct{} // closed by Close: workers take no new messages
-	mu       sync.Mutex
-	handlers map[string]Handler
-	queues   map[string]chan delivery
-	wg       sync.WaitGroup
-	closed   bool
+	log     *slog.Logger
+	backoff func(attempt int) time.Duration
+	ctx     context.Context // handlers' context, cancelled when Close's grace ends
+	cancel  context.CancelFunc
+	stop    chan struct{} // closed by Close: no new messages are taken
+	mu      sync.Mutex
+	topics  map[string]*topic
+	closed  bool
+}
+
+// topic is one subscription: its handler, the pool its messages run in, and the slots that
+// bound how many of its messages may wait (queued, running or waiting to be redelivered).
+type topic struct {
+	name  string
+	h     Handler
+	pool  *lane.Pool
+	slots chan struct{}
 }
 
 type delivery struct {
 	data    []byte
+	tenant  string
 	attempt int
 }
 
@@ -41,6 +54,9 @@ type BusOptions struct {
 	Backoff func(attempt int) time.Duration
 }
 
+// queueSize is how many messages of one topic may wait before Publish blocks.
+const queueSize = 1024
+
 // NewBus returns a bus with no subscribers; Subscribe every topic before publishing to it.
 func NewBus(log *slog.Logger, opts BusOptions) *Bus {
 	if opts.Backoff == nil {
@@ -48,21 +64,20 @@ func NewBus(log *slog.Logger, opts BusOptions) *Bus {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Bus{log: log, backoff: opts.Backoff, ctx: ctx, cancel: cancel, stop: make(chan struct{}),
-		handlers: map[string]Handler{}, queues: map[string]chan delivery{}}
+		topics: map[string]*topic{}}
 }
 
-// Subscribe starts workers handling topic with h.
-func (b *Bus) Subscribe(topic string, workers int, h Handler) {
+// Subscribe has h handle topic's messages, workers at a time (default 4), one user holding at
+// most workers-1 of them.
+func (b *Bus) Subscribe(name string, workers int, h Handler) {
 	if workers <= 0 {
 		workers = 4
 	}
+	perUser := max(1, workers-1)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	q := make(chan delivery, 1024)
-	b.handlers[topic], b.queues[topic] = h, q
-	for range workers {
-		b.wg.Go(func() { b.work(topic, q, h) })
-	}
+	b.topics[name] = &topic{name: name, h: h, slots: make(chan struct{}, queueSize),
+		pool: lane.New(lane.Options{Workers: workers, PerTenant: perUser, PerKey: perUser})}
 }
 
 // ErrNoSubscriber is returned when a topic has no handler: the message would be lost.
@@ -71,10 +86,10 @@ var ErrNoSubscriber = errors.New("no subscriber for topic")
 // ErrClosed is returned after Close.
 var ErrClosed = errors.New("bus is closed")
 
-// Publish queues data for topic's handler. It blocks while the queue is full.
-func (b *Bus) Publish(ctx context.Context, topic string, data []byte) error {
+// Publish queues data for topic's handler. It blocks while the topic's queue is full.
+func (b *Bus) Publish(ctx context.Context, name string, data []byte) error {
 	b.mu.Lock()
-	q, ok := b.queues[topic]
+	t, ok := b.topics[name]
 	closed := b.closed
 	b.mu.Unlock()
 	if closed {
@@ -84,37 +99,35 @@ func (b *Bus) Publish(ctx context.Context, topic string, data []byte) error {
 		return ErrNoSubscriber
 	}
 	select {
-	case q <- delivery{data: data}:
-		return nil
+	case t.slots <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-b.stop:
 		return ErrClosed
 	}
+	b.submit(t, delivery{data: data, tenant: Tenant(name, data)})
+	return nil
 }
 
-func (b *Bus) work(topic string, q chan delivery, h Handler) {
-	for {
-		select {
-		case <-b.stop:
-			return
-		case d := <-q:
-			err := h(b.ctx, d.data)
-			if err == nil || b.stopped() {
-				continue
-			}
-			d.attempt++
-			wait := b.backoff(d.attempt)
-			b.log.Warn("message handler failed; redelivering", slog.String("topic", topic),
-				slog.Int("attempt", d.attempt), slog.String("retry_in", wait.String()), slog.String("error", err.Error()))
-			time.AfterFunc(wait, func() {
-				select {
-				case q <- d:
-				case <-b.stop:
-				}
-			})
-		}
+// submit queues d in t's pool; a closed pool drops it (Close drops what is queued).
+func (b *Bus) submit(t *topic, d delivery) {
+	if !t.pool.Go(d.tenant, "", func() { b.handle(t, d) }) {
+		<-t.slots
 	}
+}
+
+// handle runs one delivery and, when the handler fails, queues it again after a backoff.
+func (b *Bus) handle(t *topic, d delivery) {
+	err := t.h(b.ctx, d.data)
+	if err == nil || b.stopped() {
+		<-t.slots
+		return
+	}
+	d.attempt++
+	wait := b.backoff(d.attempt)
+	b.log.Warn("message handler failed; redelivering", slog.String("topic", t.name),
+		slog.Int("attempt", d.attempt), slog.String("retry_in", wait.String()), slog.String("error", err.Error()))
+	time.AfterFunc(wait, func() { b.submit(t, d) })
 }
 
 func (b *Bus) stopped() bool {
@@ -135,9 +148,21 @@ func (b *Bus) Close(ctx context.Context) {
 		b.closed = true
 		close(b.stop)
 	}
+	topics := make([]*topic, 0, len(b.topics))
+	for _, t := range b.topics {
+		topics = append(topics, t)
+	}
 	b.mu.Unlock()
+	for _, t := range topics {
+		t.pool.Close()
+	}
 	done := make(chan struct{})
-	go func() { b.wg.Wait(); close(done) }()
+	go func() {
+		for _, t := range topics {
+			t.pool.Wait()
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-ctx.Done():

@@ -92,3 +92,19 @@ func PublishJSON(ctx context.Context, p Publisher, topic string, msg any) error 
 	}
 	return nil
 }
+
+// Tenant names the user a message works for, so that an in-process bus can share its workers
+// fairly between users; "" when the message names none (a notify message names only its
+// delivery, and the notifier shares its own workers once it has read the row).
+func Tenant(topic string, data []byte) string {
+	if topic != TopicRunTask {
+		return ""
+	}
+	var m struct {
+		UserID uuid.UUID `json:"user_id"`
+	}
+	if json.Unmarshal(data, &m) != nil || m.UserID == uuid.Nil {
+		return ""
+	}
+	return m.UserID.String()
+}

@@ -149,7 +149,7 @@ func (g *Guard) Client() *http.Client {
 	tr := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           dialer.DialContext,
-		TLSClientConfig:       g.opts.TLSConfig,
+		TLSClientConfig:       g.opts.TLSConfig.Clone(), // each transport sets its own NextProtos on it
 		TLSHandshakeTimeout:   g.opts.ConnectTimeout,
 		ResponseHeaderTimeout: g.opts.Timeout,
 		ForceAttemptHTTP2:     true,

@@ -15,14 +15,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/lane"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
 
 // Store is the database side of delivery.
 type Store interface {
-	ClaimDueDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]task.Delivery, error)
-	ClaimDelivery(ctx context.Context, id uuid.UUID, now, leaseUntil time.Time) (task.Delivery, error)
+	ClaimFairDeliveries(ctx context.Context, c store.FairClaim) ([]task.Delivery, error)
+	ClaimDeliveryUnless(ctx context.Context, id uuid.UUID, now, leaseUntil time.Time, skip []uuid.UUID) (task.Delivery, error)
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error)
 	RecordAttempt(ctx context.Context, a store.Attempt) error
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
@@ -32,59 +34,52 @@ type Store interface {
 // 24 h; after the last, the delivery has failed.
 var RetrySchedule = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 6 * time.Hour, 24 * time.Hour}
 
-// Notifier delivers due notifications.
+// Notifier delivers due notifications, sending concurrently on workers that users share
+// fairly (see Limits).
 type Notifier struct {
 	store   Store
 	senders map[task.ChannelType]Sender
 	now     func() time.Time
 	log     *slog.Logger
 	lease   time.Duration
+	limits  Limits
+	pool    *lane.Pool
+	poll    time.Duration
 }
 
-// New returns a notifier sending through senders; a channel without a sender records a failed
-// attempt and retries, so a notification waits for its channel to be configured.
+// New returns a notifier sending through senders under the default Limits; a channel without a
+// sender records a failed attempt and retries, so a notification waits for its channel to be
+// configured.
 func New(s Store, senders map[task.ChannelType]Sender, now func() time.Time, log *slog.Logger) *Notifier {
-	return &Notifier{store: s, senders: senders, now: now, log: log, lease: 2 * time.Minute}
+	return NewWithLimits(s, senders, now, log, Limits{})
 }
 
-// DeliverDue claims due deliveries in batches and sends each, returning how many it tried.
-func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
-	total := 0
-	for {
-		now := n.now()
-		batch, err := n.store.ClaimDueDeliveries(ctx, now, now.Add(n.lease), 50)
-		if err != nil {
-			return total, err
-		}
-		for _, d := range batch {
-			n.deliver(ctx, d)
-		}
-		total += len(batch)
-		if len(batch) < 50 {
-			return total, nil
-		}
-	}
+// NewWithLimits is New with the sharing of the notifier's workers set by l.
+func NewWithLimits(s Store, senders map[task.ChannelType]Sender, now func() time.Time, log *slog.Logger, l Limits) *Notifier {
+	l = l.withDefaults()
+	return &Notifier{store: s, senders: senders, now: now, log: log, lease: 2 * time.Minute, limits: l, poll: time.Second,
+		pool: lane.New(lane.Options{Workers: l.Workers, PerTenant: l.PerUser, PerKey: l.PerDestination, Backlog: l.Backlog, KeyLimit: laneLimit})}
 }
 
 // DeliverOne sends the delivery id names if it is due and nobody else holds it, under the same
-// lease as DeliverDue. It reports whether it tried; a delivered, failed, not-yet-due or claimed
-// row is left alone, so a duplicated trigger does nothing.
+// lease as DeliverDue, and waits for the send. It reports whether it tried; a delivered, failed,
+// not-yet-due or claimed row is left alone, so a duplicated trigger does nothing, and so is the
+// row of a user whose share of the workers is full: it stays due for the next pass.
 func (n *Notifier) DeliverOne(ctx context.Context, id uuid.UUID) (bool, error) {
-	now := n.now()
-	d, err := n.store.ClaimDelivery(ctx, id, now, now.Add(n.lease))
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
+	d, ok, err := n.claimOne(ctx, id)
+	if !ok {
 		return false, err
 	}
-	n.deliver(ctx, d)
+	if err := n.pool.Do(ctx, d.UserID.String(), Destination(d), func() { n.deliver(ctx, d) }); err != nil {
+		return true, fmt.Errorf("waiting for a worker: %w", err)
+	}
 	return true, nil
 }
 
-// HandleMessage delivers the outbox row a notify message names. A malformed message is acked
-// (logged and dropped); an error means the claim could not be made and the message should come
-// again. A failed send is not an error: its retry is scheduled in the database.
+// HandleMessage delivers the outbox row a notify message names, waiting for the send (a push
+// subscription's request must not end before its work). A malformed message is acked (logged
+// and dropped); an error means the claim could not be made and the message should come again.
+// A failed send is not an error: its retry is scheduled in the database.
 func (n *Notifier) HandleMessage(ctx context.Context, data []byte) error {
 	m, err := event.DecodeNotify(data)
 	if err != nil {
@@ -97,21 +92,57 @@ func (n *Notifier) HandleMessage(ctx context.Context, data []byte) error {
 	return nil
 }
 
+// Enqueue is HandleMessage for an in-process bus: it claims the row and returns, leaving the
+// send to the notifier's workers, so that the bus's few workers never wait on a slow receiver.
+// The send runs under ctx, which must outlive the call (the bus's handler context does).
+func (n *Notifier) Enqueue(ctx context.Context, data []byte) error {
+	m, err := event.DecodeNotify(data)
+	if err != nil {
+		n.log.Error("dropping notify message", slog.String("error", err.Error()))
+		return nil
+	}
+	d, ok, err := n.claimOne(ctx, m.DeliveryID)
+	if !ok {
+		if err != nil {
+			return fmt.Errorf("delivering %s: %w", m.DeliveryID, err)
+		}
+		return nil
+	}
+	n.pool.Go(d.UserID.String(), Destination(d), func() { n.deliver(ctx, d) })
+	return nil
+}
+
+// claimOne claims the row id names unless its user's share of the workers is full; ok is false
+// (with a nil error) when there is nothing to send now.
+func (n *Notifier) claimOne(ctx context.Context, id uuid.UUID) (task.Delivery, bool, error) {
+	now := n.now()
+	d, err := n.store.ClaimDeliveryUnless(ctx, id, now, now.Add(n.lease), n.saturated())
+	if errors.Is(err, store.ErrNotFound) {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, err
+	}
+	return d, true, nil
+}
+
 func (n *Notifier) deliver(ctx context.Context, d task.Delivery) {
 	log := n.log.With(slog.String("delivery_id", d.ID.String()), slog.String("channel", string(d.Channel)), slog.Int("attempt", d.Attempts))
 	start := n.now()
 	receipt, err := n.send(ctx, d)
-	a := store.Attempt{DeliveryID: d.ID, Number: d.Attempts, At: n.now(), OK: err == nil,
+	end := n.now()
+	// The attempt is logged at its start; its latency says how long it took.
+	a := store.Attempt{DeliveryID: d.ID, Number: d.Attempts, At: start, Ended: end, OK: err == nil,
 		ResponseCode: receipt.ResponseCode, Latency: receipt.Latency}
 	if a.Latency == 0 {
-		a.Latency = n.now().Sub(start)
+		a.Latency = end.Sub(start)
 	}
 	if err != nil {
 		a.Error = err.Error()
 		if !IsPermanent(err) && d.Attempts <= len(RetrySchedule) {
 			wait := jitter(RetrySchedule[d.Attempts-1])
 			wait = max(wait, min(receipt.RetryAfter, RetrySchedule[len(RetrySchedule)-1]))
-			at := a.At.Add(wait)
+			at := end.Add(wait)
 			a.RetryAt = &at
 		}
 		log.Warn("delivery failed", slog.String("error", err.Error()), slog.Bool("final", a.RetryAt == nil))

@@ -18,17 +18,24 @@ import (
 // such as marking the row published, for another notifier's claim); two claims serialize and
 // the second finds the lease and takes nothing.
 func (s *Store) ClaimDelivery(ctx context.Context, id uuid.UUID, now, leaseUntil time.Time) (task.Delivery, error) {
-	r, err := s.q.ClaimDelivery(ctx, db.ClaimDeliveryParams{ID: id, Now: now, LeaseUntil: leaseUntil})
+	return s.ClaimDeliveryUnless(ctx, id, now, leaseUntil, nil)
+}
+
+// ClaimDeliveryUnless is ClaimDelivery that also leaves the row alone (ErrNotFound) when it
+// belongs to a user in skip, whose share of the notifier is full: the row stays due and a later
+// pass sends it, instead of it waiting in memory under a lease that could run out.
+func (s *Store) ClaimDeliveryUnless(ctx context.Context, id uuid.UUID, now, leaseUntil time.Time, skip []uuid.UUID) (task.Delivery, error) {
+	r, err := s.q.ClaimDelivery(ctx, db.ClaimDeliveryParams{ID: id, Now: now, LeaseUntil: leaseUntil, SkipUsers: skip})
 	if err != nil {
 		return task.Delivery{}, fmt.Errorf("claiming delivery: %w", translate(err))
 	}
 	return deliveryOf(r), nil
 }
 
-// DueDeliveries lists up to limit pending outbox rows due at now without claiming them, oldest
-// first, so a periodic trigger can ask the notify function to send each.
+// DueDeliveries lists up to limit pending outbox rows due at now without claiming them, users
+// taking turns and each user's oldest first, so a periodic trigger can ask the notify function to send each.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error) {
-	ids, err := s.q.DueDeliveries(ctx, db.DueDeliveriesParams{Now: now, MaxRows: int32(limit)})
+	ids, err := s.q.DueDeliveries(ctx, db.DueDeliveriesParams{Now: now, MaxRows: limit})
 	return mapAll(ids, err, "listing due deliveries", func(id uuid.UUID) uuid.UUID { return id })
 }
 

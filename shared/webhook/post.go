@@ -20,9 +20,10 @@ import (
 	"github.com/torale-ai/torale/shared/outbox"
 )
 
-// post sends one signed request and judges the answer: 2xx delivers; 410 and a refused
+// post sends one signed request and judges the answer: 2xx delivers; 410, a redirect (which
+// webhooks never follow, so no retry can succeed until the URL changes) and a refused
 // destination fail for good; anything else is retried, after Retry-After when the receiver
-// sends one. The error text is written for the user and never holds the response body.
+// sends one (429, 503). The error text is written for the user and never holds the response body.
 func (s *Sender) post(ctx context.Context, url, id string, body []byte, secrets []string) (outbox.Receipt, error) {
 	at := s.now()
 	sig, err := Sign(secrets, id, at, body)
@@ -54,7 +55,7 @@ func (s *Sender) post(ctx context.Context, url, id string, body []byte, secrets 
 	case res.StatusCode == http.StatusGone:
 		return r, outbox.Permanent(errors.New("the endpoint answered 410 Gone"))
 	case res.StatusCode >= 300 && res.StatusCode < 400:
-		return r, fmt.Errorf("the endpoint answered %d, a redirect; webhooks do not follow redirects, so set the final URL", res.StatusCode)
+		return r, outbox.Permanent(fmt.Errorf("the endpoint answered %d, a redirect; webhooks do not follow redirects, so this delivery failed without retries: set the final URL in the task or webhook settings", res.StatusCode))
 	}
 	r.RetryAfter = retryAfter(res.Header.Get("Retry-After"), at)
 	return r, fmt.Errorf("the endpoint answered %d %s", res.StatusCode, http.StatusText(res.StatusCode))

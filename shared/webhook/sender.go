@@ -65,7 +65,8 @@ func NewSender(d Deps) *Sender {
 }
 
 // Send posts the task.condition_met event of m to the task's webhook, or the user's default.
-// A 410 Gone disables the endpoint for the user and fails for good.
+// A 410 Gone disables the endpoint for the user and fails for good; a redirect fails this
+// delivery for good but leaves the endpoint on (the user may fix the URL).
 func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, error) {
 	if s.keys == nil {
 		return outbox.Receipt{}, fmt.Errorf("webhook signing is %w (set TORALE_NOTIFY_SECRET)", outbox.ErrNotConfigured)

@@ -237,24 +237,31 @@ func TestRotationSignsWithBothSecretsFor24Hours(t *testing.T) {
 	require.Nil(t, after.PreviousSecretExpiresAt)
 }
 
-func TestRedirectsAreFailuresAndNotFollowed(t *testing.T) {
+// A redirect can never succeed unchanged (webhooks do not follow one): the delivery fails at
+// once, the log says why, and the endpoint stays on, unlike after 410 Gone.
+func TestRedirectsFailAtOnceAndAreNotFollowed(t *testing.T) {
 	e := newHookEnv(t, 0)
+	ctx := context.Background()
 	sentinel := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{})
-	u, exec := outboxtest.Notified(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: e.recv.URL})
-	e.recv.Answer(func(h webhooktest.Hook) webhooktest.Answer {
-		if h.Attempt == 1 {
-			return webhooktest.Answer{Status: http.StatusFound, Location: "http://169.254.169.254/latest/meta-data/"}
-		}
-		return webhooktest.Answer{Status: http.StatusTemporaryRedirect, Location: sentinel.URL}
-	})
-	require.Equal(t, 1, e.deliver(t))
-	e.clk.Add(2 * time.Minute)
-	require.Equal(t, 1, e.deliver(t))
+	for _, answer := range []webhooktest.Answer{
+		{Status: http.StatusFound, Location: "http://169.254.169.254/latest/meta-data/"},
+		{Status: http.StatusTemporaryRedirect, Location: sentinel.URL},
+	} {
+		u, exec := outboxtest.Notified(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: e.recv.URL})
+		e.recv.Answer(func(webhooktest.Hook) webhooktest.Answer { return answer })
+		require.Equal(t, 1, e.deliver(t))
+		e.clk.Add(25 * time.Hour) // past every step of the retry schedule
+		require.Zero(t, e.deliver(t), "a redirect is not retried")
+		ds, err := e.s.ListDeliveries(ctx, u.ID, exec.ID)
+		require.NoError(t, err)
+		require.Equal(t, task.DeliveryFailed, ds[0].Status)
+		require.Equal(t, 1, ds[0].Attempts)
+		require.Contains(t, ds[0].LastError, "redirect")
+		require.Contains(t, ds[0].LastError, "without retries")
+		_, err = e.s.WebhookDisabled(ctx, u.ID, e.recv.URL)
+		require.ErrorIs(t, err, store.ErrNotFound, "the endpoint is not disabled")
+	}
 	require.Zero(t, sentinel.Connections(), "the redirect was not followed")
-	ds, err := e.s.ListDeliveries(context.Background(), u.ID, exec.ID)
-	require.NoError(t, err)
-	require.Equal(t, task.DeliveryPending, ds[0].Status)
-	require.Contains(t, ds[0].LastError, "redirect")
 }
 
 func TestRefusedDestinationFailsForGood(t *testing.T) {
@@ -346,3 +353,22 @@ func TestKilledBetweenSendAndRecordResendsTheSameID(t *testing.T) {
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
+
+// A receiver cannot park a delivery for ever: Retry-After counts up to the retry schedule's
+// last step (24 h), and an HTTP date is read as well as seconds.
+func TestRetryAfterIsBounded(t *testing.T) {
+	e := newHookEnv(t, 0)
+	for _, after := range []string{"8640000", e.clk.Now().Add(100 * 24 * time.Hour).UTC().Format(http.TimeFormat)} {
+		u, exec := outboxtest.Notified(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: e.recv.URL})
+		e.recv.Answer(func(webhooktest.Hook) webhooktest.Answer { return webhooktest.Answer{Status: 429, RetryAfter: after} })
+		require.Equal(t, 1, e.deliver(t))
+		ds, err := e.s.ListDeliveries(context.Background(), u.ID, exec.ID)
+		require.NoError(t, err)
+		require.Equal(t, task.DeliveryPending, ds[0].Status)
+		last := outbox.RetrySchedule[len(outbox.RetrySchedule)-1]
+		require.WithinDuration(t, e.clk.Now().Add(last), ds[0].NextAttemptAt, time.Second, "Retry-After %s is capped at 24 h", after)
+		e.clk.Add(25 * time.Hour)
+		e.recv.Answer(func(webhooktest.Hook) webhooktest.Answer { return webhooktest.Answer{Status: 204} })
+		require.Equal(t, 1, e.deliver(t))
+	}
+}

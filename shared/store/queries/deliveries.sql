@@ -1,18 +1,32 @@
 -- name: ClaimDueDeliveries :many
+-- Fair across users: of the oldest @scan_rows due rows of users not in @skip_users (those whose
+-- share of this notifier is full), at most @per_user of each user's are taken, users taking
+-- turns, so one user's backlog cannot fill the batch. The scanned rows are locked for the
+-- statement (SKIP LOCKED), so concurrent claims scan disjoint rows.
 WITH due AS (
-    SELECT id AS due_id FROM notification_deliveries
+    SELECT id AS due_id, user_id, next_attempt_at FROM notification_deliveries
     WHERE status = 'pending' AND next_attempt_at <= @now::timestamptz
+      AND NOT (user_id = ANY(COALESCE(@skip_users::uuid[], '{}')))
     ORDER BY next_attempt_at
-    LIMIT @max_rows::int
+    LIMIT @scan_rows::int
     FOR UPDATE SKIP LOCKED
+), fair AS (
+    SELECT due_id FROM (
+        SELECT due_id, next_attempt_at, row_number() OVER (PARTITION BY user_id ORDER BY next_attempt_at) AS turn FROM due
+    ) ranked
+    WHERE turn <= @per_user::int
+    ORDER BY turn, next_attempt_at
+    LIMIT @max_rows::int
 )
 UPDATE notification_deliveries d SET next_attempt_at = @lease_until::timestamptz, attempts = d.attempts + 1
-FROM due WHERE d.id = due.due_id
+FROM fair WHERE d.id = fair.due_id
 RETURNING d.*;
 
 -- name: ClaimDelivery :one
+-- A user in @skip_users has a full share of this notifier: the row stays due for a later pass.
 UPDATE notification_deliveries SET next_attempt_at = @lease_until, attempts = attempts + 1
 WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now::timestamptz
+  AND NOT (user_id = ANY(COALESCE(@skip_users::uuid[], '{}')))
 RETURNING *;
 
 -- name: InsertAttempt :exec
@@ -33,8 +47,13 @@ SELECT * FROM notification_deliveries WHERE execution_id = @execution_id AND use
 SELECT * FROM notification_deliveries WHERE user_id = @user_id AND execution_id = ANY(@execution_ids::uuid[]) ORDER BY channel;
 
 -- name: DueDeliveries :many
-SELECT id FROM notification_deliveries
-WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @max_rows;
+-- Users take turns (each one's oldest first), so one user's backlog cannot fill the list.
+SELECT id FROM (
+    SELECT id, next_attempt_at, row_number() OVER (PARTITION BY user_id ORDER BY next_attempt_at) AS turn
+    FROM notification_deliveries
+    WHERE status = 'pending' AND next_attempt_at <= @now::timestamptz
+) ranked
+ORDER BY turn, next_attempt_at LIMIT @max_rows::int;
 
 -- name: ListDeliveryLog :many
 SELECT sqlc.embed(d), COALESCE((SELECT t.name FROM tasks t WHERE t.id = d.task_id), '')::text AS task_name

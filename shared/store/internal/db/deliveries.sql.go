@@ -57,6 +57,7 @@ func (q *Queries) AttemptsOf(ctx context.Context, deliveryIds []uuid.UUID) ([]At
 const claimDelivery = `-- name: ClaimDelivery :one
 UPDATE notification_deliveries SET next_attempt_at = $1, attempts = attempts + 1
 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3::timestamptz
+  AND NOT (user_id = ANY(COALESCE($4::uuid[], '{}')))
 RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at
 `
 
@@ -64,10 +65,17 @@ type ClaimDeliveryParams struct {
 	LeaseUntil time.Time
 	ID         uuid.UUID
 	Now        time.Time
+	SkipUsers  []uuid.UUID
 }
 
+// A user in @skip_users has a full share of this notifier: the row stays due for a later pass.
 func (q *Queries) ClaimDelivery(ctx context.Context, arg ClaimDeliveryParams) (NotificationDelivery, error) {
-	row := q.db.QueryRow(ctx, claimDelivery, arg.LeaseUntil, arg.ID, arg.Now)
+	row := q.db.QueryRow(ctx, claimDelivery,
+		arg.LeaseUntil,
+		arg.ID,
+		arg.Now,
+		arg.SkipUsers,
+	)
 	var i NotificationDelivery
 	err := row.Scan(
 		&i.ID,
@@ -89,25 +97,47 @@ func (q *Queries) ClaimDelivery(ctx context.Context, arg ClaimDeliveryParams) (N
 
 const claimDueDeliveries = `-- name: ClaimDueDeliveries :many
 WITH due AS (
-    SELECT id AS due_id FROM notification_deliveries
+    SELECT id AS due_id, user_id, next_attempt_at FROM notification_deliveries
     WHERE status = 'pending' AND next_attempt_at <= $2::timestamptz
+      AND NOT (user_id = ANY(COALESCE($3::uuid[], '{}')))
     ORDER BY next_attempt_at
-    LIMIT $3::int
+    LIMIT $4::int
     FOR UPDATE SKIP LOCKED
+), fair AS (
+    SELECT due_id FROM (
+        SELECT due_id, next_attempt_at, row_number() OVER (PARTITION BY user_id ORDER BY next_attempt_at) AS turn FROM due
+    ) ranked
+    WHERE turn <= $5::int
+    ORDER BY turn, next_attempt_at
+    LIMIT $6::int
 )
 UPDATE notification_deliveries d SET next_attempt_at = $1::timestamptz, attempts = d.attempts + 1
-FROM due WHERE d.id = due.due_id
+FROM fair WHERE d.id = fair.due_id
 RETURNING d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at
 `
 
 type ClaimDueDeliveriesParams struct {
 	LeaseUntil time.Time
 	Now        time.Time
+	SkipUsers  []uuid.UUID
+	ScanRows   int
+	PerUser    int
 	MaxRows    int
 }
 
+// Fair across users: of the oldest @scan_rows due rows of users not in @skip_users (those whose
+// share of this notifier is full), at most @per_user of each user's are taken, users taking
+// turns, so one user's backlog cannot fill the batch. The scanned rows are locked for the
+// statement (SKIP LOCKED), so concurrent claims scan disjoint rows.
 func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveriesParams) ([]NotificationDelivery, error) {
-	rows, err := q.db.Query(ctx, claimDueDeliveries, arg.LeaseUntil, arg.Now, arg.MaxRows)
+	rows, err := q.db.Query(ctx, claimDueDeliveries,
+		arg.LeaseUntil,
+		arg.Now,
+		arg.SkipUsers,
+		arg.ScanRows,
+		arg.PerUser,
+		arg.MaxRows,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -202,15 +232,20 @@ func (q *Queries) DeliveriesOf(ctx context.Context, arg DeliveriesOfParams) ([]N
 }
 
 const dueDeliveries = `-- name: DueDeliveries :many
-SELECT id FROM notification_deliveries
-WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2
+SELECT id FROM (
+    SELECT id, next_attempt_at, row_number() OVER (PARTITION BY user_id ORDER BY next_attempt_at) AS turn
+    FROM notification_deliveries
+    WHERE status = 'pending' AND next_attempt_at <= $1::timestamptz
+) ranked
+ORDER BY turn, next_attempt_at LIMIT $2::int
 `
 
 type DueDeliveriesParams struct {
 	Now     time.Time
-	MaxRows int32
+	MaxRows int
 }
 
+// Users take turns (each one's oldest first), so one user's backlog cannot fill the list.
 func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, dueDeliveries, arg.Now, arg.MaxRows)
 	if err != nil {
