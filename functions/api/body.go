@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/torale-ai/torale/shared/contract"
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/text"
 )
 
 // maxNoBody is how much of a body a route that takes none reads before refusing it: enough for
@@ -18,6 +21,37 @@ const maxNoBody = 4 << 10
 
 // errNoBody marks an empty body, which only routes with an optional body accept.
 var errNoBody = errors.New("the request body is empty")
+
+// checkRequest refuses, before the rate limit spends a token and before any handler runs, what
+// no handler should see: a path value the database could not store (a 404, as no such resource
+// can exist), a body on a route that takes none, and a body that is not a UTF-8 JSON object
+// (422s). A body that passes is put back for the handler to decode.
+func checkRequest(w http.ResponseWriter, r *http.Request, rt Route) error {
+	for rest := rt.Path; ; {
+		_, after, ok := strings.Cut(rest, "{")
+		if !ok {
+			break
+		}
+		name, tail, _ := strings.Cut(after, "}")
+		if !text.Storable(r.PathValue(strings.TrimSuffix(name, "..."))) {
+			return store.ErrNotFound
+		}
+		rest = tail
+	}
+	if rt.Body == BodyNone {
+		return noBody(w, r)
+	}
+	body, err := readJSONBody(w, r, maxBody)
+	switch {
+	case errors.Is(err, errNoBody) && rt.Body == BodyOptional:
+	case errors.Is(err, errNoBody):
+		return emptyBodyProblem()
+	case err != nil:
+		return err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
+}
 
 // readJSONBody reads a request body of at most limit bytes and checks what encoding/json would
 // hide: bytes that are not UTF-8 and \u escapes of half a surrogate pair, both of which it
@@ -39,29 +73,47 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, 
 	if len(trimmed) == 0 {
 		return nil, errNoBody
 	}
-	if !utf8.Valid(body) {
-		return nil, invalidBody(fmt.Sprintf("The body is not valid UTF-8 (at byte %d).", invalidUTF8At(body)))
+	if at := invalidUTF8At(body); at >= 0 {
+		return nil, textProblem(body, at, fmt.Sprintf("The body is not valid UTF-8 (at byte %d).", at), "must be valid UTF-8 text")
 	}
 	if at := loneSurrogate(body); at >= 0 {
-		return nil, invalidBody(fmt.Sprintf("The body escapes half of a UTF-16 surrogate pair (at byte %d); "+
-			"such a string is not Unicode text.", at))
+		return nil, textProblem(body, at, fmt.Sprintf("The body escapes half of a UTF-16 surrogate pair (at byte %d); "+
+			"such a string is not Unicode text.", at), "must not escape half of a surrogate pair")
 	}
-	if trimmed[0] != '{' && json.Valid(trimmed) {
+	if !json.Valid(trimmed) {
+		return nil, jsonProblem(json.Unmarshal(trimmed, new(any)))
+	}
+	if trimmed[0] != '{' {
 		return nil, &problemError{contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input",
 			Detail: "The body must be a JSON object.", Errors: []contract.FieldError{{Field: "body", Message: "must be an object"}}}}
 	}
 	return body, nil
 }
 
+// textProblem is the 422 for text that is not Unicode at byte at of body, naming the field that
+// holds it when the body is otherwise well-formed JSON.
+func textProblem(body []byte, at int, detail, message string) error {
+	p := contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input", Detail: detail}
+	if field := fieldAt(body, at); field != "" {
+		p.Errors = []contract.FieldError{{Field: field, Message: message}}
+	}
+	return &problemError{p}
+}
+
 func invalidBody(detail string) error {
 	return &problemError{contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input", Detail: detail}}
+}
+
+func emptyBodyProblem() error {
+	return invalidBody("The request body is empty; send a JSON object.")
 }
 
 func noBodyProblem() error {
 	return invalidBody("This endpoint takes no body; send none, or {}.")
 }
 
-// invalidUTF8At is the offset of the first byte of body that does not start valid UTF-8.
+// invalidUTF8At is the offset of the first byte of body that does not start valid UTF-8, or -1
+// when body is valid UTF-8.
 func invalidUTF8At(body []byte) int {
 	for i := 0; i < len(body); {
 		r, size := utf8.DecodeRune(body[i:])

@@ -28,8 +28,7 @@ const maxBody = 1 << 20
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	err := decodeOptionalJSON(w, r, v)
 	if errors.Is(err, errNoBody) {
-		return &problemError{contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input",
-			Detail: "The request body is empty; send a JSON object."}}
+		return emptyBodyProblem()
 	}
 	return err
 }

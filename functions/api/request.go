@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/torale-ai/torale/shared/contract"
-	"github.com/torale-ai/torale/shared/store"
-	"github.com/torale-ai/torale/shared/text"
 )
 
 type requestIDKey struct{}
@@ -57,24 +55,4 @@ func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 	h.Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 	return true
-}
-
-// checkRequest refuses what no handler should see: a path value the database could not store
-// (a 404, as no such resource can exist) and a body on a route that takes none (a 422).
-func checkRequest(w http.ResponseWriter, r *http.Request, rt Route) error {
-	for rest := rt.Path; ; {
-		_, after, ok := strings.Cut(rest, "{")
-		if !ok {
-			break
-		}
-		name, tail, _ := strings.Cut(after, "}")
-		if !text.Storable(r.PathValue(strings.TrimSuffix(name, "..."))) {
-			return store.ErrNotFound
-		}
-		rest = tail
-	}
-	if rt.Body == BodyNone {
-		return noBody(w, r)
-	}
-	return nil
 }
