@@ -10,7 +10,6 @@ import (
 	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
-	"github.com/torale-ai/torale/shared/text"
 )
 
 func (a *API) me(w http.ResponseWriter, _ *http.Request, user store.User) error {
@@ -72,5 +71,5 @@ func keyNameProblem(name string) string {
 			return "must not contain control characters"
 		}
 	}
-	return text.HiddenProblem(name)
+	return task.HiddenProblem(name)
 }

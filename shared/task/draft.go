@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/torale-ai/torale/shared/text"
 )
 
 // Limits on the text a user submits, in characters (runes).
@@ -88,7 +86,7 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	out.Name = strings.TrimSpace(d.Name)
 	if msg := textProblem(out.Name, 0, maxNameLen, false); msg != "" {
 		errs.add("name", msg)
-	} else if msg := text.HiddenProblem(out.Name); msg != "" {
+	} else if msg := HiddenProblem(out.Name); msg != "" {
 		// Names go into email subjects and dashboards, where these characters mislead.
 		errs.add("name", msg)
 	}
@@ -170,7 +168,7 @@ func (d Draft) NameIsDefault() bool {
 // hold them.
 // It is exported so that stored tasks can be checked the same way.
 func DefaultName(query string) string {
-	line, _, _ := strings.Cut(text.StripHidden(cleanText(query)), "\n")
+	line, _, _ := strings.Cut(StripHidden(cleanText(query)), "\n")
 	words := strings.Fields(line)
 	title := strings.Join(words, " ")
 	if utf8.RuneCountInString(title) > maxTitleLen {

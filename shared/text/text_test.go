@@ -14,23 +14,3 @@ func TestStorable(t *testing.T) {
 	require.False(t, text.Storable("bad \xff byte"))
 	require.False(t, text.Storable("\xed\xa0\x80")) // a surrogate, encoded
 }
-
-func TestHidden(t *testing.T) {
-	for _, r := range []rune{0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
-		0x200B, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF} {
-		s := "a" + string(r) + "b"
-		got, ok := text.HiddenRune(s)
-		require.True(t, ok, "%U", r)
-		require.Equal(t, r, got)
-		require.Equal(t, "ab", text.StripHidden(s))
-		require.NotEmpty(t, text.HiddenProblem(s))
-	}
-	// Needed by emoji and several scripts, so allowed.
-	for _, s := range []string{"👩\u200d💻", "می\u200cخواهم", "co\u00adoperate", "plain"} {
-		_, ok := text.HiddenRune(s)
-		require.False(t, ok, "%q", s)
-		require.Equal(t, s, text.StripHidden(s))
-		require.Empty(t, text.HiddenProblem(s))
-	}
-	require.Equal(t, "must not contain U+202E, an invisible or direction-changing character", text.HiddenProblem("x\u202ey"))
-}

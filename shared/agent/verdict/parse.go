@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/torale-ai/torale/shared/text"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // Limits on what an answer may carry, in characters; longer text is cut.
@@ -171,7 +171,7 @@ func Parse(text string, loc *time.Location) (Answer, error) {
 // topicName makes the topic fit to rename a task: one line, at most maxTopic characters, and
 // none of the invisible or direction-changing characters a name may not hold.
 func topicName(s string) string {
-	return cut(text.StripHidden(strings.Join(strings.Fields(s), " ")), maxTopic)
+	return cut(task.StripHidden(strings.Join(strings.Fields(s), " ")), maxTopic)
 }
 
 // stripCodeFence removes a ```json … ``` wrapper some models add despite the JSON MIME type.
