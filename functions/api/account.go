@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/torale-ai/torale/shared/auth"
@@ -24,6 +25,9 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request, user store.User)
 	b.Name = strings.TrimSpace(b.Name)
 	if n := utf8.RuneCountInString(b.Name); n < 1 || n > 100 {
 		return &task.ValidationError{Fields: []task.FieldError{{Field: "name", Message: "must be 1 to 100 characters"}}}
+	}
+	if msg := keyNameProblem(b.Name); msg != "" {
+		return &task.ValidationError{Fields: []task.FieldError{{Field: "name", Message: msg}}}
 	}
 	key, prefix, hash, err := auth.NewAPIKey()
 	if err != nil {
@@ -57,4 +61,15 @@ func (a *API) revokeKey(w http.ResponseWriter, r *http.Request, user store.User)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// keyNameProblem checks what a key's name may hold beyond its length: no control characters,
+// and none of the invisible or direction-changing ones that make a name read other than it is.
+func keyNameProblem(name string) string {
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return "must not contain control characters"
+		}
+	}
+	return task.HiddenProblem(name)
 }

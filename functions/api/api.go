@@ -156,6 +156,10 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 				return
 			}
 		}
+		if err := checkRequest(w, r, rt.Route); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 		if rt.Limit != "" {
 			if wait, ok := a.limiter.allow(user.ID, rt.Limit); !ok {
 				w.Header().Set("Retry-After", retryAfter(wait))

@@ -31,6 +31,7 @@ func (discardPublisher) Publish(context.Context, string, []byte) error { return 
 
 type testBundle struct {
 	srv   *httptest.Server
+	dbURL string // the test's own database, for tests that compare what is stored
 	store *store.Store
 	api   *api.API
 	agent *agenttest.Agent
@@ -38,7 +39,8 @@ type testBundle struct {
 
 func setup(t testing.TB) testBundle {
 	t.Helper()
-	s := storetest.New(t)
+	dbURL := storetest.URL(t)
+	s := storetest.Open(t, dbURL)
 	note := "Apple announced it."
 	fake := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "Found on apple.com.",
 		Confidence: 90, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/", Title: "Apple"}}}}})
@@ -49,7 +51,7 @@ func setup(t testing.TB) testBundle {
 		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s)})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
-	return testBundle{srv: srv, store: s, api: a, agent: fake}
+	return testBundle{srv: srv, dbURL: dbURL, store: s, api: a, agent: fake}
 }
 
 type response struct {

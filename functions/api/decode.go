@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -20,27 +21,63 @@ import (
 // maxBody is the largest request body the API reads.
 const maxBody = 1 << 20
 
-// decodeJSON reads one JSON object into v, refusing bodies over 1 MiB (413), unknown fields and
-// malformed JSON (422, naming the field or the position).
+// decodeJSON reads one JSON object into v, refusing bodies over 1 MiB (413), and with a 422
+// naming the field or the position: an empty body, malformed JSON, a value that is not an
+// object, unknown fields, bytes that are not UTF-8, lone surrogate escapes, and strings the
+// database cannot store.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	err := decodeOptionalJSON(w, r, v)
+	if errors.Is(err, errNoBody) {
+		return emptyBodyProblem()
+	}
+	return err
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be left out: it returns errNoBody, and
+// leaves v alone, when the body is empty.
+func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeBody(w, r, v, maxBody)
+}
+
+// noBody refuses a body on a route that takes none: an empty body or {} passes, anything else
+// is a 422, so a client that sends a body expecting it to matter learns that it does not.
+func noBody(w http.ResponseWriter, r *http.Request) error {
+	var empty struct{}
+	err := decodeBody(w, r, &empty, maxNoBody)
+	if err == nil || errors.Is(err, errNoBody) {
+		return nil
+	}
+	return noBodyProblem()
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	body, err := readJSONBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if err == nil && dec.More() {
 		err = errors.New("body holds more than one JSON value")
 	}
 	if err == nil {
+		if bad := unstorableFields(v); len(bad) > 0 {
+			return unstorableProblem(bad)
+		}
 		return nil
 	}
-	var tooBig *http.MaxBytesError
+	return jsonProblem(err)
+}
+
+// jsonProblem turns a decoding error into the problem that explains it.
+func jsonProblem(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	p := contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input"}
 	switch {
-	case errors.As(err, &tooBig):
-		p = contract.Problem{Status: http.StatusRequestEntityTooLarge, Detail: "The request body is larger than 1 MiB."}
-	case errors.Is(err, io.EOF):
-		p.Detail = "The request body is empty; send a JSON object."
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		p.Detail = "The body ends in the middle of a JSON value."
 	case errors.As(err, &syntax):
 		p.Detail = fmt.Sprintf("The body is not valid JSON (at byte %d).", syntax.Offset)
 	case errors.As(err, &typ):

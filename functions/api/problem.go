@@ -44,6 +44,12 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			Detail: "Some fields are not valid; see errors.", Errors: contract.FieldErrorsOf(ve.Fields)})
 	case errors.As(err, &te):
 		writeProblem(w, contract.Problem{Status: http.StatusConflict, Detail: te.Error()})
+	case errors.Is(err, store.ErrInvalidText):
+		// The backstop: a check before the store missed a string PostgreSQL cannot hold.
+		a.log.WarnContext(r.Context(), "unstorable text reached the store", slog.String("request_id", requestID(r)),
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		writeProblem(w, contract.Problem{Status: http.StatusUnprocessableEntity, Title: "Invalid input",
+			Detail: "A value holds a NUL character or bytes that are not UTF-8, which cannot be stored."})
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, contract.Problem{Status: http.StatusNotFound, Detail: "No such resource."})
 	case errors.As(err, &tre):

@@ -23,27 +23,49 @@ type Route struct {
 	Path   string
 	Access Access
 	Limit  Action
+	// Body is what request body the route reads; the zero value, BodyNone, takes none.
+	Body Body
 }
+
+// Body says what request body a route reads, so that one place refuses a body a route does not
+// take, and the input test knows what each route must refuse.
+type Body int
+
+// The request bodies a route may take.
+const (
+	// BodyNone takes an empty body or {}; anything else is a 422.
+	BodyNone Body = iota
+	// BodyJSON takes one JSON object, which is required.
+	BodyJSON
+	// BodyOptional takes one JSON object or nothing.
+	BodyOptional
+)
 
 type route struct {
 	Route
 	handle func(w http.ResponseWriter, r *http.Request, user store.User) error
 }
 
+// takes marks the route as reading a body of kind b.
+func (rt route) takes(b Body) route {
+	rt.Body = b
+	return rt
+}
+
 func (a *API) routes() []route {
 	r := func(method, path string, access Access, limit Action, h func(http.ResponseWriter, *http.Request, store.User) error) route {
-		return route{Route{method, path, access, limit}, h}
+		return route{Route{Method: method, Path: path, Access: access, Limit: limit}, h}
 	}
 	const v1 = "/api/v1"
 	return []route{
 		r("GET", "/healthz", AccessPublic, "", a.healthz),
 		r("GET", v1+"/openapi.json", AccessPublic, "", serveOpenAPI),
 
-		r("POST", v1+"/tasks", AccessUser, ActionCreate, a.createTask),
+		r("POST", v1+"/tasks", AccessUser, ActionCreate, a.createTask).takes(BodyJSON),
 		r("GET", v1+"/tasks", AccessUser, "", a.listTasks),
-		r("POST", v1+"/tasks/preview", AccessUser, ActionPreview, a.previewTask),
+		r("POST", v1+"/tasks/preview", AccessUser, ActionPreview, a.previewTask).takes(BodyJSON),
 		r("GET", v1+"/tasks/{id}", AccessUser, "", a.getTask),
-		r("PATCH", v1+"/tasks/{id}", AccessUser, "", a.updateTask),
+		r("PATCH", v1+"/tasks/{id}", AccessUser, "", a.updateTask).takes(BodyJSON),
 		r("DELETE", v1+"/tasks/{id}", AccessUser, "", a.deleteTask),
 		r("POST", v1+"/tasks/{id}/pause", AccessUser, "", a.pauseTask),
 		r("POST", v1+"/tasks/{id}/resume", AccessUser, "", a.resumeTask),
@@ -55,18 +77,18 @@ func (a *API) routes() []route {
 		r("GET", v1+"/notifications", AccessUser, "", a.listNotifications),
 
 		r("GET", v1+"/me", AccessUser, "", a.me),
-		r("POST", v1+"/api-keys", AccessUser, "", a.createKey),
+		r("POST", v1+"/api-keys", AccessUser, "", a.createKey).takes(BodyJSON),
 		r("GET", v1+"/api-keys", AccessUser, "", a.listKeys),
 		r("DELETE", v1+"/api-keys/{id}", AccessUser, "", a.revokeKey),
 
 		r("GET", v1+"/webhook", AccessUser, "", a.getWebhook),
-		r("PUT", v1+"/webhook", AccessUser, "", a.putWebhook),
+		r("PUT", v1+"/webhook", AccessUser, "", a.putWebhook).takes(BodyJSON),
 		r("POST", v1+"/webhook/rotate-secret", AccessUser, "", a.rotateWebhookSecret),
-		r("POST", v1+"/webhook/test", AccessUser, ActionWebhookTest, a.testWebhook),
-		r("POST", v1+"/webhook/enable", AccessUser, "", a.enableWebhook),
+		r("POST", v1+"/webhook/test", AccessUser, ActionWebhookTest, a.testWebhook).takes(BodyOptional),
+		r("POST", v1+"/webhook/enable", AccessUser, "", a.enableWebhook).takes(BodyJSON),
 		r("GET", v1+"/webhook/deliveries", AccessUser, "", a.listWebhookDeliveries),
-		r("POST", v1+"/emails", AccessUser, ActionEmailCode, a.startEmail),
-		r("POST", v1+"/emails/verify", AccessUser, "", a.verifyEmail),
+		r("POST", v1+"/emails", AccessUser, ActionEmailCode, a.startEmail).takes(BodyJSON),
+		r("POST", v1+"/emails/verify", AccessUser, "", a.verifyEmail).takes(BodyJSON),
 		r("GET", v1+"/emails", AccessUser, "", a.listEmails),
 		r("DELETE", v1+"/emails/{email}", AccessUser, "", a.deleteEmail),
 		r("POST", v1+"/unsubscribe", AccessPublic, "", a.unsubscribe),
@@ -78,7 +100,7 @@ func (a *API) routes() []route {
 		r("GET", v1+"/admin/executions", AccessAdmin, "", a.adminExecutions),
 		r("GET", v1+"/admin/errors", AccessAdmin, "", a.adminErrors),
 		r("POST", v1+"/admin/tasks/{id}/run", AccessAdmin, "", a.adminRunTask),
-		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState),
+		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState).takes(BodyJSON),
 		r("POST", v1+"/admin/reconcile", AccessAdmin, "", a.adminReconcile),
 		r("GET", v1+"/admin/scheduler/jobs", AccessAdmin, "", a.adminSchedulerJobs),
 	}

@@ -154,10 +154,8 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request, user store.Use
 		return err
 	}
 	var b contract.WebhookURLInput
-	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &b); err != nil {
-			return err
-		}
+	if err := decodeOptionalJSON(w, r, &b); err != nil && !errors.Is(err, errNoBody) {
+		return err
 	}
 	res, err := svc.Test(r.Context(), user.ID, b.URL)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/clerk/clerk-sdk-go/v2/jwt"
 
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/text"
 )
 
 // ClerkConfig says where Clerk's signing keys come from and which front ends may use them.
@@ -135,8 +136,12 @@ func (c *Clerk) Authenticate(r *http.Request) (store.User, error) {
 	if err != nil {
 		return store.User{}, err
 	}
+	if !text.Storable(claims.Subject) {
+		// Signed, but not a subject the database can hold: refuse it rather than fail on it.
+		return store.User{}, errInvalidSession
+	}
 	id := store.Identity{ExternalID: "clerk:" + claims.Subject}
-	if ec, ok := claims.Custom.(*emailClaims); ok && len(ec.Email) <= 254 && strings.Contains(ec.Email, "@") {
+	if ec, ok := claims.Custom.(*emailClaims); ok && len(ec.Email) <= 254 && strings.Contains(ec.Email, "@") && text.Storable(ec.Email) {
 		// The sign-in address, when the session token template carries it, is the user's
 		// email, and counts as verified for notifications.
 		id.Email = strings.ToLower(strings.TrimSpace(ec.Email))

@@ -170,6 +170,15 @@ func TestClerkAuthenticate(t *testing.T) {
 				change(claims)
 				return f.sign(t, claims)
 			}
+			// Claims the database cannot hold (issue 11): a NUL in the email drops the email, in
+			// the subject refuses the token, and neither is a 503.
+			nulEmail := f.claims(now)
+			nulEmail["email"] = "ada\u0000@example.com"
+			u, err = c.Authenticate(request("Bearer " + f.sign(t, nulEmail)))
+			require.NoError(t, err)
+			require.Equal(t, "ada@example.com", u.Email, "the stored email stays")
+			_, err = c.Authenticate(request("Bearer " + with(func(c map[string]any) { c["sub"] = "user_\u0000" })))
+			requireRefused(t, err, "invalid or expired session token")
 			parts := strings.Split(valid, ".")
 			forged := f.claims(now)
 			forged["sub"] = "user_admin"

@@ -22,6 +22,11 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict means the row changed underneath the caller, or a unique key already exists.
 var ErrConflict = errors.New("conflict")
 
+// ErrInvalidText means PostgreSQL refused a string: a NUL byte or bytes that are not UTF-8
+// (SQLSTATE 22021), or a \u0000 in jsonb (22P05). Callers check text before it reaches the
+// store; this is the backstop that keeps a missed check a client error rather than a 500.
+var ErrInvalidText = errors.New("text holds a NUL byte or invalid UTF-8")
+
 // ConflictError is an ErrConflict with a reason written for the user.
 type ConflictError struct{ Reason string }
 
@@ -111,6 +116,8 @@ func translate(err error) error {
 			return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
 		case "22P02": // invalid_text_representation, e.g. a malformed uuid
 			return ErrNotFound
+		case "22021", "22P05": // character_not_in_repertoire, untranslatable_character
+			return ErrInvalidText
 		}
 	}
 	return err

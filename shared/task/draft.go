@@ -86,6 +86,9 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	out.Name = strings.TrimSpace(d.Name)
 	if msg := textProblem(out.Name, 0, maxNameLen, false); msg != "" {
 		errs.add("name", msg)
+	} else if msg := HiddenProblem(out.Name); msg != "" {
+		// Names go into email subjects and dashboards, where these characters mislead.
+		errs.add("name", msg)
 	}
 
 	out.SearchQuery = cleanText(d.SearchQuery)
@@ -161,9 +164,11 @@ func (d Draft) NameIsDefault() bool {
 // DefaultName derives a short title from a search query: its first line with
 // whitespace collapsed, cut at a word boundary so that the title including a
 // trailing "…" is at most 60 characters, with the first letter capitalised.
+// Invisible and direction-changing characters are dropped, as a name may not
+// hold them.
 // It is exported so that stored tasks can be checked the same way.
 func DefaultName(query string) string {
-	line, _, _ := strings.Cut(cleanText(query), "\n")
+	line, _, _ := strings.Cut(StripHidden(cleanText(query)), "\n")
 	words := strings.Fields(line)
 	title := strings.Join(words, " ")
 	if utf8.RuneCountInString(title) > maxTitleLen {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // Limits on what an answer may carry, in characters; longer text is cut.
@@ -159,11 +161,17 @@ func Parse(text string, loc *time.Location) (Answer, error) {
 	if a.Topic, err = requiredString(w.Topic, "topic"); err != nil {
 		return Answer{}, err
 	}
-	a.Topic = cut(strings.Join(strings.Fields(a.Topic), " "), maxTopic)
+	a.Topic = topicName(a.Topic)
 	if a.NewFacts, err = facts(w.NewFacts); err != nil {
 		return Answer{}, err
 	}
 	return a, nil
+}
+
+// topicName makes the topic fit to rename a task: one line, at most maxTopic characters, and
+// none of the invisible or direction-changing characters a name may not hold.
+func topicName(s string) string {
+	return cut(task.StripHidden(strings.Join(strings.Fields(s), " ")), maxTopic)
 }
 
 // stripCodeFence removes a ```json … ``` wrapper some models add despite the JSON MIME type.

@@ -36,6 +36,15 @@ func TestParseValid(t *testing.T) {
 	require.Equal(t, []string{"iPhone 18 ships on 18 September 2026."}, a.NewFacts)
 }
 
+// The topic renames a task still on its derived name, and names hold no bidi controls or
+// invisible characters (issue 11), so they are dropped from it; ZWJ stays for emoji.
+func TestParseTopicDropsHiddenCharacters(t *testing.T) {
+	body := strings.Replace(valid, `"iPhone 18 release"`, `"\u202eiPhone\u200b 18 \u2066release\ufeff 👩\u200d💻"`, 1)
+	a, err := verdict.Parse(body, time.UTC)
+	require.NoError(t, err)
+	require.Equal(t, "iPhone 18 release 👩\u200d💻", a.Topic)
+}
+
 func TestParseRefusesWhatTheSchemaDoesNot(t *testing.T) {
 	mutate := func(f func(m map[string]any)) string {
 		var m map[string]any
