@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/torale-ai/torale/shared/tz"
 )
 
 // Cron is a parsed standard 5-field cron expression bound to a time zone. It
@@ -97,20 +99,30 @@ func (c Cron) Location() *time.Location {
 	return c.loc
 }
 
-// loadZone resolves an IANA zone name, refusing "Local" because the server's
-// zone is meaningless to a user.
+// loadZone resolves an IANA zone name or documented alias through tz (the
+// embedded table, never the host's files), refusing "Local" because the
+// server's zone is meaningless to a user.
 func loadZone(name string) (*time.Location, error) {
+	loc, _, err := CanonicalZone(name)
+	return loc, err
+}
+
+// CanonicalZone resolves a zone the way a task's schedule does and returns the
+// name to store: the canonical IANA name of an alias ("US/Eastern" is
+// "America/New_York"), so that one zone is spelled one way everywhere. ""
+// means UTC.
+func CanonicalZone(name string) (*time.Location, string, error) {
 	if name == "" {
-		return time.UTC, nil
+		return time.UTC, "UTC", nil
 	}
 	if name == "Local" {
-		return nil, errors.New(`time zone "Local" is not allowed; use an IANA name such as "Europe/London"`)
+		return nil, "", errors.New(`time zone "Local" is not allowed; use an IANA name such as "Europe/London"`)
 	}
-	loc, err := time.LoadLocation(name)
+	loc, canonical, err := tz.Load(name)
 	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %q", name)
+		return nil, "", fmt.Errorf("unknown time zone %q", name)
 	}
-	return loc, nil
+	return loc, canonical, nil
 }
 
 // parseSpec turns an expression into its canonical text and bit sets. Its

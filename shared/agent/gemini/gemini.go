@@ -24,6 +24,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent/verdict"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/tz"
 )
 
 // Searcher is a search step: it finds current facts for a run.
@@ -145,7 +146,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 // the reason, before the run fails.
 func (a *Agent) decide(ctx context.Context, in agent.Input, f search.Findings) (verdict.Decision, task.Usage, error) {
 	var usage task.Usage
-	loc, err := time.LoadLocation(in.Timezone)
+	loc, _, err := tz.Load(in.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
