@@ -44,6 +44,7 @@ bench: ## Run every benchmark; each prints its figures next to a baseline from t
 	bench/notify.sh
 	bench/dispatch.sh
 	bench/crash.sh
+	bench/ratelimit.sh
 
 .PHONY: clean
 clean: ## Remove build output (keeps .torale/, the local database)
