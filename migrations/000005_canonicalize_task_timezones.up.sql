@@ -2,10 +2,10 @@
 -- ZONEINFO and the host's /usr/share/zoneinfo before Go's embedded copy, so tasks were stored
 -- with aliases ("US/Eastern", "Asia/Calcutta", "Etc/UTC") and with names that only a host's files
 -- define ("posixrules", "right/UTC", "posix/Europe/Paris", "Europe//Paris"). Zones are now
--- accepted from the table in shared/tz and stored canonical; this rewrites what is stored to
+-- accepted from the table in shared/task/zone.go and stored canonical; this rewrites what is stored to
 -- the canonical name the API now stores for the same input, so that a task keeps firing at the
 -- same wall-clock times:
---   * an alias becomes its canonical zone (shared/tz/zones.txt at tzdata 2025b);
+--   * an alias becomes its canonical zone (shared/task/zoneinfo/zones.txt, tzdata 2025b);
 --   * a host-path spelling is cleaned first: surrounding blanks, a "posix/" or "right/" prefix
 --     (right/ zones differ only by leap seconds, which Torale never counted), repeated and
 --     trailing slashes; then it is mapped like any name;

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/torale-ai/torale/shared/tz"
 )
 
 // Cron is a parsed standard 5-field cron expression bound to a time zone. It
@@ -99,30 +97,11 @@ func (c Cron) Location() *time.Location {
 	return c.loc
 }
 
-// loadZone resolves an IANA zone name or documented alias through tz (the
-// embedded table, never the host's files), refusing "Local" because the
-// server's zone is meaningless to a user.
+// loadZone resolves a zone name through the embedded table (zone.go), never
+// the host's files.
 func loadZone(name string) (*time.Location, error) {
 	loc, _, err := CanonicalZone(name)
 	return loc, err
-}
-
-// CanonicalZone resolves a zone the way a task's schedule does and returns the
-// name to store: the canonical IANA name of an alias ("US/Eastern" is
-// "America/New_York"), so that one zone is spelled one way everywhere. ""
-// means UTC.
-func CanonicalZone(name string) (*time.Location, string, error) {
-	if name == "" {
-		return time.UTC, "UTC", nil
-	}
-	if name == "Local" {
-		return nil, "", errors.New(`time zone "Local" is not allowed; use an IANA name such as "Europe/London"`)
-	}
-	loc, canonical, err := tz.Load(name)
-	if err != nil {
-		return nil, "", fmt.Errorf("unknown time zone %q", name)
-	}
-	return loc, canonical, nil
 }
 
 // parseSpec turns an expression into its canonical text and bit sets. Its

@@ -24,7 +24,6 @@ import (
 	"github.com/torale-ai/torale/shared/agent/verdict"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/task"
-	"github.com/torale-ai/torale/shared/tz"
 )
 
 // Searcher is a search step: it finds current facts for a run.
@@ -146,7 +145,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 // the reason, before the run fails.
 func (a *Agent) decide(ctx context.Context, in agent.Input, f search.Findings) (verdict.Decision, task.Usage, error) {
 	var usage task.Usage
-	loc, _, err := tz.Load(in.Timezone)
+	loc, _, err := task.CanonicalZone(in.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/task"
-	"github.com/torale-ai/torale/shared/tz"
 )
 
 //go:embed templates/*.tmpl
@@ -145,7 +144,7 @@ func (r *Renderer) base(in agent.Input) (data, error) {
 	if _, err := io.ReadFull(r.nonce, id[:]); err != nil {
 		return data{}, fmt.Errorf("drawing a fence id: %w", err)
 	}
-	loc, zone, err := tz.Load(in.Timezone)
+	loc, zone, err := task.CanonicalZone(in.Timezone)
 	if err != nil {
 		zone, loc = "UTC", time.UTC
 	}
