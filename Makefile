@@ -46,6 +46,7 @@ bench: ## Run every benchmark; each prints its figures next to a baseline from t
 	bench/dispatch.sh
 	bench/crash.sh
 	bench/restart.sh
+	bench/ratelimit.sh
 
 .PHONY: clean
 clean: ## Remove build output (keeps .torale/, the local database)

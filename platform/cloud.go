@@ -104,7 +104,7 @@ func (c Cloud) Run(ctx context.Context) error {
 // into the drain and the last 2s for handing back.
 func (c Cloud) server(p *Platform, fns []served) Server {
 	tracer := logging.NewTracer(c.Config.Cloud.GCPProject, metadata.NewClient(nil))
-	srv := Server{Handler: tracer.Wrap(p.router(fns, c.Target != "", c.Log)), Write: longest(fns) + 10*time.Second,
+	srv := Server{Handler: tracer.Wrap(p.router(fns, c.Target != "", c.Log)), Write: writeTimeout(longest(fns)),
 		Drain: c.Grace - 2*time.Second, HandBack: 2 * time.Second, Log: c.Log}
 	for _, f := range fns {
 		if f.stop != nil {

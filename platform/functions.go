@@ -38,8 +38,7 @@ func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog
 		s := served{name: f}
 		switch f {
 		case FunctionAPI:
-			// An admin's reconcile pass may take minutes; five is Cloud Run's default request timeout.
-			s.handler, s.timeout = p.API, max(cfg.AgentTimeout+30*time.Second, 5*time.Minute)
+			s.handler, s.timeout = p.API, apiTimeout(cfg.AgentTimeout)
 		case FunctionRunTask:
 			s.handler = auth(runtask.New(p.Gate, runtask.Config{RetryHorizon: cfg.Cloud.RetryHorizon, Log: log}))
 			s.timeout = cfg.AgentTimeout + time.Minute
@@ -91,6 +90,13 @@ func bounded(h http.Handler, d time.Duration) http.Handler {
 }
 
 // longest is the longest timeout of fns, which the server's write timeout must exceed.
+// apiTimeout is how long the API's slowest honest request takes: a preview waits for the agent
+// (agent, plus the search before it), and an admin's reconcile pass may take minutes; five is
+// Cloud Run's default request timeout.
+func apiTimeout(agent time.Duration) time.Duration {
+	return max(agent+30*time.Second, 5*time.Minute)
+}
+
 func longest(fns []served) time.Duration {
 	var d time.Duration
 	for _, f := range fns {

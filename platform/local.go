@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -102,8 +103,7 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	if l.Ready != nil {
 		l.Ready("http://" + ln.Addr().String())
 	}
-	// The API's requests are short; the runs on the bus get the grace to finish (bus.Close).
-	err = Server{Handler: p.API, Drain: l.Grace, Log: l.Log}.Serve(ctx, ln)
+	err = l.server(p.API).Serve(ctx, ln)
 	l.Log.Info("letting runs in progress finish", slog.Duration("grace", l.Grace))
 	stopBackground()
 	<-background
@@ -111,6 +111,14 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	defer cancel()
 	bus.Close(sctx)
 	return err
+}
+
+// server is the Server of the local API: writes allowed as long as its slowest request (a
+// preview waits for the agent, up to TORALE_AGENT_TIMEOUT), the other timeouts Server's
+// defaults. The API's requests are short at shutdown; the runs on the bus get the grace to
+// finish (bus.Close).
+func (l Local) server(api http.Handler) Server {
+	return Server{Handler: api, Write: writeTimeout(apiTimeout(l.Config.AgentTimeout)), Drain: l.Grace, Log: l.Log}
 }
 
 func checkLoopback(addr string) error {

@@ -167,7 +167,8 @@ func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules tas
 		admin = p.Reconciler
 	}
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
-		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Scheduler: admin})
+		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Scheduler: admin,
+		Buckets: d.Store})
 	return nil
 }
 

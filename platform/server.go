@@ -31,6 +31,13 @@ type Server struct {
 	Log  *slog.Logger
 }
 
+// writeTimeout is the Write of a server whose slowest handler takes up to longest: http.Server's
+// write deadline runs from the end of the request's headers to the end of the response, so it
+// gets 10s beyond the handler to write the answer.
+func writeTimeout(longest time.Duration) time.Duration {
+	return longest + 10*time.Second
+}
+
 func (s Server) withDefaults() Server {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {

@@ -53,6 +53,9 @@ type Deps struct {
 	AllowedOrigins []string
 	// Limits are the per-user rate limits (default DefaultLimits()).
 	Limits Limits
+	// Buckets hold the limits' state for every instance (the store); nil keeps it in this
+	// process's memory, which limits each instance on its own.
+	Buckets Buckets
 	// Notify serves the webhook, email and mailbox endpoints (webhook.go); nil parts answer 503.
 	Notify Notify
 	// Scheduler runs reconcile and lists scheduler jobs for admins (scheduler.go); nil answers 503.
@@ -86,7 +89,7 @@ func New(d Deps) *API {
 		d.Limits = DefaultLimits()
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
-		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Now), now: d.Now, log: d.Log,
+		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
 		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
@@ -161,7 +164,7 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 			return
 		}
 		if rt.Limit != "" {
-			if wait, ok := a.limiter.allow(user.ID, rt.Limit); !ok {
+			if wait, ok := a.limiter.allow(r.Context(), user.ID, rt.Limit); !ok {
 				w.Header().Set("Retry-After", retryAfter(wait))
 				writeProblem(w, contract.Problem{Status: http.StatusTooManyRequests,
 					Detail: "Too many " + string(rt.Limit) + " requests; try again in " + retryAfter(wait) + " s."})

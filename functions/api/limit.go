@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"log/slog"
 	"math"
 	"strconv"
 	"sync"
@@ -48,9 +50,48 @@ func DefaultLimits() Limits {
 	}
 }
 
-// limiter keeps one bucket per user and action in memory. Each API instance limits on its own,
-// which bounds abuse without a shared store; buckets idle past their refill are dropped.
+// Buckets keep the rate limits' token buckets where every API instance sees them (the store
+// keeps them in PostgreSQL), so that a limit holds however many instances serve a user.
+type Buckets interface {
+	TakeToken(ctx context.Context, action string, subject uuid.UUID, every time.Duration, burst int,
+		now time.Time) (time.Duration, error)
+}
+
+// limiter applies the limits from the shared buckets and, without them or while they cannot be
+// reached, from buckets in this process's memory: a database outage must not lift the limits on
+// previews (which need no database), and the local buckets still bound each instance.
 type limiter struct {
+	shared Buckets
+	log    *slog.Logger
+	local  *localLimiter
+}
+
+func newLimiter(l Limits, shared Buckets, now func() time.Time, log *slog.Logger) *limiter {
+	return &limiter{shared: shared, log: log, local: newLocalLimiter(l, now)}
+}
+
+// allow takes a token for the user's action, or says how long until one is free.
+func (l *limiter) allow(ctx context.Context, user uuid.UUID, a Action) (time.Duration, bool) {
+	lim := l.local.limits[a]
+	if lim.Every <= 0 {
+		return 0, true
+	}
+	if l.shared != nil && lim.Burst >= 1 {
+		wait, err := l.shared.TakeToken(ctx, string(a), user, lim.Every, lim.Burst, l.local.now())
+		if err == nil {
+			return wait, wait <= 0
+		}
+		if l.log != nil {
+			l.log.WarnContext(ctx, "shared rate limits unavailable; limiting in this process",
+				slog.String("action", string(a)), slog.String("error", err.Error()))
+		}
+	}
+	return l.local.allow(user, a)
+}
+
+// localLimiter keeps one bucket per user and action in memory; buckets idle past their refill
+// are dropped.
+type localLimiter struct {
 	mu      sync.Mutex
 	limits  map[Action]Limit
 	buckets map[string]*bucket
@@ -62,14 +103,14 @@ type bucket struct {
 	seen time.Time
 }
 
-func newLimiter(l Limits, now func() time.Time) *limiter {
-	return &limiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
+func newLocalLimiter(l Limits, now func() time.Time) *localLimiter {
+	return &localLimiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
 		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode},
 		buckets: map[string]*bucket{}, now: now}
 }
 
 // allow takes a token for the user's action, or says how long until one is free.
-func (l *limiter) allow(user uuid.UUID, a Action) (time.Duration, bool) {
+func (l *localLimiter) allow(user uuid.UUID, a Action) (time.Duration, bool) {
 	lim := l.limits[a]
 	if lim.Every <= 0 {
 		return 0, true
@@ -96,7 +137,7 @@ func (l *limiter) allow(user uuid.UUID, a Action) (time.Duration, bool) {
 }
 
 // evict drops buckets that have refilled completely, which behave like new ones.
-func (l *limiter) evict(now time.Time) {
+func (l *localLimiter) evict(now time.Time) {
 	for k, b := range l.buckets {
 		full := time.Duration(b.lim.Burst()) * time.Duration(float64(time.Second)/float64(b.lim.Limit()))
 		if now.Sub(b.seen) > full {

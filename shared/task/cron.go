@@ -97,20 +97,11 @@ func (c Cron) Location() *time.Location {
 	return c.loc
 }
 
-// loadZone resolves an IANA zone name, refusing "Local" because the server's
-// zone is meaningless to a user.
+// loadZone resolves a zone name through the embedded table (zone.go), never
+// the host's files.
 func loadZone(name string) (*time.Location, error) {
-	if name == "" {
-		return time.UTC, nil
-	}
-	if name == "Local" {
-		return nil, errors.New(`time zone "Local" is not allowed; use an IANA name such as "Europe/London"`)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %q", name)
-	}
-	return loc, nil
+	loc, _, err := CanonicalZone(name)
+	return loc, err
 }
 
 // parseSpec turns an expression into its canonical text and bit sets. Its

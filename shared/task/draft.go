@@ -124,8 +124,10 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	}
 	if utf8.RuneCountInString(out.Timezone) > maxZoneLen {
 		errs.add("timezone", fmt.Sprintf("must be at most %d characters", maxZoneLen))
-	} else if _, err := loadZone(out.Timezone); err != nil {
+	} else if _, zone, err := CanonicalZone(out.Timezone); err != nil {
 		errs.add("timezone", err.Error())
+	} else {
+		out.Timezone = zone // aliases are stored as their canonical name
 	}
 
 	out.NotifyBehavior = NotifyBehavior(strings.TrimSpace(string(d.NotifyBehavior)))

@@ -145,7 +145,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 // the reason, before the run fails.
 func (a *Agent) decide(ctx context.Context, in agent.Input, f search.Findings) (verdict.Decision, task.Usage, error) {
 	var usage task.Usage
-	loc, err := time.LoadLocation(in.Timezone)
+	loc, _, err := task.CanonicalZone(in.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}

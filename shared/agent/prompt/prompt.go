@@ -144,10 +144,9 @@ func (r *Renderer) base(in agent.Input) (data, error) {
 	if _, err := io.ReadFull(r.nonce, id[:]); err != nil {
 		return data{}, fmt.Errorf("drawing a fence id: %w", err)
 	}
-	tz := in.Timezone
-	loc, err := time.LoadLocation(tz)
-	if tz == "" || err != nil {
-		tz, loc = "UTC", time.UTC
+	loc, zone, err := task.CanonicalZone(in.Timezone)
+	if err != nil {
+		zone, loc = "UTC", time.UTC
 	}
 	now := in.Now
 	if now.IsZero() {
@@ -156,7 +155,7 @@ func (r *Renderer) base(in agent.Input) (data, error) {
 	cond := strings.TrimSpace(in.ConditionDescription)
 	query := strings.TrimSpace(in.SearchQuery)
 	return data{
-		Fence: hex.EncodeToString(id[:]), Timezone: tz,
+		Fence: hex.EncodeToString(id[:]), Timezone: zone,
 		Now:        now.UTC().Format(time.RFC3339),
 		Local:      now.In(loc).Format("Monday 2 January 2006, 15:04 MST"),
 		NotifyOnce: in.NotifyBehavior != task.NotifyAlways,

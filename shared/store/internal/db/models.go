@@ -90,6 +90,14 @@ type NotificationDelivery struct {
 	DeliveredAt   *time.Time
 }
 
+type RateBucket struct {
+	Action    string
+	Subject   uuid.UUID
+	Tokens    float64
+	Granted   bool
+	UpdatedAt time.Time
+}
+
 type Task struct {
 	ID                   uuid.UUID
 	UserID               uuid.UUID
