@@ -313,27 +313,12 @@ func (r *Runner) afterRun(ctx context.Context, o store.Outcome, log *slog.Logger
 	}
 }
 
-// Recover puts right what a stopped process left: it takes back runs stuck past their deadline
-// (retrying those with attempts left) and triggers every run that waits for the runner, at once.
-// It runs on start and from reconcile.
-func (r *Runner) Recover(ctx context.Context) error {
-	return r.recover(ctx, nil)
-}
-
-// RecoverAtStart is Recover for a process that is the only runner of its database (torale dev,
-// the functions server on its in-process bus), started at started: no attempt begun before it
-// can be alive, since its trigger lived in a dead process's memory, so those runs are taken back
-// now rather than at their deadline.
+// RecoverAtStart puts right what a stopped process left, for a process that is the only runner
+// of its database (torale dev, the functions server on its in-process bus), started at started:
+// it triggers every run that waits for the runner, at once, and takes back the runs begun before
+// it (retrying those with attempts left), since their triggers lived in a dead process's memory.
+// Elsewhere the reaper of every sweep takes back runs at their deadline.
 func (r *Runner) RecoverAtStart(ctx context.Context, started time.Time) error {
-	return r.recover(ctx, &started)
-}
-
-// recoverBatch bounds the runs one recovery re-triggers; reconcile takes any beyond it.
-const recoverBatch = 10_000
-
-func (r *Runner) recover(ctx context.Context, startedBefore *time.Time) error {
-	// Pending runs first: the runs the reap takes back next become retrying, and it triggers
-	// them itself.
 	pending, err := r.store.PendingRuns(ctx, recoverBatch)
 	if err != nil {
 		return err
@@ -343,7 +328,8 @@ func (r *Runner) recover(ctx context.Context, startedBefore *time.Time) error {
 			return err
 		}
 	}
-	reaped, retried, err := r.reaper.reap(ctx, startedBefore)
+	// The runs the reap takes back become retrying, and it triggers them itself.
+	reaped, retried, err := r.reaper.reap(ctx, &started)
 	if err != nil {
 		return err
 	}
@@ -351,3 +337,6 @@ func (r *Runner) recover(ctx context.Context, startedBefore *time.Time) error {
 		slog.Int("retried", retried))
 	return nil
 }
+
+// recoverBatch bounds the runs one recovery re-triggers; reconcile takes any beyond it.
+const recoverBatch = 10_000

@@ -159,6 +159,6 @@ func TestRecoverRetriggersPendingRuns(t *testing.T) {
 	tk, _ := b.dueTask(t, "", task.NotifyOnce)
 	_, err := b.store.CreateManualRun(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	require.NoError(t, b.runner(agenttest.New()).Recover(b.ctx))
+	require.NoError(t, b.runner(agenttest.New()).RecoverAtStart(b.ctx, time.Now()))
 	require.Equal(t, 1, b.pub.Count(event.TopicRunTask))
 }
