@@ -193,10 +193,8 @@ func printTask(f *Factory, t contract.TaskView) error {
 	pairs := [][2]string{{"id", t.ID.String()}, {"name", t.Name}, {"state", p.paint(string(t.State))},
 		{"query", p.cell(t.SearchQuery, 200)}, {"condition", p.cell(t.ConditionDescription, 200)},
 		{"schedule", schedule + " (" + t.Timezone + ")"}, {"notify", string(t.NotifyBehavior)},
-		{"next run", p.when(t.NextRunAt)}, {"last run", p.when(t.LastRunAt)}}
-	if t.MonthSpendUSD != nil {
-		pairs = append(pairs, [2]string{"spent this month", fmt.Sprintf("$%.4f", *t.MonthSpendUSD)})
-	}
+		{"next run", p.when(t.NextRunAt)}, {"last run", p.when(t.LastRunAt)},
+		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
 	for _, n := range t.Notifications {
 		target := n.Address + n.URL
 		if n.Type == task.ChannelWebhook && n.URL == "" {

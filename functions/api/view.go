@@ -27,8 +27,8 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 	return out
 }
 
-func taskView(t task.Task, last *task.Execution) contract.TaskView {
-	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last)}
+func taskView(t task.Task, last *task.Execution, monthSpend float64) contract.TaskView {
+	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend}
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {

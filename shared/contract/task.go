@@ -31,8 +31,9 @@ type Task struct {
 type TaskView struct {
 	Task
 	LastExecution *Execution `json:"last_execution"`
-	// MonthSpendUSD is set on a single task (GET /tasks/{id}): what its runs cost this month.
-	MonthSpendUSD *float64 `json:"month_spend_usd,omitempty"`
+	// MonthSpendUSD is what the task's runs cost this calendar month (UTC), in US dollars; 0
+	// when nothing was spent. Every view carries it, lists included.
+	MonthSpendUSD float64 `json:"month_spend_usd"`
 }
 
 // AdminTask is any user's task with its owner, as the admin console lists it.

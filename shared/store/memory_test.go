@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/store"
@@ -76,19 +77,19 @@ func TestMonthSpend(t *testing.T) {
 			Usage: task.Usage{Model: "gemini-3.5-flash-lite", PromptTokens: 1000, OutputTokens: 100, SearchQueries: 1, CostUSD: cost}})
 		require.NoError(t, err)
 	}
-	spend, err := b.store.MonthSpend(b.ctx, b.user.ID, tk.ID, time.Now())
-	require.NoError(t, err)
-	require.InDelta(t, 0.0166, spend, 1e-9)
-
-	spend, err = b.store.MonthSpend(b.ctx, b.user.ID, tk.ID, time.Now().AddDate(0, 2, 0))
-	require.NoError(t, err)
-	require.Zero(t, spend, "another month spent nothing")
-
 	other := b.task(t, b.user, b.now)
-	spend, err = b.store.MonthSpend(b.ctx, b.user.ID, other.ID, time.Now())
+	spend, err := b.store.MonthSpends(b.ctx, b.user.ID, []uuid.UUID{tk.ID, other.ID}, time.Now())
 	require.NoError(t, err)
-	require.Zero(t, spend, "a task without runs")
+	require.InDelta(t, 0.0166, spend[tk.ID], 1e-9)
+	v, ok := spend[other.ID]
+	require.True(t, ok, "a task without runs has an entry")
+	require.Zero(t, v)
 
-	_, err = b.store.MonthSpend(b.ctx, b.other.ID, tk.ID, time.Now())
-	require.ErrorIs(t, err, store.ErrNotFound)
+	spend, err = b.store.MonthSpends(b.ctx, b.user.ID, []uuid.UUID{tk.ID}, time.Now().AddDate(0, 2, 0))
+	require.NoError(t, err)
+	require.Zero(t, spend[tk.ID], "another month spent nothing")
+
+	spend, err = b.store.MonthSpends(b.ctx, b.other.ID, []uuid.UUID{tk.ID}, time.Now())
+	require.NoError(t, err)
+	require.Zero(t, spend[tk.ID], "another user's task shows none of its spend")
 }

@@ -31,7 +31,7 @@ type Store interface {
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
 	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
-	MonthSpend(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (float64, error)
+	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
 
@@ -260,7 +260,12 @@ func (s *Service) checkChannels(ctx context.Context, userID uuid.UUID, ns []task
 	return nil
 }
 
-// MonthSpend returns what the task's runs cost this calendar month (UTC), in US dollars.
-func (s *Service) MonthSpend(ctx context.Context, userID, taskID uuid.UUID) (float64, error) {
-	return s.store.MonthSpend(ctx, userID, taskID, s.now())
+// MonthSpends returns what each task's runs cost this calendar month (UTC), in US dollars,
+// keyed by task id, in one query; every task has an entry.
+func (s *Service) MonthSpends(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]float64, error) {
+	ids := make([]uuid.UUID, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.ID
+	}
+	return s.store.MonthSpends(ctx, userID, ids, s.now())
 }

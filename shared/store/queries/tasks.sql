@@ -93,7 +93,10 @@ UPDATE tasks SET notifications = @notifications WHERE id = @id;
 -- name: TaskOwner :one
 SELECT user_id FROM tasks WHERE id = @id;
 
--- name: MonthSpend :one
-SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total
-FROM tasks t LEFT JOIN executions e ON e.task_id = t.id AND e.created_at >= @month_start AND e.created_at < @month_end
-WHERE t.id = @task_id AND t.user_id = @user_id GROUP BY t.id;
+-- name: MonthSpends :many
+-- One page of tasks' spend in one statement; a task without runs this month has no row.
+SELECT task_id, COALESCE(SUM(cost_usd), 0)::float8 AS total
+FROM executions
+WHERE user_id = @user_id AND task_id = ANY(@task_ids::uuid[])
+  AND created_at >= @month_start AND created_at < @month_end
+GROUP BY task_id;

@@ -453,29 +453,50 @@ func (q *Queries) LockUserTasks(ctx context.Context, userID uuid.UUID) error {
 	return err
 }
 
-const monthSpend = `-- name: MonthSpend :one
-SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total
-FROM tasks t LEFT JOIN executions e ON e.task_id = t.id AND e.created_at >= $1 AND e.created_at < $2
-WHERE t.id = $3 AND t.user_id = $4 GROUP BY t.id
+const monthSpends = `-- name: MonthSpends :many
+SELECT task_id, COALESCE(SUM(cost_usd), 0)::float8 AS total
+FROM executions
+WHERE user_id = $1 AND task_id = ANY($2::uuid[])
+  AND created_at >= $3 AND created_at < $4
+GROUP BY task_id
 `
 
-type MonthSpendParams struct {
+type MonthSpendsParams struct {
+	UserID     uuid.UUID
+	TaskIds    []uuid.UUID
 	MonthStart time.Time
 	MonthEnd   time.Time
-	TaskID     uuid.UUID
-	UserID     uuid.UUID
 }
 
-func (q *Queries) MonthSpend(ctx context.Context, arg MonthSpendParams) (float64, error) {
-	row := q.db.QueryRow(ctx, monthSpend,
+type MonthSpendsRow struct {
+	TaskID uuid.UUID
+	Total  float64
+}
+
+// One page of tasks' spend in one statement; a task without runs this month has no row.
+func (q *Queries) MonthSpends(ctx context.Context, arg MonthSpendsParams) ([]MonthSpendsRow, error) {
+	rows, err := q.db.Query(ctx, monthSpends,
+		arg.UserID,
+		arg.TaskIds,
 		arg.MonthStart,
 		arg.MonthEnd,
-		arg.TaskID,
-		arg.UserID,
 	)
-	var total float64
-	err := row.Scan(&total)
-	return total, err
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MonthSpendsRow
+	for rows.Next() {
+		var i MonthSpendsRow
+		if err := rows.Scan(&i.TaskID, &i.Total); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const setTaskNotifications = `-- name: SetTaskNotifications :exec
