@@ -193,7 +193,7 @@ func printTask(f *Factory, t contract.TaskView) error {
 	pairs := [][2]string{{"id", t.ID.String()}, {"name", t.Name}, {"state", p.paint(string(t.State))},
 		{"query", p.cell(t.SearchQuery, 200)}, {"condition", p.cell(t.ConditionDescription, 200)},
 		{"schedule", schedule + " (" + t.Timezone + ")"}, {"notify", string(t.NotifyBehavior)},
-		{"next run", p.when(t.NextRunAt)}, {"last run", p.when(t.LastRunAt)},
+		{"next run", p.when(t.NextRunAt)}, {"why then", t.NextRunReason.Summary}, {"last run", p.when(t.LastRunAt)},
 		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
 	for _, n := range t.Notifications {
 		target := n.Address + n.URL

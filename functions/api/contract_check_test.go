@@ -23,6 +23,7 @@ import (
 // contractSchemas maps every component schema of openapi.json to the Go type it describes.
 var contractSchemas = map[string]reflect.Type{
 	"TaskView":           typeOf[contract.TaskView](),
+	"NextRunReason":      typeOf[contract.NextRunReason](),
 	"AdminTask":          typeOf[contract.AdminTask](),
 	"Notification":       typeOf[contract.Notification](),
 	"TaskInput":          typeOf[contract.TaskInput](),

@@ -64,3 +64,53 @@ func TestEveryTaskViewCarriesTheMonthsSpend(t *testing.T) {
 	created := b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"a brand new watch"}`)
 	require.Equal(t, 0.0, created.body["month_spend_usd"])
 }
+
+func TestEveryTaskViewSaysWhyItsNextRunIsThen(t *testing.T) {
+	b := setup(t)
+	reason := func(r response) (string, string) {
+		t.Helper()
+		v := r.body["next_run_reason"].(map[string]any)
+		return v["kind"].(string), v["summary"].(string)
+	}
+	r := b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"a new watch"}`)
+	require.Equal(t, http.StatusCreated, r.status, r.body)
+	kind, summary := reason(r)
+	require.Equal(t, "first_run", kind)
+	require.Equal(t, "A new task runs right away.", summary)
+	id := r.body["id"].(string)
+
+	r = b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"a weekly watch","schedule":"0 9 * * 1","timezone":"Europe/London","run_immediately":false}`)
+	kind, summary = reason(r)
+	require.Equal(t, "schedule", kind)
+	require.Equal(t, "By its schedule: every Monday at 09:00 (Europe/London).", summary)
+	weekly := r.body["id"].(string)
+	r = b.do(t, "alice", "PATCH", "/api/v1/tasks/"+weekly, `{"schedule":"0 9 1,15 * *"}`)
+	_, summary = reason(r)
+	require.Equal(t, "By its schedule: 0 9 1,15 * * in Europe/London.", summary)
+
+	kind, summary = reason(b.do(t, "alice", "POST", "/api/v1/tasks/"+id+"/pause", ""))
+	require.Equal(t, "none", kind)
+	require.Contains(t, summary, "Paused")
+	kind, summary = reason(b.do(t, "alice", "POST", "/api/v1/tasks/"+id+"/resume", ""))
+	require.Equal(t, "first_run", kind)
+	require.Equal(t, "It was made active again, so it runs right away.", summary)
+
+	// A run whose agent chose the next time: the list says so too.
+	uid := uuid.MustParse(b.do(t, "alice", "GET", "/api/v1/me", "").body["id"].(string))
+	tk, err := b.store.GetTask(context.Background(), uid, uuid.MustParse(id))
+	require.NoError(t, err)
+	now := time.Now()
+	e, err := b.store.StartExecution(context.Background(), store.StartRun{UserID: uid, TaskID: tk.ID, ScheduledFor: &now, Now: now, Deadline: now.Add(time.Minute)})
+	require.NoError(t, err)
+	next := now.Add(6 * time.Hour)
+	_, err = b.store.FinishExecution(context.Background(), store.Outcome{ExecutionID: e.ID, UserID: uid, TaskID: tk.ID, Attempt: 1,
+		Now: now, Status: task.StatusSuccess, Result: &task.Result{Evidence: "soon", NextRun: &next, Sources: []task.Source{}},
+		NextRunAt: &next, NextRunCause: task.CauseAgent, TaskVersion: tk.UpdatedAt})
+	require.NoError(t, err)
+	for _, d := range b.do(t, "alice", "GET", "/api/v1/tasks", "").body["data"].([]any) {
+		v := d.(map[string]any)
+		if v["id"] == id {
+			require.Equal(t, map[string]any{"kind": "agent", "summary": "The agent chose this time after the last run."}, v["next_run_reason"])
+		}
+	}
+}

@@ -28,7 +28,8 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 }
 
 func taskView(t task.Task, last *task.Execution, monthSpend float64) contract.TaskView {
-	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend}
+	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
+		NextRunReason: contract.NextRunReasonOf(t)}
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {

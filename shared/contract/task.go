@@ -34,6 +34,16 @@ type TaskView struct {
 	// MonthSpendUSD is what the task's runs cost this calendar month (UTC), in US dollars; 0
 	// when nothing was spent. Every view carries it, lists included.
 	MonthSpendUSD float64 `json:"month_spend_usd"`
+	// NextRunReason says why next_run_at is when it is.
+	NextRunReason NextRunReason `json:"next_run_reason"`
+}
+
+// NextRunReason says why a task's next run is when it is: what decided it, and a sentence a
+// person can read (the schedule in words, the agent's choice, a retry, a new task, or no run at
+// all for a paused or completed task).
+type NextRunReason struct {
+	Kind    task.NextRunKind `json:"kind"`
+	Summary string           `json:"summary"`
 }
 
 // AdminTask is any user's task with its owner, as the admin console lists it.

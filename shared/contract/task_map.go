@@ -13,6 +13,12 @@ func TaskOf(t task.Task) Task {
 		LastRunAt: t.LastRunAt, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, StateChangedAt: t.StateChangedAt}
 }
 
+// NextRunReasonOf says why t's next run is when it is.
+func NextRunReasonOf(t task.Task) NextRunReason {
+	kind, summary := task.ExplainNextRun(t)
+	return NextRunReason{Kind: kind, Summary: summary}
+}
+
 // NotificationsOf maps a task's channels; nil stays nil, so an empty list keeps its JSON form.
 func NotificationsOf(in []task.Notification) []Notification {
 	if in == nil {

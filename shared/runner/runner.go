@@ -217,11 +217,11 @@ func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, 
 	res := out.Result
 	o.Status, o.Result, o.Topic = task.StatusSuccess, &res, res.Topic
 	if exec.Trigger == task.TriggerSchedule {
-		next, err := task.NextRun(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
+		next, cause, err := task.Next(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
 		if err != nil {
 			log.ErrorContext(ctx, "computing next run", slog.String("error", err.Error()))
 		} else {
-			o.NextRunAt = &next
+			o.NextRunAt, o.NextRunCause = &next, cause
 		}
 	}
 	if res.Notifies() {
@@ -265,7 +265,7 @@ func (r *Runner) fail(ctx context.Context, t task.Task, exec task.Execution, o s
 		if exec.Trigger == task.TriggerSchedule {
 			next, err := task.NextRun(t.Schedule, t.Timezone, nil, o.Now, r.cfg.Rules)
 			if err == nil {
-				o.NextRunAt = &next
+				o.NextRunAt, o.NextRunCause = &next, task.CauseFailed
 			}
 		}
 	}

@@ -31,8 +31,10 @@ type Outcome struct {
 
 	// NextRunAt replaces the task's next run unless the task was edited after TaskVersion (its
 	// updated_at when the run began): an edit has already set the right one.
-	NextRunAt   *time.Time
-	TaskVersion time.Time
+	NextRunAt *time.Time
+	// NextRunCause is what decided NextRunAt, stored with it (empty: the schedule).
+	NextRunCause task.NextRunCause
+	TaskVersion  time.Time
 	// Notify lists the channels to write outbox rows for.
 	Notify []task.Notification
 	// Complete ends an active task (notify once, after its notification is recorded).
@@ -50,10 +52,10 @@ func (s *Store) FinishExecution(ctx context.Context, o Outcome) ([]task.Delivery
 			return err
 		}
 		if o.Status == task.StatusRetrying {
-			return nil
+			return translate(q.MarkRetrying(ctx, db.MarkRetryingParams{TaskID: o.TaskID, UserID: o.UserID}))
 		}
 		if err := q.AdvanceTask(ctx, db.AdvanceTaskParams{TaskID: o.TaskID, UserID: o.UserID, Now: &o.Now,
-			ExecutionID: &o.ExecutionID, NextRunAt: o.NextRunAt, TaskVersion: o.TaskVersion, Complete: o.Complete,
+			ExecutionID: &o.ExecutionID, NextRunAt: o.NextRunAt, NextRunCause: string(causeOr(o.NextRunCause)), TaskVersion: o.TaskVersion, Complete: o.Complete,
 			Topic: o.Topic}); err != nil {
 			return translate(err)
 		}

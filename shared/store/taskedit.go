@@ -46,7 +46,8 @@ func writeTask(ctx context.Context, q *db.Queries, userID uuid.UUID, next task.T
 		NameIsDefault: next.NameIsDefault, SearchQuery: next.SearchQuery,
 		ConditionDescription: next.ConditionDescription, Schedule: next.Schedule, Timezone: next.Timezone,
 		NotifyBehavior: next.NotifyBehavior, Notifications: doc.FromNotifications(next.Notifications),
-		State: next.State, StateChangedAt: next.StateChangedAt, NextRunAt: next.NextRunAt})
+		State: next.State, StateChangedAt: next.StateChangedAt, NextRunAt: next.NextRunAt,
+		NextRunCause: causeOr(next.NextRunCause)})
 	return taskOf(r), translate(err)
 }
 

@@ -25,6 +25,8 @@ type NewTask struct {
 	Notifications        []task.Notification
 	State                task.State
 	NextRunAt            *time.Time
+	// NextRunCause is what set NextRunAt; empty means the schedule.
+	NextRunCause task.NextRunCause
 }
 
 // CreateTask stores a new task and returns it as stored.
@@ -40,7 +42,8 @@ func insertTask(ctx context.Context, q *db.Queries, id uuid.UUID, n NewTask) (ta
 	r, err := q.InsertTask(ctx, db.InsertTaskParams{ID: id, UserID: n.UserID, Name: n.Name,
 		NameIsDefault: n.NameIsDefault, SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription,
 		Schedule: n.Schedule, Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior,
-		Notifications: doc.FromNotifications(n.Notifications), State: n.State, NextRunAt: n.NextRunAt})
+		Notifications: doc.FromNotifications(n.Notifications), State: n.State, NextRunAt: n.NextRunAt,
+		NextRunCause: causeOr(n.NextRunCause)})
 	return taskOf(r), translate(err)
 }
 
@@ -94,4 +97,12 @@ func (s *Store) ClaimDueTasks(ctx context.Context, now, leaseUntil time.Time, li
 		// claimed fires have a time: the claim selected them by it
 		return Claim{TaskID: r.TaskID, UserID: r.UserID, ScheduledFor: *r.ScheduledFor}
 	})
+}
+
+// causeOr is cause, or the schedule when the writer named none.
+func causeOr(cause task.NextRunCause) task.NextRunCause {
+	if cause == "" {
+		return task.CauseSchedule
+	}
+	return cause
 }

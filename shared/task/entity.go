@@ -20,11 +20,13 @@ type Task struct {
 	Notifications        []Notification
 	State                State
 	NextRunAt            *time.Time
-	LastRunAt            *time.Time
-	LastExecutionID      *uuid.UUID
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-	StateChangedAt       time.Time
+	// NextRunCause is what set NextRunAt.
+	NextRunCause    NextRunCause
+	LastRunAt       *time.Time
+	LastExecutionID *uuid.UUID
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	StateChangedAt  time.Time
 }
 
 // Trigger says why an execution ran.

@@ -51,26 +51,8 @@ func (r Rules) withDefaults() Rules {
 // proposal it runs DefaultGap after now. schedule and timezone are checked
 // even when a proposal wins, so a corrupt task is noticed.
 func NextRun(schedule, timezone string, proposed *time.Time, now time.Time, rules Rules) (time.Time, error) {
-	rules = rules.withDefaults()
-	c, hasCron, err := optionalCron(schedule, timezone)
-	if err != nil {
-		return time.Time{}, err
-	}
-	switch {
-	case proposed != nil:
-		lowest, highest := now.Add(rules.MinInterval), now.Add(rules.MaxAhead)
-		if proposed.Before(lowest) {
-			return lowest, nil
-		}
-		if proposed.After(highest) {
-			return highest, nil
-		}
-		return *proposed, nil
-	case hasCron:
-		return c.Next(now), nil
-	default:
-		return now.Add(rules.DefaultGap), nil
-	}
+	at, _, err := Next(schedule, timezone, proposed, now, rules)
+	return at, err
 }
 
 // FirstRun decides when a newly created or restarted active task first runs:
@@ -78,14 +60,8 @@ func NextRun(schedule, timezone string, proposed *time.Time, now time.Time, rule
 // in which case at the schedule's next fire after now. Without a schedule
 // there is nothing to wait for, so the task runs at now either way.
 func FirstRun(schedule, timezone string, runImmediately bool, now time.Time) (time.Time, error) {
-	c, hasCron, err := optionalCron(schedule, timezone)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if runImmediately || !hasCron {
-		return now, nil
-	}
-	return c.Next(now), nil
+	at, _, err := First(schedule, timezone, runImmediately, now)
+	return at, err
 }
 
 // optionalCron parses schedule when it is set; the time zone is checked

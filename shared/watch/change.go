@@ -79,7 +79,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 		if err != nil {
 			return task.Task{}, err
 		}
-		next.NextRunAt = &at
+		next.NextRunAt, next.NextRunCause = &at, task.CauseSchedule
 	}
 	return next, nil
 }
@@ -96,7 +96,7 @@ func (s *Service) transition(t task.Task, to task.State) (task.Task, error) {
 	now := s.now()
 	t.State, t.StateChangedAt = to, now
 	if to == task.StateActive {
-		t.NextRunAt = &now
+		t.NextRunAt, t.NextRunCause = &now, task.CauseResumed
 	}
 	return t, nil
 }

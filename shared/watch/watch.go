@@ -137,7 +137,7 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 	if err := s.checkActiveCap(ctx, userID); err != nil {
 		return task.Task{}, err
 	}
-	first, err := task.FirstRun(n.Schedule, n.Timezone, n.RunImmediately == nil || *n.RunImmediately, s.now())
+	first, cause, err := task.First(n.Schedule, n.Timezone, n.RunImmediately == nil || *n.RunImmediately, s.now())
 	if err != nil {
 		return task.Task{}, err
 	}
@@ -145,7 +145,7 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 		UserID: userID, Name: n.Name, NameIsDefault: n.NameIsDefault(), SearchQuery: n.SearchQuery,
 		ConditionDescription: n.ConditionDescription, Schedule: n.Schedule, Timezone: n.Timezone,
 		NotifyBehavior: n.NotifyBehavior, Notifications: n.Notifications,
-		State: task.StateActive, NextRunAt: &first,
+		State: task.StateActive, NextRunAt: &first, NextRunCause: cause,
 	})
 }
 

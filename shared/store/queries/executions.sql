@@ -60,10 +60,18 @@ UPDATE tasks SET
     last_run_at = @now, last_execution_id = @execution_id,
     next_run_at = CASE WHEN sqlc.narg(next_run_at)::timestamptz IS NOT NULL AND updated_at = @task_version
                        THEN sqlc.narg(next_run_at)::timestamptz ELSE next_run_at END,
+    next_run_cause = CASE WHEN sqlc.narg(next_run_at)::timestamptz IS NOT NULL AND updated_at = @task_version
+                          THEN @next_run_cause::text ELSE next_run_cause END,
     state = CASE WHEN @complete::boolean AND state = 'active' THEN 'completed' ELSE state END,
     state_changed_at = CASE WHEN @complete::boolean AND state = 'active' THEN @now ELSE state_changed_at END,
     name = CASE WHEN name_is_default AND @topic::text <> '' THEN left(@topic::text, 200) ELSE name END
 WHERE id = @task_id AND user_id = @user_id;
+
+-- name: MarkRetrying :exec
+-- A claimed fire's run is being retried: its task's next run is still the claim's lease, now
+-- the backstop of the retries. A task whose next run something else set keeps its cause.
+UPDATE tasks SET next_run_cause = 'retrying'
+WHERE id = @task_id AND user_id = @user_id AND next_run_cause = 'claimed';
 
 -- name: InsertDelivery :one
 INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, target, next_attempt_at)

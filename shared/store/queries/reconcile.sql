@@ -11,7 +11,9 @@ ORDER BY t.next_run_at LIMIT @max_rows;
 
 -- name: MoveNextRun :execrows
 -- updated_at stays: this is a repair, not an edit.
-UPDATE tasks SET next_run_at = @to_time::timestamptz
+-- The repair moves the run to the schedule's next fire, or the default gap without a schedule.
+UPDATE tasks SET next_run_at = @to_time::timestamptz,
+       next_run_cause = CASE WHEN schedule = '' THEN 'gap' ELSE 'schedule' END
 WHERE id = @id AND user_id = @user_id AND state = 'active' AND next_run_at = @from_time::timestamptz;
 
 -- name: OverdueTasks :many

@@ -1,8 +1,8 @@
 -- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, notifications, state, next_run_at)
+                   timezone, notify_behavior, notifications, state, next_run_at, next_run_cause)
 VALUES (@id, @user_id, @name, @name_is_default, @search_query, @condition_description, @schedule,
-        @timezone, @notify_behavior, @notifications, @state, @next_run_at)
+        @timezone, @notify_behavior, @notifications, @state, @next_run_at, @next_run_cause)
 RETURNING *;
 
 -- name: GetTask :one
@@ -22,7 +22,8 @@ SELECT state FROM tasks WHERE id = @id AND user_id = @user_id AND xmin::text = @
 UPDATE tasks SET name = @name, name_is_default = @name_is_default, search_query = @search_query,
        condition_description = @condition_description, schedule = @schedule, timezone = @timezone,
        notify_behavior = @notify_behavior, notifications = @notifications, state = @state,
-       state_changed_at = @state_changed_at, next_run_at = @next_run_at, updated_at = now()
+       state_changed_at = @state_changed_at, next_run_at = @next_run_at, next_run_cause = @next_run_cause,
+       updated_at = now()
 WHERE id = @id AND user_id = @user_id
 RETURNING *;
 
@@ -68,7 +69,7 @@ WITH due AS (
     LIMIT @max_rows::int
     FOR UPDATE SKIP LOCKED
 ), leased AS (
-    UPDATE tasks t SET next_run_at = @lease_until::timestamptz
+    UPDATE tasks t SET next_run_at = @lease_until::timestamptz, next_run_cause = 'claimed'
     FROM due WHERE t.id = due.due_id
 )
 INSERT INTO executions (task_id, user_id, scheduled_for, trigger)

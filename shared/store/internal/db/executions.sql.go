@@ -31,21 +31,24 @@ UPDATE tasks SET
     last_run_at = $1, last_execution_id = $2,
     next_run_at = CASE WHEN $3::timestamptz IS NOT NULL AND updated_at = $4
                        THEN $3::timestamptz ELSE next_run_at END,
-    state = CASE WHEN $5::boolean AND state = 'active' THEN 'completed' ELSE state END,
-    state_changed_at = CASE WHEN $5::boolean AND state = 'active' THEN $1 ELSE state_changed_at END,
-    name = CASE WHEN name_is_default AND $6::text <> '' THEN left($6::text, 200) ELSE name END
-WHERE id = $7 AND user_id = $8
+    next_run_cause = CASE WHEN $3::timestamptz IS NOT NULL AND updated_at = $4
+                          THEN $5::text ELSE next_run_cause END,
+    state = CASE WHEN $6::boolean AND state = 'active' THEN 'completed' ELSE state END,
+    state_changed_at = CASE WHEN $6::boolean AND state = 'active' THEN $1 ELSE state_changed_at END,
+    name = CASE WHEN name_is_default AND $7::text <> '' THEN left($7::text, 200) ELSE name END
+WHERE id = $8 AND user_id = $9
 `
 
 type AdvanceTaskParams struct {
-	Now         *time.Time
-	ExecutionID *uuid.UUID
-	NextRunAt   *time.Time
-	TaskVersion time.Time
-	Complete    bool
-	Topic       string
-	TaskID      uuid.UUID
-	UserID      uuid.UUID
+	Now          *time.Time
+	ExecutionID  *uuid.UUID
+	NextRunAt    *time.Time
+	TaskVersion  time.Time
+	NextRunCause string
+	Complete     bool
+	Topic        string
+	TaskID       uuid.UUID
+	UserID       uuid.UUID
 }
 
 // The run's next run stands only if the task was not edited since the run began (its
@@ -56,6 +59,7 @@ func (q *Queries) AdvanceTask(ctx context.Context, arg AdvanceTaskParams) error 
 		arg.ExecutionID,
 		arg.NextRunAt,
 		arg.TaskVersion,
+		arg.NextRunCause,
 		arg.Complete,
 		arg.Topic,
 		arg.TaskID,
@@ -442,6 +446,23 @@ func (q *Queries) ListNotified(ctx context.Context, arg ListNotifiedParams) ([]L
 		return nil, err
 	}
 	return items, nil
+}
+
+const markRetrying = `-- name: MarkRetrying :exec
+UPDATE tasks SET next_run_cause = 'retrying'
+WHERE id = $1 AND user_id = $2 AND next_run_cause = 'claimed'
+`
+
+type MarkRetryingParams struct {
+	TaskID uuid.UUID
+	UserID uuid.UUID
+}
+
+// A claimed fire's run is being retried: its task's next run is still the claim's lease, now
+// the backstop of the retries. A task whose next run something else set keeps its cause.
+func (q *Queries) MarkRetrying(ctx context.Context, arg MarkRetryingParams) error {
+	_, err := q.db.Exec(ctx, markRetrying, arg.TaskID, arg.UserID)
+	return err
 }
 
 const pendingRuns = `-- name: PendingRuns :many

@@ -116,6 +116,7 @@ type Task struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	StateChangedAt       time.Time
+	NextRunCause         task.NextRunCause
 }
 
 type TaskMemory struct {

@@ -22,7 +22,8 @@ func (q *Queries) AdvisoryUnlock(ctx context.Context, key int64) error {
 }
 
 const moveNextRun = `-- name: MoveNextRun :execrows
-UPDATE tasks SET next_run_at = $1::timestamptz
+UPDATE tasks SET next_run_at = $1::timestamptz,
+       next_run_cause = CASE WHEN schedule = '' THEN 'gap' ELSE 'schedule' END
 WHERE id = $2 AND user_id = $3 AND state = 'active' AND next_run_at = $4::timestamptz
 `
 
@@ -34,6 +35,7 @@ type MoveNextRunParams struct {
 }
 
 // updated_at stays: this is a repair, not an edit.
+// The repair moves the run to the schedule's next fire, or the default gap without a schedule.
 func (q *Queries) MoveNextRun(ctx context.Context, arg MoveNextRunParams) (int64, error) {
 	result, err := q.db.Exec(ctx, moveNextRun,
 		arg.ToTime,
@@ -87,7 +89,7 @@ func (q *Queries) OverdueTasks(ctx context.Context, arg OverdueTasksParams) ([]O
 }
 
 const staleNextRuns = `-- name: StaleNextRuns :many
-SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at FROM tasks t
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause FROM tasks t
 WHERE t.state = 'active' AND t.next_run_at < $1::timestamptz
   AND EXISTS (SELECT 1 FROM executions e WHERE e.task_id = t.id
       AND e.scheduled_for IN (t.next_run_at, date_trunc('minute', t.next_run_at))
@@ -127,6 +129,7 @@ func (q *Queries) StaleNextRuns(ctx context.Context, arg StaleNextRunsParams) ([
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.StateChangedAt,
+			&i.NextRunCause,
 		); err != nil {
 			return nil, err
 		}
@@ -139,7 +142,7 @@ func (q *Queries) StaleNextRuns(ctx context.Context, arg StaleNextRunsParams) ([
 }
 
 const tasksWithJobs = `-- name: TasksWithJobs :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at FROM tasks WHERE state IN ('active', 'paused') ORDER BY id
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE state IN ('active', 'paused') ORDER BY id
 `
 
 func (q *Queries) TasksWithJobs(ctx context.Context) ([]Task, error) {
@@ -169,6 +172,7 @@ func (q *Queries) TasksWithJobs(ctx context.Context) ([]Task, error) {
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.StateChangedAt,
+			&i.NextRunCause,
 		); err != nil {
 			return nil, err
 		}

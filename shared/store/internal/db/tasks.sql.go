@@ -46,7 +46,7 @@ WITH due AS (
     LIMIT $2::int
     FOR UPDATE SKIP LOCKED
 ), leased AS (
-    UPDATE tasks t SET next_run_at = $3::timestamptz
+    UPDATE tasks t SET next_run_at = $3::timestamptz, next_run_cause = 'claimed'
     FROM due WHERE t.id = due.due_id
 )
 INSERT INTO executions (task_id, user_id, scheduled_for, trigger)
@@ -154,7 +154,7 @@ func (q *Queries) DeleteTaskAtVersion(ctx context.Context, arg DeleteTaskAtVersi
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at FROM tasks WHERE id = $1 AND user_id = $2
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskParams struct {
@@ -183,12 +183,13 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
+		&i.NextRunCause,
 	)
 	return i, err
 }
 
 const getTaskByID = `-- name: GetTaskByID :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at FROM tasks WHERE id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1
 `
 
 func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -212,12 +213,13 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
+		&i.NextRunCause,
 	)
 	return i, err
 }
 
 const getTaskByIDForUpdate = `-- name: GetTaskByIDForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at FROM tasks WHERE id = $1 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -241,12 +243,13 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
+		&i.NextRunCause,
 	)
 	return i, err
 }
 
 const getTaskForUpdate = `-- name: GetTaskForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
 `
 
 type GetTaskForUpdateParams struct {
@@ -275,12 +278,13 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
+		&i.NextRunCause,
 	)
 	return i, err
 }
 
 const getTaskVersion = `-- name: GetTaskVersion :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskVersionParams struct {
@@ -315,6 +319,7 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 		&i.Task.CreatedAt,
 		&i.Task.UpdatedAt,
 		&i.Task.StateChangedAt,
+		&i.Task.NextRunCause,
 		&i.Version,
 	)
 	return i, err
@@ -322,10 +327,10 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 
 const insertTask = `-- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, notifications, state, next_run_at)
+                   timezone, notify_behavior, notifications, state, next_run_at, next_run_cause)
 VALUES ($1, $2, $3, $4, $5, $6, $7,
-        $8, $9, $10, $11, $12)
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at
+        $8, $9, $10, $11, $12, $13)
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause
 `
 
 type InsertTaskParams struct {
@@ -341,6 +346,7 @@ type InsertTaskParams struct {
 	Notifications        doc.Notifications
 	State                task.State
 	NextRunAt            *time.Time
+	NextRunCause         task.NextRunCause
 }
 
 func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, error) {
@@ -357,6 +363,7 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		arg.Notifications,
 		arg.State,
 		arg.NextRunAt,
+		arg.NextRunCause,
 	)
 	var i Task
 	err := row.Scan(
@@ -377,12 +384,13 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
+		&i.NextRunCause,
 	)
 	return i, err
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks
 WHERE user_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -432,6 +440,7 @@ func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]Task, e
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.StateChangedAt,
+			&i.NextRunCause,
 		); err != nil {
 			return nil, err
 		}
@@ -546,9 +555,10 @@ const updateTask = `-- name: UpdateTask :one
 UPDATE tasks SET name = $1, name_is_default = $2, search_query = $3,
        condition_description = $4, schedule = $5, timezone = $6,
        notify_behavior = $7, notifications = $8, state = $9,
-       state_changed_at = $10, next_run_at = $11, updated_at = now()
-WHERE id = $12 AND user_id = $13
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at
+       state_changed_at = $10, next_run_at = $11, next_run_cause = $12,
+       updated_at = now()
+WHERE id = $13 AND user_id = $14
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause
 `
 
 type UpdateTaskParams struct {
@@ -563,6 +573,7 @@ type UpdateTaskParams struct {
 	State                task.State
 	StateChangedAt       time.Time
 	NextRunAt            *time.Time
+	NextRunCause         task.NextRunCause
 	ID                   uuid.UUID
 	UserID               uuid.UUID
 }
@@ -580,6 +591,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		arg.State,
 		arg.StateChangedAt,
 		arg.NextRunAt,
+		arg.NextRunCause,
 		arg.ID,
 		arg.UserID,
 	)
@@ -602,6 +614,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
+		&i.NextRunCause,
 	)
 	return i, err
 }
