@@ -114,3 +114,64 @@ func TestEveryTaskViewSaysWhyItsNextRunIsThen(t *testing.T) {
 		}
 	}
 }
+
+func TestNotificationsCarryEveryDeliveryAttempt(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	me := b.do(t, "alice", "GET", "/api/v1/me", "")
+	uid := uuid.MustParse(me.body["id"].(string))
+	now := time.Now()
+	tk, err := b.store.CreateTask(ctx, store.NewTask{UserID: uid, Name: "Both", SearchQuery: "a watch on two channels",
+		ConditionDescription: "c", Timezone: "UTC", NotifyBehavior: task.NotifyAlways, State: task.StateActive, NextRunAt: &now,
+		Notifications: []task.Notification{{Type: task.ChannelEmail, Address: "me@example.com"}, {Type: task.ChannelWebhook, URL: "https://hooks.example.com/a"}}})
+	require.NoError(t, err)
+	exec := notifiedRun(t, b.store, uid, tk.ID, "news")
+	ds, err := b.store.ListDeliveries(ctx, uid, exec.ID)
+	require.NoError(t, err)
+	require.Len(t, ds, 2)
+	refused, ok := 451, 200
+	for _, d := range ds {
+		code := &ok
+		if d.Channel == task.ChannelEmail {
+			code = &refused
+		}
+		retry := now.Add(time.Minute)
+		require.NoError(t, b.store.RecordAttempt(ctx, store.Attempt{DeliveryID: d.ID, Number: 1, At: now, OK: false,
+			ResponseCode: *code, Latency: 40 * time.Millisecond, Error: "refused (" + string(d.Channel) + ")", RetryAt: &retry}))
+		require.NoError(t, b.store.RecordAttempt(ctx, store.Attempt{DeliveryID: d.ID, Number: 1, At: now.Add(time.Minute), OK: true,
+			Latency: 12 * time.Millisecond}))
+	}
+	// A later run whose deliveries were never tried (listed first, newest first): empty logs.
+	notifiedRun(t, b.store, uid, tk.ID, "more news")
+
+	for _, path := range []string{"/api/v1/notifications", "/api/v1/tasks/" + tk.ID.String() + "/notifications"} {
+		r := b.do(t, "alice", "GET", path, "")
+		require.Equal(t, http.StatusOK, r.status, r.body)
+		runs := r.body["data"].([]any)
+		require.Len(t, runs, 2, path)
+		for _, d := range runs[0].(map[string]any)["deliveries"].([]any) {
+			require.Equal(t, []any{}, d.(map[string]any)["attempt_log"], "an untried delivery has an empty log")
+		}
+		seen := map[string]bool{}
+		for _, d := range runs[1].(map[string]any)["deliveries"].([]any) {
+			v := d.(map[string]any)
+			channel := v["channel"].(string)
+			seen[channel] = true
+			log := v["attempt_log"].([]any)
+			require.Len(t, log, 2, "%s %s", path, channel)
+			first, second := log[0].(map[string]any), log[1].(map[string]any)
+			require.Equal(t, false, first["ok"])
+			require.Equal(t, "refused ("+channel+")", first["error"])
+			require.EqualValues(t, 40, first["latency_ms"])
+			require.Equal(t, true, second["ok"])
+			require.NotContains(t, second, "error")
+			if channel == "email" {
+				require.EqualValues(t, 451, first["response_code"])
+				require.Nil(t, second["response_code"], "an accepted email has no code")
+			} else {
+				require.EqualValues(t, 200, first["response_code"])
+			}
+		}
+		require.Equal(t, map[string]bool{"email": true, "webhook": true}, seen)
+	}
+}

@@ -52,7 +52,14 @@ func patchOf(p contract.TaskPatch) watch.Patch {
 
 func notifiedView(n store.Notified) contract.Notified {
 	return contract.Notified{Execution: contract.ExecutionOf(n.Execution), TaskName: n.TaskName,
-		Deliveries: mapAll(n.Deliveries, contract.DeliveryOf)}
+		Deliveries: mapAll(n.Deliveries, func(d store.AttemptedDelivery) contract.NotifiedDelivery {
+			return contract.NotifiedDelivery{Delivery: contract.DeliveryOf(d.Delivery), AttemptLog: mapAll(d.AttemptLog, attemptView)}
+		})}
+}
+
+func attemptView(a store.AttemptRecord) contract.DeliveryAttempt {
+	return contract.DeliveryAttempt{AttemptedAt: a.AttemptedAt, OK: a.OK, ResponseCode: a.ResponseCode,
+		LatencyMS: a.LatencyMS, Error: a.Error}
 }
 
 func userView(u store.User) contract.User {
@@ -83,10 +90,7 @@ func testResultView(r webhook.TestResult) contract.WebhookTestResult {
 
 func deliveryLogView(d store.DeliveryLog) contract.DeliveryLog {
 	return contract.DeliveryLog{Delivery: contract.DeliveryOf(d.Delivery), TaskName: d.TaskName,
-		AttemptLog: mapAll(d.AttemptLog, func(a store.AttemptRecord) contract.DeliveryAttempt {
-			return contract.DeliveryAttempt{AttemptedAt: a.AttemptedAt, OK: a.OK, ResponseCode: a.ResponseCode,
-				LatencyMS: a.LatencyMS, Error: a.Error}
-		})}
+		AttemptLog: mapAll(d.AttemptLog, attemptView)}
 }
 
 func emailView(a store.EmailAddress) contract.EmailAddress {

@@ -27,8 +27,16 @@ type Delivery struct {
 // Notified is a run that told the user something, with the delivery of each channel.
 type Notified struct {
 	Execution
-	TaskName   string     `json:"task_name"`
-	Deliveries []Delivery `json:"deliveries"`
+	TaskName   string             `json:"task_name"`
+	Deliveries []NotifiedDelivery `json:"deliveries"`
+}
+
+// NotifiedDelivery is one channel's delivery of a notified run with every attempt at it, oldest
+// first, email and webhook alike, so a client shows why a notification did or did not arrive
+// without a request per delivery.
+type NotifiedDelivery struct {
+	Delivery
+	AttemptLog []DeliveryAttempt `json:"attempt_log"`
 }
 
 // DeliveryLog is a webhook delivery with its task's name and every attempt, oldest first, so

@@ -59,8 +59,9 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 		return outbox.Receipt{}, outbox.Permanent(fmt.Errorf("rendering the email: %w", err))
 	}
 	e.MessageID = m.Delivery.ID.String() + "@torale"
-	if err := s.mailer.Mail(ctx, e); err != nil {
-		return outbox.Receipt{}, err
-	}
-	return outbox.Receipt{}, nil
+	start := s.now()
+	err = s.mailer.Mail(ctx, e)
+	// The latency is the mail server's alone, as a webhook's is its endpoint's; the code is the
+	// server's refusal, if it gave one.
+	return outbox.Receipt{ResponseCode: ReplyCode(err), Latency: s.now().Sub(start)}, err
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -181,21 +182,59 @@ func (m *SMTPMailer) options() []gomail.Option {
 	return opts
 }
 
-// describeSMTPError keeps the SMTP reply code, not the server's text.
+// describeSMTPError keeps the SMTP reply code, not the server's text: the message is stored in
+// the attempt log users read, so it says what happened in Torale's words.
 func describeSMTPError(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
 		if se.Reason == gomail.ErrSMTPRcptTo && code >= 500 {
-			return outbox.Permanent(fmt.Errorf("the mail server refused the recipient (%d)", code))
+			return outbox.Permanent(&ReplyError{Code: code, msg: fmt.Sprintf("the mail server refused the recipient (%d)", code)})
 		}
 		if code != 0 {
-			return fmt.Errorf("the mail server refused the message (%d, %s)", code, se.Reason)
+			return &ReplyError{Code: code, msg: fmt.Sprintf("the mail server refused the message (%d, %s)", code, se.Reason)}
 		}
 		return fmt.Errorf("sending failed (%s)", se.Reason)
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	return describeSessionError(err)
+}
+
+// describeSessionError names the kind of failure before any message was handed over, never
+// resolver, socket or server text, which would show users the relay's address.
+func describeSessionError(err error) error {
+	var ne net.Error
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return errors.New("the mail server did not answer in time")
+	case errors.As(err, &dnsErr):
+		return errors.New("the mail server's host name could not be resolved")
+	case errors.As(err, &certErr):
+		return errors.New("the mail server's TLS certificate could not be verified")
+	case errors.As(err, &recErr):
+		return errors.New("the mail server does not speak TLS on that port")
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("the mail server refused the connection")
 	}
-	return fmt.Errorf("the mail server could not be reached or refused the session: %w", err)
+	return errors.New("the mail server could not be reached or refused the session")
+}
+
+// ReplyError is a refusal the mail server gave with an SMTP reply code, which the attempt log
+// keeps as the attempt's response code, as it keeps a webhook's HTTP status.
+type ReplyError struct {
+	Code int
+	msg  string
+}
+
+func (e *ReplyError) Error() string { return e.msg }
+
+// ReplyCode is the SMTP reply code err carries, or 0 when the server gave none.
+func ReplyCode(err error) int {
+	var re *ReplyError
+	if errors.As(err, &re) {
+		return re.Code
+	}
+	return 0
 }

@@ -14,7 +14,14 @@ import (
 type Notified struct {
 	task.Execution
 	TaskName   string
-	Deliveries []task.Delivery
+	Deliveries []AttemptedDelivery
+}
+
+// AttemptedDelivery is one channel's delivery with every attempt at it, oldest first: email and
+// webhook alike, since the outbox logs each try of every channel.
+type AttemptedDelivery struct {
+	task.Delivery
+	AttemptLog []AttemptRecord
 }
 
 // ListNotified returns the user's runs that notified, newest first: of one task when taskID is
@@ -29,7 +36,7 @@ func (s *Store) ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid
 	rows, err := s.q.ListNotified(ctx, db.ListNotifiedParams{UserID: userID, TaskID: taskID, AfterAt: at, AfterID: id,
 		MaxRows: int32(limit)})
 	list, err := mapAll(rows, err, "listing notifications", func(r db.ListNotifiedRow) Notified {
-		return Notified{Execution: executionOf(r.Execution), TaskName: r.TaskName, Deliveries: []task.Delivery{}}
+		return Notified{Execution: executionOf(r.Execution), TaskName: r.TaskName, Deliveries: []AttemptedDelivery{}}
 	})
 	if err != nil {
 		return nil, err
@@ -37,6 +44,8 @@ func (s *Store) ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid
 	return list, s.attachDeliveries(ctx, userID, list)
 }
 
+// attachDeliveries fills in each run's deliveries and their attempts: two queries for the whole
+// page, whatever its length.
 func (s *Store) attachDeliveries(ctx context.Context, userID uuid.UUID, list []Notified) error {
 	if len(list) == 0 {
 		return nil
@@ -50,9 +59,17 @@ func (s *Store) attachDeliveries(ctx context.Context, userID uuid.UUID, list []N
 	if err != nil {
 		return fmt.Errorf("listing deliveries: %w", translate(err))
 	}
+	deliveryIDs := make([]uuid.UUID, len(ds))
+	for i, d := range ds {
+		deliveryIDs[i] = d.ID
+	}
+	logs, err := s.attemptLogs(ctx, deliveryIDs)
+	if err != nil {
+		return err
+	}
 	for _, d := range ds {
 		i := index[d.ExecutionID]
-		list[i].Deliveries = append(list[i].Deliveries, deliveryOf(d))
+		list[i].Deliveries = append(list[i].Deliveries, AttemptedDelivery{Delivery: deliveryOf(d), AttemptLog: logs[d.ID]})
 	}
 	return nil
 }

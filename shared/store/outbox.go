@@ -76,24 +76,39 @@ func (s *Store) ListDeliveryLog(ctx context.Context, userID uuid.UUID, channel t
 }
 
 func (s *Store) attachAttempts(ctx context.Context, list []DeliveryLog) error {
-	if len(list) == 0 {
-		return nil
-	}
 	ids := make([]uuid.UUID, len(list))
-	index := map[uuid.UUID]int{}
 	for i, l := range list {
-		ids[i], index[l.ID] = l.ID, i
+		ids[i] = l.ID
 	}
-	rows, err := s.q.AttemptsOf(ctx, ids)
+	logs, err := s.attemptLogs(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("listing delivery attempts: %w", translate(err))
+		return err
 	}
-	for _, r := range rows {
-		i := index[r.DeliveryID]
-		list[i].AttemptLog = append(list[i].AttemptLog, AttemptRecord{AttemptedAt: r.AttemptedAt, OK: r.Ok,
-			ResponseCode: r.ResponseCode, LatencyMS: r.LatencyMs, Error: r.Error})
+	for i := range list {
+		list[i].AttemptLog = logs[list[i].ID]
 	}
 	return nil
+}
+
+// attemptLogs returns every attempt at each delivery, oldest first, keyed by delivery id, in one
+// query; every id has a list, empty when it was never tried.
+func (s *Store) attemptLogs(ctx context.Context, deliveryIDs []uuid.UUID) (map[uuid.UUID][]AttemptRecord, error) {
+	out := make(map[uuid.UUID][]AttemptRecord, len(deliveryIDs))
+	for _, id := range deliveryIDs {
+		out[id] = []AttemptRecord{}
+	}
+	if len(deliveryIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.q.AttemptsOf(ctx, deliveryIDs)
+	if err != nil {
+		return nil, fmt.Errorf("listing delivery attempts: %w", translate(err))
+	}
+	for _, r := range rows {
+		out[r.DeliveryID] = append(out[r.DeliveryID], AttemptRecord{AttemptedAt: r.AttemptedAt, OK: r.Ok,
+			ResponseCode: r.ResponseCode, LatencyMS: r.LatencyMs, Error: r.Error})
+	}
+	return out, nil
 }
 
 // DeliveredSince counts the user's deliveries on channel delivered after since, for per-user
