@@ -60,8 +60,21 @@ type Deps struct {
 	Notify Notify
 	// Scheduler runs reconcile and lists scheduler jobs for admins (scheduler.go); nil answers 503.
 	Scheduler Scheduler
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Site is what GET /api/v1/config tells the dashboard.
+	Site Site
+	Now  func() time.Time
+	Log  *slog.Logger
+}
+
+// Site is how the dashboard should work with this deployment, served at runtime rather than
+// built into the page.
+type Site struct {
+	// DevAuth says the API acts for header-named local users (torale dev): no sign-in.
+	DevAuth bool
+	// ClerkPublishableKey (CLERK_PUBLISHABLE_KEY) is what the page loads Clerk with.
+	ClerkPublishableKey string
+	// Version names this build.
+	Version string
 }
 
 // API serves the HTTP API.
@@ -75,6 +88,7 @@ type API struct {
 	limiter *limiter
 	notify  Notify
 	sched   Scheduler
+	site    Site
 	now     func() time.Time
 	log     *slog.Logger
 	mux     *http.ServeMux
@@ -90,7 +104,7 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
-		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, site: d.Site}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}

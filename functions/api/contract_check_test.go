@@ -46,6 +46,7 @@ var contractSchemas = map[string]reflect.Type{
 	"APIKeyInput":        typeOf[contract.APIKeyInput](),
 	"Stats":              typeOf[contract.Stats](),
 	"Health":             typeOf[contract.Health](),
+	"RuntimeConfig":      typeOf[contract.RuntimeConfig](),
 	"Problem":            typeOf[contract.Problem](),
 	"FieldError":         typeOf[contract.FieldError](),
 	"WebhookSettings":    typeOf[contract.WebhookSettings](),

@@ -2,13 +2,18 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -174,4 +179,32 @@ func TestNotificationsCarryEveryDeliveryAttempt(t *testing.T) {
 		}
 		require.Equal(t, map[string]bool{"email": true, "webhook": true}, seen)
 	}
+}
+
+func TestRuntimeConfigSaysHowToSignIn(t *testing.T) {
+	b := setup(t)
+	serve := func(site api.Site) map[string]any {
+		t.Helper()
+		a := api.New(api.Deps{Keys: b.store, Admin: b.store, Auth: auth.NewDev(b.store), Health: b.store.CheckSchema,
+			Log: logging.Discard(), Site: site})
+		srv := httptest.NewServer(a)
+		defer srv.Close()
+		res, err := validatingClient(t).Get(srv.URL + "/api/v1/config")
+		require.NoError(t, err)
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		return out
+	}
+	const key = "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k"
+	require.Equal(t, map[string]any{"auth": "clerk", "clerk_publishable_key": key, "version": "3f9c2a1b7d4e"},
+		serve(api.Site{ClerkPublishableKey: key, Version: "3f9c2a1b7d4e"}))
+	require.Equal(t, map[string]any{"auth": "dev", "version": "dev"}, serve(api.Site{DevAuth: true, ClerkPublishableKey: key, Version: "dev"}),
+		"under torale dev there is no sign-in, so no key")
+	// No credentials needed, and a header naming a user changes nothing.
+	r := b.do(t, "", "GET", "/api/v1/config", "")
+	require.Equal(t, http.StatusOK, r.status)
+	require.Equal(t, "clerk", r.body["auth"])
 }

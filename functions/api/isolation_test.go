@@ -22,6 +22,7 @@ import (
 var isolationBodies = map[string]string{
 	"GET /healthz":                         "",
 	"GET /api/v1/openapi.json":             "",
+	"GET /api/v1/config":                   "",
 	"POST /api/v1/tasks":                   `{"search_query":"bob's own watch"}`,
 	"GET /api/v1/tasks":                    "",
 	"POST /api/v1/tasks/preview":           `{"search_query":"bob's preview"}`,

@@ -60,6 +60,7 @@ func (a *API) routes() []route {
 	return []route{
 		r("GET", "/healthz", AccessPublic, "", a.healthz),
 		r("GET", v1+"/openapi.json", AccessPublic, "", serveOpenAPI),
+		r("GET", v1+"/config", AccessPublic, "", a.runtimeConfig),
 
 		r("POST", v1+"/tasks", AccessUser, ActionCreate, a.createTask).takes(BodyJSON),
 		r("GET", v1+"/tasks", AccessUser, "", a.listTasks),

@@ -52,6 +52,10 @@ type Config struct {
 	// instance's JWKS; ClerkJWKSURL (CLERK_JWKS_URL) names a fixed JWKS document instead.
 	ClerkSecretKey string
 	ClerkJWKSURL   string
+	// ClerkPublishableKey (CLERK_PUBLISHABLE_KEY, pk_live_... or pk_test_...) is the key the
+	// dashboard loads Clerk with; GET /api/v1/config serves it to the page at runtime, so one
+	// build of the dashboard runs against any deployment. Under torale dev it is not served.
+	ClerkPublishableKey string
 	// LogLevel (TORALE_LOG_LEVEL, default info) and LogFormat (TORALE_LOG_FORMAT, default json).
 	LogLevel  string
 	LogFormat string
@@ -78,6 +82,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		AllowedOrigins:   list(getenv("TORALE_ALLOWED_ORIGINS")),
 		ClerkSecretKey:   getenv("CLERK_SECRET_KEY"),
 		ClerkJWKSURL:     getenv("CLERK_JWKS_URL"),
+
+		ClerkPublishableKey: strings.TrimSpace(getenv("CLERK_PUBLISHABLE_KEY")),
 	}
 	var errs []error
 	c.MinInterval = duration(getenv, "TORALE_MIN_INTERVAL", 15*time.Minute, &errs)
@@ -90,6 +96,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Notify = notifyFromEnv(getenv, &errs)
 	if c.Scheduler != SchedulerSweep && c.Scheduler != SchedulerCloudSchedule {
 		errs = append(errs, fmt.Errorf("TORALE_SCHEDULER: %q is not %q or %q", c.Scheduler, SchedulerSweep, SchedulerCloudSchedule))
+	}
+	if k := c.ClerkPublishableKey; k != "" && !strings.HasPrefix(k, "pk_live_") && !strings.HasPrefix(k, "pk_test_") {
+		errs = append(errs, errors.New("CLERK_PUBLISHABLE_KEY: not a Clerk publishable key (pk_live_... or pk_test_...); the secret key goes in CLERK_SECRET_KEY"))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("TORALE_LOG_FORMAT: %q is not \"json\" or \"text\"", c.LogFormat))

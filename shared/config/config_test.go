@@ -24,13 +24,16 @@ func TestDefaults(t *testing.T) {
 func TestEveryBadValueIsReported(t *testing.T) {
 	_, err := config.FromEnv(env(map[string]string{
 		"TORALE_MIN_INTERVAL": "soon", "TORALE_MAX_ATTEMPTS": "-1", "TORALE_SCHEDULER": "cron", "TORALE_LOG_FORMAT": "xml",
+		"CLERK_PUBLISHABLE_KEY": "sk_live_oops",
 	}))
 	require.Error(t, err)
-	for _, key := range []string{"TORALE_MIN_INTERVAL", "TORALE_MAX_ATTEMPTS", "TORALE_SCHEDULER", "TORALE_LOG_FORMAT"} {
+	for _, key := range []string{"TORALE_MIN_INTERVAL", "TORALE_MAX_ATTEMPTS", "TORALE_SCHEDULER", "TORALE_LOG_FORMAT", "CLERK_PUBLISHABLE_KEY"} {
 		require.Contains(t, err.Error(), key)
 	}
-	c, err := config.FromEnv(env(map[string]string{"GOOGLE_API_KEY": "k", "TORALE_PUBLIC_URL": "https://torale.ai/"}))
+	c, err := config.FromEnv(env(map[string]string{"GOOGLE_API_KEY": "k", "TORALE_PUBLIC_URL": "https://torale.ai/",
+		"CLERK_PUBLISHABLE_KEY": " pk_test_Y2xlcmsuZXhhbXBsZS5jb20k "}))
 	require.NoError(t, err)
+	require.Equal(t, "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k", c.ClerkPublishableKey)
 	require.Equal(t, "k", c.GeminiAPIKey)
 	require.Equal(t, "https://torale.ai", c.PublicURL)
 }
