@@ -208,3 +208,16 @@ func TestRuntimeConfigSaysHowToSignIn(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status)
 	require.Equal(t, "clerk", r.body["auth"])
 }
+
+func TestMeSaysWhetherTheCallerIsAnAdmin(t *testing.T) {
+	b := setup(t)
+	me := b.do(t, "alice", "GET", "/api/v1/me", "")
+	require.Equal(t, false, me.body["is_admin"])
+	require.NoError(t, b.store.SetUserRole(context.Background(), uuid.MustParse(me.body["id"].(string)), store.RoleAdmin))
+	me = b.do(t, "alice", "GET", "/api/v1/me", "")
+	require.Equal(t, true, me.body["is_admin"])
+	require.Equal(t, "admin", me.body["role"])
+	users := b.do(t, "alice", "GET", "/api/v1/admin/users", "")
+	require.Equal(t, http.StatusOK, users.status)
+	require.Equal(t, true, users.body["data"].([]any)[0].(map[string]any)["is_admin"])
+}

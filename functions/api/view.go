@@ -63,7 +63,8 @@ func attemptView(a store.AttemptRecord) contract.DeliveryAttempt {
 }
 
 func userView(u store.User) contract.User {
-	return contract.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: contract.Role(u.Role), CreatedAt: u.CreatedAt}
+	return contract.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: contract.Role(u.Role),
+		IsAdmin: u.Role == store.RoleAdmin, CreatedAt: u.CreatedAt}
 }
 
 func keyView(k store.APIKey) contract.APIKey {

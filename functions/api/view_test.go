@@ -20,7 +20,9 @@ func TestViewsFillEveryWireField(t *testing.T) {
 	full(adminTaskView(contracttest.Filled[task.Task](t)))
 	full(patchOf(contracttest.Filled[contract.TaskPatch](t)))
 	full(notifiedView(contracttest.Filled[store.Notified](t)))
-	full(userView(contracttest.Filled[store.User](t)))
+	admin := contracttest.Filled[store.User](t)
+	admin.Role = store.RoleAdmin // is_admin is false, a zero, for any other role
+	full(userView(admin))
 	full(keyView(contracttest.Filled[store.APIKey](t)))
 	full(statsView(contracttest.Filled[store.Stats](t)))
 	full(webhookView(contracttest.Filled[webhook.Settings](t)))

@@ -21,5 +21,8 @@ type User struct {
 	Email       string    `json:"email"`
 	DisplayName string    `json:"display_name"`
 	Role        Role      `json:"role"`
-	CreatedAt   time.Time `json:"created_at"`
+	// IsAdmin is Role == admin, spelled out so a client need not know the roles to show the
+	// admin console.
+	IsAdmin   bool      `json:"is_admin"`
+	CreatedAt time.Time `json:"created_at"`
 }
