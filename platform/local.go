@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/localpg"
@@ -74,7 +75,27 @@ func (l Local) Run(ctx context.Context) error {
 	if err := st.MigrateUp(); err != nil {
 		return err
 	}
+	if err := makeDevAdmin(ctx, st); err != nil {
+		return err
+	}
 	return l.serve(ctx, st)
+}
+
+// makeDevAdmin makes the default dev user (the one a request without X-Torale-Dev-User acts
+// as, and so the dashboard's) an admin, so the admin console works locally. Other header-named
+// users stay plain users, so both sides can be tried.
+func makeDevAdmin(ctx context.Context, st *store.Store) error {
+	u, err := st.EnsureUser(ctx, auth.DevIdentity(auth.DefaultDevUser))
+	if err != nil {
+		return fmt.Errorf("creating the dev user: %w", err)
+	}
+	if u.Role == store.RoleAdmin {
+		return nil
+	}
+	if err := st.SetUserRole(ctx, u.ID, store.RoleAdmin); err != nil {
+		return fmt.Errorf("making the dev user an admin: %w", err)
+	}
+	return nil
 }
 
 func (l Local) serve(ctx context.Context, st *store.Store) error {

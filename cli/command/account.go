@@ -154,9 +154,11 @@ func NewCmdKeys(f *Factory) *cobra.Command {
 // NewCmdAdmin returns `torale admin` (administrators only).
 func NewCmdAdmin(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "admin <subcommand>",
-		Short:   "Platform operations (administrators only)",
-		Example: "  torale admin stats",
+		Use:   "admin <subcommand>",
+		Short: "Platform operations (administrators only)",
+		Long: `Platform operations. stats and reconcile call the API as an admin; grant and revoke
+work on the database directly (DATABASE_URL), the way the first admin is made.`,
+		Example: "  torale admin stats\n  DATABASE_URL=postgres://torale@localhost/torale torale admin grant ada@example.com",
 	}
 	var asJSON bool
 	stats := &cobra.Command{
@@ -182,6 +184,6 @@ func NewCmdAdmin(f *Factory) *cobra.Command {
 		},
 	}
 	addJSONFlag(stats, &asJSON)
-	cmd.AddCommand(stats, NewCmdAdminReconcile(f))
+	cmd.AddCommand(stats, NewCmdAdminReconcile(f), NewCmdAdminRole(f, true), NewCmdAdminRole(f, false))
 	return cmd
 }

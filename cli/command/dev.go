@@ -23,7 +23,10 @@ notifier. Without DATABASE_URL it starts its own PostgreSQL under --data-dir fro
 server binaries on this machine, and reuses it next time.
 
 Requests without a token act as a local user named by the X-Torale-Dev-User header
-("dev" by default), so torale dev only listens on a loopback address.`,
+("dev" by default), so torale dev only listens on a loopback address. The default user "dev"
+(the dashboard's) is an admin, so the admin console works locally; users named by the header
+are not, so both sides can be tried. GET /api/v1/config tells the dashboard there is no
+sign-in.`,
 		Example: `  torale dev
   torale dev --addr 127.0.0.1:9090 --data-dir /tmp/torale
   curl -X POST localhost:8080/api/v1/tasks -d '{"search_query":"next iPhone release date"}'`,

@@ -16,17 +16,12 @@ func NewCmdMigrate(f *Factory) *cobra.Command {
 		Use:   "migrate",
 		Short: "Bring the database schema up to date, or inspect it",
 		Long: `Apply, revert or inspect the schema migrations embedded in this build.
-The database is DATABASE_URL (a postgres:// URL).`,
+The database is DATABASE_URL (a postgres:// URL), reached through the Cloud SQL connector
+with IAM authentication when TORALE_CLOUDSQL_INSTANCE (project:region:instance) is set.`,
 		Example: `  DATABASE_URL=postgres://torale@localhost/torale torale migrate up
   torale migrate status --json`,
 	}
-	open := func(cmd *cobra.Command) (*store.Store, error) {
-		url := getenv("DATABASE_URL")
-		if url == "" {
-			return nil, usagef("DATABASE_URL is not set; set it to the database's postgres:// URL")
-		}
-		return store.Open(cmd.Context(), url, store.Options{MaxConns: 2})
-	}
+	open := func(cmd *cobra.Command) (*store.Store, error) { return openDatabase(cmd, getenv) }
 	up := &cobra.Command{
 		Use:     "up",
 		Short:   "Apply every pending migration",

@@ -42,10 +42,19 @@ func (d *Dev) Authenticate(r *http.Request) (store.User, error) {
 	}
 	name := strings.ToLower(strings.TrimSpace(r.Header.Get(DevUserHeader)))
 	if name == "" {
-		name = "dev"
+		name = DefaultDevUser
 	}
 	if !devName.MatchString(name) {
 		return store.User{}, authError(DevUserHeader + " must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
-	return d.users.EnsureUser(r.Context(), store.Identity{ExternalID: "dev:" + name, DisplayName: name})
+	return d.users.EnsureUser(r.Context(), DevIdentity(name))
+}
+
+// DefaultDevUser is the dev user a request without the header acts as: the dashboard's user
+// under torale dev.
+const DefaultDevUser = "dev"
+
+// DevIdentity is the identity of the dev user named name.
+func DevIdentity(name string) store.Identity {
+	return store.Identity{ExternalID: "dev:" + name, DisplayName: name}
 }

@@ -68,3 +68,29 @@ func (s *Store) SetUserRole(ctx context.Context, id uuid.UUID, role Role) error 
 	}
 	return nil
 }
+
+// ErrAmbiguousUser means an email address names more than one user: name the user by id.
+var ErrAmbiguousUser = errors.New("more than one user has this email address")
+
+// FindUser returns the user ref names: a user id, or an email address (compared without case).
+// It returns ErrNotFound when there is none and ErrAmbiguousUser when an address names several.
+func (s *Store) FindUser(ctx context.Context, ref string) (User, error) {
+	if id, err := uuid.Parse(ref); err == nil {
+		r, err := s.q.GetUser(ctx, id)
+		if err != nil {
+			return User{}, fmt.Errorf("reading user: %w", translate(err))
+		}
+		return userOf(r), nil
+	}
+	rows, err := s.q.UsersByEmail(ctx, ref)
+	if err != nil {
+		return User{}, fmt.Errorf("reading users: %w", translate(err))
+	}
+	switch len(rows) {
+	case 0:
+		return User{}, ErrNotFound
+	case 1:
+		return userOf(rows[0]), nil
+	}
+	return User{}, ErrAmbiguousUser
+}

@@ -60,3 +60,8 @@ SELECT * FROM executions
 WHERE (@status::text = '' OR status = @status::text)
   AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY created_at DESC, id DESC LIMIT @max_rows;
+
+-- name: UsersByEmail :many
+-- Addresses are compared without case, as mail systems do; more than one row means the address
+-- is ambiguous and the caller must name the user by id.
+SELECT * FROM users WHERE lower(email) = lower(@email::text) ORDER BY created_at LIMIT 2;

@@ -414,3 +414,37 @@ func (q *Queries) UserByExternalID(ctx context.Context, externalID string) (User
 	)
 	return i, err
 }
+
+const usersByEmail = `-- name: UsersByEmail :many
+SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
+`
+
+// Addresses are compared without case, as mail systems do; more than one row means the address
+// is ambiguous and the caller must name the user by id.
+func (q *Queries) UsersByEmail(ctx context.Context, email string) ([]User, error) {
+	rows, err := q.db.Query(ctx, usersByEmail, email)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []User
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.ExternalID,
+			&i.Email,
+			&i.DisplayName,
+			&i.Role,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
