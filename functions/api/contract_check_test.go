@@ -30,6 +30,8 @@ var contractSchemas = map[string]reflect.Type{
 	"TaskPatch":          typeOf[contract.TaskPatch](),
 	"StateInput":         typeOf[contract.StateInput](),
 	"Preview":            typeOf[contract.Preview](),
+	"ScheduleInput":      typeOf[contract.ScheduleInput](),
+	"SchedulePreview":    typeOf[contract.SchedulePreview](),
 	"Execution":          typeOf[contract.Execution](),
 	"AdminExecution":     typeOf[contract.AdminExecution](),
 	"Result":             typeOf[contract.Result](),

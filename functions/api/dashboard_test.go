@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,4 +221,59 @@ func TestMeSaysWhetherTheCallerIsAnAdmin(t *testing.T) {
 	users := b.do(t, "alice", "GET", "/api/v1/admin/users", "")
 	require.Equal(t, http.StatusOK, users.status)
 	require.Equal(t, true, users.body["data"].([]any)[0].(map[string]any)["is_admin"])
+}
+
+func TestSchedulePreviewListsTheNextRunsInTheZone(t *testing.T) {
+	b := setup(t)
+	r := b.do(t, "alice", "POST", "/api/v1/schedules/preview", `{"schedule":" 0  9 * * 1 ","timezone":"Europe/London"}`)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	require.Equal(t, "0 9 * * 1", r.body["schedule"])
+	require.Equal(t, "Europe/London", r.body["timezone"])
+	runs := r.body["next_runs"].([]any)
+	require.Len(t, runs, 5)
+	london := mustZone(t, "Europe/London")
+	var prev time.Time
+	for _, s := range runs {
+		at, err := time.Parse(time.RFC3339, s.(string))
+		require.NoError(t, err)
+		require.True(t, at.After(time.Now()) && at.After(prev), "future and ascending: %v", runs)
+		require.Equal(t, time.Monday, at.In(london).Weekday())
+		require.Equal(t, 9, at.In(london).Hour())
+		_, want := at.In(london).Zone()
+		_, got := at.Zone()
+		require.Equal(t, want, got, "written with London's offset: %s", s)
+		prev = at
+	}
+	// A zone with a non-zero offset shows it in every timestamp.
+	r = b.do(t, "alice", "POST", "/api/v1/schedules/preview", `{"schedule":"@daily","timezone":"Asia/Kolkata"}`)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	require.Regexp(t, `^\d{4}-\d\d-\d\dT00:00:00\+05:30$`, r.body["next_runs"].([]any)[0])
+
+	// The agent decides: no runs to list; defaults as for a task.
+	r = b.do(t, "alice", "POST", "/api/v1/schedules/preview", `{}`)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	require.Equal(t, map[string]any{"schedule": "", "timezone": "UTC", "next_runs": []any{}}, r.body)
+	// An alias is answered with its canonical name, as a task stores it.
+	r = b.do(t, "alice", "POST", "/api/v1/schedules/preview", `{"schedule":"0 9 * * *","timezone":"Asia/Calcutta"}`)
+	require.Equal(t, "Asia/Kolkata", r.body["timezone"])
+
+	for _, c := range []struct{ body, fields string }{
+		{`{"schedule":"0 9 * *","timezone":"Europe/London"}`, "schedule"},
+		{`{"schedule":"* * * * *"}`, "schedule"}, // more often than the minimum interval
+		{`{"schedule":"0 9 * * *","timezone":"Mars/Base"}`, "timezone"},
+		{`{"schedule":"61 9 * * *","timezone":"Nowhere"}`, "schedule,timezone"},
+		{`{"schedule":"0 9 * * *","frequency":"daily"}`, "frequency"},
+	} {
+		r := b.do(t, "alice", "POST", "/api/v1/schedules/preview", c.body)
+		require.Equal(t, http.StatusUnprocessableEntity, r.status, c.body)
+		var fields []string
+		for _, e := range r.body["errors"].([]any) {
+			fields = append(fields, e.(map[string]any)["field"].(string))
+		}
+		require.Equal(t, c.fields, strings.Join(fields, ","), c.body)
+	}
+	// The same input gives the same errors when creating a task.
+	preview := b.do(t, "alice", "POST", "/api/v1/schedules/preview", `{"schedule":"0 9 * *","timezone":"Mars/Base"}`)
+	create := b.do(t, "alice", "POST", "/api/v1/tasks", `{"search_query":"a watch","schedule":"0 9 * *","timezone":"Mars/Base"}`)
+	require.Equal(t, preview.body["errors"], create.body["errors"])
 }

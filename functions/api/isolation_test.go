@@ -26,6 +26,7 @@ var isolationBodies = map[string]string{
 	"POST /api/v1/tasks":                   `{"search_query":"bob's own watch"}`,
 	"GET /api/v1/tasks":                    "",
 	"POST /api/v1/tasks/preview":           `{"search_query":"bob's preview"}`,
+	"POST /api/v1/schedules/preview":       `{"schedule":"0 9 * * 1","timezone":"Europe/London"}`,
 	"GET /api/v1/tasks/{id}":               "",
 	"PATCH /api/v1/tasks/{id}":             `{"name":"hijacked"}`,
 	"DELETE /api/v1/tasks/{id}":            "",

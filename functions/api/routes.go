@@ -65,6 +65,7 @@ func (a *API) routes() []route {
 		r("POST", v1+"/tasks", AccessUser, ActionCreate, a.createTask).takes(BodyJSON),
 		r("GET", v1+"/tasks", AccessUser, "", a.listTasks),
 		r("POST", v1+"/tasks/preview", AccessUser, ActionPreview, a.previewTask).takes(BodyJSON),
+		r("POST", v1+"/schedules/preview", AccessUser, "", a.previewSchedule).takes(BodyJSON),
 		r("GET", v1+"/tasks/{id}", AccessUser, "", a.getTask),
 		r("PATCH", v1+"/tasks/{id}", AccessUser, "", a.updateTask).takes(BodyJSON),
 		r("DELETE", v1+"/tasks/{id}", AccessUser, "", a.deleteTask),

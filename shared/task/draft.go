@@ -109,26 +109,7 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 		out.ConditionDescription = out.SearchQuery
 	}
 
-	out.Schedule = strings.TrimSpace(d.Schedule)
-	if out.Schedule != "" {
-		schedule, msg := scheduleProblem(out.Schedule, rules)
-		if msg != "" {
-			errs.add("schedule", msg)
-		}
-		out.Schedule = schedule
-	}
-
-	out.Timezone = strings.TrimSpace(d.Timezone)
-	if out.Timezone == "" {
-		out.Timezone = "UTC"
-	}
-	if utf8.RuneCountInString(out.Timezone) > maxZoneLen {
-		errs.add("timezone", fmt.Sprintf("must be at most %d characters", maxZoneLen))
-	} else if _, zone, err := CanonicalZone(out.Timezone); err != nil {
-		errs.add("timezone", err.Error())
-	} else {
-		out.Timezone = zone // aliases are stored as their canonical name
-	}
+	out.Schedule, out.Timezone = normalizeSchedule(d.Schedule, d.Timezone, rules, &errs)
 
 	out.NotifyBehavior = NotifyBehavior(strings.TrimSpace(string(d.NotifyBehavior)))
 	switch out.NotifyBehavior {
@@ -151,6 +132,42 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 		return Draft{}, &ValidationError{Fields: errs}
 	}
 	return out, nil
+}
+
+// NormalizeSchedule validates a schedule and time zone as a task's (an empty schedule is the
+// agent's to decide, an empty zone is UTC) and returns them in the form a task stores: the
+// schedule canonical, the zone's canonical name. Problems name the fields "schedule" and
+// "timezone" in a *ValidationError, as Normalize's do.
+func NormalizeSchedule(schedule, timezone string, rules Rules) (string, string, error) {
+	var errs problems
+	schedule, timezone = normalizeSchedule(schedule, timezone, rules.withDefaults(), &errs)
+	if len(errs) > 0 {
+		return "", "", &ValidationError{Fields: errs}
+	}
+	return schedule, timezone, nil
+}
+
+func normalizeSchedule(schedule, timezone string, rules Rules, errs *problems) (string, string) {
+	schedule = strings.TrimSpace(schedule)
+	if schedule != "" {
+		canonical, msg := scheduleProblem(schedule, rules)
+		if msg != "" {
+			errs.add("schedule", msg)
+		}
+		schedule = canonical
+	}
+	timezone = strings.TrimSpace(timezone)
+	if timezone == "" {
+		timezone = "UTC"
+	}
+	if utf8.RuneCountInString(timezone) > maxZoneLen {
+		errs.add("timezone", fmt.Sprintf("must be at most %d characters", maxZoneLen))
+	} else if _, zone, err := CanonicalZone(timezone); err != nil {
+		errs.add("timezone", err.Error())
+	} else {
+		timezone = zone // aliases are stored as their canonical name
+	}
+	return schedule, timezone
 }
 
 // NameIsDefault reports whether d's name is the one Normalize derives from

@@ -71,3 +71,20 @@ func TestNextAndFirstSayWhy(t *testing.T) {
 	require.Equal(t, task.CauseSchedule, cause)
 	require.Equal(t, now.Add(time.Hour), at)
 }
+
+func TestUpcomingCrossesDaylightSaving(t *testing.T) {
+	// London leaves summer time on 25 October 2026: the fires keep 09:00 on the wall clock and
+	// carry the offset of their own date.
+	now := time.Date(2026, 10, 22, 12, 0, 0, 0, time.UTC)
+	got, err := task.Upcoming("0 9 * * *", "Europe/London", 5, now)
+	require.NoError(t, err)
+	var out []string
+	for _, at := range got {
+		out = append(out, at.Format(time.RFC3339))
+	}
+	require.Equal(t, []string{"2026-10-23T09:00:00+01:00", "2026-10-24T09:00:00+01:00", "2026-10-25T09:00:00Z",
+		"2026-10-26T09:00:00Z", "2026-10-27T09:00:00Z"}, out)
+	none, err := task.Upcoming("", "Europe/London", 5, now)
+	require.NoError(t, err)
+	require.Equal(t, []time.Time{}, none)
+}

@@ -269,3 +269,25 @@ func (s *Service) MonthSpends(ctx context.Context, userID uuid.UUID, tasks []tas
 	}
 	return s.store.MonthSpends(ctx, userID, ids, s.now())
 }
+
+// SchedulePreview is a schedule as a task would store it, and its next fires.
+type SchedulePreview struct {
+	Schedule string
+	Timezone string
+	NextRuns []time.Time
+}
+
+// PreviewSchedule checks a schedule and time zone as task creation does and lists the next n
+// fires from now; it stores nothing. Invalid input is a *task.ValidationError naming "schedule"
+// or "timezone".
+func (s *Service) PreviewSchedule(schedule, timezone string, n int) (SchedulePreview, error) {
+	schedule, timezone, err := task.NormalizeSchedule(schedule, timezone, s.rules)
+	if err != nil {
+		return SchedulePreview{}, err
+	}
+	next, err := task.Upcoming(schedule, timezone, n, s.now())
+	if err != nil {
+		return SchedulePreview{}, err
+	}
+	return SchedulePreview{Schedule: schedule, Timezone: timezone, NextRuns: next}, nil
+}
