@@ -39,7 +39,6 @@ var contractSchemas = map[string]reflect.Type{
 	"Usage":              typeOf[contract.Usage](),
 	"Delivery":           typeOf[contract.Delivery](),
 	"Notified":           typeOf[contract.Notified](),
-	"NotifiedDelivery":   typeOf[contract.NotifiedDelivery](),
 	"DeliveryLog":        typeOf[contract.DeliveryLog](),
 	"DeliveryAttempt":    typeOf[contract.DeliveryAttempt](),
 	"User":               typeOf[contract.User](),

@@ -52,9 +52,17 @@ func patchOf(p contract.TaskPatch) watch.Patch {
 
 func notifiedView(n store.Notified) contract.Notified {
 	return contract.Notified{Execution: contract.ExecutionOf(n.Execution), TaskName: n.TaskName,
-		Deliveries: mapAll(n.Deliveries, func(d store.AttemptedDelivery) contract.NotifiedDelivery {
-			return contract.NotifiedDelivery{Delivery: contract.DeliveryOf(d.Delivery), AttemptLog: mapAll(d.AttemptLog, attemptView)}
+		Deliveries: mapAll(n.Deliveries, func(d store.AttemptedDelivery) contract.Delivery {
+			return withAttempts(contract.DeliveryOf(d.Delivery), d.AttemptLog)
 		})}
+}
+
+// withAttempts gives a delivery its attempt log; nil (not fetched) stays the empty list.
+func withAttempts(d contract.Delivery, log []store.AttemptRecord) contract.Delivery {
+	if log != nil {
+		d.AttemptLog = mapAll(log, attemptView)
+	}
+	return d
 }
 
 func attemptView(a store.AttemptRecord) contract.DeliveryAttempt {
@@ -90,8 +98,7 @@ func testResultView(r webhook.TestResult) contract.WebhookTestResult {
 }
 
 func deliveryLogView(d store.DeliveryLog) contract.DeliveryLog {
-	return contract.DeliveryLog{Delivery: contract.DeliveryOf(d.Delivery), TaskName: d.TaskName,
-		AttemptLog: mapAll(d.AttemptLog, attemptView)}
+	return contract.DeliveryLog{Delivery: withAttempts(contract.DeliveryOf(d.Delivery), d.AttemptLog), TaskName: d.TaskName}
 }
 
 func emailView(a store.EmailAddress) contract.EmailAddress {

@@ -22,29 +22,22 @@ type Delivery struct {
 	LastError     string              `json:"last_error,omitempty"`
 	CreatedAt     time.Time           `json:"created_at"`
 	DeliveredAt   *time.Time          `json:"delivered_at"`
+	// AttemptLog is every try, oldest first, email and webhook alike; empty until the first.
+	AttemptLog []DeliveryAttempt `json:"attempt_log"`
 }
 
 // Notified is a run that told the user something, with the delivery of each channel.
 type Notified struct {
 	Execution
-	TaskName   string             `json:"task_name"`
-	Deliveries []NotifiedDelivery `json:"deliveries"`
-}
-
-// NotifiedDelivery is one channel's delivery of a notified run with every attempt at it, oldest
-// first, email and webhook alike, so a client shows why a notification did or did not arrive
-// without a request per delivery.
-type NotifiedDelivery struct {
-	Delivery
-	AttemptLog []DeliveryAttempt `json:"attempt_log"`
+	TaskName   string     `json:"task_name"`
+	Deliveries []Delivery `json:"deliveries"`
 }
 
 // DeliveryLog is a webhook delivery with its task's name and every attempt, oldest first, so
 // users can debug their endpoint.
 type DeliveryLog struct {
 	Delivery
-	TaskName   string            `json:"task_name"`
-	AttemptLog []DeliveryAttempt `json:"attempt_log"`
+	TaskName string `json:"task_name"`
 }
 
 // DeliveryAttempt is one logged try to deliver a notification; never the response body.

@@ -114,11 +114,12 @@ func UsageOf(u task.Usage) Usage {
 		SearchQueries: u.SearchQueries, CostUSD: u.CostUSD}
 }
 
-// DeliveryOf maps one outbox row; the owner stays out.
+// DeliveryOf maps one outbox row; the owner stays out. Its attempt log starts empty (never
+// null): the row does not carry it, so the caller fills it in.
 func DeliveryOf(d task.Delivery) Delivery {
 	return Delivery{ID: d.ID, ExecutionID: d.ExecutionID, TaskID: d.TaskID, Channel: d.Channel,
 		Target: d.Target, Status: d.Status, Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt,
-		LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt}
+		LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, AttemptLog: []DeliveryAttempt{}}
 }
 
 // FieldErrorsOf maps a validation error's fields; nil stays nil, so omitempty leaves it out.
