@@ -52,8 +52,9 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User)
 }
 
 // taskViews maps the user's tasks with what a view carries besides the task itself (its latest
-// run, its month's spend, why its next run is when it is), each fetched for the whole list in
-// one query, so a page of 100 tasks costs three round trips, not 200.
+// run and its month's spend, each fetched for the whole list in one query; why its next run is
+// when it is comes with the task), so a page of 100 tasks costs two queries beyond the list, not
+// 200.
 func (a *API) taskViews(ctx context.Context, userID uuid.UUID, tasks []task.Task) ([]contract.TaskView, error) {
 	last, err := a.watch.LastExecutions(ctx, userID, tasks)
 	if err != nil {
