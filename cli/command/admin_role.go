@@ -15,8 +15,12 @@ import (
 // migrate`, since no API lets anyone make themselves an admin.
 func NewCmdAdminRole(f *Factory, grant bool) *cobra.Command {
 	use, short, role := "grant EMAIL|USER_ID", "Make a user an admin (works on the database directly)", store.RoleAdmin
+	example := `  DATABASE_URL=postgres://torale@localhost/torale torale admin grant ada@example.com
+  torale admin grant 5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b --json`
 	if !grant {
 		use, short, role = "revoke EMAIL|USER_ID", "Take a user's admin role away (works on the database directly)", store.RoleUser
+		example = `  DATABASE_URL=postgres://torale@localhost/torale torale admin revoke ada@example.com
+  torale admin revoke 5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b --json`
 	}
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -29,9 +33,8 @@ user id (GET /api/v1/me shows it). They must have signed in once: users are crea
 first request. The database is DATABASE_URL, reached through the Cloud SQL connector with IAM
 authentication when TORALE_CLOUDSQL_INSTANCE is set, as for torale migrate. An unknown user is
 exit code 2.`,
-		Example: `  DATABASE_URL=postgres://torale@localhost/torale torale admin grant ada@example.com
-  torale admin revoke 5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b --json`,
-		Args: cobra.ExactArgs(1),
+		Example: example,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := openDatabase(cmd, f.Getenv)
 			if err != nil {
@@ -62,7 +65,7 @@ exit code 2.`,
 			return nil
 		},
 	}
-	addJSONFlag(cmd, &asJSON)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the user as JSON, in the shape GET /api/v1/me answers")
 	return cmd
 }
 
