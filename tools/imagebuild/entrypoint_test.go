@@ -36,11 +36,11 @@ func TestTheEntryPointServesEveryFunction(t *testing.T) {
 
 	for _, fn := range platform.AllFunctions() {
 		t.Run(string(fn), func(t *testing.T) {
-			env := slices.Concat(cf.Config.Env, []string{"FUNCTION_TARGET="+string(fn), "HOST=127.0.0.1", "PORT=0",
-				"TORALE_LOG_FORMAT=json", "DATABASE_URL="+db,
+			env := slices.Concat(cf.Config.Env, []string{"FUNCTION_TARGET=" + string(fn), "HOST=127.0.0.1", "PORT=0",
+				"TORALE_LOG_FORMAT=json", "DATABASE_URL=" + db,
 				// Push auth configured as on Cloud Run: runtask, notify and tick refuse to start
 				// without it; the token validator needs no network until a request comes.
-				"TORALE_PUSH_AUDIENCE=https://"+string(fn)+".example.run.app",
+				"TORALE_PUSH_AUDIENCE=https://" + string(fn) + ".example.run.app",
 				"TORALE_PUSH_SERVICE_ACCOUNT=pubsub-push@project.iam.gserviceaccount.com"})
 			addr := start(t, entry, env)
 			for _, route := range []string{"/healthz"} {
