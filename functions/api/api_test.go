@@ -224,6 +224,7 @@ func TestAuthAndRouting(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 	require.Contains(t, res.Header.Get("Allow"), "POST")
 	require.Equal(t, http.StatusOK, b.do(t, "", "GET", "/healthz", "").status)
+	require.Equal(t, http.StatusOK, b.do(t, "", "GET", "/health", "").status)
 	// Without the header the caller is the default dev user.
 	b.create(t, "", "default user's watch")
 	require.Len(t, b.do(t, "dev", "GET", "/api/v1/tasks", "").body["data"], 1)
@@ -249,10 +250,12 @@ func TestHealthzIsUnavailableWhenSchemaIsBehind(t *testing.T) {
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
 	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
 	defer srv.Close()
-	res, err := http.Get(srv.URL + "/healthz")
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	for _, path := range []string{"/healthz", "/health"} {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, path)
+	}
 }
 
 // verifyEmail marks email as verified for the dev user named name, creating the user.

@@ -8,7 +8,7 @@
 // the document) changes what clients see.
 package contract
 
-// Health is the answer of GET /healthz, so probes can tell a live service from a proxy's page.
+// Health is the answer of GET /healthz and GET /health, so probes can tell a live service from a proxy's page.
 type Health struct {
 	Status string `json:"status"`
 }

@@ -43,7 +43,7 @@ func TestTheEntryPointServesEveryFunction(t *testing.T) {
 				"TORALE_PUSH_AUDIENCE=https://" + string(fn) + ".example.run.app",
 				"TORALE_PUSH_SERVICE_ACCOUNT=pubsub-push@project.iam.gserviceaccount.com"})
 			addr := start(t, entry, env)
-			for _, route := range []string{"/healthz"} {
+			for _, route := range []string{"/healthz", "/health"} {
 				res, err := http.Get("http://" + addr + route)
 				require.NoError(t, err)
 				var body struct{ Status string }
