@@ -44,6 +44,7 @@ var contractSchemas = map[string]reflect.Type{
 	"APIKeyInput":        typeOf[contract.APIKeyInput](),
 	"Stats":              typeOf[contract.Stats](),
 	"Health":             typeOf[contract.Health](),
+	"SchemaVersions":     typeOf[contract.SchemaVersions](),
 	"Problem":            typeOf[contract.Problem](),
 	"FieldError":         typeOf[contract.FieldError](),
 	"WebhookSettings":    typeOf[contract.WebhookSettings](),
