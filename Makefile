@@ -21,7 +21,7 @@ build: ## Build the torale CLI and the functions server into bin/
 
 .PHONY: image
 image: ## Build the container image without Docker into bin/image (OCI layout), print its size and digest; PUSH=REF pushes it
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(GO) run ./tools/imagebuild -layout $(BIN)/image \
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct)} $(GO) run ./tools/imagebuild -layout $(BIN)/image \
 		-revision $$(git rev-parse HEAD) $(if $(PUSH),-push $(PUSH))
 
 .PHONY: test
