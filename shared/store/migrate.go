@@ -18,14 +18,15 @@ import (
 	"github.com/torale-ai/torale/migrations"
 )
 
-// SchemaWindow is how many migrations newer than its own a build runs against. It is what
-// makes "migrate, then deploy" and a rollback safe: the running (or rolled-back-to) build keeps
-// serving on the schema the next releases migrated to. In exchange every migration is
+// SchemaWindow is how many migration versions newer than its own a build runs against. It is
+// what makes "migrate, then deploy" and a rollback safe: the running (or rolled-back-to) build
+// keeps serving on the schema the next releases migrated to. In exchange every migration is
 // expand-only against the builds of the window: it may add tables, columns (nullable or with a
 // default), indexes and rows, and may not drop, rename or retype what they use, nor add a
-// constraint their writes could break. Such a contracting step ships SchemaWindow releases after
-// the last build that used the thing, marked `-- contract:` (migrations/expand_test.go checks
-// both; previous_release_test.go prepares the window's builds' queries on the newest schema).
+// constraint their writes could break. Such a contracting step comes at least SchemaWindow
+// versions after the last build that used the thing, marked `-- contract:`
+// (migrations/expand_test.go checks both; previous_release_test.go prepares the queries of the
+// builds before each of the newest SchemaWindow migrations on the newest schema).
 const SchemaWindow = 2
 
 // SchemaStatus is where the database's schema stands against the one this build carries.
