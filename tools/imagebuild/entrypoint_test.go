@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/shared/contract"
+	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 )
 
@@ -46,11 +48,18 @@ func TestTheEntryPointServesEveryFunction(t *testing.T) {
 			for _, route := range []string{"/healthz", "/health"} {
 				res, err := http.Get("http://" + addr + route)
 				require.NoError(t, err)
-				var body struct{ Status string }
+				var body contract.Health
 				require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
 				res.Body.Close()
 				require.Equal(t, http.StatusOK, res.StatusCode, route)
 				require.Equal(t, "ok", body.Status, route)
+				if fn == platform.FunctionAgent {
+					require.Nil(t, body.Schema, "the agent has no database")
+				} else {
+					require.NotNil(t, body.Schema, route)
+					require.Equal(t, int(store.LatestVersion()), body.Schema.Database)
+					require.Equal(t, body.Schema.Database, body.Schema.Build)
+				}
 			}
 		})
 	}
