@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Binaries are the programs in the image: the functions server (the entry point, every
@@ -48,20 +50,35 @@ func moduleRoot(ctx context.Context) (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// compileAll builds every binary of the image into a scratch directory.
+// compileAll builds every binary of the image into a scratch directory, side by side: linking
+// is mostly one core's work, so two links take little longer than one.
 func compileAll(ctx context.Context, root, arch string) (map[string][]byte, error) {
 	dir, err := os.MkdirTemp("", "imagebuild-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs []error
+	)
 	bins := map[string][]byte{}
 	for dst, pkg := range Binaries {
-		b, err := compile(ctx, root, pkg, arch, dir)
-		if err != nil {
-			return nil, err
-		}
-		bins[dst] = b
+		wg.Go(func() {
+			b, err := compile(ctx, root, pkg, arch, dir)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			bins[dst] = b
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return bins, nil
 }
