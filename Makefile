@@ -19,6 +19,11 @@ build: ## Build the torale CLI and the functions server into bin/
 	$(GO) build -o $(BIN)/torale ./cli/torale
 	$(GO) build -o $(BIN)/functions ./functions/cmd/functions
 
+.PHONY: image
+image: ## Build the container image without Docker into bin/image (OCI layout), print its size and digest; PUSH=REF pushes it
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct)} $(GO) run ./tools/imagebuild -layout $(BIN)/image \
+		-revision $$(git rev-parse HEAD) $(if $(PUSH),-push $(PUSH))
+
 .PHONY: test
 test: ## Run every test, with the race detector, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
 	scripts/with-postgres $(GO) test -race -count=1 ./...

@@ -59,8 +59,10 @@ func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog
 }
 
 // router routes like the Functions Framework: with a target, its one function answers every
-// path and GET /healthz answers the health check beside it; without, each function answers at
-// /<name>, and /healthz beside them. Every request's context ends at its function's timeout.
+// path and GET /healthz and GET /health answer the health check beside it; without, each
+// function answers at /<name>, and /healthz and /health beside them. /health is for checks
+// from outside: Cloud Run keeps some paths ending in z for itself. Every request's context
+// ends at its function's timeout.
 func (p *Platform) router(fns []served, target bool, log *slog.Logger) http.Handler {
 	health := http.Handler(p.API)
 	if p.API == nil {
@@ -70,10 +72,12 @@ func (p *Platform) router(fns []served, target bool, log *slog.Logger) http.Hand
 	mux := http.NewServeMux()
 	if target {
 		mux.Handle("GET /healthz", health)
+		mux.Handle("GET /health", health)
 		mux.Handle("/", bounded(fns[0].handler, fns[0].timeout))
 		return mux
 	}
 	mux.Handle("/healthz", health)
+	mux.Handle("/health", health)
 	for _, f := range fns {
 		mux.Handle("/"+string(f.name), bounded(f.handler, f.timeout))
 	}

@@ -16,6 +16,10 @@ const (
 )
 
 // AllFunctions is every function, in the order the server mounts them when no target is set.
+// It is also what the one container image serves: its entry point test
+// (tools/imagebuild) starts the image once per function listed here. The deep-run worker joins
+// as one more Function ("worker", on GKE with FUNCTION_TARGET=worker) with no change to the
+// image.
 func AllFunctions() []Function {
 	return []Function{FunctionAPI, FunctionRunTask, FunctionNotify, FunctionTick, FunctionAgent}
 }

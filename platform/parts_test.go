@@ -65,7 +65,9 @@ func TestEachFunctionBuildsOnlyWhatItNeeds(t *testing.T) {
 	require.NotNil(t, a.Agent)
 	require.Nil(t, a.Runner)
 	require.Nil(t, a.API)
-	require.NoError(t, a.Health(context.Background()))
+	status, err := a.Health(context.Background())
+	require.NoError(t, err)
+	require.Nil(t, status, "no schema to report")
 }
 
 // Without Pub/Sub a process consumes what it publishes, so it builds the pipeline's consumers.
@@ -106,8 +108,8 @@ func TestParseFunction(t *testing.T) {
 	require.ErrorContains(t, err, `FUNCTION_TARGET "healthz"`)
 }
 
-// The routing of the Functions Framework: a target answers every path, with GET /healthz beside
-// it; without one each function answers at /<name>, with /healthz beside. A request's context
+// The routing of the Functions Framework: a target answers every path, with GET /healthz (and
+// /health, for checks from outside Cloud Run) beside it; without one each function answers at /<name>, with /healthz beside. A request's context
 // ends at its function's timeout.
 func TestRouterRoutesLikeTheFunctionsFramework(t *testing.T) {
 	p := &Platform{now: time.Now}
@@ -133,20 +135,24 @@ func TestRouterRoutesLikeTheFunctionsFramework(t *testing.T) {
 		require.Equal(t, http.StatusOK, code)
 		require.Equal(t, "runtask", body, path)
 	}
-	code, body := get(target, "GET", "/healthz")
-	require.Equal(t, http.StatusOK, code)
-	require.JSONEq(t, `{"status":"ok"}`, body)
-	_, body = get(target, "POST", "/healthz")
-	require.Equal(t, "runtask", body, "only GET /healthz is the health check")
+	for _, path := range []string{"/healthz", "/health"} {
+		code, body := get(target, "GET", path)
+		require.Equal(t, http.StatusOK, code, path)
+		require.JSONEq(t, `{"status":"ok"}`, body, path)
+		_, body = get(target, "POST", path)
+		require.Equal(t, "runtask", body, "only GET %s is the health check", path)
+	}
 
 	all := p.router(fns, false, logging.Discard())
-	_, body = get(all, "POST", "/runtask")
+	_, body := get(all, "POST", "/runtask")
 	require.Equal(t, "runtask", body)
 	_, body = get(all, "POST", "/agent")
 	require.Equal(t, "agent", body)
-	code, _ = get(all, "GET", "/healthz")
-	require.Equal(t, http.StatusOK, code)
-	code, _ = get(all, "POST", "/nothing")
+	for _, path := range []string{"/healthz", "/health"} {
+		code, _ := get(all, "GET", path)
+		require.Equal(t, http.StatusOK, code, path)
+	}
+	code, _ := get(all, "POST", "/nothing")
 	require.Equal(t, http.StatusNotFound, code)
 }
 

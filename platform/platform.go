@@ -211,16 +211,13 @@ func (c channels) CheckWebhookURL(raw string) error {
 	return err
 }
 
-// Health reports whether the process can serve: the database answers and its schema is this
-// build's.
-func (p *Platform) Health(ctx context.Context) error {
+// Health reports whether the process can serve: the database answers and this build runs on
+// its schema (its own version up to store.SchemaWindow ahead), with the schema's status.
+func (p *Platform) Health(ctx context.Context) (*store.SchemaStatus, error) {
 	if p.store == nil {
-		return nil // the agent function: nothing to reach
+		return nil, nil // the agent function: nothing to reach
 	}
-	if err := p.store.Ping(ctx); err != nil {
-		return err
-	}
-	return p.store.CheckSchema(ctx)
+	return p.store.Health(ctx)
 }
 
 // Background runs the sweep and the notifier's due-delivery pass every interval until ctx ends.

@@ -58,6 +58,33 @@ func TestMigrateStatusDownUp(t *testing.T) {
 	require.Contains(t, out, jsonNumber(store.LatestVersion()))
 }
 
+// On a schema a newer release migrated within the window, up (a rollback's migration step)
+// leaves it alone and status says this build runs on it; beyond the window both say it does not.
+func TestMigrateOnANewerSchema(t *testing.T) {
+	url := storetest.URL(t)
+	env := map[string]string{"DATABASE_URL": url}
+	latest := store.LatestVersion()
+	storetest.SetSchemaVersion(t, url, latest+store.SchemaWindow)
+	code, out, _ := run(t, env, "migrate", "up")
+	require.Equal(t, command.ExitOK, code)
+	require.Contains(t, out, "left as it is")
+	code, out, _ = run(t, env, "migrate", "status", "--json")
+	require.Equal(t, command.ExitOK, code)
+	var st map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	require.Equal(t, true, st["runs"])
+	require.Equal(t, false, st["up_to_date"])
+	require.EqualValues(t, latest+store.SchemaWindow, st["current"])
+
+	storetest.SetSchemaVersion(t, url, latest+store.SchemaWindow+1)
+	code, out, _ = run(t, env, "migrate", "status")
+	require.Equal(t, command.ExitOK, code)
+	require.Contains(t, out, "does not run on it")
+	code, _, stderr := run(t, env, "migrate", "up")
+	require.Equal(t, command.ExitError, code)
+	require.Contains(t, stderr, "deploy a newer build")
+}
+
 func jsonNumber(v uint) string {
 	b, _ := json.Marshal(v)
 	return string(b)

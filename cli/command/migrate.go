@@ -15,9 +15,13 @@ func NewCmdMigrate(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Bring the database schema up to date, or inspect it",
-		Long: `Apply, revert or inspect the schema migrations embedded in this build.
+		Long: fmt.Sprintf(`Apply, revert or inspect the schema migrations embedded in this build.
 The database is DATABASE_URL (a postgres:// URL), reached through the Cloud SQL connector
-with IAM authentication when TORALE_CLOUDSQL_INSTANCE (project:region:instance) is set.`,
+with IAM authentication when TORALE_CLOUDSQL_INSTANCE (project:region:instance) is set.
+
+A build runs on a schema from its own version up to %d versions newer, which a newer release
+migrated to; up leaves such a schema as it is, so a rollback's migration step does nothing.
+Further ahead, up fails and says to deploy a newer build.`, store.SchemaWindow),
 		Example: `  DATABASE_URL=postgres://torale@localhost/torale torale migrate up
   torale migrate status --json`,
 	}
@@ -36,7 +40,15 @@ with IAM authentication when TORALE_CLOUDSQL_INSTANCE (project:region:instance) 
 			if err := s.MigrateUp(); err != nil {
 				return err
 			}
-			fmt.Fprintf(ios.Out, "Schema is at version %d (up to date).\n", store.LatestVersion())
+			st, err := s.Schema(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if st.Ahead() {
+				fmt.Fprintf(ios.Out, "Schema is at version %d, newer than this build's %d, which runs on it; left as it is.\n", st.Current, st.Latest)
+				return nil
+			}
+			fmt.Fprintf(ios.Out, "Schema is at version %d (up to date).\n", st.Current)
 			return nil
 		},
 	}
@@ -90,13 +102,20 @@ with IAM authentication when TORALE_CLOUDSQL_INSTANCE (project:region:instance) 
 			}
 			if asJSON {
 				return json.NewEncoder(ios.Out).Encode(map[string]any{
-					"current": st.Current, "latest": st.Latest, "dirty": st.Dirty, "up_to_date": st.UpToDate()})
+					"current": st.Current, "latest": st.Latest, "dirty": st.Dirty, "up_to_date": st.UpToDate(),
+					"newest_accepted": st.NewestAccepted(), "runs": st.Check() == nil})
 			}
 			switch {
 			case st.Dirty:
 				fmt.Fprintf(ios.Out, "Schema is at version %d and dirty: a migration failed halfway.\n", st.Current)
 			case st.UpToDate():
 				fmt.Fprintf(ios.Out, "Schema is at version %d (up to date).\n", st.Current)
+			case st.Ahead() && st.Check() == nil:
+				fmt.Fprintf(ios.Out, "Schema is at version %d, newer than this build's %d; this build runs on it (up to %d).\n",
+					st.Current, st.Latest, st.NewestAccepted())
+			case st.Ahead():
+				fmt.Fprintf(ios.Out, "Schema is at version %d, more than %d newer than this build's %d; this build does not run on it.\n",
+					st.Current, store.SchemaWindow, st.Latest)
 			default:
 				fmt.Fprintf(ios.Out, "Schema is at version %d; this build needs %d. Run 'torale migrate up'.\n", st.Current, st.Latest)
 			}

@@ -47,8 +47,9 @@ type Deps struct {
 	Keys  Keys
 	Admin Admin
 	Auth  Authenticator
-	// Health reports whether the service can serve: the database answers and is migrated.
-	Health func(ctx context.Context) error
+	// Health reports whether the service can serve (the database answers and this build runs
+	// on its schema) and the schema's status, nil when the service has no database.
+	Health func(ctx context.Context) (*store.SchemaStatus, error)
 	// AllowedOrigins may call the API from a browser (CORS).
 	AllowedOrigins []string
 	// Limits are the per-user rate limits (default DefaultLimits()).
@@ -83,7 +84,7 @@ type API struct {
 	keys    Keys
 	admin   Admin
 	auth    Authenticator
-	health  func(ctx context.Context) error
+	health  func(ctx context.Context) (*store.SchemaStatus, error)
 	origins map[string]bool
 	limiter *limiter
 	notify  Notify
@@ -204,13 +205,26 @@ func (a *API) writeAuthError(w http.ResponseWriter, r *http.Request, err error) 
 	writeProblem(w, contract.Problem{Status: http.StatusUnauthorized, Detail: "Sign in or send an API key: " + err.Error()})
 }
 
+// healthz answers the health check: 200 with the schema versions while this build runs on the
+// database's schema (store.SchemaWindow), else 503. A schema out of the window says why in the
+// detail, for the operator who rolled too far; other failures (a database that does not answer)
+// are logged only, since their errors name hosts.
 func (a *API) healthz(w http.ResponseWriter, r *http.Request, _ store.User) error {
-	if err := a.health(r.Context()); err != nil {
+	st, err := a.health(r.Context())
+	if err != nil {
 		a.log.WarnContext(r.Context(), "health check failed", slog.String("error", err.Error()))
-		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: "The service is not ready.", RequestID: requestID(r)})
+		detail := "The service is not ready."
+		if errors.Is(err, store.ErrSchemaBehind) || errors.Is(err, store.ErrSchemaAhead) {
+			detail = "The service is not ready: " + err.Error() + "."
+		}
+		writeProblem(w, contract.Problem{Status: http.StatusServiceUnavailable, Detail: detail, RequestID: requestID(r)})
 		return nil
 	}
-	writeJSON(w, http.StatusOK, contract.Health{Status: "ok"})
+	h := contract.Health{Status: "ok"}
+	if st != nil {
+		h.Schema = &contract.SchemaVersions{Database: int(st.Current), Build: int(st.Latest), NewestAccepted: int(st.NewestAccepted())}
+	}
+	writeJSON(w, http.StatusOK, h)
 	return nil
 }
 

@@ -46,7 +46,7 @@ func setup(t testing.TB) testBundle {
 		Confidence: 90, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/", Title: "Apple"}}}}})
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Agent: fake, Now: time.Now,
 		Rules: task.DefaultRules(), Log: logging.Discard(), MaxActive: 5, Channels: platform.NewChannels(s, false)})
-	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
+	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(),
 		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
 		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s)})
 	srv := httptest.NewServer(a)
@@ -224,6 +224,7 @@ func TestAuthAndRouting(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 	require.Contains(t, res.Header.Get("Allow"), "POST")
 	require.Equal(t, http.StatusOK, b.do(t, "", "GET", "/healthz", "").status)
+	require.Equal(t, http.StatusOK, b.do(t, "", "GET", "/health", "").status)
 	// Without the header the caller is the default dev user.
 	b.create(t, "", "default user's watch")
 	require.Len(t, b.do(t, "dev", "GET", "/api/v1/tasks", "").body["data"], 1)
@@ -247,12 +248,48 @@ func TestHealthzIsUnavailableWhenSchemaIsBehind(t *testing.T) {
 	s := storetest.New(t)
 	require.NoError(t, s.MigrateDown(0))
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
-	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.Health, Log: logging.Discard()}))
 	defer srv.Close()
-	res, err := http.Get(srv.URL + "/healthz")
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	for _, path := range []string{"/healthz", "/health"} {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, path)
+	}
+}
+
+// The health check stays 200 on a schema a newer release migrated within the window, reporting
+// both versions, so "migrate, then deploy" keeps the running revision healthy; beyond the
+// window it is 503 and says why.
+func TestHealthReportsTheSchemaWindow(t *testing.T) {
+	url := storetest.URL(t)
+	s := storetest.Open(t, url)
+	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.Health, Log: logging.Discard()}))
+	defer srv.Close()
+	get := func(path string) (int, map[string]any) {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var body map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+		return res.StatusCode, body
+	}
+	latest, window := float64(store.LatestVersion()), float64(store.SchemaWindow)
+	for _, ahead := range []float64{0, window} {
+		storetest.SetSchemaVersion(t, url, uint(latest+ahead))
+		for _, path := range []string{"/healthz", "/health"} {
+			code, body := get(path)
+			require.Equal(t, http.StatusOK, code, "%s ahead by %v", path, ahead)
+			require.Equal(t, map[string]any{"status": "ok", "schema": map[string]any{
+				"database": latest + ahead, "build": latest, "newest_accepted": latest + window}}, body)
+		}
+	}
+	storetest.SetSchemaVersion(t, url, uint(latest+window+1))
+	code, body := get("/health")
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Contains(t, body["detail"], "too new for this build")
+	require.Contains(t, body["detail"], "deploy a newer build")
 }
 
 // verifyEmail marks email as verified for the dev user named name, creating the user.

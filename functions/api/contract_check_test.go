@@ -48,6 +48,7 @@ var contractSchemas = map[string]reflect.Type{
 	"Stats":              typeOf[contract.Stats](),
 	"Health":             typeOf[contract.Health](),
 	"RuntimeConfig":      typeOf[contract.RuntimeConfig](),
+	"SchemaVersions":     typeOf[contract.SchemaVersions](),
 	"Problem":            typeOf[contract.Problem](),
 	"FieldError":         typeOf[contract.FieldError](),
 	"WebhookSettings":    typeOf[contract.WebhookSettings](),

@@ -186,7 +186,7 @@ func TestRuntimeConfigSaysHowToSignIn(t *testing.T) {
 	b := setup(t)
 	serve := func(site api.Site) map[string]any {
 		t.Helper()
-		a := api.New(api.Deps{Keys: b.store, Admin: b.store, Auth: auth.NewDev(b.store), Health: b.store.CheckSchema,
+		a := api.New(api.Deps{Keys: b.store, Admin: b.store, Auth: auth.NewDev(b.store), Health: b.store.Health,
 			Log: logging.Discard(), Site: site})
 		srv := httptest.NewServer(a)
 		defer srv.Close()

@@ -52,7 +52,7 @@ func instanceURL(t *testing.T, s *store.Store, buckets api.Buckets, now func() t
 	fake := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "Nothing yet.", Confidence: 90}}})
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Agent: fake, Now: now, Rules: task.DefaultRules(),
 		Log: logging.Discard(), MaxActive: 5, Channels: platform.NewChannels(s, false)})
-	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(),
 		Auth: auth.NewDev(s), Limits: previewLimit, Buckets: buckets, Now: now}))
 	t.Cleanup(srv.Close)
 	return apiURL{t: t, url: srv.URL}

@@ -79,7 +79,7 @@ func newNotifyBundle(t *testing.T, guard netguard.Options) notifyBundle {
 	s := storetest.New(t)
 	parts := testNotify(t, s, guard)
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Rules: task.DefaultRules(), Log: logging.Discard()})
-	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: logging.Discard(),
+	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(),
 		Auth: &auth.Chain{Dev: auth.NewDev(s)}, Notify: parts.deps})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
@@ -346,7 +346,7 @@ func TestUnsubscribeEndpoint(t *testing.T) {
 func TestNotifyEndpointsWithoutServices(t *testing.T) {
 	s := storetest.New(t)
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
-	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema, Log: logging.Discard()}))
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.Health, Log: logging.Discard()}))
 	t.Cleanup(srv.Close)
 	c := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)))
 	ctx := context.Background()
@@ -373,7 +373,7 @@ func TestEmailCodeNotSentIsUnavailable(t *testing.T) {
 	s := storetest.New(t)
 	w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Log: logging.Discard()})
 	v := email.NewVerifier(s, brokenMailer{}, email.NewRenderer("", nil), time.Now, logging.Discard())
-	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.CheckSchema,
+	srv := httptest.NewServer(api.New(api.Deps{Watch: w, Keys: s, Admin: s, Auth: auth.NewDev(s), Health: s.Health,
 		Log: logging.Discard(), Notify: api.Notify{Emails: v}}))
 	t.Cleanup(srv.Close)
 	c := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)))

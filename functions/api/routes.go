@@ -58,6 +58,8 @@ func (a *API) routes() []route {
 	}
 	const v1 = "/api/v1"
 	return []route{
+		// Cloud Run keeps some paths ending in z for itself; /health is the check from outside.
+		r("GET", "/health", AccessPublic, "", a.healthz),
 		r("GET", "/healthz", AccessPublic, "", a.healthz),
 		r("GET", v1+"/openapi.json", AccessPublic, "", serveOpenAPI),
 		r("GET", v1+"/config", AccessPublic, "", a.runtimeConfig),

@@ -42,7 +42,7 @@ func schedulerAPI(t *testing.T, cloud bool) (*httptest.Server, *store.Store, *sc
 		trigger, rj = jobs, jobs
 	}
 	w := watch.New(watch.Deps{Store: s, Trigger: trigger, Publisher: discardPublisher{}, Now: time.Now, Log: log})
-	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.CheckSchema, Log: log, Auth: auth.NewDev(s),
+	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: log, Auth: auth.NewDev(s),
 		Scheduler: reconcile.New(s, rj, discardPublisher{}, time.Now, log, reconcile.Config{})})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)

@@ -8,7 +8,19 @@
 // the document) changes what clients see.
 package contract
 
-// Health is the answer of GET /healthz, so probes can tell a live service from a proxy's page.
+// Health is the answer of GET /healthz and GET /health, so probes can tell a live service from a proxy's page.
 type Health struct {
 	Status string `json:"status"`
+	// Schema is where the database's schema stands against this build's; absent for a
+	// function with no database (agent).
+	Schema *SchemaVersions `json:"schema,omitempty"`
+}
+
+// SchemaVersions are the migration versions a health check reports: a build serves on a
+// schema from its own version up to NewestAccepted (a newer release migrated within the
+// window, or this is a rollback).
+type SchemaVersions struct {
+	Database       int `json:"database"`
+	Build          int `json:"build"`
+	NewestAccepted int `json:"newest_accepted"`
 }

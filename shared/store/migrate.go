@@ -18,18 +18,54 @@ import (
 	"github.com/torale-ai/torale/migrations"
 )
 
+// SchemaWindow is how many migration versions newer than its own a build runs against. It is
+// what makes "migrate, then deploy" and a rollback safe: the running (or rolled-back-to) build
+// keeps serving on the schema the next releases migrated to. In exchange every migration is
+// expand-only against the builds of the window: it may add tables, columns (nullable or with a
+// default), indexes and rows, and may not drop, rename or retype what they use, nor add a
+// constraint their writes could break. Such a contracting step comes at least SchemaWindow
+// versions after the last build that used the thing, marked `-- contract:`
+// (migrations/expand_test.go checks both; previous_release_test.go prepares the queries of the
+// builds before each of the newest SchemaWindow migrations on the newest schema).
+const SchemaWindow = 2
+
 // SchemaStatus is where the database's schema stands against the one this build carries.
 type SchemaStatus struct {
 	Current uint // 0 when no migration has run
-	Latest  uint
+	Latest  uint // the newest migration this build carries
 	Dirty   bool // a migration failed halfway; an operator must look
 }
 
-// UpToDate reports whether the schema is exactly what this build needs.
+// UpToDate reports whether the schema is exactly what this build carries.
 func (s SchemaStatus) UpToDate() bool { return !s.Dirty && s.Current == s.Latest }
+
+// Ahead reports whether a newer build migrated the database past this build's schema.
+func (s SchemaStatus) Ahead() bool { return s.Current > s.Latest }
+
+// NewestAccepted is the newest schema version this build runs against.
+func (s SchemaStatus) NewestAccepted() uint { return s.Latest + SchemaWindow }
+
+// Check returns why this build cannot run on the schema, or nil: it runs from its own version
+// up to SchemaWindow versions ahead.
+func (s SchemaStatus) Check() error {
+	switch {
+	case s.Dirty:
+		return fmt.Errorf("%w: migration %d failed halfway; fix it by hand, then run `torale migrate up`", ErrSchemaBehind, s.Current)
+	case s.Current < s.Latest:
+		return fmt.Errorf("%w: it is at version %d and this build needs %d; run `torale migrate up`", ErrSchemaBehind, s.Current, s.Latest)
+	case s.Current > s.NewestAccepted():
+		return fmt.Errorf("%w: it is at version %d and this build (version %d) runs on at most %d; deploy a newer build",
+			ErrSchemaAhead, s.Current, s.Latest, s.NewestAccepted())
+	}
+	return nil
+}
 
 // ErrSchemaBehind is returned by CheckSchema when the database needs `torale migrate up`.
 var ErrSchemaBehind = errors.New("database schema is behind")
+
+// ErrSchemaAhead is returned by CheckSchema when the database is more than SchemaWindow
+// versions newer than this build: migrations that far ahead may have contracted what it uses.
+var ErrSchemaAhead = errors.New("database schema is too new for this build")
 
 // LatestVersion is the newest migration embedded in this build.
 func LatestVersion() uint {
@@ -67,8 +103,13 @@ func (s *Store) migrator() (*migrate.Migrate, func(), error) {
 	return m, func() { _, _ = m.Close() }, nil
 }
 
-// MigrateUp applies every pending migration. It is a no-op on an up-to-date schema.
+// MigrateUp applies every pending migration. It is a no-op on an up-to-date schema, and on one
+// a newer build migrated within SchemaWindow (a rollback's migration step); further ahead it
+// fails with ErrSchemaAhead.
 func (s *Store) MigrateUp() error {
+	if st, err := s.Schema(context.Background()); err == nil && st.Ahead() && !st.Dirty {
+		return st.Check()
+	}
 	m, done, err := s.migrator()
 	if err != nil {
 		return err
@@ -82,6 +123,9 @@ func (s *Store) MigrateUp() error {
 
 // MigrateDown reverts the newest steps migrations (all of them when steps is 0).
 func (s *Store) MigrateDown(steps int) error {
+	if st, err := s.Schema(context.Background()); err == nil && st.Ahead() {
+		return fmt.Errorf("the database is at version %d, newer than this build's %d: migrate down with the build that carries version %d", st.Current, st.Latest, st.Current)
+	}
 	m, done, err := s.migrator()
 	if err != nil {
 		return err
@@ -120,19 +164,19 @@ func (s *Store) Schema(ctx context.Context) (SchemaStatus, error) {
 	return st, nil
 }
 
-// CheckSchema returns an error that says what to run when the schema is not this build's.
+// CheckSchema returns an error that says what to do when this build cannot run on the schema
+// (SchemaStatus.Check).
 func (s *Store) CheckSchema(ctx context.Context) error {
+	_, err := s.Health(ctx)
+	return err
+}
+
+// Health reads the schema's status for a health check: the status (nil when the database does
+// not answer) and why this build cannot run on it, or nil.
+func (s *Store) Health(ctx context.Context) (*SchemaStatus, error) {
 	st, err := s.Schema(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	switch {
-	case st.Dirty:
-		return fmt.Errorf("%w: migration %d failed halfway; fix it by hand, then run `torale migrate up`", ErrSchemaBehind, st.Current)
-	case st.Current < st.Latest:
-		return fmt.Errorf("%w: it is at version %d and this build needs %d; run `torale migrate up`", ErrSchemaBehind, st.Current, st.Latest)
-	case st.Current > st.Latest:
-		return fmt.Errorf("database schema is at version %d, newer than this build's %d; deploy the newer build", st.Current, st.Latest)
-	}
-	return nil
+	return &st, st.Check()
 }

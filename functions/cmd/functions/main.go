@@ -1,6 +1,6 @@
 // Command functions is the one server binary of every Cloud Run function. FUNCTION_TARGET picks
-// the function a service serves (at every path, with GET /healthz beside it); with it unset each
-// is served at /<name>, with /healthz beside. The assembly, the server and its ordered shutdown
+// the function a service serves (at every path, with GET /healthz and GET /health beside it);
+// with it unset each is served at /<name>, with /healthz and /health beside. The assembly, the server and its ordered shutdown
 // on SIGTERM are the platform's (platform.Cloud).
 package main
 

@@ -28,3 +28,12 @@ func TestRefusesToStartWithoutDatabase(t *testing.T) {
 	t.Setenv("DATABASE_URL", "")
 	require.ErrorContains(t, run(context.Background()), "DATABASE_URL is not set")
 }
+
+func TestRefusesToStartOnASchemaBeyondTheWindow(t *testing.T) {
+	url := storetest.URL(t)
+	t.Setenv("DATABASE_URL", url)
+	storetest.SetSchemaVersion(t, url, store.LatestVersion()+store.SchemaWindow+1)
+	err := run(context.Background())
+	require.ErrorIs(t, err, store.ErrSchemaAhead)
+	require.ErrorContains(t, err, "deploy a newer build")
+}

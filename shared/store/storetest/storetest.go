@@ -152,3 +152,17 @@ func schemaHash() string {
 	})
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
+
+// SetSchemaVersion rewrites the database's migration bookkeeping to version v, leaving the
+// schema as it is: the database then looks migrated by a newer build (v above this build's)
+// whose migrations only expanded, which is what the schema window (store.SchemaWindow) lets a
+// build run on.
+func SetSchemaVersion(t testing.TB, url string, v uint) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `UPDATE schema_migrations SET version = $1, dirty = false`, int64(v))
+	require.NoError(t, err)
+}
