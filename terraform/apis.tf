@@ -32,13 +32,9 @@ data "google_project" "this" {
 }
 
 # The Google-managed service agents that act for Pub/Sub (push tokens, dead-lettering) and
-# Cloud Scheduler (per-task jobs publishing to run-task), made now so they can be granted.
-resource "google_project_service_identity" "pubsub" {
-  service    = "pubsub.googleapis.com"
-  depends_on = [google_project_service.api]
-}
-
-resource "google_project_service_identity" "scheduler" {
-  service    = "cloudscheduler.googleapis.com"
-  depends_on = [google_project_service.api]
+# Cloud Scheduler (per-task jobs publishing to run-task). Google creates them when the API is
+# turned on; their addresses follow from the project number.
+locals {
+  pubsub_agent    = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  scheduler_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
 }

@@ -92,7 +92,8 @@ module "pubsub" {
     deep-run = { runtask = local.member["runtask"] }
   }
   pull_subscribers = { worker = local.member["worker"] }
-  pubsub_agent     = google_project_service_identity.pubsub.member
+  pubsub_agent     = local.pubsub_agent
+  depends_on       = [google_project_service.api]
 }
 
 module "scheduler" {
@@ -107,7 +108,7 @@ module "scheduler" {
   role_id              = "${replace(var.name_prefix, "-", "_")}_scheduler_jobs"
   job_writers          = { api = local.member["api"], runtask = local.member["runtask"], tick = local.member["tick"] }
   run_task_topic       = "run-task"
-  scheduler_agent      = google_project_service_identity.scheduler.member
+  scheduler_agent      = local.scheduler_agent
   depends_on           = [module.pubsub]
 }
 
