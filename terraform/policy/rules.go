@@ -429,4 +429,3 @@ func set(list []string) []string {
 func sortErrs(errs []error) {
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 }
-
