@@ -16,7 +16,9 @@ func NewCmdMigrate(f *Factory) *cobra.Command {
 		Use:   "migrate",
 		Short: "Bring the database schema up to date, or inspect it",
 		Long: `Apply, revert or inspect the schema migrations embedded in this build.
-The database is DATABASE_URL (a postgres:// URL).`,
+The database is DATABASE_URL (a postgres:// URL); with TORALE_CLOUDSQL_INSTANCE
+("project:region:instance") it is reached through the Cloud SQL connector with IAM
+authentication, as DATABASE_URL's user.`,
 		Example: `  DATABASE_URL=postgres://torale@localhost/torale torale migrate up
   torale migrate status --json`,
 	}
@@ -25,7 +27,16 @@ The database is DATABASE_URL (a postgres:// URL).`,
 		if url == "" {
 			return nil, usagef("DATABASE_URL is not set; set it to the database's postgres:// URL")
 		}
-		return store.Open(cmd.Context(), url, store.Options{MaxConns: 2})
+		opts := store.Options{MaxConns: 2}
+		if instance := getenv("TORALE_CLOUDSQL_INSTANCE"); instance != "" {
+			// The migration job on Cloud Run: through the connector, as its IAM user.
+			dial, err := store.CloudSQLDial(cmd.Context(), instance)
+			if err != nil {
+				return nil, err
+			}
+			opts.Dial = dial
+		}
+		return store.Open(cmd.Context(), url, opts)
 	}
 	up := &cobra.Command{
 		Use:     "up",
