@@ -43,7 +43,7 @@ tf/lint: ## Lint the Terraform with tflint's bundled ruleset (built once into .c
 	scripts/tflint
 
 .PHONY: tf/validate
-tf/validate: ## terraform validate against the google provider in TF_PLUGIN_DIR (says how to get one)
+tf/validate: ## terraform validate and test (mocked) with the google provider in TF_PLUGIN_DIR (says how to get one)
 	scripts/tf-validate
 
 .PHONY: fuzz
