@@ -40,7 +40,6 @@ resource "google_project_iam_custom_role" "jobs" {
     "cloudscheduler.jobs.list",
     "cloudscheduler.jobs.pause",
     "cloudscheduler.jobs.update",
-    "cloudscheduler.locations.list",
   ]
 }
 
