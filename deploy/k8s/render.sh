@@ -18,7 +18,7 @@ out=$(for f in namespace.yaml serviceaccount.yaml secrets.yaml worker.yaml; do
   echo "---"
 done)
 for v in "${vars[@]}"; do
-  out=${out//"\${$v}"/${!v}}
+  out=${out//"\${$v}"/"${!v}"} # quoted: bash 5.2 would read & in the value as the match
 done
 if grep -n '\${[A-Z_]*}' <<<"$out" >&2; then
   echo "render.sh: placeholders above have no value" >&2
