@@ -7,7 +7,7 @@ BIN := bin
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: dev
 dev: ## Run the whole platform locally at http://127.0.0.1:8080 (its own PostgreSQL under .torale/)
@@ -29,13 +29,27 @@ test: ## Run every test, with the race detector, against a throwaway PostgreSQL 
 	scripts/with-postgres $(GO) test -race -count=1 ./...
 
 .PHONY: check
-check: ## Vet, lint (golangci-lint), check formatting, generated SQL and the OpenAPI document
+check: ## Vet, lint (golangci-lint, tflint), check formatting, generated SQL and the OpenAPI document
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) tool golangci-lint run ./...
 	scripts/sqlc-check
 	scripts/lint-openapi
 	@if command -v terraform >/dev/null; then TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform; fi
+	scripts/tflint
+
+.PHONY: tf/fmt
+tf/fmt: ## Format the Terraform (terraform fmt)
+	TF_CLI_CONFIG_FILE=/dev/null terraform fmt -recursive terraform
+
+.PHONY: tf/lint
+tf/lint: ## Lint the Terraform with tflint's bundled ruleset (built once into .cache/)
+	TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform
+	scripts/tflint
+
+.PHONY: tf/validate
+tf/validate: ## terraform validate and test (mocked) with the google provider in TF_PLUGIN_DIR (says how to get one)
+	scripts/tf-validate
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for a while (FUZZTIME=1m each)

@@ -116,3 +116,14 @@ func TestEveryCommandHasHelpAndExamples(t *testing.T) {
 		require.Contains(t, out, "torale")
 	}
 }
+
+// With TORALE_CLOUDSQL_INSTANCE the migration goes through the Cloud SQL connector, which needs
+// Google credentials; a missing credentials file fails at once, before any network.
+func TestMigrateThroughTheCloudSQLConnector(t *testing.T) {
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", t.TempDir()+"/missing.json")
+	env := map[string]string{"DATABASE_URL": "postgres://migrate%40p.iam@localhost/torale?sslmode=disable",
+		"TORALE_CLOUDSQL_INSTANCE": "p:us-central1:torale"}
+	code, _, stderr := run(t, env, "migrate", "up")
+	require.Equal(t, command.ExitError, code)
+	require.Contains(t, stderr, "creating the Cloud SQL dialer")
+}

@@ -81,6 +81,11 @@ func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
 		default:
 			wire := rep.Wire()
 			res.Reconciled = &wire
+			if j := rep.Jobs; j != nil {
+				// The count the alert on Cloud Scheduler's regional quota (1,000 jobs) reads:
+				// every job the pass saw, less the orphans it deleted (terraform/modules/monitoring).
+				log.InfoContext(ctx, "reconcile pass", slog.Int("scheduler_jobs", j.Checked-j.Deleted))
+			}
 		}
 	}
 	status := http.StatusOK

@@ -1,6 +1,7 @@
 package tick_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -93,4 +94,27 @@ func TestTickInCloudSchedulerModeOnlyReconciles(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Zero(t, res.Triggered)
 	require.NotNil(t, res.Reconciled)
+}
+
+type jobsReconciler struct{ jobs reconcile.JobCounts }
+
+func (j jobsReconciler) Run(context.Context) (reconcile.Report, error) {
+	return reconcile.Report{Mode: "cloudscheduler", Jobs: &j.jobs}, nil
+}
+
+// The monitoring alert on Cloud Scheduler's quota counts jobs from this log line's field.
+func TestTickLogsTheSchedulerJobsItsPassSaw(t *testing.T) {
+	var out bytes.Buffer
+	h := tick.New(tick.Config{Reconciler: jobsReconciler{reconcile.JobCounts{Checked: 950, Deleted: 3}},
+		Log: logging.New(&out, logging.Format("json"), "info")})
+	code, _ := call(t, h)
+	require.Equal(t, http.StatusOK, code)
+	var line struct {
+		Message string `json:"message"`
+		Jobs    *int   `json:"scheduler_jobs"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &line))
+	require.Equal(t, "reconcile pass", line.Message)
+	require.NotNil(t, line.Jobs)
+	require.Equal(t, 947, *line.Jobs)
 }

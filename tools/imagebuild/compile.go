@@ -26,7 +26,7 @@ var Binaries = map[string]string{
 func compile(ctx context.Context, root, pkg, arch, dir string) ([]byte, error) {
 	out := filepath.Join(dir, filepath.Base(pkg))
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-buildvcs=false",
-		"-ldflags=-s -w -buildid=", "-o", out, pkg)
+		"-tags="+buildTags(root), "-ldflags=-s -w -buildid=", "-o", out, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
 	var stderr bytes.Buffer
@@ -35,6 +35,15 @@ func compile(ctx context.Context, root, pkg, arch, dir string) ([]byte, error) {
 		return nil, fmt.Errorf("go build %s: %w\n%s", pkg, err, strings.TrimSpace(stderr.String()))
 	}
 	return os.ReadFile(out)
+}
+
+// buildTags embeds the dashboard (-tags dashboard) when `npm run build` has written web/dist,
+// as make dev does; without it the server serves the page saying how to build the dashboard.
+func buildTags(root string) string {
+	if _, err := os.Stat(filepath.Join(root, "web", "dist", "index.html")); err == nil {
+		return "dashboard"
+	}
+	return ""
 }
 
 // moduleRoot is the directory of the main module's go.mod, found from the working directory.
