@@ -22,7 +22,8 @@ import (
 type site struct {
 	*httptest.Server
 	mux    *http.ServeMux
-	robots atomic.Int64 // how many times robots.txt was fetched
+	robots     atomic.Int64 // how many times robots.txt was fetched
+	robotsCode atomic.Int64 // when set, robots.txt answers with this status
 }
 
 func newSite(t *testing.T, robots string) *site {
@@ -30,6 +31,10 @@ func newSite(t *testing.T, robots string) *site {
 	s := &site{mux: http.NewServeMux()}
 	s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, _ *http.Request) {
 		s.robots.Add(1)
+		if code := s.robotsCode.Load(); code != 0 {
+			w.WriteHeader(int(code))
+			return
+		}
 		if robots == "" {
 			http.NotFound(w, nil)
 			return
