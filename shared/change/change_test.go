@@ -85,9 +85,9 @@ func TestFilterRegularExpression(t *testing.T) {
 	require.True(t, f.Match("Version 2 RELEASED"))
 
 	for in, want := range map[string]string{
-		"/[a/":   `invalid change filter: /[a/ is not a valid regular expression (Go RE2 syntax): missing closing ] in "[a"`,
-		"/a(?<x/": `invalid change filter: /a(?<x/ is not a valid regular expression (Go RE2 syntax): invalid named capture in "(?<x"`,
-		"/ /":    "invalid change filter: the regular expression / / is empty",
+		"/[a/":     `invalid change filter: /[a/ is not a valid regular expression (Go RE2 syntax): missing closing ] in "[a"`,
+		"/a(?<x/":  `invalid change filter: /a(?<x/ is not a valid regular expression (Go RE2 syntax): invalid named capture in "(?<x"`,
+		"/ /":      "invalid change filter: the regular expression / / is empty",
 		"/(a)\\1/": `invalid change filter: /(a)\1/ is not a valid regular expression (Go RE2 syntax): invalid escape sequence in "\\1"`,
 	} {
 		_, err := change.ParseFilter(in)

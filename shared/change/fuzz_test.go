@@ -29,7 +29,7 @@ func FuzzParseFilter(f *testing.F) {
 			if k == "" || !utf8.ValidString(k) || strings.TrimSpace(k) != k {
 				t.Fatalf("%q: keyword %q", cond, k)
 			}
-			if !flt.Match("x " + strings.ToUpper(k) + " y") && strings.ToLower(strings.ToUpper(k)) == k {
+			if !flt.Match("x "+strings.ToUpper(k)+" y") && strings.ToLower(strings.ToUpper(k)) == k {
 				t.Fatalf("%q: keyword %q not found in its own upper case", cond, k)
 			}
 		}

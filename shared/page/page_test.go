@@ -21,7 +21,7 @@ import (
 // one address is in the guard's Allow list, nothing else private is.
 type site struct {
 	*httptest.Server
-	mux    *http.ServeMux
+	mux        *http.ServeMux
 	robots     atomic.Int64 // how many times robots.txt was fetched
 	robotsCode atomic.Int64 // when set, robots.txt answers with this status
 }
