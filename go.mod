@@ -10,6 +10,7 @@ require (
 	code.dny.dev/ssrf v0.3.0
 	codeberg.org/readeck/go-readability/v2 v2.1.3
 	github.com/GoogleCloudPlatform/functions-framework-go v1.9.2
+	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/andybalholm/cascadia v1.3.4
 	github.com/clerk/clerk-sdk-go/v2 v2.4.2
 	github.com/cloudevents/sdk-go/v2 v2.15.2
