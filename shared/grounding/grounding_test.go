@@ -42,7 +42,9 @@ func newRedirector(t *testing.T, routes map[string]func(http.ResponseWriter, *ht
 	return rd
 }
 
-func (rd *redirector) addr() netip.AddrPort { return netip.MustParseAddrPort(rd.Listener.Addr().String()) }
+func (rd *redirector) addr() netip.AddrPort {
+	return netip.MustParseAddrPort(rd.Listener.Addr().String())
+}
 
 // resolver uses the production policy (AllowPrivate off) with only the redirector let through.
 func (rd *redirector) resolver(o grounding.Options) *grounding.Resolver {

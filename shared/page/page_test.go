@@ -1,7 +1,6 @@
 package page_test
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -24,19 +23,26 @@ type site struct {
 	mux        *http.ServeMux
 	robots     atomic.Int64 // how many times robots.txt was fetched
 	robotsCode atomic.Int64 // when set, robots.txt answers with this status
+	robotsTo   atomic.Value // when set, robots.txt redirects to this path
 }
+
+func (s *site) robotsRedirect(path string) { s.robotsTo.Store(path) }
 
 func newSite(t *testing.T, robots string) *site {
 	t.Helper()
 	s := &site{mux: http.NewServeMux()}
-	s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, _ *http.Request) {
+	s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 		s.robots.Add(1)
+		if to, ok := s.robotsTo.Load().(string); ok {
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
 		if code := s.robotsCode.Load(); code != 0 {
 			w.WriteHeader(int(code))
 			return
 		}
 		if robots == "" {
-			http.NotFound(w, nil)
+			http.NotFound(w, r)
 			return
 		}
 		_, _ = w.Write([]byte(robots))
@@ -291,10 +297,4 @@ func TestRobotsIsCachedPerSiteForAWhile(t *testing.T) {
 	_, err := r.Read(t.Context(), page.Request{URL: s.URL + "/open"})
 	require.NoError(t, err)
 	require.Equal(t, int64(2), s.robots.Load(), "an old robots.txt is fetched again")
-}
-
-// hostPort is the site's host:port, for tests that build URLs by hand.
-func hostPort(s *site) string {
-	_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
-	return "127.0.0.1:" + port
 }

@@ -114,9 +114,9 @@ func (r *Reader) fetchRobots(ctx context.Context, origin string) (robotsEntry, e
 		code := res.StatusCode
 		switch {
 		case isRedirect(code) && res.Header.Get("Location") != "":
-			next, err := u.Parse(res.Header.Get("Location"))
-			if err != nil {
-				return robotsEntry{expires: now.Add(r.opts.RobotsTTL)}, nil
+			next, ok := followable(u, res.Header.Get("Location"))
+			if !ok {
+				return robotsEntry{expires: now.Add(r.opts.RobotsTTL)}, nil // an unreadable redirect is a missing file
 			}
 			u = next
 			continue
@@ -132,4 +132,14 @@ func (r *Reader) fetchRobots(ctx context.Context, origin string) (robotsEntry, e
 		}
 	}
 	return robotsEntry{expires: now.Add(r.opts.RobotsTTL)}, nil
+}
+
+// followable resolves a redirect's Location against u, reporting false when it names no
+// http or https URL.
+func followable(u *url.URL, loc string) (*url.URL, bool) {
+	next, err := u.Parse(loc)
+	if err != nil || (next.Scheme != "http" && next.Scheme != "https") {
+		return nil, false
+	}
+	return next, true
 }
