@@ -19,12 +19,16 @@ import (
 // the user; the Page carries what was learnt before a failure (URL, redirects, time).
 func (r *Reader) Read(ctx context.Context, req Request) (Page, error) {
 	start := r.opts.Now()
-	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	pageCtx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 	p := Page{URL: req.URL}
-	err := r.read(ctx, req, &p)
+	err := r.read(pageCtx, req, &p)
 	p.Elapsed = r.opts.Now().Sub(start)
-	if err != nil && isTimeout(ctx, err) {
+	switch {
+	case err == nil || !isTimeout(pageCtx, err):
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		err = errorf(ErrTimeout, "the run's deadline passed before the page answered")
+	default:
 		err = errorf(ErrTimeout, "the page did not answer within %s", r.opts.Timeout)
 	}
 	return p, err

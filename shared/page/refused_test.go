@@ -1,6 +1,7 @@
 package page_test
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -156,6 +157,23 @@ func TestAPageThatNeverAnswersTimesOut(t *testing.T) {
 	_, err := r.Read(t.Context(), page.Request{URL: s.URL + "/hang"})
 	require.ErrorIs(t, err, page.ErrTimeout)
 	require.Equal(t, "the page did not answer within 200ms", err.Error())
+
+	// The run's deadline, when it comes first, is named instead.
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err = newReader(t, page.Options{Timeout: time.Minute}, s).Read(ctx, page.Request{URL: s.URL + "/hang"})
+	require.ErrorIs(t, err, page.ErrTimeout)
+	require.Equal(t, "the run's deadline passed before the page answered", err.Error())
+}
+
+func TestLongTextIsCutOnARuneBoundary(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, "")
+	s.page("/long", "text/plain; charset=utf-8", strings.Repeat("é", 100))
+	p, err := newReader(t, page.Options{MaxText: 11}, s).Read(t.Context(), page.Request{URL: s.URL + "/long"})
+	require.NoError(t, err)
+	require.True(t, p.Truncated)
+	require.Equal(t, strings.Repeat("é", 5), p.Text)
 }
 
 func mustPort(t *testing.T, s string) uint16 {
