@@ -66,6 +66,7 @@ bench: ## Run every benchmark; each prints its figures next to a baseline from t
 	bench/crash.sh
 	bench/restart.sh
 	bench/ratelimit.sh
+	bench/extract.sh
 
 .PHONY: clean
 clean: ## Remove build output (keeps .torale/, the local database)

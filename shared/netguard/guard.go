@@ -48,6 +48,10 @@ type Options struct {
 	// (TORALE_WEBHOOK_ALLOW_PRIVATE; torale dev sets it). Never set it where the network holds
 	// anything worth protecting.
 	AllowPrivate bool
+	// AllowHTTP lets URLs use plain http while every address and port check still applies.
+	// Pages a watch reads need it (much of the web still answers on http); webhooks carry
+	// signed bodies and keep https only.
+	AllowHTTP bool
 	// Ports are the ports a URL may name (default 443 and 8443).
 	Ports []uint16
 	// Allow lists exact addresses reachable whatever the policy: tests' receivers, or an

@@ -22,7 +22,7 @@ var deniedNames = map[string]bool{
 var deniedSuffixes = []string{".localhost", ".internal", ".local", ".home.arpa", ".intranet", ".lan"}
 
 // CheckURL says whether raw may be requested, before any name is looked up: https only (http
-// too when private addresses are allowed), no credentials, an allowed port, and a host that is
+// too when private addresses or http are allowed), no credentials, an allowed port, and a host that is
 // a DNS name or a public IP address written the standard way. Numeric hosts in the other forms
 // some resolvers accept (2130706433, 0x7f000001, 0177.0.0.1, 127.1) are refused whatever they
 // denote. It is the check to run when a user saves a URL; Control still decides at connect
@@ -34,7 +34,7 @@ func (g *Guard) CheckURL(raw string) (*url.URL, error) {
 	}
 	switch {
 	case u.Scheme == "https":
-	case u.Scheme == "http" && g.opts.AllowPrivate:
+	case u.Scheme == "http" && (g.opts.AllowPrivate || g.opts.AllowHTTP):
 	case u.Scheme == "http":
 		return nil, refusef("webhooks must use https")
 	default:
