@@ -45,7 +45,8 @@ const auth: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: "" });
+// fetch is looked up per request (not captured at creation), so tests can stub globalThis.fetch.
+export const api = createClient<paths>({ baseUrl: "", fetch: (req) => globalThis.fetch(req) });
 api.use(auth);
 
 /**
