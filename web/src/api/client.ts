@@ -46,7 +46,11 @@ const auth: Middleware = {
 };
 
 // fetch is looked up per request (not captured at creation), so tests can stub globalThis.fetch.
-export const api = createClient<paths>({ baseUrl: "", fetch: (req) => globalThis.fetch(req) });
+// The API is the page's own origin; the base is absolute so that Request works in tests too.
+export const api = createClient<paths>({
+  baseUrl: typeof location === "undefined" ? "" : location.origin,
+  fetch: (req) => globalThis.fetch(req),
+});
 api.use(auth);
 
 /**

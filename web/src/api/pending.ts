@@ -24,7 +24,7 @@ export type SchedulePreview = { schedule: string; timezone: string; next_runs: s
 
 /** previewSchedule asks the API for the next five runs of a schedule in a zone. */
 export async function previewSchedule(schedule: string, timezone: string): Promise<SchedulePreview> {
-  const res = await globalThis.fetch("/api/v1/schedules/preview", {
+  const res = await globalThis.fetch(`${location.origin}/api/v1/schedules/preview`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ schedule, timezone }),

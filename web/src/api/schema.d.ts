@@ -1352,14 +1352,14 @@ export interface components {
              * @default once
              * @enum {string}
              */
-            notify_behavior: "once" | "always";
+            notify_behavior?: "once" | "always";
             /** @description Where alerts go, at most one of each type. */
             notifications?: components["schemas"]["Notification"][];
             /**
              * @description Whether the first run happens within a minute even when a schedule is given. Without a schedule the task always runs at once. Ignored by preview.
              * @default true
              */
-            run_immediately: boolean;
+            run_immediately?: boolean;
         };
         /** @description Any subset of a task's fields to change; fields left out (or null) stay as they are. The resulting definition is validated as a whole. Unknown fields are refused. */
         TaskPatch: {
