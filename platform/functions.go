@@ -12,6 +12,7 @@ import (
 	"github.com/torale-ai/torale/functions/runtask"
 	"github.com/torale-ai/torale/functions/tick"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/web"
 )
 
 // served is one function as the server mounts it.
@@ -38,7 +39,8 @@ func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog
 		s := served{name: f}
 		switch f {
 		case FunctionAPI:
-			s.handler, s.timeout = p.API, apiTimeout(cfg.AgentTimeout)
+			// The API's origin serves the dashboard too: notification links and sign-in share it.
+			s.handler, s.timeout = web.WithDashboard(p.API), apiTimeout(cfg.AgentTimeout)
 		case FunctionRunTask:
 			s.handler = auth(runtask.New(p.Gate, runtask.Config{RetryHorizon: cfg.Cloud.RetryHorizon, Log: log}))
 			s.timeout = cfg.AgentTimeout + time.Minute

@@ -16,6 +16,7 @@ import (
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/localpg"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/web"
 )
 
 // Local describes a whole Torale on one machine: torale dev, and end-to-end tests.
@@ -124,7 +125,7 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	if l.Ready != nil {
 		l.Ready("http://" + ln.Addr().String())
 	}
-	err = l.server(p.API).Serve(ctx, ln)
+	err = l.server(web.WithDashboard(p.API)).Serve(ctx, ln)
 	l.Log.Info("letting runs in progress finish", slog.Duration("grace", l.Grace))
 	stopBackground()
 	<-background

@@ -44,8 +44,15 @@ const (
 // UnsubscribePath is the API path a List-Unsubscribe link posts to.
 const UnsubscribePath = "/api/v1/unsubscribe"
 
+// UnsubscribePage is the dashboard's page a person opens from the email's footer: it asks
+// before it posts to UnsubscribePath, since link scanners follow every GET.
+const UnsubscribePage = "/unsubscribe"
+
 type notificationView struct {
 	Subject, TaskName, TaskURL, To, Notification, Evidence string
+	// UnsubscribeURL is the dashboard's page that stops this task's emails to To in one click,
+	// for a person; the List-Unsubscribe header posts to the API for the mail client.
+	UnsubscribeURL string
 	Paragraphs                                             []string
 	Sources                                                []task.Source
 	Confidence                                             int
@@ -74,7 +81,9 @@ func (r *Renderer) Notification(m outbox.Message) (Message, error) {
 	}
 	e := Message{To: m.Delivery.Target, Subject: v.Subject, UserID: m.Delivery.UserID, Headers: map[string]string{}}
 	if r.keys != nil {
-		link := r.public + UnsubscribePath + "?token=" + UnsubscribeToken(r.keys, m.Task.ID, m.Delivery.Target)
+		token := UnsubscribeToken(r.keys, m.Task.ID, m.Delivery.Target)
+		link := r.public + UnsubscribePath + "?token=" + token
+		v.UnsubscribeURL = r.public + UnsubscribePage + "?token=" + token
 		e.Headers["List-Unsubscribe"] = "<" + link + ">"
 		e.Headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 	}
