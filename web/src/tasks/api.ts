@@ -1,0 +1,126 @@
+// The task screens' queries and mutations. Keys start with the resource path, so invalidating
+// ["/api/v1/tasks"] refreshes the list, every task and their runs after any change.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../api/client";
+import type { DeliveryWithAttempts, TaskView } from "../api/pending";
+
+export type TaskState = Schemas["TaskView"]["state"];
+export type Execution = Schemas["Execution"];
+export type Notified = Omit<Schemas["Notified"], "deliveries"> & { deliveries: DeliveryWithAttempts[] };
+export type TaskInput = Schemas["TaskInput"];
+export type TaskPatch = Schemas["TaskPatch"];
+
+export const TASKS = "/api/v1/tasks";
+
+/** unfinished says whether a run may still change on its own, so the page keeps polling. */
+export function unfinished(e: Pick<Execution, "status">): boolean {
+  return e.status === "pending" || e.status === "running" || e.status === "retrying";
+}
+
+export function useTaskList(state: TaskState | undefined) {
+  return useInfiniteQuery({
+    queryKey: [TASKS, "list", state ?? "all"],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) => {
+      const page = await unwrap(api.GET(TASKS, { params: { query: { state, cursor: pageParam, limit: 25 } } }));
+      return { ...page, data: page.data as TaskView[] };
+    },
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function useTask(id: string) {
+  return useQuery({
+    queryKey: [TASKS, id],
+    queryFn: async () => (await unwrap(api.GET("/api/v1/tasks/{id}", { params: { path: { id } } }))) as TaskView,
+  });
+}
+
+/** useExecutions pages through a task's runs and polls every 1.5 s while one is unfinished. */
+export function useExecutions(id: string) {
+  return useInfiniteQuery({
+    queryKey: [TASKS, id, "executions"],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/v1/tasks/{id}/executions", { params: { path: { id }, query: { cursor: pageParam, limit: 50 } } })),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(unfinished)) ? 1500 : false),
+  });
+}
+
+export function useTaskNotifications(id: string) {
+  return useInfiniteQuery({
+    queryKey: [TASKS, id, "notifications"],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) => {
+      const page = await unwrap(
+        api.GET("/api/v1/tasks/{id}/notifications", { params: { path: { id }, query: { cursor: pageParam, limit: 20 } } }),
+      );
+      return { ...page, data: page.data as Notified[] };
+    },
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function useEmails() {
+  return useQuery({ queryKey: ["/api/v1/emails"], queryFn: () => unwrap(api.GET("/api/v1/emails")) });
+}
+
+export function useWebhook() {
+  return useQuery({ queryKey: ["/api/v1/webhook"], queryFn: () => unwrap(api.GET("/api/v1/webhook")) });
+}
+
+export function usePreview() {
+  return useMutation({ mutationFn: (body: TaskInput) => unwrap(api.POST("/api/v1/tasks/preview", { body })) });
+}
+
+export function useCreateTask() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TaskInput) => unwrap(api.POST(TASKS, { body })),
+    onSuccess: (task) => {
+      qc.setQueryData([TASKS, task.id], task);
+      void qc.invalidateQueries({ queryKey: [TASKS, "list"] });
+    },
+  });
+}
+
+export function useUpdateTask(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TaskPatch) => unwrap(api.PATCH("/api/v1/tasks/{id}", { params: { path: { id } }, body })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: [TASKS] }),
+  });
+}
+
+/** useTaskAction pauses, resumes or deletes a task, then refreshes what shows it. */
+export function useTaskAction(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (action: "pause" | "resume" | "delete") => {
+      const path = { params: { path: { id } } };
+      if (action === "pause") await unwrap(api.POST("/api/v1/tasks/{id}/pause", path));
+      else if (action === "resume") await unwrap(api.POST("/api/v1/tasks/{id}/resume", path));
+      else await unwrap(api.DELETE("/api/v1/tasks/{id}", path));
+      return action;
+    },
+    onSuccess: (action) => {
+      if (action === "delete") {
+        qc.removeQueries({ queryKey: [TASKS, id] });
+        void qc.invalidateQueries({ queryKey: [TASKS, "list"] });
+        void qc.invalidateQueries({ queryKey: ["/api/v1/notifications"] });
+      } else {
+        void qc.invalidateQueries({ queryKey: [TASKS] });
+      }
+    },
+  });
+}
+
+/** useRunNow starts a run; the executions query then polls until it finishes. */
+export function useRunNow(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/tasks/{id}/run", { params: { path: { id } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: [TASKS, id, "executions"] }),
+  });
+}
