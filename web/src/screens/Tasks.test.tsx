@@ -5,6 +5,7 @@ import { problem, stubApi } from "../test/fetchStub-a";
 import { renderScreen } from "../test/render";
 import Tasks from "./Tasks";
 
+vi.setConfig({ testTimeout: 20_000 });
 afterEach(() => vi.unstubAllGlobals());
 
 test("each task shows its state, last result, next run with why, and month's spend", async () => {

@@ -1,10 +1,13 @@
 // renderScreen renders a screen the way the app does (TanStack Query, a router, a session),
 // with retries off so a stubbed failure shows at once, and a fresh cache per test.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, type RenderResult } from "@testing-library/react";
+import { configure, render, type RenderResult } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { SessionProvider, type Session } from "../auth";
+
+// Two cores are shared by several test runs at once: give findBy/waitFor room before failing.
+configure({ asyncUtilTimeout: 4000 });
 
 export type RenderOptions = {
   /** route is the URL the router starts at, e.g. "/tasks/abc?tab=runs". */
