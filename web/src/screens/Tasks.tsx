@@ -2,8 +2,9 @@
 // filtered by state through the API's own filter, a page at a time.
 import { Link, useSearchParams } from "react-router";
 import type { TaskView } from "../api/pending";
-import { inZone, money, relative } from "../format";
+import { money } from "../format";
 import { useTaskList, type TaskState } from "../tasks/api";
+import { NextRun } from "../tasks/NextRun";
 import { LastResult } from "../tasks/ResultSummary";
 import { STATE_LABEL, STATE_TONE } from "../tasks/words";
 import { Empty, ErrorState, Loading } from "../ui/State";
@@ -116,22 +117,6 @@ function TaskRow({ task }: { task: TaskView }) {
         </div>
       </dl>
     </li>
-  );
-}
-
-/** NextRun says when a task looks again, in its own zone, and why then. */
-export function NextRun({ task }: { task: TaskView }) {
-  if (task.state === "paused") return <span className="muted">Paused: it will not run until resumed</span>;
-  if (task.state === "completed") return <span className="muted">Done: it will not run again unless resumed</span>;
-  if (!task.next_run_at) return <span className="muted">{task.next_run_reason?.summary ?? "Not scheduled"}</span>;
-  return (
-    <span className="next-run">
-      <span>
-        <time dateTime={task.next_run_at}>{relative(task.next_run_at)}</time>{" "}
-        <span className="muted">({inZone(task.next_run_at, task.timezone)})</span>
-      </span>
-      {task.next_run_reason?.summary && <span className="reason muted">{task.next_run_reason.summary}</span>}
-    </span>
   );
 }
 
