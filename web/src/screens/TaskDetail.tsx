@@ -53,18 +53,21 @@ function Detail({ task }: { task: TaskView }) {
 
   const allRuns = runs.data?.pages.flatMap((p) => p.data) ?? [];
   const running = allRuns.some(unfinished);
-  // When a run in progress finishes, the task (last result, next run, spend) and its
-  // notifications have changed too: fetch them again so they appear without a reload.
-  const wasRunning = useRef(false);
+  // When a run finishes, the task (state, next run, spend) and its notifications change too:
+  // fetch them again so they appear without a reload. This also catches a task shown from the
+  // create response while its first run was already done.
+  const newestFinished = allRuns.find((r) => !unfinished(r))?.id;
+  const seen = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (wasRunning.current && !running) {
-      void qc.invalidateQueries({ queryKey: [TASKS, task.id], exact: true });
-      void qc.invalidateQueries({ queryKey: [TASKS, task.id, "notifications"] });
-      void qc.invalidateQueries({ queryKey: [TASKS, "list"] });
-      void qc.invalidateQueries({ queryKey: ["/api/v1/notifications"] });
-    }
-    wasRunning.current = running;
-  }, [running, qc, task.id]);
+    if (!newestFinished || newestFinished === seen.current) return;
+    const changed = seen.current !== undefined || newestFinished !== task.last_execution?.id;
+    seen.current = newestFinished;
+    if (!changed) return;
+    void qc.invalidateQueries({ queryKey: [TASKS, task.id], exact: true });
+    void qc.invalidateQueries({ queryKey: [TASKS, task.id, "notifications"] });
+    void qc.invalidateQueries({ queryKey: [TASKS, "list"] });
+    void qc.invalidateQueries({ queryKey: ["/api/v1/notifications"] });
+  }, [newestFinished, task.last_execution?.id, task.id, qc]);
 
   const latest: Execution | null | undefined = allRuns.find((r) => r.status === "success" && r.result) ?? task.last_execution;
   const mutationError = runNow.error ?? action.error;

@@ -24,20 +24,11 @@ export function Sources({ sources }: { sources: Result["sources"] }) {
         <li key={s.url}>
           <a href={s.url} target="_blank" rel="noopener noreferrer">
             {s.title || s.url}
-          </a>{" "}
-          <span className="muted source-host">{host(s.url)}</span>
+          </a>
         </li>
       ))}
     </ul>
   );
-}
-
-function host(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "";
-  }
 }
 
 /** Evidence is the agent's finding: what it found, how sure, the pages, and any message sent. */

@@ -104,6 +104,8 @@ export function useTaskAction(id: string) {
       else await unwrap(api.DELETE("/api/v1/tasks/{id}", path));
       return action;
     },
+    // A refused change (say, pausing a task that just completed) means the page is out of date.
+    onError: () => void qc.invalidateQueries({ queryKey: [TASKS, id], exact: true }),
     onSuccess: (action) => {
       if (action === "delete") {
         qc.removeQueries({ queryKey: [TASKS, id] });
