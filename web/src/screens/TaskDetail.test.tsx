@@ -135,6 +135,21 @@ test("Run now polls the runs until the new one finishes, and its result appears 
   expect(api.called("GET", T).length).toBeGreaterThanOrEqual(2);
 });
 
+test("a new task's first run, started by the scheduler, appears without a reload", async () => {
+  let calls = 0;
+  const first = makeRun({ id: "first", trigger: "schedule", result: { ...makeRun().result!, evidence: "First look: nothing yet." } });
+  const { api } = open([
+    ["GET", T, () => ({ body: makeTask({ next_run_at: new Date(Date.now() - 1000).toISOString(), last_execution: calls > 1 ? first : null }) })],
+    ["GET", `${T}/executions`, () => (++calls > 1 ? page([first]) : page([]))],
+  ]);
+  expect(await screen.findByText("No runs yet.")).toBeInTheDocument();
+  const latest = screen.getByRole("region", { name: "Latest result" });
+  expect(await within(latest).findByText("First look: nothing yet.", {}, { timeout: 8000 })).toBeInTheDocument();
+  expect(api.called("POST", `${T}/run`)).toHaveLength(0);
+  // Seeing a run it did not know, the page fetched the task again (its next run has moved).
+  await waitFor(() => expect(api.called("GET", T).length).toBeGreaterThanOrEqual(2));
+});
+
 test("a run already in progress (409) is explained", async () => {
   open([["POST", `${T}/run`, problem(409, "a run is unfinished")]]);
   await userEvent.click(await screen.findByRole("button", { name: "Run now" }));

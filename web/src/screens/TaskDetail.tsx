@@ -45,7 +45,7 @@ function Detail({ task }: { task: TaskView }) {
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const editing = params.has("edit");
-  const runs = useExecutions(task.id);
+  const runs = useExecutions(task.id, task);
   const notified = useTaskNotifications(task.id);
   const runNow = useRunNow(task.id);
   const action = useTaskAction(task.id);

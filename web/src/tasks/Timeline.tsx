@@ -82,7 +82,7 @@ export function NotifiedItem({ item, zone }: { item: Notified; zone: string }) {
               <span className={`badge ${d.status === "delivered" ? "ok" : d.status === "failed" ? "bad" : "warn"}`}>
                 {d.status === "delivered" ? "Delivered" : d.status === "failed" ? "Failed" : "Sending"}
               </span>{" "}
-              {d.channel === "email" ? "Email to" : "Webhook to"} <span className="target">{d.target}</span>
+              {d.channel === "email" ? "Email to" : "Webhook to"} <span className="target">{d.target || "your default webhook"}</span>
               <span className="muted">
                 {" "}
                 · {d.attempts} attempt{d.attempts === 1 ? "" : "s"}

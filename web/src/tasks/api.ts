@@ -17,6 +17,11 @@ export function unfinished(e: Pick<Execution, "status">): boolean {
   return e.status === "pending" || e.status === "running" || e.status === "retrying";
 }
 
+/** due says whether a task's next run is about to start or overdue, so its page should look for it. */
+export function due(task: Pick<TaskView, "state" | "next_run_at">, now = Date.now()): boolean {
+  return task.state === "active" && task.next_run_at !== null && new Date(task.next_run_at).getTime() <= now + 60_000;
+}
+
 export function useTaskList(state: TaskState | undefined) {
   return useInfiniteQuery({
     queryKey: [TASKS, "list", state ?? "all"],
@@ -26,6 +31,8 @@ export function useTaskList(state: TaskState | undefined) {
       return { ...page, data: page.data as TaskView[] };
     },
     getNextPageParam: (last) => last.next_cursor ?? undefined,
+    // A task whose run is due shows its result soon: look again now and then until it has.
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some((t) => due(t))) ? 15_000 : false),
   });
 }
 
@@ -36,15 +43,19 @@ export function useTask(id: string) {
   });
 }
 
-/** useExecutions pages through a task's runs and polls every 1.5 s while one is unfinished. */
-export function useExecutions(id: string) {
+/**
+ * useExecutions pages through a task's runs. It polls every 1.5 s while a run is unfinished, and
+ * every 3 s while the task's next run is due but not yet recorded (the scheduler starts a new
+ * task's first run within a minute), so runs appear without a reload.
+ */
+export function useExecutions(id: string, task?: Pick<TaskView, "state" | "next_run_at">) {
   return useInfiniteQuery({
     queryKey: [TASKS, id, "executions"],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       unwrap(api.GET("/api/v1/tasks/{id}/executions", { params: { path: { id }, query: { cursor: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(unfinished)) ? 1500 : false),
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(unfinished)) ? 1500 : task && due(task) ? 3000 : false),
   });
 }
 
@@ -59,6 +70,9 @@ export function useTaskNotifications(id: string) {
       return { ...page, data: page.data as Notified[] };
     },
     getNextPageParam: (last) => last.next_cursor ?? undefined,
+    // Deliveries being retried settle on their own; follow them.
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.data.some((n) => n.deliveries.some((d) => d.status === "pending"))) ? 5000 : false,
   });
 }
 
