@@ -44,7 +44,7 @@ export function TaskForm(props: Props) {
   const [notify, setNotify] = useState<"once" | "always">(task?.notify_behavior ?? "once");
   const [channels, setChannels] = useState<Notification[] | undefined>(task?.notifications);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>();
+  const [failure, setFailure] = useState<{ err: unknown; what: string }>();
   const summaryRef = useRef<HTMLDivElement>(null);
   const fields = useRef(new Map<string, HTMLElement>());
   const inputRef = (key: string) => (el: HTMLElement | null) => {
@@ -72,9 +72,9 @@ export function TaskForm(props: Props) {
     return out;
   };
 
-  const fail = (err: unknown) => {
+  const fail = (what: string) => (err: unknown) => {
     setErrors(err instanceof ApiError ? err.fieldErrors : {});
-    setFailure(err);
+    setFailure({ err, what });
   };
   useEffect(() => {
     if (failure) summaryRef.current?.focus();
@@ -83,13 +83,13 @@ export function TaskForm(props: Props) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setFailure(undefined);
-    if (props.mode === "create") create.mutate(body(), { onSuccess: (t) => props.onSaved(t as TaskView), onError: fail });
-    else update.mutate(patchOf(body()), { onSuccess: (t) => props.onSaved(t as TaskView), onError: fail });
+    if (props.mode === "create") create.mutate(body(), { onSuccess: (t) => props.onSaved(t as TaskView), onError: fail("The task was not created.") });
+    else update.mutate(patchOf(body()), { onSuccess: (t) => props.onSaved(t as TaskView), onError: fail("The changes were not saved.") });
   };
   const runPreview = () => {
     setFailure(undefined);
     setErrors({});
-    preview.mutate(body(), { onError: fail });
+    preview.mutate(body(), { onError: fail("The preview could not run.") });
   };
   /** edited clears a field's error once the person changes it. */
   const edited = (key: string) => errors[key] !== undefined && setErrors(({ [key]: _, ...rest }) => rest);
@@ -103,11 +103,10 @@ export function TaskForm(props: Props) {
 
   return (
     <form className="task-form" onSubmit={submit} noValidate>
-      {failure !== undefined && (
+      {failure && (
         <div className="summary-alert" role="alert" tabIndex={-1} ref={summaryRef}>
           <p>
-            <strong>{props.mode === "create" && !preview.isError ? "The task was not created." : "That did not work."}</strong>{" "}
-            {friendly(failure)}
+            <strong>{failure.what}</strong> {friendly(failure.err)}
           </p>
           {invalid.length > 0 && (
             <ul>
