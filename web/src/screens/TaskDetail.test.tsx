@@ -186,6 +186,23 @@ test("Pause and Resume change the state and the page follows", async () => {
   expect(api.called("POST", `${T}/resume`)).toHaveLength(1);
 });
 
+test("editing a task whose condition is its query leaves the condition following the query", async () => {
+  const { api } = open([
+    ["GET", T, { body: makeTask({ condition_description: "next iPhone release date", schedule: "", notifications: [{ type: "webhook" }] }) }],
+    ["PATCH", T, { body: makeTask() }],
+  ]);
+  await userEvent.click(await screen.findByRole("button", { name: "Edit" }));
+  expect(screen.getByLabelText("Notify me when")).toHaveValue("");
+  expect(screen.getByLabelText("Schedule")).toHaveDisplayValue("Let the agent decide");
+  // The task's webhook stays chosen even with no default webhook loaded.
+  expect(await screen.findByRole("checkbox", { name: "My webhook" })).toBeChecked();
+  await userEvent.clear(screen.getByLabelText("What should Torale look for?"));
+  await userEvent.type(screen.getByLabelText("What should Torale look for?"), "iPhone 18 release date");
+  await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+  await waitFor(() => expect(api.called("PATCH", T)).toHaveLength(1));
+  expect(api.called("PATCH", T)[0]!.body).toMatchObject({ search_query: "iPhone 18 release date", condition_description: "", schedule: "", notifications: [{ type: "webhook" }] });
+});
+
 test("Edit opens the form filled in and saves with PATCH", async () => {
   const { api } = open([["PATCH", T, { body: makeTask({ name: "Renamed" }) }]]);
   await userEvent.click(await screen.findByRole("button", { name: "Edit" }));

@@ -37,7 +37,9 @@ function fieldOf(path: string): string {
 export function TaskForm(props: Props) {
   const task = props.mode === "edit" ? props.task : undefined;
   const [query, setQuery] = useState(task?.search_query ?? (props.mode === "create" ? props.initialQuery ?? "" : ""));
-  const [condition, setCondition] = useState(task?.condition_description ?? "");
+  // A condition the API filled in from the query shows as empty, so it keeps following the query
+  // if the query is edited (a PATCH with "" means "the search query").
+  const [condition, setCondition] = useState(task && task.condition_description !== task.search_query ? task.condition_description : "");
   const [name, setName] = useState(task?.name ?? "");
   const [choice, setChoice] = useState<ScheduleChoice>(task ? fromCron(task.schedule) : DEFAULT_CHOICE);
   const [zone, setZone] = useState(task?.timezone ?? browserZone());
@@ -283,6 +285,7 @@ function Channels({
   const addresses = [...new Set([...verified.map((e) => e.email), ...chosen.flatMap((n) => (n.type === "email" && n.address ? [n.address] : []))])];
   const hook = chosen.find((n) => n.type === "webhook");
   const hasWebhook = Boolean(webhook.data?.url) || Boolean(hook);
+  const webhookOff = !hook?.url && webhook.data !== undefined && (!webhook.data.url || !webhook.data.enabled);
   const toggleEmail = (address: string, on: boolean) =>
     onChange([...chosen.filter((n) => n.type !== "email"), ...(on ? [{ type: "email" as const, address }] : [])]);
   const toggleWebhook = (on: boolean) =>
@@ -302,11 +305,22 @@ function Channels({
             </label>
           ))}
           {hasWebhook && (
-            <label className="choice">
-              <input type="checkbox" checked={Boolean(hook)} onChange={(e) => toggleWebhook(e.target.checked)} />{" "}
-              {hook?.url ? `Webhook ${hook.url}` : "My webhook"}
-              {!hook?.url && webhook.data && !webhook.data.enabled && <span className="muted"> (turned off in Settings)</span>}
-            </label>
+            <>
+              <label className="choice">
+                <input
+                  type="checkbox"
+                  checked={Boolean(hook)}
+                  aria-describedby={webhookOff ? "webhook-off" : undefined}
+                  onChange={(e) => toggleWebhook(e.target.checked)}
+                />{" "}
+                {hook?.url ? `Webhook ${hook.url}` : "My webhook"}
+              </label>
+              {webhookOff && (
+                <p className="hint" id="webhook-off">
+                  {webhook.data?.url ? "Your webhook is turned off in Settings, so nothing is posted until you turn it on." : "You have no default webhook set in Settings."}
+                </p>
+              )}
+            </>
           )}
         </>
       )}
