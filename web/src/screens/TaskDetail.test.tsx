@@ -151,9 +151,12 @@ test("a new task's first run, started by the scheduler, appears without a reload
 });
 
 test("a run already in progress (409) is explained", async () => {
-  open([["POST", `${T}/run`, problem(409, "a run is unfinished")]]);
+  const { api } = open([["POST", `${T}/run`, ({ query }) => (query.get("force") === "true" ? { status: 202, body: makeRun({ status: "pending" }) } : problem(409, "a run is unfinished"))]]);
   await userEvent.click(await screen.findByRole("button", { name: "Run now" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("A run of this task is already in progress");
+  await userEvent.click(screen.getByRole("button", { name: "Cancel it and run again" }));
+  await waitFor(() => expect(screen.queryByRole("alert")).not.toBeInTheDocument());
+  expect(api.called("POST", `${T}/run`).map((c) => c.query.get("force"))).toEqual([null, "true"]);
 });
 
 test("Delete asks first, then deletes and goes back to the list", async () => {

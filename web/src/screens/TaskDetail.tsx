@@ -95,7 +95,7 @@ function Detail({ task }: { task: TaskView }) {
         <span className={`badge ${STATE_TONE[task.state]}`}>{STATE_LABEL[task.state]}</span>
       </div>
       <div className="actions" role="group" aria-label="Task actions">
-        <button type="button" className="button primary" disabled={runNow.isPending || running} onClick={() => runNow.mutate()}>
+        <button type="button" className="button primary" disabled={runNow.isPending || running} onClick={() => runNow.mutate(false)}>
           Run now
         </button>
         {task.state === "active" ? (
@@ -119,13 +119,19 @@ function Detail({ task }: { task: TaskView }) {
           </span>
         )}
       </div>
-      {mutationError && (
-        <p className="notice bad" role="alert">
-          {mutationError instanceof ApiError && mutationError.status === 409 && runNow.isError
-            ? "A run of this task is already in progress. Wait for it to finish, then try again."
-            : friendly(mutationError)}
-        </p>
-      )}
+      {mutationError &&
+        (mutationError instanceof ApiError && mutationError.status === 409 && runNow.isError ? (
+          <div className="notice bad" role="alert">
+            <p>A run of this task is already in progress. Wait for it to finish, or cancel it and start a new one.</p>
+            <button type="button" className="button" onClick={() => runNow.mutate(true)}>
+              Cancel it and run again
+            </button>
+          </div>
+        ) : (
+          <p className="notice bad" role="alert">
+            {friendly(mutationError)}
+          </p>
+        ))}
       {confirming && (
         <Confirm
           title="Delete this task?"

@@ -132,11 +132,15 @@ export function useTaskAction(id: string) {
   });
 }
 
-/** useRunNow starts a run; the executions query then polls until it finishes. */
+/**
+ * useRunNow starts a run; the executions query then polls until it finishes. force cancels an
+ * unfinished run of the task first (otherwise the API answers 409).
+ */
 export function useRunNow(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(api.POST("/api/v1/tasks/{id}/run", { params: { path: { id } } })),
+    mutationFn: (force: boolean = false) =>
+      unwrap(api.POST("/api/v1/tasks/{id}/run", { params: { path: { id }, query: force ? { force: true } : {} } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: [TASKS, id, "executions"] }),
   });
 }
