@@ -233,7 +233,7 @@ function PreviewPanel({ state }: { state: ReturnType<typeof usePreview> }) {
   }, [state.isPending]);
   if (state.isIdle) return null;
   return (
-    <section className="preview card" aria-labelledby="preview-title" aria-busy={state.isPending}>
+    <section className="preview card" aria-labelledby="preview-title" aria-busy={state.isPending} aria-live="polite">
       <h2 id="preview-title">Preview</h2>
       {state.isPending && (
         <p role="status">
