@@ -98,6 +98,7 @@ function TaskRow({ task }: { task: TaskView }) {
         </h2>
         <span className={`badge ${STATE_TONE[task.state]}`}>{STATE_LABEL[task.state]}</span>
       </div>
+      {task.search_query !== task.name && <p className="muted task-query">{task.search_query}</p>}
       <dl className="facts">
         <div>
           <dt>Last result</dt>
