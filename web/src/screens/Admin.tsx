@@ -1,5 +1,6 @@
 // Operating the platform: vital signs, every user's tasks and runs, failures, and the
 // scheduler's drift. Only admins see it in the nav; anyone else who opens it gets a clear 403.
+import "../settings/webB.css";
 import { useSearchParams } from "react-router";
 import { useMe } from "../api/hooks";
 import { ErrorState, Loading } from "../ui/State";

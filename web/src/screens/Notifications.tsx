@@ -1,5 +1,6 @@
 // Every run that notified, newest first, across tasks: what it said, and how each channel's
 // delivery went. Deliveries still pending change on their own, so the list polls until they end.
+import "../settings/webB.css";
 import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client";
 import type { DeliveryWithAttempts } from "../api/pending";

@@ -1,5 +1,6 @@
 // Account settings: where notifications may go (verified emails, the default webhook) and the
 // API keys scripts use. Each section loads on its own, so one failing leaves the others usable.
+import "../settings/webB.css";
 import { APIKeys } from "../settings/APIKeys";
 import { Emails } from "../settings/Emails";
 import { Webhook } from "../settings/Webhook";

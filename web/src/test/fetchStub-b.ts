@@ -5,11 +5,15 @@ import { vi } from "vitest";
 
 export type Call = { method: string; path: string; query: URLSearchParams; body: unknown };
 export type Reply = { status?: number; body?: unknown };
+
+// Replies made by reply() are told apart from plain JSON bodies by this mark.
+const replyMark = Symbol("reply");
+type MarkedReply = Reply & { [replyMark]: true };
 export type Responder = unknown | ((call: Call) => Reply | Promise<Reply>);
 
 /** reply wraps a status and body, for routes that answer something other than 200 JSON. */
 export function reply(status: number, body?: unknown): Reply {
-  return { status, body };
+  return { status, body, [replyMark]: true } as MarkedReply;
 }
 
 /** problem is an RFC 9457 body like the API's. */
@@ -37,7 +41,12 @@ export function stubApi(routes: Record<string, Responder>) {
       return new Response(JSON.stringify({ type: "about:blank", title: "Not stubbed", status: 404 }), { status: 404 });
     }
     const route = routes[key];
-    const r: Reply = typeof route === "function" ? await (route as (c: Call) => Reply | Promise<Reply>)(call) : { body: route };
+    const r: Reply =
+      typeof route === "function"
+        ? await (route as (c: Call) => Reply | Promise<Reply>)(call)
+        : typeof route === "object" && route !== null && replyMark in route
+          ? (route as Reply)
+          : { body: route };
     const status = r.status ?? 200;
     if (r.body === undefined || status === 204) return new Response(null, { status });
     const type = status >= 400 ? "application/problem+json" : "application/json";
