@@ -9,7 +9,7 @@ export type Reply = { status?: number; body?: unknown };
 // Replies made by reply() are told apart from plain JSON bodies by this mark.
 const replyMark = Symbol("reply");
 type MarkedReply = Reply & { [replyMark]: true };
-export type Responder = unknown | ((call: Call) => Reply | Promise<Reply>);
+export type Responder = ((call: Call) => Reply | Promise<Reply>) | object | string | number | boolean | null;
 
 /** reply wraps a status and body, for routes that answer something other than 200 JSON. */
 export function reply(status: number, body?: unknown): Reply {
