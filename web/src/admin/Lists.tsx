@@ -7,6 +7,7 @@ import { Loading } from "../ui/State";
 import { LoadMore, usePaged, type Page } from "../settings/paged";
 import { Time } from "../settings/Time";
 import { AdminError } from "./Forbidden";
+import { TableWrap } from "../settings/TableWrap";
 
 /** ShortID shows the start of a UUID, the whole of it on hover and to screen readers' copy. */
 export function ShortID({ id }: { id: string | null | undefined }) {
@@ -45,7 +46,7 @@ function PagedTable<T>({
   if (list.items.length === 0) return <p className="muted state">{empty}</p>;
   return (
     <>
-      <div className="table-wrap">
+      <TableWrap label={caption}>
         <table>
           <caption className="visually-hidden">{caption}</caption>
           <thead>
@@ -59,7 +60,7 @@ function PagedTable<T>({
           </thead>
           <tbody>{list.items.map(row)}</tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.isError && <AdminError error={list.error} />}
       <LoadMore {...list} />
     </>

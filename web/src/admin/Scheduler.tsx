@@ -7,6 +7,7 @@ import { Loading } from "../ui/State";
 import { Time } from "../settings/Time";
 import { AdminError } from "./Forbidden";
 import { ShortID, StatusBadge } from "./Lists";
+import { TableWrap } from "../settings/TableWrap";
 
 type JobState = Schemas["JobState"] | null;
 
@@ -53,7 +54,7 @@ export function Scheduler() {
       {d.jobs.length === 0 ? (
         <p className="muted state">{onlyDrift ? "No job is out of step." : "No jobs."}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Scheduler jobs">
           <table>
             <caption className="visually-hidden">Scheduler jobs by name</caption>
             <thead>
@@ -95,7 +96,7 @@ export function Scheduler() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

@@ -7,6 +7,7 @@ import type { DeliveryWithAttempts } from "../api/pending";
 import { Empty, ErrorState, Loading } from "../ui/State";
 import { Attempts, DeliveryBadge, NextTry } from "../settings/Delivery";
 import { LoadMore, usePaged } from "../settings/paged";
+import { inlineMarkdown } from "../settings/markdown";
 import { Time } from "../settings/Time";
 
 type Notified = Schemas["Notified"];
@@ -49,7 +50,7 @@ export default function Notifications() {
 }
 
 function Notice({ n }: { n: Notified }) {
-  const message = n.result?.notification || n.result?.evidence || "The run notified without a message.";
+  const message = n.result?.notification ? inlineMarkdown(n.result.notification) : n.result?.evidence || "The run notified without a message.";
   const evidence = n.result?.notification ? n.result.evidence : "";
   const sources = n.result?.sources ?? [];
   return (

@@ -8,6 +8,7 @@ import { CopyButton } from "../ui/Copy";
 import { Field } from "../ui/Field";
 import { Empty, ErrorState, Loading } from "../ui/State";
 import { Time } from "./Time";
+import { TableWrap } from "./TableWrap";
 
 type Key = Schemas["APIKey"];
 const key = ["/api/v1/api-keys"];
@@ -52,7 +53,7 @@ export function APIKeys() {
           <p>Create one above when a script or the CLI needs to reach Torale.</p>
         </Empty>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Key list">
           <table>
             <caption className="visually-hidden">Your API keys, newest first</caption>
             <thead>
@@ -94,7 +95,7 @@ export function APIKeys() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {revoking && (
         <Confirm

@@ -4,6 +4,7 @@
 import type { Schemas } from "../api/client";
 import { duration } from "../format";
 import { Time, fullTime } from "./Time";
+import { TableWrap } from "./TableWrap";
 
 type Attempt = Schemas["DeliveryAttempt"];
 
@@ -26,7 +27,7 @@ export function Attempts({ attempts, count }: { attempts: Attempt[] | undefined;
       {log.length === 0 ? (
         <p className="muted">The attempts were not recorded.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Attempts">
           <table>
             <thead>
               <tr>
@@ -53,7 +54,7 @@ export function Attempts({ attempts, count }: { attempts: Attempt[] | undefined;
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </details>
   );

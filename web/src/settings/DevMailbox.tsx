@@ -34,7 +34,9 @@ export function DevMailbox() {
                   to {m.to}, <Time iso={m.sent_at} />
                 </span>
               </p>
-              <pre>{m.text}</pre>
+              <pre tabIndex={0}>
+                {m.text}
+              </pre>
             </li>
           ))}
         </ol>

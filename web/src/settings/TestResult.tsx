@@ -14,7 +14,8 @@ export function TestResult({ pending, result, error }: { pending: boolean; resul
       <div className={result.ok ? "test-result ok" : "test-result bad"}>
         <p>
           <strong>{result.ok ? "Test delivered." : "Test failed."}</strong>{" "}
-          {result.status_code == null ? "No response" : `HTTP ${result.status_code}`} in {duration(result.latency_ms)}.
+          {result.status_code == null ? "No response" : `HTTP ${result.status_code}`}
+          {result.latency_ms > 0 || result.status_code != null ? ` in ${duration(result.latency_ms)}` : ""}.
         </p>
         {result.error && <p>{result.error}</p>}
         <p className="muted small">

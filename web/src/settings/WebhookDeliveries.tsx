@@ -6,6 +6,7 @@ import { ErrorState, Loading } from "../ui/State";
 import { Attempts, DeliveryBadge, NextTry } from "./Delivery";
 import { LoadMore, usePaged } from "./paged";
 import { Time } from "./Time";
+import { TableWrap } from "./TableWrap";
 
 type Log = Schemas["DeliveryLog"];
 
@@ -26,7 +27,7 @@ export function WebhookDeliveries() {
         <p className="muted">No webhook deliveries yet. They appear here when a task with a webhook notifies.</p>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableWrap label="Delivery log">
             <table>
               <caption className="visually-hidden">Webhook deliveries, newest first</caption>
               <thead>
@@ -60,7 +61,7 @@ export function WebhookDeliveries() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {log.isError && <ErrorState error={log.error} />}
           <LoadMore {...log} />
         </>
