@@ -7,6 +7,7 @@ import { Loading } from "../ui/State";
 import { LoadMore, usePaged, type Page } from "../settings/paged";
 import { Time } from "../settings/Time";
 import { AdminError } from "./Forbidden";
+import { TaskActions } from "./TaskActions";
 import { TableWrap } from "../settings/TableWrap";
 
 /** ShortID shows the start of a UUID, the whole of it on hover and to screen readers' copy. */
@@ -93,13 +94,18 @@ export function Users() {
 }
 
 export function Tasks() {
+  const [note, setNote] = useState("");
   return (
-    <PagedTable<Schemas["AdminTask"]>
+    <>
+      <p role="status" className="note">
+        {note}
+      </p>
+      <PagedTable<Schemas["AdminTask"]>
       queryKey={["/api/v1/admin/tasks"]}
       fetchPage={(cursor) => unwrap(api.GET("/api/v1/admin/tasks", { params: { query: { cursor } } }))}
       empty="No tasks yet."
       caption="All tasks, newest first"
-      head={["Name", "State", "Schedule", "Next run", "Last run", "Owner", "ID"]}
+      head={["Name", "State", "Schedule", "Next run", "Last run", "Owner", "ID", "Actions"]}
       row={(t) => (
         <tr key={t.id}>
           <td>{t.name}</td>
@@ -121,9 +127,13 @@ export function Tasks() {
           <td>
             <ShortID id={t.id} />
           </td>
+          <td>
+            <TaskActions t={t} say={setNote} />
+          </td>
         </tr>
       )}
-    />
+      />
+    </>
   );
 }
 

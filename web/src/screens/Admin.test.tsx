@@ -172,3 +172,42 @@ test("in sweep mode the scheduler tab says there are no per-task jobs", async ()
   renderB(<Admin />, { url: "/admin?tab=scheduler" });
   expect(await screen.findByText(/runs in sweep mode/)).toBeInTheDocument();
 });
+
+test("an admin can run any task now and pause it, and hears how it went", async () => {
+  const task = {
+    id: "t9",
+    name: "Rival's pricing",
+    search_query: "q",
+    condition_description: "q",
+    schedule: "0 9 * * *",
+    timezone: "Europe/London",
+    notify_behavior: "always",
+    notifications: [],
+    state: "active",
+    next_run_at: "2099-01-01T09:00:00Z",
+    last_run_at: null,
+    created_at: "2026-11-30T10:00:00Z",
+    updated_at: "2026-11-30T10:00:00Z",
+    state_changed_at: "2026-11-30T10:00:00Z",
+    user_id: "u9",
+  };
+  let current = task;
+  const api = stubApi({
+    ...admin,
+    "GET /api/v1/admin/tasks": () => ({ body: page([current]) }),
+    "POST /api/v1/admin/tasks/t9/run": problem(409, "The task has a run in progress."),
+    "POST /api/v1/admin/tasks/t9/state": (c) => {
+      current = { ...task, state: (c.body as { state: string }).state };
+      return { body: current };
+    },
+  });
+  const u = userEvent.setup();
+  renderB(<Admin />, { url: "/admin?tab=tasks" });
+  await u.click(await screen.findByRole("button", { name: "Run Rival's pricing now" }));
+  expect(await screen.findByText("“Rival's pricing” could not run: The task has a run in progress.")).toBeInTheDocument();
+
+  await u.click(screen.getByRole("button", { name: "Pause Rival's pricing" }));
+  expect(await screen.findByText("“Rival's pricing” is now paused.")).toBeInTheDocument();
+  expect(api.called("POST", "/api/v1/admin/tasks/t9/state")[0]!.body).toEqual({ state: "paused" });
+  expect(await screen.findByRole("button", { name: "Resume Rival's pricing" })).toBeInTheDocument();
+});
