@@ -58,7 +58,8 @@ test("Revoke asks with a Revoke key button, and Cancel keeps the key", async () 
 
   await user.click(screen.getByRole("button", { name: "Revoke laptop" }));
   await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Revoke key" }));
-  expect(await screen.findByText("laptop was revoked.")).toBeInTheDocument();
+  const note = await screen.findByText("laptop was revoked.");
+  await waitFor(() => expect(note).toHaveFocus());
   await waitFor(() => expect(screen.queryByRole("button", { name: "Revoke laptop" })).not.toBeInTheDocument());
   expect(screen.getByRole("button", { name: "Revoke ci" })).toBeInTheDocument();
   expect(api.unmatched).toEqual([]);

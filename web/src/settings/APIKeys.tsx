@@ -1,6 +1,6 @@
 // API keys for scripts and the CLI. A new key is shown once, right after it is made (the
 // server keeps only its hash); revoking one asks first, since scripts using it stop working.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, friendly, unwrap, type Schemas } from "../api/client";
 import { Confirm } from "../ui/Confirm";
@@ -19,10 +19,13 @@ export function APIKeys() {
   const [fresh, setFresh] = useState<Schemas["NewAPIKey"] | null>(null);
   const [revoking, setRevoking] = useState<Key | null>(null);
   const [note, setNote] = useState("");
+  const noteRef = useRef<HTMLParagraphElement>(null);
   const revoke = useMutation({
     mutationFn: (k: Key) => unwrap(api.DELETE("/api/v1/api-keys/{id}", { params: { path: { id: k.id } } })),
     onSuccess: (_d, k) => {
       setNote(`${k.name} was revoked.`);
+      // The button that had focus is gone with its row; the note saying why takes it.
+      requestAnimationFrame(() => noteRef.current?.focus());
       if (fresh?.id === k.id) setFresh(null);
       void qc.invalidateQueries({ queryKey: key });
     },
@@ -41,7 +44,7 @@ export function APIKeys() {
         }}
       />
       {fresh && <NewKey k={fresh} onDone={() => setFresh(null)} />}
-      <p role="status" className="note">
+      <p role="status" className="note" ref={noteRef} tabIndex={-1}>
         {note}
       </p>
       {list.isPending ? (

@@ -1,7 +1,7 @@
 // The addresses notifications may go to. Adding one mails a 6-digit code; the address counts
 // only once that code comes back. Under torale dev the mail never leaves the machine, so the
 // dev mailbox below shows it on the page.
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, friendly, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth";
@@ -18,6 +18,7 @@ export function Emails() {
   const session = useSession();
   const list = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET("/api/v1/emails")) });
   const [note, setNote] = useState("");
+  const noteRef = useRef<HTMLParagraphElement>(null);
   // pending is the address whose code the verify form asks for.
   const [pending, setPending] = useState<string | null>(null);
 
@@ -25,6 +26,8 @@ export function Emails() {
     mutationFn: (email: string) => unwrap(api.DELETE("/api/v1/emails/{email}", { params: { path: { email } } })),
     onSuccess: (_d, email) => {
       setNote(`${email} was removed.`);
+      // The button that had focus is gone with its row; the note saying why takes it.
+      requestAnimationFrame(() => noteRef.current?.focus());
       if (pending === email) setPending(null);
       void qc.invalidateQueries({ queryKey: key });
     },
@@ -55,7 +58,7 @@ export function Emails() {
           ))}
         </ul>
       )}
-      <p role="status" className="note">
+      <p role="status" className="note" ref={noteRef} tabIndex={-1}>
         {note}
       </p>
       <AddForm
