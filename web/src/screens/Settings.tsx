@@ -1,4 +1,33 @@
-// Placeholder: this screen is being built.
+// Account settings: where notifications may go (verified emails, the default webhook) and the
+// API keys scripts use. Each section loads on its own, so one failing leaves the others usable.
+import "../settings/webB.css";
+import { APIKeys } from "../settings/APIKeys";
+import { Emails } from "../settings/Emails";
+import { Webhook } from "../settings/Webhook";
+
+const sections = [
+  { id: "emails", title: "Notification emails", body: <Emails /> },
+  { id: "webhook", title: "Webhook", body: <Webhook /> },
+  { id: "api-keys", title: "API keys", body: <APIKeys /> },
+];
+
 export default function Settings() {
-  return <h1>Settings</h1>;
+  return (
+    <div className="settings">
+      <h1>Settings</h1>
+      <nav aria-label="Settings sections" className="page-nav">
+        {sections.map((s) => (
+          <a key={s.id} href={`#${s.id}`}>
+            {s.title}
+          </a>
+        ))}
+      </nav>
+      {sections.map((s) => (
+        <section key={s.id} id={s.id} aria-labelledby={`${s.id}-h`} className="card settings-section">
+          <h2 id={`${s.id}-h`}>{s.title}</h2>
+          {s.body}
+        </section>
+      ))}
+    </div>
+  );
 }
