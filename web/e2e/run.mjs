@@ -8,7 +8,7 @@
 // It exits non-zero on the first failed step, naming it.
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { flow } from "./flow.mjs";
 
 const require = createRequire(import.meta.url);
@@ -19,6 +19,8 @@ if (!base || !webhook) {
   process.exit(2);
 }
 const shots = process.env.SCREENSHOT_DIR || new URL("../screenshots/", import.meta.url).pathname;
+// A fresh folder each run, so no screenshot is left from an earlier one.
+rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
 const browser = await chromium.launch({
@@ -28,7 +30,9 @@ const browser = await chromium.launch({
 });
 
 const sizes = [
-  { name: "desktop", viewport: { width: 1280, height: 860 }, user: "e2e-desktop" },
+  // The desktop flow is torale dev's default user, whom torale dev makes an admin; the phone
+  // flow is another user, who is not.
+  { name: "desktop", viewport: { width: 1280, height: 860 }, admin: true },
   { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, user: "e2e-phone" },
 ];
 
@@ -40,14 +44,14 @@ try {
       viewport: size.viewport,
       isMobile: size.isMobile,
       hasTouch: size.hasTouch,
-      extraHTTPHeaders: { "X-Torale-Dev-User": size.user },
+      extraHTTPHeaders: size.user ? { "X-Torale-Dev-User": size.user } : {},
     });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     try {
-      await flow(page, { base, webhook, size: size.name, shots, axePath: require.resolve("axe-core/axe.min.js") });
+      await flow(page, { base, webhook, size: size.name, admin: !!size.admin, shots, axePath: require.resolve("axe-core/axe.min.js") });
       if (errors.length) throw new Error(`uncaught errors in the page: ${errors.join("; ")}`);
       console.log(`e2e ${size.name}: passed`);
     } catch (e) {

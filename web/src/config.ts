@@ -1,10 +1,8 @@
 // The runtime settings the API serves to the page (GET /api/v1/config): the same build runs
 // under `torale dev` (no sign-in) and in the cloud (Clerk, with a key that is never baked in).
-export type RuntimeConfig = {
-  auth: "dev" | "clerk";
-  clerk_publishable_key?: string;
-  version?: string;
-};
+import type { Schemas } from "./api/client";
+
+export type RuntimeConfig = Schemas["RuntimeConfig"];
 
 export async function loadConfig(fetcher: typeof fetch = fetch): Promise<RuntimeConfig> {
   const res = await fetcher("/api/v1/config", { headers: { Accept: "application/json" } });

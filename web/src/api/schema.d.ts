@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check that the service can serve (the same check as /healthz)
+         * @description Answers 200 when the database answers and this build runs on its schema: from the build's own migration version up to a stated window ahead (`schema` reports both versions), else 503 with the reason when the schema is behind or too new. Needs no credentials. The same check as `GET /healthz`, at a path that does not end in `z`: Cloud Run keeps some such paths for itself, so checks from outside use this one.
+         */
+        get: operations["getHealthCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -13,7 +33,7 @@ export interface paths {
         };
         /**
          * Check that the service can serve
-         * @description Answers 200 when the database answers and its schema is up to date, else 503. Needs no credentials.
+         * @description Answers 200 when the database answers and this build runs on its schema: from the build's own migration version up to a stated window ahead (`schema` reports both versions), else 503 with the reason when the schema is behind or too new. Needs no credentials.
          */
         get: operations["getHealth"];
         put?: never;
@@ -36,6 +56,26 @@ export interface paths {
          * @description Returns this OpenAPI document. Needs no credentials.
          */
         get: operations["getOpenAPI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the dashboard's runtime settings
+         * @description How a browser client should work with this deployment, read when the page loads so one build of the dashboard runs against any deployment: `auth` is `dev` when the API acts for the local dev user named by a header (`torale dev`, no sign-in) and `clerk` otherwise, with the Clerk publishable key to sign in with (`CLERK_PUBLISHABLE_KEY`). Needs no credentials.
+         */
+        get: operations["getRuntimeConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -86,6 +126,26 @@ export interface paths {
          *     Rate limited per user: a burst of 5, then one every 12 seconds.
          */
         post: operations["previewTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a schedule
+         * @description Checks a schedule and time zone exactly as creating a task does (an empty `schedule` leaves the timing to the agent; an empty `timezone` is UTC) and returns them as a task would store them, with the next five runs, each written with the zone's offset at that time. It stores nothing and is not rate limited, so a form may call it as you type. Invalid input is a 422 naming `schedule` or `timezone`, as task creation gives.
+         */
+        post: operations["previewSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -817,10 +877,24 @@ export interface components {
              * @description When the task last changed state.
              */
             state_changed_at: string;
-            /** @description The task's latest finished run, or null when it has none. Always null in list responses. */
+            /** @description The task's latest finished run, or null when it has none. */
             last_execution: components["schemas"]["Execution"] | null;
-            /** @description Estimated cost in US dollars of this task's runs this calendar month (UTC). Present when you get one task; absent in lists. */
-            month_spend_usd?: number;
+            /** @description Estimated cost in US dollars of this task's runs this calendar month (UTC), failed attempts included; 0 when nothing was spent. Every view carries it, lists included. */
+            month_spend_usd: number;
+            next_run_reason: components["schemas"]["NextRunReason"];
+        };
+        /** @description Why a task's next run is when it is. Whoever sets next_run_at records what decided it, so this is never guessed afterwards. */
+        NextRunReason: {
+            /**
+             * @description What decided the next run: `schedule` is the cron schedule's next fire; `agent` a time the agent chose after the last run (or, when the task has no schedule and the agent named no time, the default interval; a time outside the allowed range is moved to its edge); `retry` follows a failed or unfinished run (also, while a scheduled run is under way, the time it is tried again should it end without setting the next run); `first_run` is a new or re-activated task, due right away; `none` is a paused or completed task, which has no next run.
+             * @enum {string}
+             */
+            kind: "schedule" | "agent" | "retry" | "first_run" | "none";
+            /**
+             * @description One plain sentence for people, such as "By its schedule: every day at 09:00 (Europe/London)." or "The agent chose this time after the last run." Its wording may change; match on `kind`.
+             * @example By its schedule: every day at 09:00 (Europe/London).
+             */
+            summary: string;
         };
         /** @description A task with its owner, as admins see it. */
         AdminTask: {
@@ -1060,7 +1134,7 @@ export interface components {
             /** @description An estimate of the run's cost in US dollars. */
             cost_usd: number;
         };
-        /** @description One notification owed on one channel, and how sending it went. */
+        /** @description One notification owed on one channel, and how sending it went, with every attempt at it (email and webhook alike). */
         Delivery: {
             /**
              * Format: uuid
@@ -1108,6 +1182,8 @@ export interface components {
              * @description When it was delivered, or null.
              */
             delivered_at: string | null;
+            /** @description Every attempt, oldest first; empty until the first try. Never a response body. */
+            attempt_log: components["schemas"]["DeliveryAttempt"][];
         };
         /** @description A run that notified you, with how each channel's delivery went. */
         Notified: {
@@ -1165,13 +1241,41 @@ export interface components {
             usage: components["schemas"]["Usage"];
             /** @description The task's name. */
             task_name: string;
-            /** @description The delivery on each channel, by channel. */
+            /** @description The delivery on each channel, by channel, each with every attempt at it. */
             deliveries: components["schemas"]["Delivery"][];
         };
         /** @description What the agent decided on an unsaved task definition, and what it cost. */
         Preview: {
             result: components["schemas"]["Result"];
             usage: components["schemas"]["Usage"];
+        };
+        /** @description A schedule and time zone to check, as a task takes them. */
+        ScheduleInput: {
+            /**
+             * @description A 5-field cron expression (or @hourly, @daily, @weekly, @monthly, @yearly); empty or absent leaves the timing to the agent.
+             * @example 0 9 * * 1
+             */
+            schedule?: string;
+            /**
+             * @description The IANA time zone the schedule is read in; empty or absent is UTC. Aliases are accepted and answered with their canonical name.
+             * @example Europe/London
+             */
+            timezone?: string;
+        };
+        /** @description A schedule as a task would store it, and when it would run next. */
+        SchedulePreview: {
+            /**
+             * @description The schedule in canonical form; empty when the agent decides.
+             * @example 0 9 * * 1
+             */
+            schedule: string;
+            /**
+             * @description The time zone's canonical name.
+             * @example Europe/London
+             */
+            timezone: string;
+            /** @description The next five runs after now, oldest first, each with the zone's offset at that time (RFC 3339); empty when the agent decides. */
+            next_runs: string[];
         };
         /** @description An account. */
         User: {
@@ -1189,6 +1293,8 @@ export interface components {
              * @enum {string}
              */
             role: "user" | "admin";
+            /** @description Whether the account is an admin (`role` is `admin`) and may use the admin console. `torale admin grant` makes one. */
+            is_admin: boolean;
             /**
              * Format: date-time
              * @description When the account was created.
@@ -1286,6 +1392,34 @@ export interface components {
              * @enum {string}
              */
             status: "ok";
+            schema?: components["schemas"]["SchemaVersions"];
+        };
+        /** @description Where the database's schema stands against this build's. A build serves on a schema from its own version up to `newest_accepted`: a newer release may have migrated ahead (migrations within that window only add), or this build is a rollback. */
+        SchemaVersions: {
+            /** @description The newest migration applied to the database. */
+            database: number;
+            /** @description The newest migration this build carries. */
+            build: number;
+            /** @description The newest database version this build serves on: `build` plus the window. */
+            newest_accepted: number;
+        };
+        /** @description How the dashboard should work with this deployment, served at runtime rather than built into the page. */
+        RuntimeConfig: {
+            /**
+             * @description `clerk`: sign people in with Clerk, using `clerk_publishable_key`, and send the session token as a bearer token. `dev`: the API acts for the local dev user (`torale dev`); there is no sign-in.
+             * @enum {string}
+             */
+            auth: "clerk" | "dev";
+            /**
+             * @description The Clerk publishable key (`CLERK_PUBLISHABLE_KEY`). Absent under `dev`, and when the deployment has none.
+             * @example pk_test_Y2xlcmsuZXhhbXBsZS5jb20k
+             */
+            clerk_publishable_key?: string;
+            /**
+             * @description The server's build: a module version, a commit, or `dev`.
+             * @example 3f9c2a1b7d4e
+             */
+            version: string;
         };
         /** @description An RFC 9457 problem detail: the body of every error response. */
         Problem: {
@@ -1520,7 +1654,7 @@ export interface components {
             /** @description The `webhook-id` the test carried. */
             webhook_id: string;
         };
-        /** @description One try to deliver a notification. */
+        /** @description One try to deliver a notification, by email or webhook. Never the response body. */
         DeliveryAttempt: {
             /**
              * Format: date-time
@@ -1529,11 +1663,11 @@ export interface components {
             attempted_at: string;
             /** @description Whether it was delivered. */
             ok: boolean;
-            /** @description The HTTP status the endpoint answered with; null when none came. */
+            /** @description What the far side answered with: a webhook endpoint's HTTP status, or the SMTP reply code a mail server refused an email with; null when none came (an email the server accepted, a connection that failed). */
             response_code: number | null;
-            /** @description How long it took, in milliseconds. */
+            /** @description How long the far side took, in milliseconds. */
             latency_ms: number;
-            /** @description Why it failed. Absent when it did not. */
+            /** @description Why it failed, in Torale's words (never the far side's text or address). Absent when it did not. */
             error?: string;
         };
         /** @description A webhook delivery with its task's name and every attempt. Its `id` is the `webhook-id` header, the same on every attempt, so receivers can drop duplicates. */
@@ -1954,6 +2088,41 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealthCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service is ready. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            422: components["responses"]["NoBodyTaken"];
+            /** @description The service is not ready: the database does not answer, or its schema is behind this build or more than the window ahead of it. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -1974,7 +2143,7 @@ export interface operations {
                 };
             };
             422: components["responses"]["NoBodyTaken"];
-            /** @description The service is not ready: the database does not answer or is not migrated. */
+            /** @description The service is not ready: the database does not answer, or its schema is behind this build or more than the window ahead of it. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2007,6 +2176,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            422: components["responses"]["NoBodyTaken"];
+        };
+    };
+    getRuntimeConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runtime settings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeConfig"];
                 };
             };
             422: components["responses"]["NoBodyTaken"];
@@ -2119,6 +2311,41 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule and time zone to try. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "schedule": "0 9 * * 1",
+                 *       "timezone": "Europe/London"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description The schedule as stored, and its next runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     getTask: {

@@ -3,7 +3,7 @@
 import "../settings/webB.css";
 import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client";
-import type { DeliveryWithAttempts } from "../api/pending";
+import type { DeliveryWithAttempts } from "../api/views";
 import { Empty, ErrorState, Loading } from "../ui/State";
 import { Attempts, DeliveryBadge, NextTry } from "../settings/Delivery";
 import { LoadMore, usePaged } from "../settings/paged";

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { ApiError, friendly } from "../api/client";
-import type { TaskView } from "../api/pending";
+import type { TaskView } from "../api/views";
 import { inZone, money, relative } from "../format";
 import { TASKS, unfinished, useExecutions, useRunNow, useTask, useTaskAction, useTaskNotifications, type Execution } from "../tasks/api";
 import { cronWords } from "../tasks/cronWords";

@@ -1,7 +1,7 @@
 // The task list: every watch at a glance (state, last result, next run, this month's spend),
 // filtered by state through the API's own filter, a page at a time.
 import { Link, useSearchParams } from "react-router";
-import type { TaskView } from "../api/pending";
+import type { TaskView } from "../api/views";
 import { money } from "../format";
 import { useTaskList, type TaskState } from "../tasks/api";
 import { NextRun } from "../tasks/NextRun";

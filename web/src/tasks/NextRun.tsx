@@ -1,4 +1,4 @@
-import type { TaskView } from "../api/pending";
+import type { TaskView } from "../api/views";
 import { inZone, relative } from "../format";
 
 /** NextRun says when a task looks again, in its own zone, and why then. */

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
-import { previewSchedule } from "../api/pending";
+import { previewSchedule } from "../api/views";
 import { inZone } from "../format";
 import { Field } from "../ui/Field";
 import { cronWords } from "./cronWords";

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { ApiError, friendly, type Schemas } from "../api/client";
-import type { TaskView } from "../api/pending";
+import type { TaskView } from "../api/views";
 import { moneyExact } from "../format";
 import { Field } from "../ui/Field";
 import { useCreateTask, useEmails, usePreview, useUpdateTask, useWebhook, type TaskInput } from "./api";

@@ -29,7 +29,7 @@ export function RunItem({ run, zone }: { run: Execution; zone: string }) {
             {tokens.format(run.usage.output_tokens)} out)
           </span>
         )}
-        {run.usage.search_queries > 0 && <span>{run.usage.search_queries} searches</span>}
+        {run.usage.search_queries > 0 && <span>{run.usage.search_queries === 1 ? "1 search" : `${run.usage.search_queries} searches`}</span>}
         <span>Cost {moneyExact(run.usage.cost_usd)}</span>
       </p>
       {failure && <p className="run-note bad">{failure}</p>}

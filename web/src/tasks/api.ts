@@ -2,7 +2,7 @@
 // ["/api/v1/tasks"] refreshes the list, every task and their runs after any change.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../api/client";
-import type { DeliveryWithAttempts, TaskView } from "../api/pending";
+import type { DeliveryWithAttempts, TaskView } from "../api/views";
 
 export type TaskState = Schemas["TaskView"]["state"];
 export type Execution = Schemas["Execution"];

@@ -1,5 +1,5 @@
 // Fixtures for the task screens' tests: complete API objects with overridable fields.
-import type { TaskView } from "../api/pending";
+import type { TaskView } from "../api/views";
 import type { Execution, Notified } from "./api";
 
 export function makeTask(over: Partial<TaskView> = {}): TaskView {

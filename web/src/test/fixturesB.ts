@@ -1,6 +1,6 @@
 // API objects for webB's screen tests, complete per the OpenAPI schemas, with overrides.
 import type { Schemas } from "../api/client";
-import type { DeliveryWithAttempts } from "../api/pending";
+import type { DeliveryWithAttempts } from "../api/views";
 
 const t0 = "2026-11-30T10:00:00Z";
 
@@ -78,6 +78,7 @@ export function user(o: Partial<Schemas["User"]> = {}): Schemas["User"] {
     email: "dev@example.com",
     display_name: "dev",
     role: "user",
+    is_admin: o.role === "admin",
     created_at: t0,
     ...o,
   };
