@@ -53,9 +53,9 @@ type notificationView struct {
 	// UnsubscribeURL is the dashboard's page that stops this task's emails to To in one click,
 	// for a person; the List-Unsubscribe header posts to the API for the mail client.
 	UnsubscribeURL string
-	Paragraphs                                             []string
-	Sources                                                []task.Source
-	Confidence                                             int
+	Paragraphs     []string
+	Sources        []task.Source
+	Confidence     int
 }
 
 // Notification renders the email telling a user what a run found.
