@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/platform/platformtest"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/config"
@@ -40,26 +41,7 @@ func startLocal(t *testing.T, a agent.Agent) (string, string) {
 // the configured one) until the test ends, and returns its base URL.
 func runLocal(t *testing.T, cfg config.Config, a agent.Agent) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- platform.Local{Addr: "127.0.0.1:0", Config: cfg, Agent: a, Tick: 50 * time.Millisecond,
-			Grace: 5 * time.Second, Log: logging.Discard(), Ready: func(u string) { ready <- u }}.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	select {
-	case u := <-ready:
-		return u
-	case err := <-done:
-		t.Fatalf("platform did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("platform did not become ready in 30s")
-	}
-	return ""
+	return platformtest.RunLocal(t, platform.Local{Config: cfg, Agent: a, Tick: 50 * time.Millisecond})
 }
 
 func call(t *testing.T, method, url string, body any, out any) int {

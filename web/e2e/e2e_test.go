@@ -17,9 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/platform/platformtest"
 	"github.com/torale-ai/torale/shared/agent/gemini/geminitest"
 	"github.com/torale-ai/torale/shared/config"
-	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store/storetest"
 )
 
@@ -84,7 +84,7 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	base := start(t, cfg)
+	base := platformtest.RunLocal(t, platform.Local{Config: cfg, Tick: 200 * time.Millisecond})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -103,29 +103,4 @@ func TestDashboardInChromium(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, shots)
 	t.Logf("screenshots: %s", strings.Join(shots, " "))
-}
-
-// start runs torale dev's platform in-process on a free loopback port.
-func start(t *testing.T, cfg config.Config) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- platform.Local{Addr: "127.0.0.1:0", Config: cfg, Tick: 200 * time.Millisecond,
-			Grace: 5 * time.Second, Log: logging.Discard(), Ready: func(u string) { ready <- u }}.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	select {
-	case u := <-ready:
-		return u
-	case err := <-done:
-		t.Fatalf("torale dev did not start: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("torale dev did not become ready in 60s")
-	}
-	return ""
 }

@@ -91,11 +91,11 @@ test("the task's latest evidence, next run and why, runs, notifications and spen
   expect(within(notes).getByText(/2 attempts/)).toBeInTheDocument();
   await userEvent.click(within(notes).getByText("Attempts on webhook (2)"));
   const rows = within(notes).getAllByRole("row");
-  expect(rows[1]).toHaveTextContent("Failed");
+  expect(rows[1]).toHaveTextContent("failed");
   expect(rows[1]).toHaveTextContent("503");
   expect(rows[1]).toHaveTextContent("120 ms");
   expect(rows[1]).toHaveTextContent("503 Service Unavailable");
-  expect(rows[2]).toHaveTextContent("OK");
+  expect(rows[2]).toHaveTextContent("ok");
 
   const chart = await screen.findByRole("img", { name: /Cost per day/ });
   expect(chart).toHaveAccessibleName(/\$0\.0031 over 2 days with runs/);

@@ -2,7 +2,7 @@
 // a status badge, and every attempt (time, outcome, response code, latency, error) in a
 // disclosure so the list stays short until someone asks why.
 import type { Schemas } from "../api/client";
-import { duration } from "../format";
+import { duration, inZone } from "../format";
 import { Time, fullTime } from "./Time";
 import { TableWrap } from "./TableWrap";
 
@@ -14,15 +14,24 @@ export function DeliveryBadge({ status }: { status: string }) {
   return <span className={`badge ${statusClass[status] ?? ""}`}>{status}</span>;
 }
 
+type AttemptsProps = {
+  attempts: Attempt[] | undefined;
+  count: number;
+  /** zone shows times in a task's zone (its detail page); without, the browser's. */
+  zone?: string;
+  /** summary replaces "N attempts" as the disclosure's label. */
+  summary?: string;
+};
+
 /** Attempts lists a delivery's tries, oldest first, behind a summary line. */
-export function Attempts({ attempts, count }: { attempts: Attempt[] | undefined; count: number }) {
+export function Attempts({ attempts, count, zone, summary }: AttemptsProps) {
   const log = attempts ?? [];
   const n = Math.max(count, log.length);
   if (n === 0) return <span className="muted">not tried yet</span>;
   return (
     <details className="attempts">
       <summary>
-        {n} {n === 1 ? "attempt" : "attempts"}
+        {summary ?? `${n} ${n === 1 ? "attempt" : "attempts"}`}
       </summary>
       {log.length === 0 ? (
         <p className="muted">The attempts were not recorded.</p>
@@ -42,7 +51,7 @@ export function Attempts({ attempts, count }: { attempts: Attempt[] | undefined;
               {log.map((a, i) => (
                 <tr key={`${a.attempted_at}-${i}`}>
                   <td>
-                    <time dateTime={a.attempted_at}>{fullTime(a.attempted_at)}</time>
+                    <time dateTime={a.attempted_at}>{zone ? inZone(a.attempted_at, zone, { seconds: true }) : fullTime(a.attempted_at)}</time>
                   </td>
                   <td>
                     <span className={a.ok ? "badge ok" : "badge bad"}>{a.ok ? "ok" : "failed"}</span>

@@ -2,6 +2,7 @@
 import { inZone, duration, moneyExact } from "../format";
 import type { Execution, Notified } from "./api";
 import { Sources } from "./ResultSummary";
+import { Attempts } from "../settings/Delivery";
 import { failureWords, outcome, runDuration, STATUS_LABEL } from "./words";
 
 const tokens = new Intl.NumberFormat("en-US");
@@ -91,35 +92,12 @@ export function NotifiedItem({ item, zone }: { item: Notified; zone: string }) {
               </span>
               {d.last_error && d.status !== "delivered" && <p className="run-note bad">{d.last_error}</p>}
               {d.attempt_log && d.attempt_log.length > 0 && (
-                <details>
-                  <summary>
-                    Attempts on {d.channel === "email" ? "email" : "webhook"} ({d.attempt_log.length})
-                  </summary>
-                  <div className="table-wrap">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Time</th>
-                          <th scope="col">Result</th>
-                          <th scope="col">Code</th>
-                          <th scope="col">Latency</th>
-                          <th scope="col">Error</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.attempt_log.map((a, i) => (
-                          <tr key={`${a.attempted_at}-${i}`}>
-                            <td>{inZone(a.attempted_at, zone, { seconds: true })}</td>
-                            <td>{a.ok ? "OK" : "Failed"}</td>
-                            <td>{a.response_code ?? "–"}</td>
-                            <td>{duration(a.latency_ms)}</td>
-                            <td>{a.error ?? ""}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                </details>
+                <Attempts
+                  attempts={d.attempt_log}
+                  count={d.attempts}
+                  zone={zone}
+                  summary={`Attempts on ${d.channel === "email" ? "email" : "webhook"} (${d.attempt_log.length})`}
+                />
               )}
             </li>
           ))}
