@@ -40,12 +40,20 @@ func startLocal(t *testing.T, a agent.Agent) (string, string) {
 // the configured one) until the test ends, and returns its base URL.
 func runLocal(t *testing.T, cfg config.Config, a agent.Agent) string {
 	t.Helper()
+	return runLocalWith(t, cfg, a, func(*platform.Local) {})
+}
+
+// runLocalWith is runLocal with edit applied to the platform before it starts.
+func runLocalWith(t *testing.T, cfg config.Config, a agent.Agent, edit func(*platform.Local)) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- platform.Local{Addr: "127.0.0.1:0", Config: cfg, Agent: a, Tick: 50 * time.Millisecond,
-			Grace: 5 * time.Second, Log: logging.Discard(), Ready: func(u string) { ready <- u }}.Run(ctx)
+		l := platform.Local{Addr: "127.0.0.1:0", Config: cfg, Agent: a, Tick: 50 * time.Millisecond,
+			Grace: 5 * time.Second, Log: logging.Discard(), Ready: func(u string) { ready <- u }}
+		edit(&l)
+		done <- l.Run(ctx)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -23,6 +23,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/agent/verdict"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -58,6 +59,10 @@ type Config struct {
 	CallTimeout time.Duration
 	// Nonce supplies prompt fence ids (default crypto/rand).
 	Nonce io.Reader
+	// Links resolves the grounding redirect links among a result's sources to the pages'
+	// own addresses, so emails, webhooks and the API carry links a person can read; nil
+	// leaves sources as the search gave them.
+	Links *grounding.Resolver
 	Log   *slog.Logger
 }
 
@@ -69,6 +74,7 @@ type Agent struct {
 	schema   map[string]any
 	minConf  int
 	secrets  []string
+	links    *grounding.Resolver
 	log      *slog.Logger
 }
 
@@ -107,7 +113,7 @@ func New(ctx context.Context, cfg Config) (*Agent, error) {
 		caller: &caller{models: client.Models, chain: chain, retry: cfg.Retry.withDefaults(),
 			callTimeout: cfg.CallTimeout, prices: cfg.Prices, log: cfg.Log},
 		prompts: prompt.New(cfg.Nonce), schema: verdict.Schema(), minConf: cfg.MinConfidence,
-		secrets: append([]string{cfg.APIKey}, cfg.Secrets...), log: cfg.Log,
+		secrets: append([]string{cfg.APIKey}, cfg.Secrets...), links: cfg.Links, log: cfg.Log,
 	}
 	a.searcher = cfg.Searcher
 	if a.searcher == nil {
@@ -134,6 +140,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 		return out, err
 	}
 	out.Result, out.Facts = d.Result, d.Facts
+	out.Result.Sources = a.readable(ctx, out.Result.Sources)
 	a.log.Info("run decided", slog.String("model", out.Usage.Model), slog.Int("pages", len(f.Pages)), slog.Int("sources", len(d.Result.Sources)),
 		slog.Int("dropped_sources", d.DroppedSources), slog.Bool("notifies", d.Result.Notifies()), slog.String("held_back", d.HeldBack),
 		slog.Int("confidence", d.Result.Confidence), slog.Int("prompt_tokens", out.Usage.PromptTokens),
