@@ -17,6 +17,7 @@ import (
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/netguard"
+	"github.com/torale-ai/torale/shared/page"
 	"github.com/torale-ai/torale/shared/runner"
 )
 
@@ -58,7 +59,11 @@ func configuredAgent(cfg config.Config, links *grounding.Resolver, log *slog.Log
 	}
 	gc := gemini.Config{APIKey: cfg.GeminiAPIKey, BaseURL: a.GeminiBaseURL, Model: a.Model,
 		FallbackModel: a.FallbackModel, MinConfidence: a.MinConfidence, Prices: a.Prices, Log: log,
-		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}, Links: links}
+		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}, Links: links,
+		Pages: page.NewReader(netguard.New(page.GuardOptions(a.PageAllowPrivate)), page.Options{})}
+	if a.PageAllowPrivate {
+		log.Warn("TORALE_PAGE_ALLOW_PRIVATE=true: the pages watches list may be read from loopback, private and metadata addresses")
+	}
 	if gc.Links == nil {
 		gc.Links = grounding.New(netguard.New(netguard.Options{}), grounding.Options{})
 	}

@@ -104,6 +104,9 @@ func makeDevAdmin(ctx context.Context, st *store.Store) error {
 
 func (l Local) serve(ctx context.Context, st *store.Store) error {
 	bus := event.NewBus(l.Log, event.BusOptions{})
+	// A watch in torale dev may read a page served on this machine (the README's quick start).
+	l.Config.Agent.PageAllowPrivate = true
+	l.Log.Warn("torale dev: the pages watches list may be read from loopback and private addresses (TORALE_PAGE_ALLOW_PRIVATE=true)")
 	deps, err := l.notifyDeps()
 	if err != nil {
 		return err
