@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -65,4 +67,42 @@ func TestListedPageOnAPrivateAddressIsRefusedInWords(t *testing.T) {
 	require.Contains(t, out.Result.Evidence, srv.URL+"/newsroom could not be read: Torale does not read this address")
 	require.Contains(t, out.Result.Evidence, "http://169.254.169.254/latest/meta-data/ could not be read: Torale does not read this address")
 	require.NotContains(t, f.server.Requests()[1].User, "Apple Newsroom")
+}
+
+// The hostile pages, read under the production policy with only the test site let
+// through: a redirect to the metadata address, a 5 MiB page and a page that never answers each
+// end as a plain sentence in the evidence while the run still decides on the search.
+func TestHostilePagesEndInPlainWords(t *testing.T) {
+	stop := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
+	mux.HandleFunc("/metadata", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://169.254.169.254/computeMetadata/v1/", http.StatusFound)
+	})
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write(make([]byte, 5<<20))
+	})
+	mux.HandleFunc("/silent", func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { close(stop); srv.Close() })
+
+	addr := netip.MustParseAddrPort(srv.Listener.Addr().String())
+	o := page.GuardOptions(false)
+	o.Allow, o.Ports = []netip.AddrPort{addr}, append(o.Ports, addr.Port())
+	pages := page.NewReader(netguard.New(o), page.Options{Timeout: 300 * time.Millisecond})
+	f := newAgent(t, model(rumour).Handle, func(c *gemini.Config) { c.Pages = pages })
+	in := input()
+	in.URLs = []string{srv.URL + "/metadata", srv.URL + "/huge", srv.URL + "/silent"}
+	out, err := f.agent.Run(context.Background(), in)
+	require.NoError(t, err)
+	ev := out.Result.Evidence
+	require.Contains(t, ev, srv.URL+"/metadata could not be read: Torale does not read this address")
+	require.Contains(t, ev, srv.URL+"/huge could not be read: the page is larger than 2 MiB.")
+	require.Contains(t, ev, srv.URL+"/silent could not be read: the page did not answer within 300ms.")
 }
