@@ -5,18 +5,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/torale-ai/torale/shared/page"
+	"github.com/torale-ai/torale/shared/pageurl"
 )
 
 // Limits on the pages a task reads and the background it carries.
 const (
 	// MaxURLs is how many pages a task may list; every run reads them all.
-	MaxURLs       = page.MaxPages
+	MaxURLs       = pageurl.MaxPages
 	maxPageURLLen = 2048
 	maxContext    = 4000
 )
 
-// normalizeURLs checks each page address with page.ParseURL (an absolute http or https URL; the
+// normalizeURLs checks each page address with pageurl.Parse (what page.ParseURL checks) (an absolute http or https URL; the
 // SSRF guard decides at read time, hop by hop, whether its host may be reached) and returns them
 // without fragments, each once. Problems name urls[i] so a client shows them by the right input.
 func normalizeURLs(raw []string, errs *problems) []string {
@@ -44,7 +44,7 @@ func normalizeURLs(raw []string, errs *problems) []string {
 			errs.add(field, msg)
 			continue
 		}
-		u, err := page.ParseURL(r)
+		u, err := pageurl.Parse(r)
 		if err != nil {
 			errs.add(field, err.Error())
 			continue
