@@ -29,6 +29,9 @@ func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
 	if d.Agent != nil {
 		return d.Agent, d.Agent, nil
 	}
+	if d.Config.Agent.PageAllowPrivate && !d.DevAuth { // torale dev says so itself
+		d.Log.Warn("TORALE_PAGE_ALLOW_PRIVATE=true: the pages watches list may be read from loopback, private and metadata addresses")
+	}
 	remoteCalls := need.caller && d.Config.Agent.URL != ""
 	if need.decider || (need.caller && !remoteCalls) {
 		if local, err = configuredAgent(d.Config, d.Grounding, d.Log); err != nil {
@@ -61,9 +64,6 @@ func configuredAgent(cfg config.Config, links *grounding.Resolver, log *slog.Log
 		FallbackModel: a.FallbackModel, MinConfidence: a.MinConfidence, Prices: a.Prices, Log: log,
 		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}, Links: links,
 		Pages: page.NewReader(netguard.New(page.GuardOptions(a.PageAllowPrivate)), page.Options{})}
-	if a.PageAllowPrivate {
-		log.Warn("TORALE_PAGE_ALLOW_PRIVATE=true: the pages watches list may be read from loopback, private and metadata addresses")
-	}
 	if gc.Links == nil {
 		gc.Links = grounding.New(netguard.New(netguard.Options{}), grounding.Options{})
 	}

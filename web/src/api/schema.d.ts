@@ -1104,7 +1104,7 @@ export interface components {
         };
         /** @description What the agent decided on one run. */
         Result: {
-            /** @description What the agent found and why it decided as it did. */
+            /** @description What the agent found and why it decided as it did. When a page the task lists could not be read, a last paragraph names each such page and why, in plain words (the run itself still succeeds). */
             evidence: string;
             /** @description Pages that back the evidence; null or empty when there are none. */
             sources: components["schemas"]["Source"][] | null;
