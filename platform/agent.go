@@ -15,6 +15,9 @@ import (
 	"github.com/torale-ai/torale/shared/agent/perplexity"
 	"github.com/torale-ai/torale/shared/agent/remote"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/grounding"
+	"github.com/torale-ai/torale/shared/netguard"
+	"github.com/torale-ai/torale/shared/page"
 	"github.com/torale-ai/torale/shared/runner"
 )
 
@@ -26,9 +29,12 @@ func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
 	if d.Agent != nil {
 		return d.Agent, d.Agent, nil
 	}
+	if d.Config.Agent.PageAllowPrivate && !d.DevAuth { // torale dev says so itself
+		d.Log.Warn("TORALE_PAGE_ALLOW_PRIVATE=true: the pages watches list may be read from loopback, private and metadata addresses")
+	}
 	remoteCalls := need.caller && d.Config.Agent.URL != ""
 	if need.decider || (need.caller && !remoteCalls) {
-		if local, err = configuredAgent(d.Config, d.Log); err != nil {
+		if local, err = configuredAgent(d.Config, d.Grounding, d.Log); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -48,7 +54,7 @@ func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
 
 // configuredAgent is Gemini when a key is set, searching with Google Search grounding or
 // Perplexity; without a key, runs fail saying which key to set.
-func configuredAgent(cfg config.Config, log *slog.Logger) (agent.Agent, error) {
+func configuredAgent(cfg config.Config, links *grounding.Resolver, log *slog.Logger) (agent.Agent, error) {
 	a := cfg.Agent
 	if cfg.GeminiAPIKey == "" {
 		log.Warn("no model provider is configured; runs will fail until GEMINI_API_KEY is set")
@@ -56,7 +62,11 @@ func configuredAgent(cfg config.Config, log *slog.Logger) (agent.Agent, error) {
 	}
 	gc := gemini.Config{APIKey: cfg.GeminiAPIKey, BaseURL: a.GeminiBaseURL, Model: a.Model,
 		FallbackModel: a.FallbackModel, MinConfidence: a.MinConfidence, Prices: a.Prices, Log: log,
-		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}}
+		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}, Links: links,
+		Pages: page.NewReader(netguard.New(page.GuardOptions(a.PageAllowPrivate)), page.Options{})}
+	if gc.Links == nil {
+		gc.Links = grounding.New(netguard.New(netguard.Options{}), grounding.Options{})
+	}
 	if a.Search == config.SearchPerplexity {
 		gc.Searcher = perplexity.New(perplexity.Config{APIKey: a.PerplexityAPIKey, BaseURL: a.PerplexityBaseURL, Prices: a.Prices})
 	}

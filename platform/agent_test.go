@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	agentfn "github.com/torale-ai/torale/functions/agent"
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/agent/gemini"
 	"github.com/torale-ai/torale/shared/agent/gemini/geminitest"
 	"github.com/torale-ai/torale/shared/agent/memory/mem0test"
@@ -33,10 +34,16 @@ var iphoneWeb = []geminitest.Page{
 // dev does, on a fresh database.
 func startConfigured(t *testing.T, env map[string]string) string {
 	t.Helper()
+	return startConfiguredWith(t, env, func(*platform.Local) {})
+}
+
+// startConfiguredWith is startConfigured with edit applied to the platform first.
+func startConfiguredWith(t *testing.T, env map[string]string, edit func(*platform.Local)) string {
+	t.Helper()
 	env["DATABASE_URL"] = storetest.URL(t)
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	return runLocal(t, cfg, nil)
+	return runLocalWith(t, cfg, nil, edit)
 }
 
 // agentE2EFinished polls the task's executions until there are n and the newest is final.
@@ -71,18 +78,21 @@ func runTwice(t *testing.T, base string) (contract.Execution, contract.Execution
 }
 
 // torale dev with GEMINI_API_KEY and GOOGLE_GEMINI_BASE_URL pointed at a fake Gemini runs tasks
-// end to end: grounded search, decision, sources from grounding, cost recorded, and memory
-// keeping the second run from notifying the same news.
+// end to end: grounded search, decision, sources from grounding resolved to the pages' own
+// addresses, cost recorded, and memory keeping the second run from notifying the same news.
 func TestLocalRunsTasksWithGeminiEndToEnd(t *testing.T) {
-	model := &geminitest.Model{Web: iphoneWeb}
+	redirector := geminitest.NewRedirector(t, iphoneWeb)
+	model := &geminitest.Model{Web: iphoneWeb, Redirects: redirector.URL}
 	fake := geminitest.New(t, model.Handle)
-	base := startConfigured(t, map[string]string{"GEMINI_API_KEY": "AIzaSyFAKE-e2e-key-000000", "GOOGLE_GEMINI_BASE_URL": fake.URL})
+	base := startConfiguredWith(t, map[string]string{"GEMINI_API_KEY": "AIzaSyFAKE-e2e-key-000000", "GOOGLE_GEMINI_BASE_URL": fake.URL},
+		func(l *platform.Local) { l.Grounding = redirector.Resolver() })
 
 	first, second := runTwice(t, base)
 	require.Equal(t, task.StatusSuccess, first.Status, "error: %s", first.Error)
 	require.True(t, first.Result.Notifies())
 	require.Equal(t, "Apple announced that iPhone 18 ships on 18 September 2026.", *first.Result.Notification)
-	require.Equal(t, []contract.Source{{URL: geminitest.RedirectURI(0), Title: "apple.com"}}, first.Result.Sources)
+	require.Equal(t, []contract.Source{{URL: iphoneWeb[0].URL, Title: "apple.com"}}, first.Result.Sources,
+		"the grounding redirect is resolved to the page's own address")
 	require.Equal(t, config.DefaultModel, first.Usage.Model)
 	require.Positive(t, first.Usage.PromptTokens)
 	require.Equal(t, 1, first.Usage.SearchQueries)

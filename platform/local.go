@@ -14,6 +14,7 @@ import (
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/localpg"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/web"
@@ -29,6 +30,8 @@ type Local struct {
 	Config  config.Config
 	// Agent replaces the configured agent (tests pass a scripted one).
 	Agent agent.Agent
+	// Grounding replaces the grounding link resolver (tests point it at a local redirector).
+	Grounding *grounding.Resolver
 	// Tick is how often the sweep and the notifier look for due work (default 1s).
 	Tick time.Duration
 	// Grace is how long in-flight runs may take to finish at shutdown (default 30s); runs still
@@ -101,11 +104,15 @@ func makeDevAdmin(ctx context.Context, st *store.Store) error {
 
 func (l Local) serve(ctx context.Context, st *store.Store) error {
 	bus := event.NewBus(l.Log, event.BusOptions{})
+	// A watch in torale dev may read a page served on this machine (the README's quick start).
+	l.Config.Agent.PageAllowPrivate = true
+	l.Log.Warn("torale dev: the pages watches list may be read from loopback and private addresses (TORALE_PAGE_ALLOW_PRIVATE=true)")
 	deps, err := l.notifyDeps()
 	if err != nil {
 		return err
 	}
 	deps.Config, deps.Store, deps.Bus, deps.Agent, deps.DevAuth, deps.Log = l.Config, st, bus, l.Agent, true, l.Log
+	deps.Grounding = l.Grounding
 	p, err := New(deps)
 	if err != nil {
 		return err

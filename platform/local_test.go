@@ -41,7 +41,15 @@ func startLocal(t *testing.T, a agent.Agent) (string, string) {
 // the configured one) until the test ends, and returns its base URL.
 func runLocal(t *testing.T, cfg config.Config, a agent.Agent) string {
 	t.Helper()
-	return platformtest.RunLocal(t, platform.Local{Config: cfg, Agent: a, Tick: 50 * time.Millisecond})
+	return runLocalWith(t, cfg, a, func(*platform.Local) {})
+}
+
+// runLocalWith is runLocal with edit applied to the platform before it starts.
+func runLocalWith(t *testing.T, cfg config.Config, a agent.Agent, edit func(*platform.Local)) string {
+	t.Helper()
+	l := platform.Local{Config: cfg, Agent: a, Tick: 50 * time.Millisecond}
+	edit(&l)
+	return platformtest.RunLocal(t, l)
 }
 
 func call(t *testing.T, method, url string, body any, out any) int {

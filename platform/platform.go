@@ -18,6 +18,7 @@ import (
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/reconcile"
@@ -40,6 +41,9 @@ type Deps struct {
 	// Jobs is the Cloud Scheduler API; required with TORALE_SCHEDULER=cloudscheduler.
 	Jobs  schedule.JobClient
 	Agent agent.Agent
+	// Grounding resolves Gemini's grounding redirect links among sources (default: Google's
+	// redirect host, through the production SSRF policy); tests name their own redirector.
+	Grounding *grounding.Resolver
 	// DevAuth lets requests without a token act as header-named local users (torale dev only).
 	DevAuth bool
 	Senders map[task.ChannelType]outbox.Sender

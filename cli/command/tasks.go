@@ -32,6 +32,8 @@ func NewCmdTasks(f *Factory) *cobra.Command {
 // definition holds the flags that define a task, shared by create, update and preview.
 type definition struct {
 	query, condition, name, schedule, timezone, notify, email, webhook string
+	context                                                            string
+	urls                                                               []string
 }
 
 func (d *definition) bind(fs *pflag.FlagSet) {
@@ -44,6 +46,8 @@ func (d *definition) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&d.email, "email", "", "email address to notify (must be verified)")
 	fs.StringVar(&d.webhook, "webhook", "", `webhook URL to notify; "default" for your account's webhook`)
 	fs.Lookup("webhook").NoOptDefVal = "default"
+	fs.StringArrayVar(&d.urls, "url", nil, fmt.Sprintf("a page to read on every run, beside the search (repeat for up to %d)", task.MaxURLs))
+	fs.StringVar(&d.context, "context", "", `background the agent should know ("I already own the 15 Pro")`)
 }
 
 func (d *definition) notifications() []contract.Notification {
@@ -68,9 +72,21 @@ func (d *definition) input() (contract.TaskInput, error) {
 	if d.notify != "" && d.notify != "once" && d.notify != "always" {
 		return contract.TaskInput{}, usagef(`--notify must be "once" or "always"`)
 	}
+	if err := d.checkURLs(); err != nil {
+		return contract.TaskInput{}, err
+	}
 	return contract.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
 		Schedule: d.schedule, Timezone: d.timezone, NotifyBehavior: task.NotifyBehavior(d.notify),
-		Notifications: d.notifications()}, nil
+		Notifications: d.notifications(), URLs: d.urls, Context: d.context}, nil
+}
+
+// checkURLs refuses more pages than a task may list before anything is sent; the API checks
+// each address.
+func (d *definition) checkURLs() error {
+	if len(d.urls) > task.MaxURLs {
+		return usagef("--url may be given at most %d times, not %d", task.MaxURLs, len(d.urls))
+	}
+	return nil
 }
 
 func newCmdTasksCreate(f *Factory) *cobra.Command {
@@ -195,6 +211,12 @@ func printTask(f *Factory, t contract.TaskView) error {
 		{"schedule", schedule + " (" + t.Timezone + ")"}, {"notify", string(t.NotifyBehavior)},
 		{"next run", p.when(t.NextRunAt)}, {"why then", t.NextRunReason.Summary}, {"last run", p.when(t.LastRunAt)},
 		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
+	for _, u := range t.URLs {
+		pairs = append(pairs, [2]string{"reads", p.cell(u, 200)})
+	}
+	if t.Context != "" {
+		pairs = append(pairs, [2]string{"context", p.cell(t.Context, 200)})
+	}
 	for _, n := range t.Notifications {
 		target := n.Address + n.URL
 		if n.Type == task.ChannelWebhook && n.URL == "" {

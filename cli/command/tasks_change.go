@@ -46,6 +46,21 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 				nb := task.NotifyBehavior(d.notify)
 				p.NotifyBehavior = &nb
 			}
+			if fl.Changed("url") {
+				if err := d.checkURLs(); err != nil {
+					return err
+				}
+				urls := []string{}
+				for _, u := range d.urls {
+					if u != "" {
+						urls = append(urls, u)
+					}
+				}
+				p.URLs = &urls
+			}
+			if fl.Changed("context") {
+				p.Context = &d.context
+			}
 			if fl.Changed("email") || fl.Changed("webhook") {
 				n := d.notifications()
 				p.Notifications = &n
@@ -76,6 +91,7 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 	}
 	d.bind(cmd.Flags())
 	cmd.Flags().Lookup("email").Usage = "email address to notify; with --webhook, the channels replace the old ones"
+	cmd.Flags().Lookup("url").Usage = `a page to read on every run (repeat; the pages given replace the old ones, --url "" reads none)`
 	cmd.Flags().StringVar(&state, "state", "", `"active", "paused" or "completed"`)
 	addJSONFlag(cmd, &asJSON)
 	return cmd

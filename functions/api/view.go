@@ -29,7 +29,7 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 
 func taskView(t task.Task, last *task.Execution, monthSpend float64) contract.TaskView {
 	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
-		NextRunReason: contract.NextRunReasonOf(t)}
+		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context}
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {
@@ -39,7 +39,8 @@ func adminTaskView(t task.Task) contract.AdminTask {
 // patchOf is the service's form of a PATCH body.
 func patchOf(p contract.TaskPatch) watch.Patch {
 	out := watch.Patch{Name: p.Name, SearchQuery: p.SearchQuery, ConditionDescription: p.ConditionDescription,
-		Schedule: p.Schedule, Timezone: p.Timezone, NotifyBehavior: p.NotifyBehavior, State: p.State}
+		Schedule: p.Schedule, Timezone: p.Timezone, NotifyBehavior: p.NotifyBehavior, State: p.State,
+		URLs: p.URLs, Context: p.Context}
 	if p.Notifications != nil {
 		n := contract.TaskNotifications(*p.Notifications)
 		if n == nil {

@@ -27,6 +27,10 @@ type Input struct {
 	Recent []task.Result
 	// Memory holds facts already reported for this task.
 	Memory []string
+	// URLs are pages the watch lists, read on every run beside the search.
+	URLs []string
+	// Context is background the user gave; it reaches a model only fenced, as data.
+	Context string
 }
 
 // Output is a decided run and what it cost. An agent that fails still returns the Usage of the

@@ -56,6 +56,10 @@ type AgentConfig struct {
 	URL string
 	// Prices estimate what each run cost (DefaultPrices).
 	Prices Prices
+	// PageAllowPrivate (TORALE_PAGE_ALLOW_PRIVATE, default false) lets the pages a watch lists
+	// be read from loopback and private addresses. torale dev sets it, so a watch can read a
+	// local page; never set it in the cloud. It is separate from the webhooks' setting.
+	PageAllowPrivate bool
 }
 
 func agentFromEnv(getenv func(string) string, errs *[]error) AgentConfig {
@@ -74,6 +78,13 @@ func agentFromEnv(getenv func(string) string, errs *[]error) AgentConfig {
 	}
 	if strings.EqualFold(a.FallbackModel, "none") || a.FallbackModel == a.Model {
 		a.FallbackModel = ""
+	}
+	if v := getenv("TORALE_PAGE_ALLOW_PRIVATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			*errs = append(*errs, fmt.Errorf("TORALE_PAGE_ALLOW_PRIVATE: %q is not true or false", v))
+		}
+		a.PageAllowPrivate = b
 	}
 	if v := getenv("TORALE_MIN_CONFIDENCE"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -19,12 +19,14 @@ type Task struct {
 	Timezone             string              `json:"timezone"`
 	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
 	Notifications        []Notification      `json:"notifications"`
-	State                task.State          `json:"state"`
-	NextRunAt            *time.Time          `json:"next_run_at"`
-	LastRunAt            *time.Time          `json:"last_run_at"`
-	CreatedAt            time.Time           `json:"created_at"`
-	UpdatedAt            time.Time           `json:"updated_at"`
-	StateChangedAt       time.Time           `json:"state_changed_at"`
+	// URLs are the pages every run reads beside the search; always a list.
+	URLs           []string   `json:"urls"`
+	State          task.State `json:"state"`
+	NextRunAt      *time.Time `json:"next_run_at"`
+	LastRunAt      *time.Time `json:"last_run_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	StateChangedAt time.Time  `json:"state_changed_at"`
 }
 
 // TaskView is a task as its owner sees it, with its latest run.
@@ -36,6 +38,9 @@ type TaskView struct {
 	MonthSpendUSD float64 `json:"month_spend_usd"`
 	// NextRunReason says why next_run_at is when it is.
 	NextRunReason NextRunReason `json:"next_run_reason"`
+	// Context is the background the owner gave the agent. Only the owner's view carries it:
+	// it is private, so the admin console and any public view leave it out.
+	Context string `json:"context"`
 }
 
 // NextRunReason says why a task's next run is when it is: what decided it, and a sentence a
@@ -72,6 +77,9 @@ type TaskInput struct {
 	Notifications        []Notification      `json:"notifications,omitempty"`
 	// RunImmediately nil means true.
 	RunImmediately *bool `json:"run_immediately,omitempty"`
+	// URLs are pages every run reads (at most 10); Context is background for the agent.
+	URLs    []string `json:"urls,omitempty"`
+	Context string   `json:"context,omitempty"`
 }
 
 // TaskPatch is the body of PATCH /tasks/{id}: nil fields stay as they are, so a client sends
@@ -86,6 +94,9 @@ type TaskPatch struct {
 	// Notifications, when set, replaces the whole list; an empty list removes every channel.
 	Notifications *[]Notification `json:"notifications,omitempty"`
 	State         *task.State     `json:"state,omitempty"`
+	// URLs, when set, replaces the whole list; an empty list reads no page.
+	URLs    *[]string `json:"urls,omitempty"`
+	Context *string   `json:"context,omitempty"`
 }
 
 // StateInput is the body of POST /admin/tasks/{id}/state.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/netguard"
+	"github.com/torale-ai/torale/shared/pageurl"
 )
 
 // Defaults for Options; each is the figure the watches issue sets.
@@ -26,7 +27,7 @@ const (
 	DefaultRobotsHosts  = 1024
 	DefaultMaxText      = 256 << 10
 	// MaxPages is how many pages one run may read (ReadAll refuses more).
-	MaxPages = 10
+	MaxPages = pageurl.MaxPages
 )
 
 // Options tune a Reader. The zero value takes every default.

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/andybalholm/cascadia"
+
+	"github.com/torale-ai/torale/shared/pageurl"
 )
 
 // Read reads one page within the Reader's per-page timeout (and ctx's deadline, if sooner).
@@ -45,17 +47,10 @@ func isTimeout(ctx context.Context, err error) bool {
 // ParseURL checks that raw can name a page to read: an absolute http or https URL. The guard
 // decides later, and again at every hop, whether its host may be reached.
 func ParseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	u, err := pageurl.Parse(raw)
 	if err != nil {
-		return nil, errorf(ErrURL, "%q is not a URL", raw)
+		return nil, errorf(ErrURL, "%s", err.Error())
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, errorf(ErrURL, "only http and https pages can be read, not %q", raw)
-	}
-	if u.Host == "" {
-		return nil, errorf(ErrURL, "%q has no host", raw)
-	}
-	u.Fragment, u.RawFragment = "", ""
 	return u, nil
 }
 

@@ -173,6 +173,7 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 	in := agent.Input{
 		SearchQuery: t.SearchQuery, ConditionDescription: t.ConditionDescription,
 		Timezone: t.Timezone, NotifyBehavior: t.NotifyBehavior, Now: r.now(), Recent: recent,
+		URLs: t.URLs, Context: t.Context,
 	}
 	if r.cfg.Memory != nil {
 		if in.Memory, err = r.cfg.Memory.Recall(ctx, t.UserID, t.ID, t.SearchQuery); err != nil {

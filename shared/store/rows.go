@@ -17,7 +17,16 @@ func taskOf(r db.Task) task.Task {
 		SearchQuery: r.SearchQuery, ConditionDescription: r.ConditionDescription, Schedule: r.Schedule,
 		Timezone: r.Timezone, NotifyBehavior: r.NotifyBehavior, Notifications: r.Notifications.Task(),
 		State: r.State, NextRunAt: r.NextRunAt, NextRunCause: r.NextRunCause, LastRunAt: r.LastRunAt, LastExecutionID: r.LastExecutionID,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StateChangedAt: r.StateChangedAt}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StateChangedAt: r.StateChangedAt,
+		URLs: nonNil(r.Urls), Context: r.Context}
+}
+
+// nonNil makes an absent list empty: the column is NOT NULL, and a nil slice is sent as NULL.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func executionOf(r db.Execution) task.Execution {

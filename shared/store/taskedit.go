@@ -47,7 +47,7 @@ func writeTask(ctx context.Context, q *db.Queries, userID uuid.UUID, next task.T
 		ConditionDescription: next.ConditionDescription, Schedule: next.Schedule, Timezone: next.Timezone,
 		NotifyBehavior: next.NotifyBehavior, Notifications: doc.FromNotifications(next.Notifications),
 		State: next.State, StateChangedAt: next.StateChangedAt, NextRunAt: next.NextRunAt,
-		NextRunCause: causeOr(next.NextRunCause)})
+		NextRunCause: causeOr(next.NextRunCause), Urls: nonNil(next.URLs), Context: next.Context})
 	return taskOf(r), translate(err)
 }
 

@@ -27,6 +27,9 @@ type NewTask struct {
 	NextRunAt            *time.Time
 	// NextRunCause is what set NextRunAt; empty means the schedule.
 	NextRunCause task.NextRunCause
+	// URLs are the pages each run reads; Context is background for the agent.
+	URLs    []string
+	Context string
 }
 
 // CreateTask stores a new task and returns it as stored.
@@ -43,7 +46,7 @@ func insertTask(ctx context.Context, q *db.Queries, id uuid.UUID, n NewTask) (ta
 		NameIsDefault: n.NameIsDefault, SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription,
 		Schedule: n.Schedule, Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior,
 		Notifications: doc.FromNotifications(n.Notifications), State: n.State, NextRunAt: n.NextRunAt,
-		NextRunCause: causeOr(n.NextRunCause)})
+		NextRunCause: causeOr(n.NextRunCause), Urls: nonNil(n.URLs), Context: n.Context})
 	return taskOf(r), translate(err)
 }
 

@@ -39,6 +39,10 @@ type Draft struct {
 	// RunImmediately says whether the first run happens at creation even
 	// when a schedule is given; default true.
 	RunImmediately *bool
+	// URLs are pages every run reads beside the search (at most MaxURLs).
+	URLs []string
+	// Context is background the agent should know ("I already own the 15 Pro").
+	Context string
 }
 
 // FieldError is one problem with one field of a submitted task. Field is the
@@ -121,6 +125,8 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	}
 
 	out.Notifications = normalizeNotifications(d.Notifications, &errs)
+	out.URLs = normalizeURLs(d.URLs, &errs)
+	out.Context = normalizeContext(d.Context, &errs)
 
 	runNow := true
 	if d.RunImmediately != nil {

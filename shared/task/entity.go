@@ -24,9 +24,13 @@ type Task struct {
 	NextRunCause    NextRunCause
 	LastRunAt       *time.Time
 	LastExecutionID *uuid.UUID
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	StateChangedAt  time.Time
+	// URLs are pages every run reads, beside the search (at most 10).
+	URLs []string
+	// Context is background the user gave the agent; private to the owner.
+	Context        string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	StateChangedAt time.Time
 }
 
 // Trigger says why an execution ran.

@@ -19,6 +19,9 @@ type Patch struct {
 	NotifyBehavior       *task.NotifyBehavior
 	Notifications        *[]task.Notification
 	State                *task.State
+	// URLs replaces the pages the task reads (an empty list reads none); Context its background.
+	URLs    *[]string
+	Context *string
 }
 
 // Update applies p to the user's task. The definition is validated as a whole; a new schedule
@@ -51,7 +54,8 @@ func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.St
 
 func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	d := task.Draft{Name: cur.Name, SearchQuery: cur.SearchQuery, ConditionDescription: cur.ConditionDescription,
-		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Notifications: cur.Notifications}
+		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Notifications: cur.Notifications,
+		URLs: cur.URLs, Context: cur.Context}
 	if cur.NameIsDefault && p.Name == nil {
 		d.Name = "" // a derived name follows a changed query
 	}
@@ -65,6 +69,8 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	set(&d.Timezone, p.Timezone)
 	set(&d.NotifyBehavior, p.NotifyBehavior)
 	set(&d.Notifications, p.Notifications)
+	set(&d.URLs, p.URLs)
+	set(&d.Context, p.Context)
 	n, err := d.Normalize(s.rules)
 	if err != nil {
 		return task.Task{}, err
@@ -74,6 +80,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	next.SearchQuery, next.ConditionDescription = n.SearchQuery, n.ConditionDescription
 	next.Schedule, next.Timezone = n.Schedule, n.Timezone
 	next.NotifyBehavior, next.Notifications = n.NotifyBehavior, n.Notifications
+	next.URLs, next.Context = n.URLs, n.Context
 	if (n.Schedule != cur.Schedule || n.Timezone != cur.Timezone) && n.Schedule != "" {
 		at, err := task.FirstRun(n.Schedule, n.Timezone, false, s.now())
 		if err != nil {
@@ -117,5 +124,5 @@ func (s *Service) Preview(ctx context.Context, d task.Draft) (agent.Output, erro
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	return s.agent.Run(ctx, agent.Input{SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription,
-		Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior, Now: s.now()})
+		Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior, Now: s.now(), URLs: n.URLs, Context: n.Context})
 }

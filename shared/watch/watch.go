@@ -145,7 +145,7 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 		UserID: userID, Name: n.Name, NameIsDefault: n.NameIsDefault(), SearchQuery: n.SearchQuery,
 		ConditionDescription: n.ConditionDescription, Schedule: n.Schedule, Timezone: n.Timezone,
 		NotifyBehavior: n.NotifyBehavior, Notifications: n.Notifications,
-		State: task.StateActive, NextRunAt: &first, NextRunCause: cause,
+		State: task.StateActive, NextRunAt: &first, NextRunCause: cause, URLs: n.URLs, Context: n.Context,
 	})
 }
 

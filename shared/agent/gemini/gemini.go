@@ -23,6 +23,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/agent/verdict"
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -58,6 +59,13 @@ type Config struct {
 	CallTimeout time.Duration
 	// Nonce supplies prompt fence ids (default crypto/rand).
 	Nonce io.Reader
+	// Links resolves the grounding redirect links among a result's sources to the pages'
+	// own addresses, so emails, webhooks and the API carry links a person can read; nil
+	// leaves sources as the search gave them.
+	Links *grounding.Resolver
+	// Pages reads the pages a watch lists, beside the search, on every run; nil reads none
+	// (each run's evidence then says so).
+	Pages PageReader
 	Log   *slog.Logger
 }
 
@@ -69,6 +77,8 @@ type Agent struct {
 	schema   map[string]any
 	minConf  int
 	secrets  []string
+	links    *grounding.Resolver
+	pages    PageReader
 	log      *slog.Logger
 }
 
@@ -107,7 +117,7 @@ func New(ctx context.Context, cfg Config) (*Agent, error) {
 		caller: &caller{models: client.Models, chain: chain, retry: cfg.Retry.withDefaults(),
 			callTimeout: cfg.CallTimeout, prices: cfg.Prices, log: cfg.Log},
 		prompts: prompt.New(cfg.Nonce), schema: verdict.Schema(), minConf: cfg.MinConfidence,
-		secrets: append([]string{cfg.APIKey}, cfg.Secrets...), log: cfg.Log,
+		secrets: append([]string{cfg.APIKey}, cfg.Secrets...), links: cfg.Links, pages: cfg.Pages, log: cfg.Log,
 	}
 	a.searcher = cfg.Searcher
 	if a.searcher == nil {
@@ -123,17 +133,23 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	if strings.TrimSpace(in.SearchQuery) == "" {
 		return out, &agent.Error{Category: task.CategoryUser, Message: "the watch has no search query"}
 	}
+	// The watch's pages are read while the search runs; both end by the run's deadline.
+	wait := a.readPages(ctx, in.URLs)
 	f, usage, err := a.searcher.Search(ctx, in)
+	reads := wait()
 	addUsage(&out.Usage, usage)
 	if err != nil {
 		return out, err
 	}
+	f = withPages(f, reads)
 	d, usage, err := a.decide(ctx, in, f)
 	addUsage(&out.Usage, usage)
 	if err != nil {
 		return out, err
 	}
 	out.Result, out.Facts = d.Result, d.Facts
+	out.Result.Sources = a.readable(ctx, out.Result.Sources)
+	out.Result.Evidence = withFailures(out.Result.Evidence, reads)
 	a.log.Info("run decided", slog.String("model", out.Usage.Model), slog.Int("pages", len(f.Pages)), slog.Int("sources", len(d.Result.Sources)),
 		slog.Int("dropped_sources", d.DroppedSources), slog.Bool("notifies", d.Result.Notifies()), slog.String("held_back", d.HeldBack),
 		slog.Int("confidence", d.Result.Confidence), slog.Int("prompt_tokens", out.Usage.PromptTokens),

@@ -33,7 +33,8 @@ const (
 	maxQuery    = 2000
 	maxSummary  = 12000
 	maxSnippet  = 1500
-	maxPages    = 20
+	maxPages    = 30 // the search's (Gemini cites up to about 20) and the watch's own (10)
+	maxContext  = 4000
 	maxEvidence = 1200
 	maxRecent   = 5
 	maxFacts    = 50
@@ -89,7 +90,7 @@ func (r *Renderer) Decide(in agent.Input, f search.Findings, retryReason string)
 			break
 		}
 		d.Pages = append(d.Pages, page{ID: i + 1, Title: oneLine(p.Title, 200), Host: host(p.URL, p.Title),
-			Date: oneLine(p.Date, 40), Snippet: truncate(p.Snippet, maxSnippet)})
+			Date: oneLine(p.Date, 40), Snippet: truncate(p.Snippet, maxSnippet), Read: p.Read})
 	}
 	for i, res := range in.Recent {
 		if i == maxRecent {
@@ -120,6 +121,7 @@ type data struct {
 	Query            string
 	Condition        string
 	ConditionDiffers bool
+	Context          string
 	RetryReason      string
 	Summary          string
 	Pages            []page
@@ -130,6 +132,7 @@ type data struct {
 type page struct {
 	ID                         int
 	Title, Host, Date, Snippet string
+	Read                       bool
 }
 
 type recentRun struct {
@@ -161,6 +164,7 @@ func (r *Renderer) base(in agent.Input) (data, error) {
 		NotifyOnce: in.NotifyBehavior != task.NotifyAlways,
 		Query:      truncate(query, maxQuery), Condition: truncate(cond, maxQuery),
 		ConditionDiffers: cond != "" && cond != query,
+		Context:          truncate(strings.TrimSpace(in.Context), maxContext),
 	}, nil
 }
 

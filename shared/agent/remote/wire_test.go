@@ -26,7 +26,7 @@ func TestInputWireShape(t *testing.T) {
 				Notification: &note, NextRun: &next, Topic: "t"},
 			{Evidence: "none"},
 		},
-		Memory: []string{"fact"}}
+		Memory: []string{"fact"}, URLs: []string{"https://a.example/news"}, Context: "background"}
 	b, err := json.Marshal(remote.InputOf(in))
 	require.NoError(t, err)
 	require.JSONEq(t, `{"search_query":"q","condition_description":"c","timezone":"Europe/London",
@@ -34,7 +34,7 @@ func TestInputWireShape(t *testing.T) {
 		"recent":[{"evidence":"e","sources":[{"url":"https://a.example","title":"A"}],"confidence":80,
 			"notification":"It happened.","next_run":"2026-03-01T09:00:00Z","topic":"t"},
 			{"evidence":"none","sources":[],"confidence":0,"notification":null,"next_run":null,"topic":""}],
-		"memory":["fact"]}`, string(b))
+		"memory":["fact"],"urls":["https://a.example/news"],"context":"background"}`, string(b))
 
 	var back remote.Input
 	require.NoError(t, json.Unmarshal(b, &back))

@@ -10,6 +10,9 @@ type Page struct {
 	Title   string
 	Snippet string // text from the page, when the provider returns it
 	Date    string // publication or update date, when the provider knows it
+	// Read says the page is one the watch lists, read directly on this run rather than found
+	// by the search.
+	Read bool
 }
 
 // Findings is the outcome of one search step.

@@ -847,6 +847,8 @@ export interface components {
             notify_behavior: "once" | "always";
             /** @description Where alerts go; may be empty. */
             notifications: components["schemas"]["Notification"][];
+            /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
+            urls: string[];
             /**
              * @description Where the task is in its life. Only `active` tasks run on their schedule.
              * @enum {string}
@@ -882,6 +884,8 @@ export interface components {
             /** @description Estimated cost in US dollars of this task's runs this calendar month (UTC), failed attempts included; 0 when nothing was spent. Every view carries it, lists included. */
             month_spend_usd: number;
             next_run_reason: components["schemas"]["NextRunReason"];
+            /** @description Background you gave the agent (for example "I already own the 15 Pro"); empty when none. It reaches the model fenced as data, never as instructions, and only your own view of the task shows it. */
+            context: string;
         };
         /** @description Why a task's next run is when it is. Whoever sets next_run_at records what decided it, so this is never guessed afterwards. */
         NextRunReason: {
@@ -923,6 +927,8 @@ export interface components {
             notify_behavior: "once" | "always";
             /** @description Where alerts go; may be empty. */
             notifications: components["schemas"]["Notification"][];
+            /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
+            urls: string[];
             /**
              * @description Where the task is in its life. Only `active` tasks run on their schedule.
              * @enum {string}
@@ -1098,7 +1104,7 @@ export interface components {
         };
         /** @description What the agent decided on one run. */
         Result: {
-            /** @description What the agent found and why it decided as it did. */
+            /** @description What the agent found and why it decided as it did. When a page the task lists could not be read, a last paragraph names each such page and why, in plain words (the run itself still succeeds). */
             evidence: string;
             /** @description Pages that back the evidence; null or empty when there are none. */
             sources: components["schemas"]["Source"][] | null;
@@ -1489,6 +1495,13 @@ export interface components {
             notify_behavior?: "once" | "always";
             /** @description Where alerts go, at most one of each type. */
             notifications?: components["schemas"]["Notification"][];
+            /** @description Up to 10 pages (absolute http or https URLs) every run reads, concurrently and within the run's deadline, beside the search. A page is read through Torale's network guard (no private or metadata addresses, every redirect re-checked, at most 5), honours robots.txt, and is capped at 2 MiB and 10 s. A URL that is not http or https, or a page listed twice, is refused with a field error at `urls[i]`. */
+            urls?: string[];
+            /**
+             * @description Background the agent should know, up to 4,000 characters; no invisible or direction-changing characters. It reaches the model fenced as data, never as instructions.
+             * @example I already own the iPhone 15 Pro.
+             */
+            context?: string;
             /**
              * @description Whether the first run happens within a minute even when a schedule is given. Without a schedule the task always runs at once. Ignored by preview.
              * @default true
@@ -1514,6 +1527,13 @@ export interface components {
             notify_behavior?: "once" | "always";
             /** @description Replaces the whole list; `[]` removes every notification. */
             notifications?: components["schemas"]["Notification"][];
+            /** @description Replaces the whole list of pages; `[]` reads none. A page is read through Torale's network guard (no private or metadata addresses, every redirect re-checked, at most 5), honours robots.txt, and is capped at 2 MiB and 10 s. A URL that is not http or https, or a page listed twice, is refused with a field error at `urls[i]`. */
+            urls?: string[];
+            /**
+             * @description New background for the agent; an empty string removes it.
+             * @example I already own the iPhone 15 Pro.
+             */
+            context?: string;
             /**
              * @description A new state, following the same rules as pause, resume and complete.
              * @enum {string}

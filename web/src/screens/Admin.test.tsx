@@ -183,6 +183,7 @@ test("an admin can run any task now and pause it, and hears how it went", async 
     timezone: "Europe/London",
     notify_behavior: "always",
     notifications: [],
+    urls: [],
     state: "active",
     next_run_at: "2099-01-01T09:00:00Z",
     last_run_at: null,

@@ -207,3 +207,29 @@ test("with no verified address or webhook, Send to points to Settings", async ()
   expect(within(group).getByRole("link", { name: /Settings/ })).toHaveAttribute("href", "/settings");
   expect(within(group).queryByRole("checkbox")).not.toBeInTheDocument();
 });
+
+test("pages to read and background go to the API, and a bad address's error shows at the pages field", async () => {
+  const api = stubApi(
+    base([
+      [
+        "POST",
+        "/api/v1/tasks",
+        problem(422, "Some fields are not valid; see errors.", [{ field: "urls[1]", message: 'only http and https pages can be read, not "ftp://x.example/"' }]),
+      ],
+    ]),
+  );
+  renderScreen(<NewTask />, { route: "/tasks/new" });
+  await userEvent.type(screen.getByLabelText("What should Torale look for?"), "iPhone 18 release date");
+  await userEvent.type(screen.getByLabelText("Pages to read"), "https://www.apple.com/newsroom/{Enter}{Enter}ftp://x.example/");
+  await userEvent.type(screen.getByLabelText("Background for the agent"), "I already own the 15 Pro.");
+  await userEvent.click(screen.getByRole("button", { name: "Create task" }));
+  const pages = screen.getByLabelText("Pages to read");
+  await waitFor(() => expect(pages).toHaveAccessibleDescription(/only http and https pages can be read/));
+  expect(within(screen.getByRole("alert")).getByRole("button", { name: "Pages to read" })).toBeInTheDocument();
+  expect(api.called("POST", "/api/v1/tasks")[0]!.body).toMatchObject({
+    urls: ["https://www.apple.com/newsroom/", "ftp://x.example/"],
+    context: "I already own the 15 Pro.",
+  });
+  await userEvent.type(pages, "x");
+  expect(pages).not.toHaveAccessibleDescription(/only http and https/);
+});

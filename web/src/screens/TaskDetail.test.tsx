@@ -237,3 +237,22 @@ test("a task that does not exist shows a friendly not-found page", async () => {
   expect(await screen.findByRole("heading", { level: 1, name: "Task not found" })).toBeInTheDocument();
   expect(screen.getByRole("link", { name: "Go to your tasks" })).toHaveAttribute("href", "/");
 });
+
+test("a task's pages and background show, and clearing the pages in the form sends an empty list", async () => {
+  const task = makeTask({ urls: ["https://www.apple.com/newsroom/", "http://example.com/iphone"], context: "I already own the 15 Pro." });
+  const { api } = open([
+    ["GET", T, { body: task }],
+    ["PATCH", T, { body: makeTask() }],
+  ]);
+  expect(await screen.findByText("https://www.apple.com/newsroom/, http://example.com/iphone")).toBeInTheDocument();
+  expect(screen.getByText("I already own the 15 Pro.")).toBeInTheDocument();
+  await userEvent.click(screen.getByRole("button", { name: "Edit" }));
+  const pages = await screen.findByLabelText("Pages to read");
+  expect(pages).toHaveValue("https://www.apple.com/newsroom/\nhttp://example.com/iphone");
+  await userEvent.clear(pages);
+  await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+  await waitFor(() => expect(api.called("PATCH", T)).toHaveLength(1));
+  const body = api.called("PATCH", T)[0]!.body as Record<string, unknown>;
+  expect(body.urls).toEqual([]);
+  expect(body).not.toHaveProperty("context");
+});

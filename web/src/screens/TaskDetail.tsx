@@ -180,6 +180,18 @@ function Detail({ task }: { task: TaskView }) {
               <dt>Notify me when</dt>
               <dd>{task.condition_description}</dd>
             </div>
+            {task.urls.length > 0 && (
+              <div>
+                <dt>Pages read</dt>
+                <dd>{task.urls.join(", ")}</dd>
+              </div>
+            )}
+            {task.context && (
+              <div>
+                <dt>Background</dt>
+                <dd>{task.context}</dd>
+              </div>
+            )}
             <div>
               <dt>Schedule</dt>
               <dd>

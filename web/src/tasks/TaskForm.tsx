@@ -27,7 +27,17 @@ const LABELS: Record<string, string> = {
   timezone: "Time zone",
   notify_behavior: "Notify",
   notifications: "Send to",
+  urls: "Pages to read",
+  context: "Background for the agent",
 };
+
+/** linesOf is the addresses typed one per line, blank lines dropped. */
+function linesOf(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+}
 
 /** fieldOf maps an error's JSON path to the form field showing it: notifications[0].address → notifications. */
 function fieldOf(path: string): string {
@@ -41,6 +51,8 @@ export function TaskForm(props: Props) {
   // if the query is edited (a PATCH with "" means "the search query").
   const [condition, setCondition] = useState(task && task.condition_description !== task.search_query ? task.condition_description : "");
   const [name, setName] = useState(task?.name ?? "");
+  const [pages, setPages] = useState((task?.urls ?? []).join("\n"));
+  const [background, setBackground] = useState(task?.context ?? "");
   const [choice, setChoice] = useState<ScheduleChoice>(task ? fromCron(task.schedule) : DEFAULT_CHOICE);
   const [zone, setZone] = useState(task?.timezone ?? browserZone());
   const [notify, setNotify] = useState<"once" | "always">(task?.notify_behavior ?? "once");
@@ -69,6 +81,10 @@ export function TaskForm(props: Props) {
     };
     if (condition.trim() || task) out.condition_description = condition;
     if (name.trim() || task) out.name = name;
+    // An edit sends pages and background only when they changed, so a PATCH names what it changes.
+    const urls = linesOf(pages);
+    if (urls.length > 0 ? !task || urls.join("\n") !== task.urls.join("\n") : task && task.urls.length > 0) out.urls = urls;
+    if (task ? background !== task.context : background.trim()) out.context = background;
     const cron = toCron(choice);
     if (cron || task) out.schedule = cron;
     return out;
@@ -94,7 +110,9 @@ export function TaskForm(props: Props) {
     preview.mutate(body(), { onError: fail("The preview could not run.") });
   };
   /** edited clears a field's error once the person changes it. */
-  const edited = (key: string) => errors[key] !== undefined && setErrors(({ [key]: _, ...rest }) => rest);
+  const edited = (key: string) =>
+    Object.keys(errors).some((path) => fieldOf(path) === key) &&
+    setErrors((all) => Object.fromEntries(Object.entries(all).filter(([path]) => fieldOf(path) !== key)));
 
   const errorAt = (key: string) =>
     Object.entries(errors)
@@ -148,6 +166,35 @@ export function TaskForm(props: Props) {
             onChange={(e) => {
               setCondition(e.target.value);
               edited("condition_description");
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Pages to read" error={errorAt("urls")} hint="Optional. Up to 10 web addresses, one per line, read on every run beside the search.">
+        {(p) => (
+          <textarea
+            {...p}
+            ref={inputRef("urls")}
+            value={pages}
+            rows={2}
+            placeholder="https://www.apple.com/newsroom/"
+            onChange={(e) => {
+              setPages(e.target.value);
+              edited("urls");
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Background for the agent" error={errorAt("context")} hint="Optional. What the agent should know, such as “I already own the 15 Pro”.">
+        {(p) => (
+          <textarea
+            {...p}
+            ref={inputRef("context")}
+            value={background}
+            rows={2}
+            onChange={(e) => {
+              setBackground(e.target.value);
+              edited("context");
             }}
           />
         )}

@@ -12,6 +12,7 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     timezone: "Europe/Berlin",
     notify_behavior: "once",
     notifications: [],
+    urls: [],
     state: "active",
     next_run_at: "2026-12-07T08:00:00Z",
     last_run_at: null,
@@ -21,6 +22,7 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     last_execution: null,
     month_spend_usd: 0.42,
     next_run_reason: { kind: "schedule", summary: "Its schedule: every Monday at 09:00" },
+    context: "",
     ...over,
   };
 }

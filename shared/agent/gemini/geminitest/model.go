@@ -25,6 +25,9 @@ import (
 // Usage is estimated at four characters a token.
 type Model struct {
 	Web []Page
+	// Redirects, when set, is the redirect service grounding links point at (a Redirector's
+	// URL); empty is Google's own host.
+	Redirects string
 	// Now is the model's clock for next_run (default time.Now).
 	Now func() time.Time
 	// Obey makes the model follow instructions even inside fences.
@@ -37,7 +40,7 @@ type Model struct {
 func (m *Model) Handle(req Request) Response {
 	if req.Grounded {
 		query := fenceText(req.User, "watch: what to look for")
-		return Grounded(m.Web, []string{query + " " + m.now().Format("2006")}, m.groundedUsage(req))
+		return GroundedAt(m.Redirects, m.Web, []string{query + " " + m.now().Format("2006")}, m.groundedUsage(req))
 	}
 	ans := m.decide(req.User)
 	for _, instr := range m.instructions(req.User) {

@@ -205,18 +205,33 @@ type Page struct {
 // RedirectURI is the address grounding metadata gives for page i: like the real API, a
 // grounding redirect, not the page's own URL.
 func RedirectURI(i int) string {
-	return fmt.Sprintf("https://vertexaisearch.cloud.google.com/grounding-api-redirect/fake%03d", i)
+	return RedirectAt("https://vertexaisearch.cloud.google.com", i)
+}
+
+// RedirectAt is RedirectURI on another redirect service, base (a Redirector's URL).
+func RedirectAt(base string, i int) string {
+	return fmt.Sprintf("%s/grounding-api-redirect/fake%03d", base, i)
 }
 
 // Grounded answers a search call: a report quoting each page, with grounding chunks, supports
 // pointing each sentence at its page, and the queries run.
 func Grounded(pages []Page, queries []string, u Usage) Response {
+	return GroundedAt("", pages, queries, u)
+}
+
+// GroundedAt is Grounded with the redirect links on redirects (a Redirector's URL; empty is
+// Google's own host, as RedirectURI gives).
+func GroundedAt(redirects string, pages []Page, queries []string, u Usage) Response {
 	var text strings.Builder
 	var chunks, supports []any
 	for i, p := range pages {
 		start := text.Len()
 		fmt.Fprintf(&text, "%s says: %s", p.Title, p.Text)
-		chunks = append(chunks, map[string]any{"web": map[string]any{"uri": RedirectURI(i), "title": p.Title, "domain": p.Title}})
+		uri := RedirectURI(i)
+		if redirects != "" {
+			uri = RedirectAt(redirects, i)
+		}
+		chunks = append(chunks, map[string]any{"web": map[string]any{"uri": uri, "title": p.Title, "domain": p.Title}})
 		supports = append(supports, map[string]any{
 			"segment":               map[string]any{"startIndex": start, "endIndex": text.Len(), "text": text.String()[start:]},
 			"groundingChunkIndices": []int{i},

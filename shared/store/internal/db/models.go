@@ -117,6 +117,8 @@ type Task struct {
 	UpdatedAt            time.Time
 	StateChangedAt       time.Time
 	NextRunCause         task.NextRunCause
+	Urls                 []string
+	Context              string
 }
 
 type TaskMemory struct {
