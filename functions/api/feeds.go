@@ -50,6 +50,7 @@ func (a *API) getFeed(w http.ResponseWriter, r *http.Request, user store.User) e
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store") // the URLs are secrets
 	writeJSON(w, http.StatusOK, a.feedURLs(t))
 	return nil
 }
@@ -64,6 +65,7 @@ func (a *API) rotateFeed(w http.ResponseWriter, r *http.Request, user store.User
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store") // the URLs are secrets
 	writeJSON(w, http.StatusOK, a.feedURLs(t))
 	return nil
 }
