@@ -80,7 +80,7 @@ type jsonFeedDoc struct {
 }
 
 // fetchFeed GETs a feed URL the API handed out, on the test server, with extra headers.
-func fetchFeed(t *testing.T, b testBundle, feedURL string, header map[string]string) (*http.Response, []byte) {
+func fetchFeed(t *testing.T, b testBundle, feedURL string, header map[string]string) (feedAnswer, []byte) {
 	t.Helper()
 	require.True(t, strings.HasPrefix(feedURL, feedPublicURL+"/api/v1/feeds/"), feedURL)
 	req, err := http.NewRequest("GET", b.srv.URL+strings.TrimPrefix(feedURL, feedPublicURL), nil)
@@ -93,7 +93,13 @@ func fetchFeed(t *testing.T, b testBundle, feedURL string, header map[string]str
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	return res, body
+	return feedAnswer{StatusCode: res.StatusCode, Header: res.Header}, body
+}
+
+// feedAnswer is what fetchFeed kept of a response, whose body it has read and closed.
+type feedAnswer struct {
+	StatusCode int
+	Header     http.Header
 }
 
 func TestFeeds(t *testing.T) {
