@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -49,6 +50,13 @@ func (a *API) getFeed(w http.ResponseWriter, r *http.Request, user store.User) e
 	t, err := a.feeds.Store.EnsureFeedToken(r.Context(), user.ID, salt, feed.Hash(feed.Token(a.feeds.Keys, user.ID, salt)))
 	if err != nil {
 		return err
+	}
+	if !hmac.Equal(t.Hash, feed.Hash(feed.Token(a.feeds.Keys, user.ID, t.Salt))) {
+		// The notify key changed since the token was made: its URLs are dead already, and the
+		// URLs this key derives would name nobody. Make a token under this key.
+		if t, err = a.feeds.Store.RotateFeedToken(r.Context(), user.ID, salt, feed.Hash(feed.Token(a.feeds.Keys, user.ID, salt)), a.now()); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store") // the URLs are secrets
 	writeJSON(w, http.StatusOK, a.feedURLs(t))

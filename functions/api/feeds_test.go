@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +14,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/client"
 	"github.com/torale-ai/torale/shared/contract"
+	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
@@ -259,4 +263,37 @@ func TestFeedHoldsFiftyNewest(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &jf))
 	require.Len(t, jf.Items, 50)
 	require.Equal(t, "urn:uuid:"+newest.ID.String(), jf.Items[0].ID)
+}
+
+// A new notify key makes new feed URLs: the old ones are dead, and GET /feed shows working ones
+// rather than URLs the new key derives but nobody stored.
+func TestFeedAfterNotifyKeyChange(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	c := b.client(t, client.WithDevUser("dave"))
+	old, err := c.Feed(ctx)
+	require.NoError(t, err)
+	k, err := notifykey.New(strings.Repeat("another-feed-key-", 2))
+	require.NoError(t, err)
+	srv := httptest.NewServer(api.New(api.Deps{Keys: b.store, Admin: b.store, Auth: auth.NewDev(b.store), Log: logging.Discard(),
+		Feeds: api.Feeds{Store: b.store, Keys: k, PublicURL: feedPublicURL}}))
+	defer srv.Close()
+	other := client.New(srv.URL, client.WithHTTPClient(validatingClient(t)), client.WithDevUser("dave"))
+	fresh, err := other.Feed(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, old.AtomURL, fresh.AtomURL)
+	res, _ := fetchFeed(t, b, old.AtomURL, nil)
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	res, _ = fetchFeed(t, b, fresh.AtomURL, nil)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	again, err := other.Feed(ctx)
+	require.NoError(t, err)
+	require.Equal(t, fresh, again, "made once under the new key")
+
+	// Without a notify key no token can be shown.
+	srv2 := httptest.NewServer(api.New(api.Deps{Keys: b.store, Admin: b.store, Auth: auth.NewDev(b.store), Log: logging.Discard(),
+		Feeds: api.Feeds{Store: b.store, PublicURL: feedPublicURL}}))
+	defer srv2.Close()
+	_, err = client.New(srv2.URL, client.WithHTTPClient(validatingClient(t)), client.WithDevUser("dave")).Feed(ctx)
+	requireStatus(t, err, http.StatusServiceUnavailable)
 }
