@@ -17,16 +17,13 @@ import (
 	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
-	"github.com/torale-ai/torale/shared/task"
 )
 
 // FeedStore is the store side of the feeds.
 type FeedStore interface {
 	EnsureFeedToken(ctx context.Context, userID uuid.UUID, salt, hash []byte) (store.FeedToken, error)
 	RotateFeedToken(ctx context.Context, userID uuid.UUID, salt, hash []byte, now time.Time) (store.FeedToken, error)
-	FeedTokenOwner(ctx context.Context, hash []byte) (uuid.UUID, time.Time, error)
-	FeedEntries(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int) ([]store.Notified, error)
-	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
+	ReadFeed(ctx context.Context, hash []byte, taskID *uuid.UUID, limit int) (store.Feed, error)
 }
 
 // Feeds serve each user's notifications as Atom and JSON feeds at URLs holding a token.
@@ -122,32 +119,19 @@ func (a *API) serveFeed(w http.ResponseWriter, r *http.Request, token, format st
 	if a.feeds.Store == nil || !feed.WellFormed(token) {
 		return feedNotFound()
 	}
-	ctx := r.Context()
-	userID, made, err := a.feeds.Store.FeedTokenOwner(ctx, feed.Hash(token))
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return feedNotFound()
-		}
+	got, err := a.feeds.Store.ReadFeed(r.Context(), feed.Hash(token), taskID, feed.MaxEntries)
+	if errors.Is(err, store.ErrNotFound) {
+		return feedNotFound()
+	} else if err != nil {
 		return err
 	}
-	self := a.feeds.PublicURL + r.URL.EscapedPath()
-	f := feed.Feed{ID: uuid.NewSHA1(feedSpace, []byte("user:"+userID.String())), Title: "Torale: your notifications",
-		SelfURL: self, HomeURL: a.feeds.PublicURL + "/", Updated: made}
+	f := feed.Feed{ID: uuid.NewSHA1(feedSpace, []byte("user:"+got.UserID.String())), Title: "Torale: your notifications",
+		SelfURL: a.feeds.PublicURL + r.URL.EscapedPath(), HomeURL: a.feeds.PublicURL + "/", Updated: got.TokenMadeAt}
 	if taskID != nil {
-		t, err := a.feeds.Store.GetTask(ctx, userID, *taskID)
-		if err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return feedNotFound()
-			}
-			return err
-		}
-		f.ID, f.Title, f.HomeURL = uuid.NewSHA1(feedSpace, []byte("task:"+t.ID.String())), "Torale: "+t.Name, outbox.TaskURL(a.feeds.PublicURL, t.ID)
+		f.ID, f.Title, f.HomeURL = uuid.NewSHA1(feedSpace, []byte("task:"+taskID.String())), "Torale: "+got.TaskName,
+			outbox.TaskURL(a.feeds.PublicURL, *taskID)
 	}
-	list, err := a.feeds.Store.FeedEntries(ctx, userID, taskID, feed.MaxEntries)
-	if err != nil {
-		return err
-	}
-	for _, n := range list {
+	for _, n := range got.Entries {
 		e := entryOf(n, a.feeds.PublicURL)
 		if e.Published.After(f.Updated) || len(f.Entries) == 0 {
 			f.Updated = e.Published

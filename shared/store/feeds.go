@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/store/internal/doc"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // FeedToken is what is stored of a user's feed token: the salt it is derived from (with the
@@ -38,22 +41,43 @@ func (s *Store) RotateFeedToken(ctx context.Context, userID uuid.UUID, salt, has
 	return FeedToken{UserID: r.UserID, Salt: r.Salt, Hash: r.TokenHash, CreatedAt: r.CreatedAt}, nil
 }
 
-// FeedTokenOwner returns the user whose feed token has the given hash and when the token was
-// made; an unknown or rotated token is ErrNotFound.
-func (s *Store) FeedTokenOwner(ctx context.Context, hash []byte) (uuid.UUID, time.Time, error) {
-	r, err := s.q.FeedTokenOwner(ctx, hash)
-	if err != nil {
-		return uuid.Nil, time.Time{}, fmt.Errorf("looking up feed token: %w", translate(err))
-	}
-	return r.UserID, r.CreatedAt, nil
+// Feed is what a feed shows: whose it is and their newest runs that notified.
+type Feed struct {
+	UserID uuid.UUID
+	// TokenMadeAt is when the token was made, the feed's time while it has no entries.
+	TokenMadeAt time.Time
+	// TaskName names the feed's task, when it is one task's.
+	TaskName string
+	// Entries are newest first, without deliveries (a feed reader has no use for them).
+	Entries []Notified
 }
 
-// FeedEntries returns the user's newest runs that notified, at most limit, newest first, of one
-// task when taskID is set: one query, without the deliveries ListNotified attaches (a feed
-// reader has no use for them). The caller checks that the task is the user's.
-func (s *Store) FeedEntries(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int) ([]Notified, error) {
-	rows, err := s.q.ListNotified(ctx, db.ListNotifiedParams{UserID: userID, TaskID: taskID, MaxRows: int32(limit)})
-	return mapAll(rows, err, "listing feed entries", func(r db.ListNotifiedRow) Notified {
-		return Notified{Execution: executionOf(r.Execution), TaskName: r.TaskName}
-	})
+// ReadFeed returns the feed of the token with the given hash, at most limit entries, of one task
+// when taskID is set: one query for the owner, the task and the entries. An unknown or rotated
+// token, or a task that is not the owner's, is ErrNotFound.
+func (s *Store) ReadFeed(ctx context.Context, hash []byte, taskID *uuid.UUID, limit int) (Feed, error) {
+	r, err := s.q.ReadFeed(ctx, db.ReadFeedParams{TokenHash: hash, TaskID: taskID, MaxRows: limit})
+	if err != nil {
+		return Feed{}, fmt.Errorf("reading feed: %w", translate(err))
+	}
+	if taskID != nil && !r.TaskFound {
+		return Feed{}, fmt.Errorf("reading feed: %w", ErrNotFound)
+	}
+	var rows []struct {
+		ID         uuid.UUID   `json:"id"`
+		TaskID     uuid.UUID   `json:"task_id"`
+		TaskName   string      `json:"task_name"`
+		CreatedAt  time.Time   `json:"created_at"`
+		FinishedAt *time.Time  `json:"finished_at"`
+		Result     *doc.Result `json:"result"`
+	}
+	if err := json.Unmarshal(r.Entries, &rows); err != nil {
+		return Feed{}, fmt.Errorf("reading feed entries: %w", err)
+	}
+	f := Feed{UserID: r.UserID, TokenMadeAt: r.TokenMadeAt, TaskName: r.FeedTaskName, Entries: make([]Notified, len(rows))}
+	for i, e := range rows {
+		f.Entries[i] = Notified{TaskName: e.TaskName, Execution: task.Execution{ID: e.ID, TaskID: e.TaskID, UserID: r.UserID,
+			Status: task.StatusSuccess, CreatedAt: e.CreatedAt, FinishedAt: e.FinishedAt, Result: e.Result.Task()}}
+	}
+	return f, nil
 }

@@ -50,19 +50,54 @@ func (q *Queries) EnsureFeedToken(ctx context.Context, arg EnsureFeedTokenParams
 	return i, err
 }
 
-const feedTokenOwner = `-- name: FeedTokenOwner :one
-SELECT user_id, created_at FROM feed_tokens WHERE token_hash = $1
+const readFeed = `-- name: ReadFeed :one
+SELECT f.user_id, f.created_at AS token_made_at,
+       COALESCE(ft.name, '')::text AS feed_task_name, (ft.id IS NOT NULL)::bool AS task_found,
+       COALESCE((
+           SELECT jsonb_agg(jsonb_build_object('id', x.id, 'task_id', x.task_id, 'task_name', x.task_name,
+                      'created_at', x.created_at, 'finished_at', x.finished_at, 'result', x.result)
+                  ORDER BY x.created_at DESC, x.id DESC)
+           FROM (
+               SELECT e.id, e.task_id, t.name AS task_name, e.created_at, e.finished_at, e.result
+               FROM executions e JOIN tasks t ON t.id = e.task_id
+               WHERE e.user_id = f.user_id
+                 AND ($1::uuid IS NULL OR e.task_id = $1::uuid)
+                 AND e.status = 'success' AND e.result->>'notification' <> ''
+               ORDER BY e.created_at DESC, e.id DESC
+               LIMIT $2::int
+           ) x
+       ), '[]'::jsonb)::jsonb AS entries
+FROM feed_tokens f
+LEFT JOIN tasks ft ON ft.id = $1::uuid AND ft.user_id = f.user_id
+WHERE f.token_hash = $3
 `
 
-type FeedTokenOwnerRow struct {
-	UserID    uuid.UUID
-	CreatedAt time.Time
+type ReadFeedParams struct {
+	TaskID    *uuid.UUID
+	MaxRows   int
+	TokenHash []byte
 }
 
-func (q *Queries) FeedTokenOwner(ctx context.Context, tokenHash []byte) (FeedTokenOwnerRow, error) {
-	row := q.db.QueryRow(ctx, feedTokenOwner, tokenHash)
-	var i FeedTokenOwnerRow
-	err := row.Scan(&i.UserID, &i.CreatedAt)
+type ReadFeedRow struct {
+	UserID       uuid.UUID
+	TokenMadeAt  time.Time
+	FeedTaskName string
+	TaskFound    bool
+	Entries      []byte
+}
+
+// A feed in one query: the token's owner (no row when the token names nobody), whether the task
+// asked for is the owner's, and the newest runs that notified as one JSON array, newest first.
+func (q *Queries) ReadFeed(ctx context.Context, arg ReadFeedParams) (ReadFeedRow, error) {
+	row := q.db.QueryRow(ctx, readFeed, arg.TaskID, arg.MaxRows, arg.TokenHash)
+	var i ReadFeedRow
+	err := row.Scan(
+		&i.UserID,
+		&i.TokenMadeAt,
+		&i.FeedTaskName,
+		&i.TaskFound,
+		&i.Entries,
+	)
 	return i, err
 }
 
