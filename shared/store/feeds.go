@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
 	"github.com/torale-ai/torale/shared/store/internal/doc"
@@ -26,6 +28,15 @@ type FeedToken struct {
 // user has none. Two first requests at once both get the one that was stored.
 func (s *Store) EnsureFeedToken(ctx context.Context, userID uuid.UUID, salt, hash []byte) (FeedToken, error) {
 	r, err := s.q.EnsureFeedToken(ctx, db.EnsureFeedTokenParams{UserID: userID, Salt: salt, TokenHash: hash})
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Another request stored the token after this statement's snapshot was taken, so its
+		// read half saw nothing; a new statement sees the stored row.
+		got, gerr := s.q.GetFeedToken(ctx, userID)
+		if gerr != nil {
+			return FeedToken{}, fmt.Errorf("reading feed token: %w", translate(gerr))
+		}
+		return FeedToken{UserID: got.UserID, Salt: got.Salt, Hash: got.TokenHash, CreatedAt: got.CreatedAt}, nil
+	}
 	if err != nil {
 		return FeedToken{}, fmt.Errorf("making feed token: %w", translate(err))
 	}

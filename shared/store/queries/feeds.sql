@@ -10,6 +10,9 @@ UNION ALL
 SELECT user_id, salt, token_hash, created_at FROM feed_tokens WHERE user_id = @user_id
 LIMIT 1;
 
+-- name: GetFeedToken :one
+SELECT * FROM feed_tokens WHERE user_id = @user_id;
+
 -- name: RotateFeedToken :one
 INSERT INTO feed_tokens (user_id, salt, token_hash, created_at) VALUES (@user_id, @salt, @token_hash, @now)
 ON CONFLICT (user_id) DO UPDATE SET salt = EXCLUDED.salt, token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at

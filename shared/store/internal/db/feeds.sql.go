@@ -50,6 +50,22 @@ func (q *Queries) EnsureFeedToken(ctx context.Context, arg EnsureFeedTokenParams
 	return i, err
 }
 
+const getFeedToken = `-- name: GetFeedToken :one
+SELECT user_id, salt, token_hash, created_at FROM feed_tokens WHERE user_id = $1
+`
+
+func (q *Queries) GetFeedToken(ctx context.Context, userID uuid.UUID) (FeedToken, error) {
+	row := q.db.QueryRow(ctx, getFeedToken, userID)
+	var i FeedToken
+	err := row.Scan(
+		&i.UserID,
+		&i.Salt,
+		&i.TokenHash,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const readFeed = `-- name: ReadFeed :one
 SELECT f.user_id, f.created_at AS token_made_at,
        COALESCE(ft.name, '')::text AS feed_task_name, (ft.id IS NOT NULL)::bool AS task_found,
