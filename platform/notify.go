@@ -26,6 +26,7 @@ type notifyParts struct {
 	webhooks *webhook.Service
 	verifier *email.Verifier
 	api      api.Notify
+	feeds    api.Feeds
 }
 
 // newNotify builds the senders and the settings services from the configuration: webhooks when
@@ -81,6 +82,8 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	p.webhooks = webhook.NewService(d.Store, keys, guard, sender, d.Now)
 	p.verifier = email.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
 	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: email.NewUnsubscriber(d.Store, keys)}
+	// Feed tokens derive from the notify key too; without it the feeds answer 503 and 404.
+	p.feeds = api.Feeds{Store: d.Store, Keys: keys, PublicURL: d.Config.PublicURL}
 	if d.Mailbox != nil && d.DevAuth {
 		p.api.Mailbox = d.Mailbox
 	}

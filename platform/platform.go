@@ -77,6 +77,7 @@ type Platform struct {
 	store      *store.Store
 	bus        event.Publisher
 	notifyAPI  api.Notify
+	feedsAPI   api.Feeds
 	now        func() time.Time
 }
 
@@ -153,7 +154,7 @@ func (p *Platform) addNotify(d Deps, need parts) error {
 	if need.notifier {
 		p.Notifier = outbox.New(d.Store, np.senders, d.Now, d.Log)
 	}
-	p.Webhooks, p.Verifier, p.notifyAPI = np.webhooks, np.verifier, np.api
+	p.Webhooks, p.Verifier, p.notifyAPI, p.feedsAPI = np.webhooks, np.verifier, np.api, np.feeds
 	return nil
 }
 
@@ -171,7 +172,7 @@ func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules tas
 		admin = p.Reconciler
 	}
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
-		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Scheduler: admin,
+		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Feeds: p.feedsAPI, Scheduler: admin,
 		Buckets: d.Store, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()}})
 	return nil
 }

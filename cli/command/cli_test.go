@@ -45,12 +45,19 @@ type result struct {
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
+	return newCLIWith(t, func(*config.Config) {})
+}
+
+// newCLIWith is newCLI with the configuration changed by edit.
+func newCLIWith(t *testing.T, edit func(*config.Config)) *cli {
+	t.Helper()
 	st := storetest.New(t)
 	note := "Apple announced the iPhone 18 for September 18."
 	fake := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "Apple's newsroom says so.",
 		Confidence: 93, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/newsroom/", Title: "Apple Newsroom"}}}}})
 	cfg, err := config.FromEnv(func(string) string { return "" })
 	require.NoError(t, err)
+	edit(&cfg)
 	bus := event.NewBus(logging.Discard(), event.BusOptions{})
 	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Agent: fake, DevAuth: true, Log: logging.Discard()})
 	require.NoError(t, err)

@@ -61,6 +61,8 @@ type Deps struct {
 	Notify Notify
 	// Scheduler runs reconcile and lists scheduler jobs for admins (scheduler.go); nil answers 503.
 	Scheduler Scheduler
+	// Feeds serve the Atom and JSON feeds (feeds.go); without a store they answer 404 and 503.
+	Feeds Feeds
 	// Site is what GET /api/v1/config tells the dashboard.
 	Site Site
 	Now  func() time.Time
@@ -89,6 +91,7 @@ type API struct {
 	limiter *limiter
 	notify  Notify
 	sched   Scheduler
+	feeds   Feeds
 	site    Site
 	now     func() time.Time
 	log     *slog.Logger
@@ -105,7 +108,7 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
-		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, site: d.Site}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}

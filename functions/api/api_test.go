@@ -48,7 +48,8 @@ func setup(t testing.TB) testBundle {
 		Rules: task.DefaultRules(), Log: logging.Discard(), MaxActive: 5, Channels: platform.NewChannels(s, false)})
 	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(),
 		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
-		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s)})
+		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s),
+		Feeds: api.Feeds{Store: s, Keys: testFeedKeys(t), PublicURL: feedPublicURL}})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return testBundle{srv: srv, dbURL: dbURL, store: s, api: a, agent: fake}

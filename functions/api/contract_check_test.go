@@ -60,6 +60,7 @@ var contractSchemas = map[string]reflect.Type{
 	"EmailInput":         typeOf[contract.EmailInput](),
 	"EmailVerifyInput":   typeOf[contract.EmailVerifyInput](),
 	"Unsubscribed":       typeOf[contract.Unsubscribed](),
+	"FeedURLs":           typeOf[contract.FeedURLs](),
 	"Mail":               typeOf[contract.Mail](),
 	"ReconcileReport":    typeOf[contract.ReconcileReport](),
 	"ReconcileJobCounts": typeOf[contract.ReconcileJobCounts](),

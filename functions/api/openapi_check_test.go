@@ -53,6 +53,16 @@ func loadOpenAPI() (*openapi3.T, routers.Router, error) {
 	return openAPI.doc, openAPI.router, openAPI.err
 }
 
+// feedTypes are the media types the feeds answer in rather than JSON: their operations only.
+var feedTypes = map[string]bool{"application/atom+xml": true, "application/feed+json": true}
+
+func init() {
+	// kin-openapi decodes neither feed type by itself: Atom is checked as a string, JSON Feed as
+	// JSON (both formats' own tests are in shared/feed).
+	openapi3filter.RegisterBodyDecoder("application/atom+xml", openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/feed+json", openapi3filter.JSONBodyDecoder)
+}
+
 // openAPIUUIDFormat checks `format: uuid` strings, which kin-openapi leaves unchecked by default.
 var openAPIUUIDFormat = openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562)
 
@@ -143,7 +153,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 				t.Errorf("%s %s needs an operationId, a summary and a description", method, path)
 			}
 			for code, r := range op.Responses.Map() {
-				if code == "204" || r.Value == nil {
+				if code == "204" || code == "304" || r.Value == nil {
 					continue
 				}
 				if len(r.Value.Content) == 0 {
@@ -153,6 +163,9 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 					want := "application/json"
 					if code >= "400" {
 						want = "application/problem+json"
+					}
+					if feedTypes[ct] && code < "400" && strings.HasPrefix(path, "/api/v1/feeds/") {
+						continue
 					}
 					if ct != want {
 						t.Errorf("%s %s: response %s has content type %s, want %s", method, path, code, ct, want)

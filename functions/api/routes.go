@@ -96,6 +96,11 @@ func (a *API) routes() []route {
 		r("GET", v1+"/emails", AccessUser, "", a.listEmails),
 		r("DELETE", v1+"/emails/{email}", AccessUser, "", a.deleteEmail),
 		r("POST", v1+"/unsubscribe", AccessPublic, "", a.unsubscribe),
+		r("GET", v1+"/feed", AccessUser, "", a.getFeed),
+		r("POST", v1+"/feed/rotate", AccessUser, "", a.rotateFeed),
+		// The token in the path is the credential: feed readers have no account.
+		r("GET", v1+"/feeds/{feed}", AccessPublic, "", a.userFeed),
+		r("GET", v1+"/feeds/{token}/tasks/{feed}", AccessPublic, "", a.taskFeed),
 		r("GET", v1+"/dev/mailbox", AccessUser, "", a.devMailbox),
 
 		r("GET", v1+"/admin/stats", AccessAdmin, "", a.adminStats),

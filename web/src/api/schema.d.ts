@@ -816,6 +816,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get your feed URLs
+         * @description Returns the URLs of your Atom and JSON feeds: one of every notification, and one per task (replace `{task_id}`). The feed token is made on first use. The URLs need no credentials, so treat them as secrets; 503 when the deployment has no notify key (`TORALE_NOTIFY_SECRET`), which the tokens derive from.
+         */
+        get: operations["getFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feed/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate your feed URLs
+         * @description Makes a new feed token. The old URLs answer 404 from now on; feed readers must be given the new ones.
+         */
+        post: operations["rotateFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feeds/{feed}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read your notifications feed
+         * @description Every notification of the user the token names, as Atom (`{token}.atom`) or a JSON Feed (`{token}.json`). Needs no credentials: the token is the proof. A wrong or rotated token is 404.
+         */
+        get: operations["getUserFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feeds/{token}/tasks/{feed}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one task's notifications feed
+         * @description One task's notifications, as Atom (`{task_id}.atom`) or a JSON Feed (`{task_id}.json`). Needs no credentials: the token is the proof. A wrong or rotated token, or a task that is not the token owner's, is 404.
+         */
+        get: operations["getTaskFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1930,6 +2010,22 @@ export interface components {
              * @enum {string}
              */
             state: "STATE_UNSPECIFIED" | "ENABLED" | "PAUSED" | "DISABLED" | "UPDATE_FAILED";
+        };
+        /** @description Where a feed reader follows your notifications without an account. Anyone with a URL can read the feed. */
+        FeedURLs: {
+            /** @description Your Atom feed of every notification. */
+            atom_url: string;
+            /** @description Your JSON Feed of every notification. */
+            json_url: string;
+            /** @description One task's Atom feed: replace `{task_id}` with the task's id. */
+            task_atom_url: string;
+            /** @description One task's JSON Feed: replace `{task_id}` with the task's id. */
+            task_json_url: string;
+            /**
+             * Format: date-time
+             * @description When the token was made or last rotated.
+             */
+            created_at: string;
         };
     };
     responses: {
@@ -3451,6 +3547,160 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your feed URLs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedURLs"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your new feed URLs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedURLs"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUserFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer: 304 when the feed has not changed. */
+                "If-None-Match"?: string;
+                /** @description An HTTP date: 304 when no entry is newer. Ignored when If-None-Match is sent. */
+                "If-Modified-Since"?: string;
+            };
+            path: {
+                /** @description The feed token followed by `.atom` or `.json`. */
+                feed: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed, newest entry first, at most 50 entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description A strong validator of the body; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the newest entry was published (when the token was made, for an empty feed). */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                    "application/feed+json": Record<string, never>;
+                };
+            };
+            /** @description The feed has not changed since the validator sent. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the body; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the newest entry was published (when the token was made, for an empty feed). */
+                    "Last-Modified"?: string;
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTaskFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer: 304 when the feed has not changed. */
+                "If-None-Match"?: string;
+                /** @description An HTTP date: 304 when no entry is newer. Ignored when If-None-Match is sent. */
+                "If-Modified-Since"?: string;
+            };
+            path: {
+                /** @description The feed token. */
+                token: string;
+                /** @description The task id followed by `.atom` or `.json`. */
+                feed: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed, newest entry first, at most 50 entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description A strong validator of the body; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the newest entry was published (when the token was made, for an empty feed). */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                    "application/feed+json": Record<string, never>;
+                };
+            };
+            /** @description The feed has not changed since the validator sent. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the body; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the newest entry was published (when the token was made, for an empty feed). */
+                    "Last-Modified"?: string;
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
             500: components["responses"]["InternalError"];

@@ -13,10 +13,17 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
     "GET /api/v1/webhook": webhookSettings(),
     "GET /api/v1/webhook/deliveries": page([]),
     "GET /api/v1/api-keys": page([]),
+    "GET /api/v1/feed": {
+      atom_url: "https://app.torale.example/api/v1/feeds/t.atom",
+      json_url: "https://app.torale.example/api/v1/feeds/t.json",
+      task_atom_url: "https://app.torale.example/api/v1/feeds/t/tasks/{task_id}.atom",
+      task_json_url: "https://app.torale.example/api/v1/feeds/t/tasks/{task_id}.json",
+      created_at: "2026-11-30T09:00:00Z",
+    },
   });
   renderB(<Settings />, { mode: "dev" });
   expect(screen.getAllByRole("heading", { level: 1 }).map((h) => h.textContent)).toEqual(["Settings"]);
-  for (const name of ["Notification emails", "Webhook", "API keys"]) {
+  for (const name of ["Notification emails", "Webhook", "Feeds", "API keys"]) {
     expect(screen.getByRole("region", { name })).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 2, name })).toBeInTheDocument();
   }
@@ -24,5 +31,6 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
   expect(screen.getByLabelText("Key name")).toBeInTheDocument();
   expect(await screen.findByLabelText("Webhook URL")).toHaveValue("https://hooks.example.com/torale");
   expect(await screen.findByRole("heading", { level: 3, name: "Dev mailbox" })).toBeInTheDocument();
+  expect(await screen.findByText("https://app.torale.example/api/v1/feeds/t.atom")).toBeInTheDocument();
   expect(api.unmatched).toEqual([]);
 });

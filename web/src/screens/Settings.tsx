@@ -1,13 +1,15 @@
-// Account settings: where notifications may go (verified emails, the default webhook) and the
+// Account settings: where notifications may go (verified emails, the default webhook, feed URLs) and the
 // API keys scripts use. Each section loads on its own, so one failing leaves the others usable.
 import "../settings/webB.css";
 import { APIKeys } from "../settings/APIKeys";
 import { Emails } from "../settings/Emails";
+import { Feeds } from "../settings/Feeds";
 import { Webhook } from "../settings/Webhook";
 
 const sections = [
   { id: "emails", title: "Notification emails", body: <Emails /> },
   { id: "webhook", title: "Webhook", body: <Webhook /> },
+  { id: "feeds", title: "Feeds", body: <Feeds /> },
   { id: "api-keys", title: "API keys", body: <APIKeys /> },
 ];
 

@@ -74,6 +74,13 @@ type Execution struct {
 	CostUsd       float64
 }
 
+type FeedToken struct {
+	UserID    uuid.UUID
+	Salt      []byte
+	TokenHash []byte
+	CreatedAt time.Time
+}
+
 type NotificationDelivery struct {
 	ID            uuid.UUID
 	ExecutionID   uuid.UUID
