@@ -1,11 +1,10 @@
 -- Why: the cost of a user's request and of the tick must not grow with the tables (issue 16).
--- shared/store/indexplan_test.go plans every user-path query with sequential scans off and
--- fails on a Seq Scan of a big table; these are the indexes it found missing, and the ones the
+-- shared/store/indexplan_test.go plans every query with sequential scans off and fails when one
+-- still reads a big table whole; these are the indexes it found missing, and the ones the
 -- execution retention (queries/retention.sql) needs.
 -- Not CONCURRENTLY: golang-migrate's pgx driver sends a file as one multi-statement query, which
 -- PostgreSQL runs as a transaction block, where CONCURRENTLY is refused. Each build holds off
--- writes to its table while it runs: seconds at a million runs (bench/scale.sh), so run this
--- migration off-peak on a large database.
+-- writes to its table while it runs, so run this migration off-peak on a large database.
 
 -- The notifications list reads one user's notified runs, newest first, across their tasks.
 CREATE INDEX IF NOT EXISTS executions_notified_idx
