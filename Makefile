@@ -93,6 +93,7 @@ bench: ## Run every benchmark; each prints its figures next to a baseline from t
 	bench/restart.sh
 	bench/ratelimit.sh
 	bench/extract.sh
+	bench/scale.sh
 
 .PHONY: clean
 clean: ## Remove build output (keeps .torale/, the local database)

@@ -49,7 +49,7 @@ func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog
 			s.timeout = 2 * time.Minute
 		case FunctionTick:
 			s.handler = auth(tick.New(tick.Config{Sweeper: SweepFunc(p.Tick), Reconciler: p.Reconciler,
-				ReconcileEvery: cfg.Cloud.ReconcileEvery, Log: log}))
+				ReconcileEvery: cfg.Cloud.ReconcileEvery, Expirer: p, Log: log}))
 			s.timeout = 10 * time.Minute
 		case FunctionAgent:
 			a := agentfn.New(p.Agent, cfg.AgentTimeout, log)

@@ -79,6 +79,9 @@ type Platform struct {
 	notifyAPI  api.Notify
 	feedsAPI   api.Feeds
 	now        func() time.Time
+	// retention is how long quiet runs are kept (TORALE_EXECUTION_RETENTION); 0 keeps them.
+	retention time.Duration
+	log       *slog.Logger
 }
 
 // New builds the services the functions in d.Functions need and, without Pub/Sub, subscribes
@@ -97,7 +100,7 @@ func New(d Deps) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Agent: local, store: d.Store, now: d.Now}
+	p := &Platform{Agent: local, store: d.Store, now: d.Now, retention: d.Config.ExecutionRetention, log: d.Log}
 	if !need.store {
 		return p, nil
 	}
@@ -225,10 +228,13 @@ func (p *Platform) Health(ctx context.Context) (*store.SchemaStatus, error) {
 	return p.store.Health(ctx)
 }
 
-// Background runs the sweep and the notifier's due-delivery pass every interval until ctx ends.
+// Background runs the sweep and the notifier's due-delivery pass every interval, and the
+// execution retention every minute, until ctx ends.
 func (p *Platform) Background(ctx context.Context, interval time.Duration) {
-	done := make(chan struct{})
+	done, expired := make(chan struct{}), make(chan struct{})
 	go func() { p.Notifier.Every(ctx, interval); close(done) }()
+	go func() { p.expireEvery(ctx, time.Minute); close(expired) }()
 	p.Sweeper.Every(ctx, interval)
 	<-done
+	<-expired
 }

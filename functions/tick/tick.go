@@ -1,6 +1,7 @@
 // Package tick is the `tick` Cloud Run function: Cloud Scheduler calls it every minute (HTTP,
-// with an OIDC token). In sweep mode it triggers every due task; in both modes it runs the
-// reconcile pass on a timer, and on the first tick after the instance starts.
+// with an OIDC token). In sweep mode it triggers every due task; in both modes it deletes a
+// bounded batch of runs past their retention, and runs the reconcile pass on a timer and on the
+// first tick after the instance starts.
 package tick
 
 import (
@@ -21,6 +22,11 @@ type Sweeper interface {
 	Sweep(ctx context.Context) (int, error)
 }
 
+// Expirer deletes one bounded pass of runs past their retention and says how many.
+type Expirer interface {
+	ExpireRuns(ctx context.Context) (int, error)
+}
+
 // Reconciler makes one reconcile pass.
 type Reconciler interface {
 	Run(ctx context.Context) (reconcile.Report, error)
@@ -33,8 +39,11 @@ type Config struct {
 	// Reconciler runs every ReconcileEvery (default 10 min); nil to never reconcile here.
 	Reconciler     Reconciler
 	ReconcileEvery time.Duration
-	Now            func() time.Time
-	Log            *slog.Logger
+	// Expirer runs on every tick (a bounded pass, a cheap index probe when nothing is due);
+	// nil to keep every run.
+	Expirer Expirer
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 // New returns the HTTP function. It answers 200 with what it did, or 500 when the sweep or the
@@ -66,6 +75,14 @@ func (t *ticker) serve(w http.ResponseWriter, r *http.Request) {
 		res.Triggered = n
 		if err != nil {
 			log.ErrorContext(ctx, "tick sweep failed", slog.String("error", err.Error()))
+			failed = true
+		}
+	}
+	if t.cfg.Expirer != nil {
+		n, err := t.cfg.Expirer.ExpireRuns(ctx)
+		res.ExpiredRuns = n
+		if err != nil {
+			log.ErrorContext(ctx, "tick retention failed", slog.String("error", err.Error()))
 			failed = true
 		}
 	}

@@ -118,3 +118,27 @@ func TestTickLogsTheSchedulerJobsItsPassSaw(t *testing.T) {
 	require.NotNil(t, line.Jobs)
 	require.Equal(t, 947, *line.Jobs)
 }
+
+type expirer struct {
+	calls int
+	err   error
+}
+
+func (e *expirer) ExpireRuns(context.Context) (int, error) {
+	e.calls++
+	return 3, e.err
+}
+
+func TestTickExpiresRunsEveryCallAndReportsAFailure(t *testing.T) {
+	exp := &expirer{}
+	h := tick.New(tick.Config{Expirer: exp, Log: logging.Discard()})
+	code, res := call(t, h)
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, 3, res.ExpiredRuns)
+	_, _ = call(t, h)
+	require.Equal(t, 2, exp.calls, "every tick takes a bounded batch")
+
+	exp.err = errors.New("database gone")
+	code, _ = call(t, h)
+	require.Equal(t, http.StatusInternalServerError, code, "Cloud Scheduler records the failure")
+}

@@ -35,6 +35,10 @@ type Config struct {
 	AgentTimeout time.Duration
 	// MaxAttempts (TORALE_MAX_ATTEMPTS, default 3) bounds tries of a run that fails transiently.
 	MaxAttempts int
+	// ExecutionRetention (TORALE_EXECUTION_RETENTION, default 8760h, a year; 0 keeps every run)
+	// is how long a run that notified nobody is kept; the tick deletes older ones, keeping each
+	// task's latest run.
+	ExecutionRetention time.Duration
 	// GeminiAPIKey (GEMINI_API_KEY, else GOOGLE_API_KEY) enables the Gemini agent.
 	GeminiAPIKey string
 	// PublicURL (TORALE_PUBLIC_URL, default http://localhost:8080) is where links in
@@ -89,6 +93,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.MinInterval = duration(getenv, "TORALE_MIN_INTERVAL", 15*time.Minute, &errs)
 	c.AgentTimeout = duration(getenv, "TORALE_AGENT_TIMEOUT", 120*time.Second, &errs)
 	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
+	c.ExecutionRetention = retention(getenv, &errs)
 	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
 	c.DBMaxConns = integer(getenv, "TORALE_DB_MAX_CONNS", 20, &errs)
 	c.Agent = agentFromEnv(getenv, &errs)
@@ -137,6 +142,15 @@ func duration(getenv func(string) string, key string, def time.Duration, errs *[
 		return def
 	}
 	return d
+}
+
+// retention reads TORALE_EXECUTION_RETENTION, where 0 (unlike other durations) means forever.
+func retention(getenv func(string) string, errs *[]error) time.Duration {
+	const key = "TORALE_EXECUTION_RETENTION"
+	if v := getenv(key); v == "0" {
+		return 0
+	}
+	return duration(getenv, key, 365*24*time.Hour, errs)
 }
 
 func integer(getenv func(string) string, key string, def int, errs *[]error) int {

@@ -28,8 +28,10 @@ type ReconcileReport struct {
 // TickResult is the tick function's answer to Cloud Scheduler: how many due tasks it triggered
 // and, when a reconcile pass was due, what the pass did. Cloud Scheduler only logs it.
 type TickResult struct {
-	Triggered  int              `json:"triggered"`
-	Reconciled *ReconcileReport `json:"reconciled,omitempty"`
+	Triggered int `json:"triggered"`
+	// ExpiredRuns is how many runs past TORALE_EXECUTION_RETENTION the tick deleted.
+	ExpiredRuns int              `json:"expired_runs,omitempty"`
+	Reconciled  *ReconcileReport `json:"reconciled,omitempty"`
 }
 
 // ReconcileJobCounts says what a reconcile pass did to Cloud Scheduler jobs.

@@ -1,0 +1,39 @@
+package platform
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// retentionBatches bounds one retention pass: at most this many statements of
+// store.RetentionBatch runs each, so a pass is a few seconds however large the backlog; the
+// next pass (the next tick) goes on where it stopped.
+const retentionBatches = 10
+
+// ExpireRuns deletes one pass of runs older than TORALE_EXECUTION_RETENTION that notified
+// nobody (store.DeleteExpiredRuns) and returns how many; with retention off it does nothing.
+func (p *Platform) ExpireRuns(ctx context.Context) (int, error) {
+	if p.store == nil || p.retention <= 0 {
+		return 0, nil
+	}
+	return p.store.DeleteExpiredRuns(ctx, p.now().Add(-p.retention), 0, retentionBatches)
+}
+
+// expireEvery runs ExpireRuns every interval until ctx ends; torale dev's stand-in for the tick.
+func (p *Platform) expireEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := p.ExpireRuns(ctx); err != nil && ctx.Err() == nil {
+			p.log.WarnContext(ctx, "execution retention failed", slog.String("error", err.Error()))
+		} else if n > 0 {
+			p.log.InfoContext(ctx, "execution retention", slog.Int("deleted", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
