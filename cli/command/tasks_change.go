@@ -46,6 +46,13 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 				nb := task.NotifyBehavior(d.notify)
 				p.NotifyBehavior = &nb
 			}
+			if fl.Changed("depth") {
+				if !validDepth(d.depth) {
+					return usagef(`--depth must be "routine" or "deep"`)
+				}
+				dp := task.Depth(d.depth)
+				p.Depth = &dp
+			}
 			if fl.Changed("email") || fl.Changed("webhook") {
 				n := d.notifications()
 				p.Notifications = &n

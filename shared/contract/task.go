@@ -18,6 +18,7 @@ type Task struct {
 	Schedule             string              `json:"schedule"`
 	Timezone             string              `json:"timezone"`
 	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
+	Depth                task.Depth          `json:"depth"`
 	Notifications        []Notification      `json:"notifications"`
 	State                task.State          `json:"state"`
 	NextRunAt            *time.Time          `json:"next_run_at"`
@@ -69,7 +70,9 @@ type TaskInput struct {
 	Schedule             string              `json:"schedule,omitempty"`
 	Timezone             string              `json:"timezone,omitempty"`
 	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior,omitempty"`
-	Notifications        []Notification      `json:"notifications,omitempty"`
+	// Depth is "routine" (default: one search) or "deep" (several searches, up to minutes).
+	Depth         task.Depth     `json:"depth,omitempty"`
+	Notifications []Notification `json:"notifications,omitempty"`
 	// RunImmediately nil means true.
 	RunImmediately *bool `json:"run_immediately,omitempty"`
 }
@@ -83,6 +86,7 @@ type TaskPatch struct {
 	Schedule             *string              `json:"schedule,omitempty"`
 	Timezone             *string              `json:"timezone,omitempty"`
 	NotifyBehavior       *task.NotifyBehavior `json:"notify_behavior,omitempty"`
+	Depth                *task.Depth          `json:"depth,omitempty"`
 	// Notifications, when set, replaces the whole list; an empty list removes every channel.
 	Notifications *[]Notification `json:"notifications,omitempty"`
 	State         *task.State     `json:"state,omitempty"`

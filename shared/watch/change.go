@@ -17,6 +17,7 @@ type Patch struct {
 	Schedule             *string
 	Timezone             *string
 	NotifyBehavior       *task.NotifyBehavior
+	Depth                *task.Depth
 	Notifications        *[]task.Notification
 	State                *task.State
 }
@@ -51,7 +52,8 @@ func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.St
 
 func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	d := task.Draft{Name: cur.Name, SearchQuery: cur.SearchQuery, ConditionDescription: cur.ConditionDescription,
-		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Notifications: cur.Notifications}
+		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Depth: cur.Depth,
+		Notifications: cur.Notifications}
 	if cur.NameIsDefault && p.Name == nil {
 		d.Name = "" // a derived name follows a changed query
 	}
@@ -64,6 +66,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	set(&d.Schedule, p.Schedule)
 	set(&d.Timezone, p.Timezone)
 	set(&d.NotifyBehavior, p.NotifyBehavior)
+	set(&d.Depth, p.Depth)
 	set(&d.Notifications, p.Notifications)
 	n, err := d.Normalize(s.rules)
 	if err != nil {
@@ -73,7 +76,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	next.Name, next.NameIsDefault = n.Name, n.NameIsDefault()
 	next.SearchQuery, next.ConditionDescription = n.SearchQuery, n.ConditionDescription
 	next.Schedule, next.Timezone = n.Schedule, n.Timezone
-	next.NotifyBehavior, next.Notifications = n.NotifyBehavior, n.Notifications
+	next.NotifyBehavior, next.Notifications, next.Depth = n.NotifyBehavior, n.Notifications, n.Depth
 	if (n.Schedule != cur.Schedule || n.Timezone != cur.Timezone) && n.Schedule != "" {
 		at, err := task.FirstRun(n.Schedule, n.Timezone, false, s.now())
 		if err != nil {

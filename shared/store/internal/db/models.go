@@ -117,6 +117,7 @@ type Task struct {
 	UpdatedAt            time.Time
 	StateChangedAt       time.Time
 	NextRunCause         task.NextRunCause
+	Depth                task.Depth
 }
 
 type TaskMemory struct {

@@ -154,7 +154,7 @@ func (q *Queries) DeleteTaskAtVersion(ctx context.Context, arg DeleteTaskAtVersi
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1 AND user_id = $2
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskParams struct {
@@ -184,12 +184,13 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 	)
 	return i, err
 }
 
 const getTaskByID = `-- name: GetTaskByID :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth FROM tasks WHERE id = $1
 `
 
 func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -214,12 +215,13 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 	)
 	return i, err
 }
 
 const getTaskByIDForUpdate = `-- name: GetTaskByIDForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth FROM tasks WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -244,12 +246,13 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 	)
 	return i, err
 }
 
 const getTaskForUpdate = `-- name: GetTaskForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
 `
 
 type GetTaskForUpdateParams struct {
@@ -279,12 +282,13 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 	)
 	return i, err
 }
 
 const getTaskVersion = `-- name: GetTaskVersion :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskVersionParams struct {
@@ -320,6 +324,7 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 		&i.Task.UpdatedAt,
 		&i.Task.StateChangedAt,
 		&i.Task.NextRunCause,
+		&i.Task.Depth,
 		&i.Version,
 	)
 	return i, err
@@ -327,10 +332,10 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 
 const insertTask = `-- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, notifications, state, next_run_at, next_run_cause)
+                   timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause)
 VALUES ($1, $2, $3, $4, $5, $6, $7,
-        $8, $9, $10, $11, $12, $13)
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause
+        $8, $9, $10, $11, $12, $13, $14)
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth
 `
 
 type InsertTaskParams struct {
@@ -343,6 +348,7 @@ type InsertTaskParams struct {
 	Schedule             string
 	Timezone             string
 	NotifyBehavior       task.NotifyBehavior
+	Depth                task.Depth
 	Notifications        doc.Notifications
 	State                task.State
 	NextRunAt            *time.Time
@@ -360,6 +366,7 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		arg.Schedule,
 		arg.Timezone,
 		arg.NotifyBehavior,
+		arg.Depth,
 		arg.Notifications,
 		arg.State,
 		arg.NextRunAt,
@@ -385,12 +392,13 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 	)
 	return i, err
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth FROM tasks
 WHERE user_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -441,6 +449,7 @@ func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]Task, e
 			&i.UpdatedAt,
 			&i.StateChangedAt,
 			&i.NextRunCause,
+			&i.Depth,
 		); err != nil {
 			return nil, err
 		}
@@ -554,11 +563,11 @@ func (q *Queries) TaskStateAtVersion(ctx context.Context, arg TaskStateAtVersion
 const updateTask = `-- name: UpdateTask :one
 UPDATE tasks SET name = $1, name_is_default = $2, search_query = $3,
        condition_description = $4, schedule = $5, timezone = $6,
-       notify_behavior = $7, notifications = $8, state = $9,
-       state_changed_at = $10, next_run_at = $11, next_run_cause = $12,
+       notify_behavior = $7, depth = $8, notifications = $9, state = $10,
+       state_changed_at = $11, next_run_at = $12, next_run_cause = $13,
        updated_at = now()
-WHERE id = $13 AND user_id = $14
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause
+WHERE id = $14 AND user_id = $15
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth
 `
 
 type UpdateTaskParams struct {
@@ -569,6 +578,7 @@ type UpdateTaskParams struct {
 	Schedule             string
 	Timezone             string
 	NotifyBehavior       task.NotifyBehavior
+	Depth                task.Depth
 	Notifications        doc.Notifications
 	State                task.State
 	StateChangedAt       time.Time
@@ -587,6 +597,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		arg.Schedule,
 		arg.Timezone,
 		arg.NotifyBehavior,
+		arg.Depth,
 		arg.Notifications,
 		arg.State,
 		arg.StateChangedAt,
@@ -615,6 +626,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 	)
 	return i, err
 }
