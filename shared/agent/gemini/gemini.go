@@ -123,7 +123,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	if strings.TrimSpace(in.SearchQuery) == "" {
 		return out, &agent.Error{Category: task.CategoryUser, Message: "the watch has no search query"}
 	}
-	f, usage, err := a.searcher.Search(ctx, in)
+	f, usage, err := a.research(ctx, in)
 	addUsage(&out.Usage, usage)
 	if err != nil {
 		return out, err

@@ -22,12 +22,13 @@ type Input struct {
 	Now                  time.Time           `json:"now"`
 	Recent               []contract.Result   `json:"recent"`
 	Memory               []string            `json:"memory"`
+	Depth                task.Depth          `json:"depth,omitempty"`
 }
 
 // InputOf is in on the wire.
 func InputOf(in agent.Input) Input {
 	out := Input{SearchQuery: in.SearchQuery, ConditionDescription: in.ConditionDescription,
-		Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior, Now: in.Now, Memory: in.Memory}
+		Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior, Now: in.Now, Memory: in.Memory, Depth: in.Depth}
 	if in.Recent != nil {
 		out.Recent = make([]contract.Result, len(in.Recent))
 		for i, r := range in.Recent {
@@ -40,7 +41,7 @@ func InputOf(in agent.Input) Input {
 // Agent is the agent's input read from the wire.
 func (in Input) Agent() agent.Input {
 	out := agent.Input{SearchQuery: in.SearchQuery, ConditionDescription: in.ConditionDescription,
-		Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior, Now: in.Now, Memory: in.Memory}
+		Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior, Now: in.Now, Memory: in.Memory, Depth: in.Depth}
 	if in.Recent != nil {
 		out.Recent = make([]task.Result, len(in.Recent))
 		for i, r := range in.Recent {
