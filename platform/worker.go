@@ -55,6 +55,10 @@ func (w Worker) Run(ctx context.Context) error {
 	rs := &w.Sub.ReceiveSettings
 	rs.MaxOutstandingMessages = w.Concurrency
 	rs.MaxExtension = w.MaxExtension
+	// Each extension is short, so the messages a lost worker held (SIGKILL, a vanished node),
+	// started or only pulled, return to the subscription within seconds, not minutes; one
+	// modack every few seconds per message held is cheap.
+	rs.MaxDurationPerAckExtension = 10 * time.Second
 	// Receive returns only once every handler has: each settles its message, whatever happens.
 	rs.ShutdownOptions = &pubsub.ShutdownOptions{Behavior: pubsub.ShutdownBehaviorWaitForProcessing, Timeout: -1}
 	w.Log.Info("worker pulling deep runs", slog.String("subscription", w.Sub.String()), slog.Int("concurrency", w.Concurrency))

@@ -84,7 +84,9 @@ func TestWorkerKilledMidRunLosesAndRepeatsNothing(t *testing.T) {
 	reaper := runner.NewReaper(st, handOver{pub}, time.Now, logging.Discard(), runner.Config{MaxAttempts: 100})
 
 	handedBack, killed := 0, 0
+	began := time.Now()
 	for life := range deepLives {
+		t.Logf("life %d at %s: %+v", life, time.Since(began).Round(time.Millisecond), countRuns(t, db))
 		w := startChild(t, "worker", env...)
 		// Stop it while runs are in it.
 		require.Eventually(t, func() bool { return fake.inFlight() > 0 || countRuns(t, db).success == deepTasks },
@@ -114,9 +116,11 @@ func TestWorkerKilledMidRunLosesAndRepeatsNothing(t *testing.T) {
 		_, err = reaper.Reap(ctx)
 		require.NoError(t, err)
 	}
+	t.Logf("last life at %s: %+v", time.Since(began).Round(time.Millisecond), countRuns(t, db))
 	last := startChild(t, "worker", env...)
 	require.Eventually(t, func() bool { return countRuns(t, db).success == deepTasks }, 3*time.Minute, 50*time.Millisecond,
 		"every deep run finished after %d lives", deepLives)
+	t.Logf("all done at %s", time.Since(began).Round(time.Millisecond))
 	last.stop(t)
 
 	require.Positive(t, handedBack, "some runs were handed back at SIGTERM")
