@@ -845,6 +845,11 @@ export interface components {
              * @enum {string}
              */
             notify_behavior: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth: "routine" | "deep";
             /** @description Where alerts go; may be empty. */
             notifications: components["schemas"]["Notification"][];
             /**
@@ -921,6 +926,11 @@ export interface components {
              * @enum {string}
              */
             notify_behavior: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth: "routine" | "deep";
             /** @description Where alerts go; may be empty. */
             notifications: components["schemas"]["Notification"][];
             /**
@@ -1487,6 +1497,12 @@ export interface components {
              * @enum {string}
              */
             notify_behavior?: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @default routine
+             * @enum {string}
+             */
+            depth?: "routine" | "deep";
             /** @description Where alerts go, at most one of each type. */
             notifications?: components["schemas"]["Notification"][];
             /**
@@ -1512,6 +1528,11 @@ export interface components {
              * @enum {string}
              */
             notify_behavior?: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth?: "routine" | "deep";
             /** @description Replaces the whole list; `[]` removes every notification. */
             notifications?: components["schemas"]["Notification"][];
             /**
