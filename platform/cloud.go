@@ -122,7 +122,13 @@ func (c Cloud) startWorker(ctx context.Context, p *Platform, d Deps, fns []Funct
 	w := Worker{Sub: ps.Subscriber(c.Config.Cloud.DeepRunSubscription), Gate: p.DeepGate,
 		Concurrency: c.Config.Cloud.WorkerConcurrency, MaxExtension: cfg.Deadline(runner.KindDeep),
 		HandBackAfter: max(c.Grace-6*time.Second, 0), Log: c.Log}
-	go func() { done <- w.Run(ctx) }()
+	go func() {
+		err := w.Run(ctx)
+		if err != nil {
+			c.Log.Error("the deep-run worker stopped", slog.String("error", err.Error()))
+		}
+		done <- err
+	}()
 	return done
 }
 
