@@ -18,7 +18,9 @@ import (
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/oidc"
+	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // Cloud is the functions server as a Cloud Run service runs it: the functions Target selects,
@@ -43,6 +45,9 @@ func (c Cloud) Run(ctx context.Context) error {
 	fns, err := ParseFunction(c.Target)
 	if err != nil {
 		return err
+	}
+	if c.Grace <= 0 {
+		c.Grace = c.Config.Cloud.ShutdownGrace
 	}
 	if c.Grace <= 0 {
 		c.Grace = 9 * time.Second
@@ -87,8 +92,12 @@ func (c Cloud) Run(ctx context.Context) error {
 	if c.Target == "" && p.Reconciler != nil {
 		background.Go(func() { reconcileOnStart(bg, p, log) })
 	}
+	workerDone := c.startWorker(ctx, p, d, fns)
 	log.Info("serving functions", slog.String("addr", ln.Addr().String()), slog.String("target", c.Target))
 	err = srv.Serve(ctx, ln)
+	if werr := <-workerDone; werr != nil && err == nil {
+		err = werr
+	}
 	stopBackground()
 	background.Wait()
 	if d.Bus != nil {
@@ -97,6 +106,30 @@ func (c Cloud) Run(ctx context.Context) error {
 		cancel()
 	}
 	return err
+}
+
+// startWorker starts the deep-run worker when fns has it and messages go through Pub/Sub (on
+// the in-process bus, the bus itself carries deep runs to the runner). It stops with ctx, and
+// the channel yields its error once every message it held is settled.
+func (c Cloud) startWorker(ctx context.Context, p *Platform, d Deps, fns []Function) <-chan error {
+	done := make(chan error, 1)
+	ps, ok := d.Publisher.(*event.PubSub)
+	if !slices.Contains(fns, FunctionWorker) || !ok {
+		done <- nil
+		return done
+	}
+	cfg := runnerConfig(d, task.Rules{MinInterval: d.Config.MinInterval})
+	w := Worker{Sub: ps.Subscriber(c.Config.Cloud.DeepRunSubscription), Gate: p.DeepGate,
+		Concurrency: c.Config.Cloud.WorkerConcurrency, MaxExtension: cfg.Deadline(runner.KindDeep),
+		HandBackAfter: max(c.Grace-6*time.Second, 0), Log: c.Log}
+	go func() {
+		err := w.Run(ctx)
+		if err != nil {
+			c.Log.Error("the deep-run worker stopped", slog.String("error", err.Error()))
+		}
+		done <- err
+	}()
+	return done
 }
 
 // server is the Server of fns: routed like the Functions Framework, every request's log lines

@@ -56,6 +56,8 @@ func runCrashChild(mode string) error {
 			Ready: func(u string) { log.Info("serving", slog.String("addr", strings.TrimPrefix(u, "http://"))) }}.Run(ctx)
 	case "functions":
 		return platform.Cloud{Config: cfg, Host: "127.0.0.1", Log: log}.Run(ctx)
+	case "worker":
+		return platform.Cloud{Config: cfg, Target: string(platform.FunctionWorker), Host: "127.0.0.1", Log: log}.Run(ctx)
 	}
 	return fmt.Errorf("unknown mode %q", mode)
 }

@@ -51,6 +51,9 @@ func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog
 			s.handler = auth(tick.New(tick.Config{Sweeper: SweepFunc(p.Tick), Reconciler: p.Reconciler,
 				ReconcileEvery: cfg.Cloud.ReconcileEvery, Expirer: p, Log: log}))
 			s.timeout = 10 * time.Minute
+		case FunctionWorker:
+			// The worker pulls its work (Cloud.Run starts it); over HTTP it answers health only.
+			s.handler, s.timeout = workerHandler, time.Minute
 		case FunctionAgent:
 			a := agentfn.New(p.Agent, cfg.AgentTimeout, log)
 			s.handler, s.timeout, s.stop = a, cfg.AgentTimeout+30*time.Second, a.Shutdown

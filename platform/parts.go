@@ -18,10 +18,10 @@ const (
 // AllFunctions is every function, in the order the server mounts them when no target is set.
 // It is also what the one container image serves: its entry point test
 // (tools/imagebuild) starts the image once per function listed here. The deep-run worker joins
-// as one more Function ("worker", on GKE with FUNCTION_TARGET=worker) with no change to the
-// image.
+// is one more Function (FunctionWorker, on GKE with FUNCTION_TARGET=worker) with no change to
+// the image.
 func AllFunctions() []Function {
-	return []Function{FunctionAPI, FunctionRunTask, FunctionNotify, FunctionTick, FunctionAgent}
+	return []Function{FunctionAPI, FunctionRunTask, FunctionNotify, FunctionTick, FunctionAgent, FunctionWorker}
 }
 
 // ParseFunction reads FUNCTION_TARGET: empty is every function.
@@ -34,7 +34,7 @@ func ParseFunction(target string) ([]Function, error) {
 			return []Function{f}, nil
 		}
 	}
-	return nil, fmt.Errorf("FUNCTION_TARGET %q is not a function of this server (api, runtask, notify, tick, agent)", target)
+	return nil, fmt.Errorf("FUNCTION_TARGET %q is not a function of this server (api, runtask, notify, tick, agent, worker)", target)
 }
 
 // parts says which pieces a process builds. Each function's row names what it calls; a process
@@ -64,6 +64,9 @@ func needs(f Function) parts {
 		return parts{store: true, publisher: true, jobs: true, sweeper: true, reconciler: true}
 	case FunctionAgent:
 		return parts{decider: true}
+	case FunctionWorker:
+		// Deep runs through the same gate and runner as runtask's.
+		return parts{store: true, publisher: true, jobs: true, caller: true, runner: true}
 	}
 	return parts{}
 }

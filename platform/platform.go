@@ -68,6 +68,8 @@ type Platform struct {
 	Sweeper *schedule.Sweeper
 	// Gate stands between run-task messages and the runner: runtask and the bus call it.
 	Gate *schedule.Gate
+	// DeepGate is the gate of the deep-run worker: it runs the deep runs Gate handed over.
+	DeepGate *schedule.Gate
 	// Reconciler makes the world match the database (scheduling.go).
 	Reconciler *reconcile.Reconciler
 	Notifier   *outbox.Notifier
@@ -115,11 +117,13 @@ func New(d Deps) (*Platform, error) {
 		cfg.AfterRun, cfg.Memory = sched.afterRun(), newMemory(d)
 		p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, cfg)
 		p.Gate = schedule.NewGate(d.Store, p.Runner.HandleTask, d.Now, d.Log)
+		p.DeepGate = schedule.NewGate(d.Store, p.Runner.RunHere, d.Now, d.Log)
 	}
 	if need.sweeper {
 		// Every sweep (and so every tick) takes back dead runs, retrying them as the runner would.
 		reaper := runner.NewReaper(d.Store, sched.pub, d.Now, d.Log, runnerConfig(d, rules))
-		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{Reaper: reaper})
+		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{Reaper: reaper,
+			Lease: sweepLease(runnerConfig(d, rules))})
 	}
 	if need.reconciler {
 		p.Reconciler = sched.reconciler(d, rules)
@@ -134,6 +138,8 @@ func New(d Deps) (*Platform, error) {
 	}
 	if d.Publisher == nil && p.Gate != nil && p.Notifier != nil {
 		d.Bus.Subscribe(event.TopicRunTask, 4, p.Gate.HandleMessage)
+		// Deep runs get workers of their own, so a routine run never waits behind one.
+		d.Bus.Subscribe(event.TopicDeepRun, 2, p.DeepGate.HandleMessage)
 		d.Bus.Subscribe(event.TopicNotify, 2, p.Notifier.Enqueue)
 	}
 	return p, nil
@@ -142,7 +148,15 @@ func New(d Deps) (*Platform, error) {
 // runnerConfig is the run policy from the configuration: the runner's, and the reaper's that
 // retries runs as the runner would.
 func runnerConfig(d Deps, rules task.Rules) runner.Config {
-	return runner.Config{Rules: rules, AgentTimeout: d.Config.AgentTimeout, MaxAttempts: d.Config.MaxAttempts}
+	return runner.Config{Rules: rules, AgentTimeout: d.Config.AgentTimeout, DeepTimeout: d.Config.DeepRunTimeout,
+		MaxAttempts: d.Config.MaxAttempts, HandOver: true}
+}
+
+// sweepLease hides a claimed task from other sweeps for at least as long as its longest run
+// may take, so a deep run's task is not claimed again while it works; the claim also skips a
+// task whose scheduled run is unfinished, which covers a run the lease does not.
+func sweepLease(cfg runner.Config) time.Duration {
+	return max(15*time.Minute, cfg.Deadline(runner.KindDeep))
 }
 
 // addNotify builds the notifier for the notify function and the settings services for the API.

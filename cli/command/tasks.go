@@ -31,9 +31,9 @@ func NewCmdTasks(f *Factory) *cobra.Command {
 
 // definition holds the flags that define a task, shared by create, update and preview.
 type definition struct {
-	query, condition, name, schedule, timezone, notify, email, webhook string
-	context                                                            string
-	urls                                                               []string
+	query, condition, name, schedule, timezone, notify, depth, email, webhook string
+	context                                                                   string
+	urls                                                                      []string
 }
 
 func (d *definition) bind(fs *pflag.FlagSet) {
@@ -43,6 +43,7 @@ func (d *definition) bind(fs *pflag.FlagSet) {
 	fs.StringVarP(&d.schedule, "schedule", "s", "", `when to check, as 5-field cron ("0 9 * * *" = daily at 9:00)`)
 	fs.StringVar(&d.timezone, "timezone", "", "IANA time zone of the schedule (default UTC)")
 	fs.StringVar(&d.notify, "notify", "", `"once" (then complete the task) or "always"`)
+	fs.StringVar(&d.depth, "depth", "", `"routine" (one search, the default) or "deep" (several searches that refine each other, up to 15 minutes)`)
 	fs.StringVar(&d.email, "email", "", "email address to notify (must be verified)")
 	fs.StringVar(&d.webhook, "webhook", "", `webhook URL to notify; "default" for your account's webhook`)
 	fs.Lookup("webhook").NoOptDefVal = "default"
@@ -75,9 +76,12 @@ func (d *definition) input() (contract.TaskInput, error) {
 	if err := d.checkURLs(); err != nil {
 		return contract.TaskInput{}, err
 	}
+	if d.depth != "" && !validDepth(d.depth) {
+		return contract.TaskInput{}, usagef(`--depth must be "routine" or "deep"`)
+	}
 	return contract.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
 		Schedule: d.schedule, Timezone: d.timezone, NotifyBehavior: task.NotifyBehavior(d.notify),
-		Notifications: d.notifications(), URLs: d.urls, Context: d.context}, nil
+		Depth: task.Depth(d.depth), Notifications: d.notifications(), URLs: d.urls, Context: d.context}, nil
 }
 
 // checkURLs refuses more pages than a task may list before anything is sent; the API checks
@@ -87,6 +91,10 @@ func (d *definition) checkURLs() error {
 		return usagef("--url may be given at most %d times, not %d", task.MaxURLs, len(d.urls))
 	}
 	return nil
+}
+
+func validDepth(s string) bool {
+	return s == string(task.DepthRoutine) || s == string(task.DepthDeep)
 }
 
 func newCmdTasksCreate(f *Factory) *cobra.Command {
@@ -209,6 +217,7 @@ func printTask(f *Factory, t contract.TaskView) error {
 	pairs := [][2]string{{"id", t.ID.String()}, {"name", t.Name}, {"state", p.paint(string(t.State))},
 		{"query", p.cell(t.SearchQuery, 200)}, {"condition", p.cell(t.ConditionDescription, 200)},
 		{"schedule", schedule + " (" + t.Timezone + ")"}, {"notify", string(t.NotifyBehavior)},
+		{"depth", string(t.Depth)},
 		{"next run", p.when(t.NextRunAt)}, {"why then", t.NextRunReason.Summary}, {"last run", p.when(t.LastRunAt)},
 		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
 	for _, u := range t.URLs {

@@ -61,6 +61,13 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 			if fl.Changed("context") {
 				p.Context = &d.context
 			}
+			if fl.Changed("depth") {
+				if !validDepth(d.depth) {
+					return usagef(`--depth must be "routine" or "deep"`)
+				}
+				dp := task.Depth(d.depth)
+				p.Depth = &dp
+			}
 			if fl.Changed("email") || fl.Changed("webhook") {
 				n := d.notifications()
 				p.Notifications = &n

@@ -39,7 +39,7 @@ func adminTaskView(t task.Task) contract.AdminTask {
 // patchOf is the service's form of a PATCH body.
 func patchOf(p contract.TaskPatch) watch.Patch {
 	out := watch.Patch{Name: p.Name, SearchQuery: p.SearchQuery, ConditionDescription: p.ConditionDescription,
-		Schedule: p.Schedule, Timezone: p.Timezone, NotifyBehavior: p.NotifyBehavior, State: p.State,
+		Schedule: p.Schedule, Timezone: p.Timezone, NotifyBehavior: p.NotifyBehavior, Depth: p.Depth, State: p.State,
 		URLs: p.URLs, Context: p.Context}
 	if p.Notifications != nil {
 		n := contract.TaskNotifications(*p.Notifications)

@@ -31,6 +31,9 @@ type Input struct {
 	URLs []string
 	// Context is background the user gave; it reaches a model only fenced, as data.
 	Context string
+	// Depth is how much research the run does: task.DepthDeep allows several searches that
+	// refine each other before the decision; empty or task.DepthRoutine is one search.
+	Depth task.Depth
 }
 
 // Output is a decided run and what it cost. An agent that fails still returns the Usage of the

@@ -43,6 +43,16 @@ type CloudConfig struct {
 	// ReconcileEvery (TORALE_RECONCILE_INTERVAL, default 10m) is how often the tick runs the
 	// reconcile pass.
 	ReconcileEvery time.Duration
+	// DeepRunSubscription (TORALE_DEEP_RUN_SUBSCRIPTION, default "deep-run", Terraform's name)
+	// is the pull subscription the deep-run worker consumes.
+	DeepRunSubscription string
+	// WorkerConcurrency (TORALE_WORKER_CONCURRENCY, default 4) is how many deep runs one worker
+	// holds at once (Pub/Sub flow control).
+	WorkerConcurrency int
+	// ShutdownGrace (TORALE_SHUTDOWN_GRACE, default 9s) is how long a stopping process may take
+	// after SIGTERM: Cloud Run kills an instance 10s after it; the worker's Pods get
+	// terminationGracePeriodSeconds (25s on spot), so the worker sets it a little under that.
+	ShutdownGrace time.Duration
 }
 
 // PushAuthEnabled reports whether push requests must carry a valid OIDC token.
@@ -77,6 +87,9 @@ func cloudFromEnv(getenv func(string) string, scheduler string, errs *[]error) C
 	}
 	c.RetryHorizon = duration(getenv, "TORALE_RETRY_HORIZON", 30*time.Minute, errs)
 	c.ReconcileEvery = duration(getenv, "TORALE_RECONCILE_INTERVAL", 10*time.Minute, errs)
+	c.DeepRunSubscription = or(getenv("TORALE_DEEP_RUN_SUBSCRIPTION"), "deep-run")
+	c.WorkerConcurrency = integer(getenv, "TORALE_WORKER_CONCURRENCY", 4, errs)
+	c.ShutdownGrace = duration(getenv, "TORALE_SHUTDOWN_GRACE", 9*time.Second, errs)
 	if c.PushAuth != PushAuthOn && c.PushAuth != PushAuthOff {
 		*errs = append(*errs, fmt.Errorf("TORALE_PUSH_AUTH: %q is not \"on\" or \"off\"", c.PushAuth))
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	MinInterval time.Duration
 	// AgentTimeout (TORALE_AGENT_TIMEOUT, default 120s) bounds one agent run.
 	AgentTimeout time.Duration
+	// DeepRunTimeout (TORALE_DEEP_RUN_TIMEOUT, default 15m, at most 15m) bounds one deep run's
+	// agent call: several searches that refine each other, then the decision.
+	DeepRunTimeout time.Duration
 	// MaxAttempts (TORALE_MAX_ATTEMPTS, default 3) bounds tries of a run that fails transiently.
 	MaxAttempts int
 	// ExecutionRetention (TORALE_EXECUTION_RETENTION, default 8760h, a year; 0 keeps every run)
@@ -92,6 +95,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	var errs []error
 	c.MinInterval = duration(getenv, "TORALE_MIN_INTERVAL", 15*time.Minute, &errs)
 	c.AgentTimeout = duration(getenv, "TORALE_AGENT_TIMEOUT", 120*time.Second, &errs)
+	c.DeepRunTimeout = duration(getenv, "TORALE_DEEP_RUN_TIMEOUT", MaxDeepRunTimeout, &errs)
+	if c.DeepRunTimeout > MaxDeepRunTimeout {
+		errs = append(errs, fmt.Errorf("TORALE_DEEP_RUN_TIMEOUT: %s is over the %s a deep run may take", c.DeepRunTimeout, MaxDeepRunTimeout))
+	}
 	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
 	c.ExecutionRetention = retention(getenv, &errs)
 	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
@@ -165,3 +172,7 @@ func integer(getenv func(string) string, key string, def int, errs *[]error) int
 	}
 	return n
 }
+
+// MaxDeepRunTimeout is the longest a deep run may research and decide (issue 13), and the
+// default of TORALE_DEEP_RUN_TIMEOUT.
+const MaxDeepRunTimeout = 15 * time.Minute

@@ -37,3 +37,25 @@ func TestEveryBadValueIsReported(t *testing.T) {
 	require.Equal(t, "k", c.GeminiAPIKey)
 	require.Equal(t, "https://torale.ai", c.PublicURL)
 }
+
+func TestDeepRunSettings(t *testing.T) {
+	c, err := config.FromEnv(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 15*time.Minute, c.DeepRunTimeout)
+	require.Equal(t, "deep-run", c.Cloud.DeepRunSubscription)
+	require.Equal(t, 4, c.Cloud.WorkerConcurrency)
+	require.Equal(t, 9*time.Second, c.Cloud.ShutdownGrace)
+
+	c, err = config.FromEnv(env(map[string]string{"TORALE_DEEP_RUN_TIMEOUT": "5m", "TORALE_DEEP_RUN_SUBSCRIPTION": "deep-run-b",
+		"TORALE_WORKER_CONCURRENCY": "2", "TORALE_SHUTDOWN_GRACE": "22s"}))
+	require.NoError(t, err)
+	require.Equal(t, 5*time.Minute, c.DeepRunTimeout)
+	require.Equal(t, "deep-run-b", c.Cloud.DeepRunSubscription)
+	require.Equal(t, 2, c.Cloud.WorkerConcurrency)
+	require.Equal(t, 22*time.Second, c.Cloud.ShutdownGrace)
+
+	_, err = config.FromEnv(env(map[string]string{"TORALE_DEEP_RUN_TIMEOUT": "20m"}))
+	require.ErrorContains(t, err, "TORALE_DEEP_RUN_TIMEOUT")
+	_, err = config.FromEnv(env(map[string]string{"TORALE_WORKER_CONCURRENCY": "many"}))
+	require.ErrorContains(t, err, "TORALE_WORKER_CONCURRENCY")
+}

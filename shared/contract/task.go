@@ -18,6 +18,7 @@ type Task struct {
 	Schedule             string              `json:"schedule"`
 	Timezone             string              `json:"timezone"`
 	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior"`
+	Depth                task.Depth          `json:"depth"`
 	Notifications        []Notification      `json:"notifications"`
 	// URLs are the pages every run reads beside the search; always a list.
 	URLs           []string   `json:"urls"`
@@ -74,7 +75,9 @@ type TaskInput struct {
 	Schedule             string              `json:"schedule,omitempty"`
 	Timezone             string              `json:"timezone,omitempty"`
 	NotifyBehavior       task.NotifyBehavior `json:"notify_behavior,omitempty"`
-	Notifications        []Notification      `json:"notifications,omitempty"`
+	// Depth is "routine" (default: one search) or "deep" (several searches, up to minutes).
+	Depth         task.Depth     `json:"depth,omitempty"`
+	Notifications []Notification `json:"notifications,omitempty"`
 	// RunImmediately nil means true.
 	RunImmediately *bool `json:"run_immediately,omitempty"`
 	// URLs are pages every run reads (at most 10); Context is background for the agent.
@@ -91,6 +94,7 @@ type TaskPatch struct {
 	Schedule             *string              `json:"schedule,omitempty"`
 	Timezone             *string              `json:"timezone,omitempty"`
 	NotifyBehavior       *task.NotifyBehavior `json:"notify_behavior,omitempty"`
+	Depth                *task.Depth          `json:"depth,omitempty"`
 	// Notifications, when set, replaces the whole list; an empty list removes every channel.
 	Notifications *[]Notification `json:"notifications,omitempty"`
 	State         *task.State     `json:"state,omitempty"`

@@ -17,6 +17,8 @@ import (
 const (
 	TopicRunTask = "run-task"
 	TopicNotify  = "notify"
+	// TopicDeepRun carries deep runs from runtask to the deep-run worker, as run-task messages.
+	TopicDeepRun = "deep-run"
 )
 
 // Version is the message schema this build writes and reads.

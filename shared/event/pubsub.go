@@ -99,3 +99,7 @@ func (p *PubSub) Close() error {
 	}
 	return p.client.Close()
 }
+
+// Subscriber is a pull consumer of the subscription id in the publisher's project (the
+// deep-run worker's).
+func (p *PubSub) Subscriber(id string) *pubsub.Subscriber { return p.client.Subscriber(id) }

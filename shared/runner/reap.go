@@ -9,14 +9,37 @@ import (
 
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // Kind is what sort of run an attempt is; its deadline follows from it.
 type Kind string
 
-// KindRoutine is a run of one grounded search and one decision, inside one agent call. Deep runs
-// (several searches and page reads on the GKE pool) will add their own kind and deadline here.
-const KindRoutine Kind = "routine"
+// The kinds of run.
+const (
+	// KindRoutine is a run of one grounded search and one decision, inside one agent call.
+	KindRoutine Kind = "routine"
+	// KindDeep is a run of several searches that refine each other, then a decision, inside one
+	// agent call bounded by Config.DeepTimeout; the deep-run worker runs it.
+	KindDeep Kind = "deep"
+)
+
+// KindOf is the kind of t's runs.
+func KindOf(t task.Task) Kind {
+	if t.Depth == task.DepthDeep {
+		return KindDeep
+	}
+	return KindRoutine
+}
+
+// agentTimeout bounds the agent call of a run of kind k.
+func (c Config) agentTimeout(k Kind) time.Duration {
+	c = c.withDefaults()
+	if k == KindDeep {
+		return c.DeepTimeout
+	}
+	return c.AgentTimeout
+}
 
 // deadlineMargin is how long past its agent call an attempt may take to record its outcome
 // before it is presumed dead.
@@ -25,13 +48,8 @@ const deadlineMargin = time.Minute
 // Deadline is how long an attempt of kind k may run before it is presumed dead and reaped: the
 // one place a run's deadline is decided, so the runner that sets it and any check of it agree.
 func (c Config) Deadline(k Kind) time.Duration {
-	c = c.withDefaults()
-	switch k {
-	case KindRoutine:
-		return c.AgentTimeout + deadlineMargin
-	}
-	// A kind this build does not know is given the routine deadline; deep runs add their case.
-	return c.AgentTimeout + deadlineMargin
+	// A kind this build does not know is given the routine deadline.
+	return c.agentTimeout(k) + deadlineMargin
 }
 
 // ReapStore is the database side of reaping and recovery.

@@ -32,8 +32,13 @@ type Store interface {
 type Config struct {
 	// Rules are the scheduling limits (default task.DefaultRules()).
 	Rules task.Rules
-	// AgentTimeout bounds one agent call (default 120s).
+	// AgentTimeout bounds one agent call of a routine run (default 120s).
 	AgentTimeout time.Duration
+	// DeepTimeout bounds one agent call of a deep run (default 15 min).
+	DeepTimeout time.Duration
+	// HandOver makes HandleTask publish deep runs to event.TopicDeepRun, for the deep-run
+	// worker, instead of running them here; the worker runs them with RunHere.
+	HandOver bool
 	// MaxAttempts bounds the tries of a run that fails transiently (default 3).
 	MaxAttempts int
 	// RetryWithin is how long a run waiting to be retried may wait before it is reaped
@@ -64,6 +69,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AgentTimeout <= 0 {
 		c.AgentTimeout = 120 * time.Second
+	}
+	if c.DeepTimeout <= 0 {
+		c.DeepTimeout = 15 * time.Minute
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 3
@@ -116,8 +124,37 @@ func (r *Runner) Handle(ctx context.Context, m event.RunTask) error {
 
 // HandleTask runs task t for trigger m, if it should run, like Handle, with t as the caller
 // read it. A stale read is harmless: the claim in StartExecution is what admits one attempt per
-// fire, and the outcome is recorded against t's version.
+// fire, and the outcome is recorded against t's version. With Config.HandOver, a deep run is
+// published to the deep-run worker instead (see handOver).
 func (r *Runner) HandleTask(ctx context.Context, m event.RunTask, t task.Task) error {
+	if r.cfg.HandOver && KindOf(t) == KindDeep {
+		return r.handOver(ctx, t, m)
+	}
+	return r.RunHere(ctx, m, t)
+}
+
+// handOver publishes a deep run's trigger to the deep-run topic and is done with it: the worker
+// claims the run in the database as runtask would, so the (task, scheduled_for) key and the
+// claim still admit one attempt per fire, and a run the worker loses comes back through the
+// reaper's re-trigger, which arrives here and is handed over again. A fire that should not run
+// is dropped here, so the worker is not woken for it.
+func (r *Runner) handOver(ctx context.Context, t task.Task, m event.RunTask) error {
+	if m.ExecutionID == nil {
+		if skip := r.skipScheduled(t, m, r.now()); skip != "" {
+			r.log.InfoContext(ctx, "not handing over scheduled fire", slog.String("task_id", m.TaskID.String()), slog.String("reason", skip))
+			return r.dropFire(ctx, t, m, r.now())
+		}
+	}
+	if err := event.PublishJSON(ctx, r.pub, event.TopicDeepRun, m); err != nil {
+		return fmt.Errorf("handing the deep run over: %w", err)
+	}
+	r.log.InfoContext(ctx, "deep run handed to the worker", slog.String("task_id", m.TaskID.String()))
+	return nil
+}
+
+// RunHere runs task t for trigger m in this process whatever its kind: HandleTask without the
+// hand-over, for the deep-run worker.
+func (r *Runner) RunHere(ctx context.Context, m event.RunTask, t task.Task) error {
 	log := r.log.With(slog.String("task_id", m.TaskID.String()))
 	now := r.now()
 	if m.ExecutionID == nil {
@@ -128,7 +165,7 @@ func (r *Runner) HandleTask(ctx context.Context, m event.RunTask, t task.Task) e
 	}
 	exec, err := r.store.StartExecution(ctx, store.StartRun{
 		UserID: m.UserID, TaskID: m.TaskID, ExecutionID: m.ExecutionID, ScheduledFor: m.ScheduledFor,
-		Now: now, Deadline: now.Add(r.cfg.Deadline(KindRoutine)),
+		Now: now, Deadline: now.Add(r.cfg.Deadline(KindOf(t))),
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound):
@@ -173,7 +210,7 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 	in := agent.Input{
 		SearchQuery: t.SearchQuery, ConditionDescription: t.ConditionDescription,
 		Timezone: t.Timezone, NotifyBehavior: t.NotifyBehavior, Now: r.now(), Recent: recent,
-		URLs: t.URLs, Context: t.Context,
+		URLs: t.URLs, Context: t.Context, Depth: t.Depth,
 	}
 	if r.cfg.Memory != nil {
 		if in.Memory, err = r.cfg.Memory.Recall(ctx, t.UserID, t.ID, t.SearchQuery); err != nil {
@@ -184,7 +221,7 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 				Message: "the task's memory could not be read", Err: err}, log)
 		}
 	}
-	actx, cancel := context.WithTimeout(ctx, r.cfg.AgentTimeout)
+	actx, cancel := context.WithTimeout(ctx, r.cfg.agentTimeout(KindOf(t)))
 	out, err := r.agent.Run(actx, in)
 	cancel()
 	o := store.Outcome{ExecutionID: exec.ID, UserID: t.UserID, TaskID: t.ID, Attempt: exec.Attempt,

@@ -15,7 +15,7 @@ import (
 func taskOf(r db.Task) task.Task {
 	return task.Task{ID: r.ID, UserID: r.UserID, Name: r.Name, NameIsDefault: r.NameIsDefault,
 		SearchQuery: r.SearchQuery, ConditionDescription: r.ConditionDescription, Schedule: r.Schedule,
-		Timezone: r.Timezone, NotifyBehavior: r.NotifyBehavior, Notifications: r.Notifications.Task(),
+		Timezone: r.Timezone, NotifyBehavior: r.NotifyBehavior, Depth: r.Depth, Notifications: r.Notifications.Task(),
 		State: r.State, NextRunAt: r.NextRunAt, NextRunCause: r.NextRunCause, LastRunAt: r.LastRunAt, LastExecutionID: r.LastExecutionID,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StateChangedAt: r.StateChangedAt,
 		URLs: nonNil(r.Urls), Context: r.Context}

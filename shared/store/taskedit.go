@@ -45,7 +45,7 @@ func writeTask(ctx context.Context, q *db.Queries, userID uuid.UUID, next task.T
 	r, err := q.UpdateTask(ctx, db.UpdateTaskParams{ID: next.ID, UserID: userID, Name: next.Name,
 		NameIsDefault: next.NameIsDefault, SearchQuery: next.SearchQuery,
 		ConditionDescription: next.ConditionDescription, Schedule: next.Schedule, Timezone: next.Timezone,
-		NotifyBehavior: next.NotifyBehavior, Notifications: doc.FromNotifications(next.Notifications),
+		NotifyBehavior: next.NotifyBehavior, Depth: depthOr(next.Depth), Notifications: doc.FromNotifications(next.Notifications),
 		State: next.State, StateChangedAt: next.StateChangedAt, NextRunAt: next.NextRunAt,
 		NextRunCause: causeOr(next.NextRunCause), Urls: nonNil(next.URLs), Context: next.Context})
 	return taskOf(r), translate(err)

@@ -22,6 +22,7 @@ type NewTask struct {
 	Schedule             string
 	Timezone             string
 	NotifyBehavior       task.NotifyBehavior
+	Depth                task.Depth
 	Notifications        []task.Notification
 	State                task.State
 	NextRunAt            *time.Time
@@ -45,7 +46,7 @@ func insertTask(ctx context.Context, q *db.Queries, id uuid.UUID, n NewTask) (ta
 	r, err := q.InsertTask(ctx, db.InsertTaskParams{ID: id, UserID: n.UserID, Name: n.Name,
 		NameIsDefault: n.NameIsDefault, SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription,
 		Schedule: n.Schedule, Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior,
-		Notifications: doc.FromNotifications(n.Notifications), State: n.State, NextRunAt: n.NextRunAt,
+		Depth: depthOr(n.Depth), Notifications: doc.FromNotifications(n.Notifications), State: n.State, NextRunAt: n.NextRunAt,
 		NextRunCause: causeOr(n.NextRunCause), Urls: nonNil(n.URLs), Context: n.Context})
 	return taskOf(r), translate(err)
 }
@@ -108,4 +109,12 @@ func causeOr(cause task.NextRunCause) task.NextRunCause {
 		return task.CauseSchedule
 	}
 	return cause
+}
+
+// depthOr stores an unset depth as routine, the column's default.
+func depthOr(d task.Depth) task.Depth {
+	if d == "" {
+		return task.DepthRoutine
+	}
+	return d
 }

@@ -34,6 +34,8 @@ type Draft struct {
 	Timezone string
 	// NotifyBehavior defaults to NotifyOnce.
 	NotifyBehavior NotifyBehavior
+	// Depth defaults to DepthRoutine.
+	Depth Depth
 	// Notifications lists where alerts go, at most one of each type.
 	Notifications []Notification
 	// RunImmediately says whether the first run happens at creation even
@@ -123,6 +125,8 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	default:
 		errs.add("notify_behavior", `must be "once" or "always"`)
 	}
+
+	out.Depth = normalizeDepth(Depth(strings.TrimSpace(string(d.Depth))), &errs)
 
 	out.Notifications = normalizeNotifications(d.Notifications, &errs)
 	out.URLs = normalizeURLs(d.URLs, &errs)

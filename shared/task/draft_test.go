@@ -25,6 +25,7 @@ func TestNormalizeFillsDefaults(t *testing.T) {
 		ConditionDescription: "when is the next iPhone released?",
 		Timezone:             "UTC",
 		NotifyBehavior:       NotifyOnce,
+		Depth:                DepthRoutine,
 		RunImmediately:       &runNow,
 	}, got)
 	require.True(t, got.NameIsDefault())
@@ -40,6 +41,7 @@ func TestNormalizeKeepsAndCleansGivenValues(t *testing.T) {
 		Schedule:             "  0   9 * * MON-FRI ",
 		Timezone:             " Europe/London ",
 		NotifyBehavior:       NotifyAlways,
+		Depth:                " deep ",
 		Notifications: []Notification{
 			{Type: ChannelEmail, Address: " Me.Myself@Example.COM "},
 			{Type: ChannelWebhook},
@@ -55,6 +57,7 @@ func TestNormalizeKeepsAndCleansGivenValues(t *testing.T) {
 		Schedule:             "0 9 * * MON-FRI",
 		Timezone:             "Europe/London",
 		NotifyBehavior:       NotifyAlways,
+		Depth:                DepthDeep,
 		Notifications: []Notification{
 			{Type: ChannelEmail, Address: "Me.Myself@example.com"},
 			{Type: ChannelWebhook},
@@ -236,6 +239,7 @@ func TestNormalizeReportsEveryErrorInFieldOrder(t *testing.T) {
 		Schedule:             "* * * *",
 		Timezone:             "Mars/Base",
 		NotifyBehavior:       "never",
+		Depth:                "shallow",
 		Notifications: []Notification{
 			{Type: ChannelEmail, Address: "nope"},
 			{Type: ChannelEmail, Address: "a@b.co", URL: "https://x.co"},
@@ -252,6 +256,7 @@ func TestNormalizeReportsEveryErrorInFieldOrder(t *testing.T) {
 		{"schedule", "must have 5 fields (minute hour day-of-month month day-of-week), found 4"},
 		{"timezone", `unknown time zone "Mars/Base"`},
 		{"notify_behavior", `must be "once" or "always"`},
+		{"depth", `must be "routine" or "deep"`},
 		{"notifications[0].address", "must be a plain email address such as name@example.com"},
 		{"notifications[1].type", "duplicate email notification; only one of each type is allowed"},
 		{"notifications[1].url", "must be empty for an email notification"},

@@ -17,9 +17,11 @@ type Task struct {
 	Schedule             string
 	Timezone             string
 	NotifyBehavior       NotifyBehavior
-	Notifications        []Notification
-	State                State
-	NextRunAt            *time.Time
+	// Depth is how much research each run does (DepthRoutine or DepthDeep).
+	Depth         Depth
+	Notifications []Notification
+	State         State
+	NextRunAt     *time.Time
 	// NextRunCause is what set NextRunAt.
 	NextRunCause    NextRunCause
 	LastRunAt       *time.Time

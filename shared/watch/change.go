@@ -17,6 +17,7 @@ type Patch struct {
 	Schedule             *string
 	Timezone             *string
 	NotifyBehavior       *task.NotifyBehavior
+	Depth                *task.Depth
 	Notifications        *[]task.Notification
 	State                *task.State
 	// URLs replaces the pages the task reads (an empty list reads none); Context its background.
@@ -54,7 +55,7 @@ func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.St
 
 func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	d := task.Draft{Name: cur.Name, SearchQuery: cur.SearchQuery, ConditionDescription: cur.ConditionDescription,
-		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Notifications: cur.Notifications,
+		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Depth: cur.Depth, Notifications: cur.Notifications,
 		URLs: cur.URLs, Context: cur.Context}
 	if cur.NameIsDefault && p.Name == nil {
 		d.Name = "" // a derived name follows a changed query
@@ -68,6 +69,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	set(&d.Schedule, p.Schedule)
 	set(&d.Timezone, p.Timezone)
 	set(&d.NotifyBehavior, p.NotifyBehavior)
+	set(&d.Depth, p.Depth)
 	set(&d.Notifications, p.Notifications)
 	set(&d.URLs, p.URLs)
 	set(&d.Context, p.Context)
@@ -79,7 +81,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	next.Name, next.NameIsDefault = n.Name, n.NameIsDefault()
 	next.SearchQuery, next.ConditionDescription = n.SearchQuery, n.ConditionDescription
 	next.Schedule, next.Timezone = n.Schedule, n.Timezone
-	next.NotifyBehavior, next.Notifications = n.NotifyBehavior, n.Notifications
+	next.NotifyBehavior, next.Notifications, next.Depth = n.NotifyBehavior, n.Notifications, n.Depth
 	next.URLs, next.Context = n.URLs, n.Context
 	if (n.Schedule != cur.Schedule || n.Timezone != cur.Timezone) && n.Schedule != "" {
 		at, err := task.FirstRun(n.Schedule, n.Timezone, false, s.now())

@@ -33,7 +33,7 @@ func busyTask() error {
 func (s *Service) create(ctx context.Context, n store.NewTask) (task.Task, error) {
 	planned := task.Task{ID: uuid.New(), UserID: n.UserID, Name: n.Name, NameIsDefault: n.NameIsDefault,
 		SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription, Schedule: n.Schedule,
-		Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior, Notifications: n.Notifications,
+		Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior, Depth: n.Depth, Notifications: n.Notifications,
 		State: n.State, NextRunAt: n.NextRunAt, NextRunCause: n.NextRunCause, URLs: n.URLs, Context: n.Context}
 	if err := s.syncTrigger(ctx, planned); err != nil {
 		return task.Task{}, err

@@ -144,7 +144,7 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 	return s.create(ctx, store.NewTask{
 		UserID: userID, Name: n.Name, NameIsDefault: n.NameIsDefault(), SearchQuery: n.SearchQuery,
 		ConditionDescription: n.ConditionDescription, Schedule: n.Schedule, Timezone: n.Timezone,
-		NotifyBehavior: n.NotifyBehavior, Notifications: n.Notifications,
+		NotifyBehavior: n.NotifyBehavior, Depth: n.Depth, Notifications: n.Notifications,
 		State: task.StateActive, NextRunAt: &first, NextRunCause: cause, URLs: n.URLs, Context: n.Context,
 	})
 }

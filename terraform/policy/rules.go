@@ -16,8 +16,8 @@ import (
 // The names the rules look for in the Terraform and the manifests.
 const (
 	serviceModule = "./modules/service"
-	// workerTarget is the deep-run worker's FUNCTION_TARGET. The worker function arrives with
-	// deep runs; until platform.AllFunctions lists it, this one name is accepted beside the list.
+	// workerTarget is the deep-run worker's FUNCTION_TARGET (platform.FunctionWorker, which
+	// platform.AllFunctions lists like every other function).
 	workerTarget = "worker"
 	// maxGrace is the notice a spot node gets before it goes.
 	maxGrace = 25
@@ -333,7 +333,7 @@ func FunctionTargets(tf *Terraform, m *Manifests, registered []string) error {
 			errs = append(errs, fmt.Errorf("%s: function_target %q is not one of %v", s.Name(), target, registered))
 		}
 	}
-	allowed := append(slices.Clone(registered), workerTarget)
+	allowed := registered
 	for _, d := range m.Deployments {
 		found := false
 		for _, c := range d.Spec.Template.Spec.Containers {

@@ -135,7 +135,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	}
 	// The watch's pages are read while the search runs; both end by the run's deadline.
 	wait := a.readPages(ctx, in.URLs)
-	f, usage, err := a.searcher.Search(ctx, in)
+	f, usage, err := a.research(ctx, in)
 	reads := wait()
 	addUsage(&out.Usage, usage)
 	if err != nil {

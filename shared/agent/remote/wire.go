@@ -24,15 +24,16 @@ type Input struct {
 	Memory               []string            `json:"memory"`
 	// URLs and Context are omitted when empty, so an agent function of an older release reads
 	// a request without them as it always did.
-	URLs    []string `json:"urls,omitempty"`
-	Context string   `json:"context,omitempty"`
+	URLs    []string   `json:"urls,omitempty"`
+	Context string     `json:"context,omitempty"`
+	Depth   task.Depth `json:"depth,omitempty"`
 }
 
 // InputOf is in on the wire.
 func InputOf(in agent.Input) Input {
 	out := Input{SearchQuery: in.SearchQuery, ConditionDescription: in.ConditionDescription,
 		Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior, Now: in.Now, Memory: in.Memory,
-		URLs: in.URLs, Context: in.Context}
+		URLs: in.URLs, Context: in.Context, Depth: in.Depth}
 	if in.Recent != nil {
 		out.Recent = make([]contract.Result, len(in.Recent))
 		for i, r := range in.Recent {
@@ -46,7 +47,7 @@ func InputOf(in agent.Input) Input {
 func (in Input) Agent() agent.Input {
 	out := agent.Input{SearchQuery: in.SearchQuery, ConditionDescription: in.ConditionDescription,
 		Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior, Now: in.Now, Memory: in.Memory,
-		URLs: in.URLs, Context: in.Context}
+		URLs: in.URLs, Context: in.Context, Depth: in.Depth}
 	if in.Recent != nil {
 		out.Recent = make([]task.Result, len(in.Recent))
 		for i, r := range in.Recent {

@@ -1,8 +1,8 @@
 -- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, notifications, state, next_run_at, next_run_cause, urls, context)
+                   timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context)
 VALUES (@id, @user_id, @name, @name_is_default, @search_query, @condition_description, @schedule,
-        @timezone, @notify_behavior, @notifications, @state, @next_run_at, @next_run_cause, @urls, @context)
+        @timezone, @notify_behavior, @depth, @notifications, @state, @next_run_at, @next_run_cause, @urls, @context)
 RETURNING *;
 
 -- name: GetTask :one
@@ -21,7 +21,7 @@ SELECT state FROM tasks WHERE id = @id AND user_id = @user_id AND xmin::text = @
 -- name: UpdateTask :one
 UPDATE tasks SET name = @name, name_is_default = @name_is_default, search_query = @search_query,
        condition_description = @condition_description, schedule = @schedule, timezone = @timezone,
-       notify_behavior = @notify_behavior, notifications = @notifications, state = @state,
+       notify_behavior = @notify_behavior, depth = @depth, notifications = @notifications, state = @state,
        state_changed_at = @state_changed_at, next_run_at = @next_run_at, next_run_cause = @next_run_cause,
        urls = @urls, context = @context, updated_at = now()
 WHERE id = @id AND user_id = @user_id

@@ -925,6 +925,11 @@ export interface components {
              * @enum {string}
              */
             notify_behavior: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth: "routine" | "deep";
             /** @description Where alerts go; may be empty. */
             notifications: components["schemas"]["Notification"][];
             /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
@@ -1005,6 +1010,11 @@ export interface components {
              * @enum {string}
              */
             notify_behavior: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth: "routine" | "deep";
             /** @description Where alerts go; may be empty. */
             notifications: components["schemas"]["Notification"][];
             /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
@@ -1573,6 +1583,12 @@ export interface components {
              * @enum {string}
              */
             notify_behavior?: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @default routine
+             * @enum {string}
+             */
+            depth?: "routine" | "deep";
             /** @description Where alerts go, at most one of each type. */
             notifications?: components["schemas"]["Notification"][];
             /** @description Up to 10 pages (absolute http or https URLs) every run reads, concurrently and within the run's deadline, beside the search. A page is read through Torale's network guard (no private or metadata addresses, every redirect re-checked, at most 5), honours robots.txt, and is capped at 2 MiB and 10 s. A URL that is not http or https, or a page listed twice, is refused with a field error at `urls[i]`. */
@@ -1605,6 +1621,11 @@ export interface components {
              * @enum {string}
              */
             notify_behavior?: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth?: "routine" | "deep";
             /** @description Replaces the whole list; `[]` removes every notification. */
             notifications?: components["schemas"]["Notification"][];
             /** @description Replaces the whole list of pages; `[]` reads none. A page is read through Torale's network guard (no private or metadata addresses, every redirect re-checked, at most 5), honours robots.txt, and is capped at 2 MiB and 10 s. A URL that is not http or https, or a page listed twice, is refused with a field error at `urls[i]`. */

@@ -11,6 +11,7 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     schedule: "0 9 * * 1",
     timezone: "Europe/Berlin",
     notify_behavior: "once",
+    depth: "routine",
     notifications: [],
     urls: [],
     state: "active",

@@ -124,6 +124,7 @@ type Task struct {
 	UpdatedAt            time.Time
 	StateChangedAt       time.Time
 	NextRunCause         task.NextRunCause
+	Depth                task.Depth
 	Urls                 []string
 	Context              string
 }

@@ -154,7 +154,7 @@ func (q *Queries) DeleteTaskAtVersion(ctx context.Context, arg DeleteTaskAtVersi
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context FROM tasks WHERE id = $1 AND user_id = $2
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskParams struct {
@@ -184,6 +184,7 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 		&i.Urls,
 		&i.Context,
 	)
@@ -191,7 +192,7 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 }
 
 const getTaskByID = `-- name: GetTaskByID :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context FROM tasks WHERE id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context FROM tasks WHERE id = $1
 `
 
 func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -216,6 +217,7 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 		&i.Urls,
 		&i.Context,
 	)
@@ -223,7 +225,7 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 }
 
 const getTaskByIDForUpdate = `-- name: GetTaskByIDForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context FROM tasks WHERE id = $1 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context FROM tasks WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -248,6 +250,7 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 		&i.Urls,
 		&i.Context,
 	)
@@ -255,7 +258,7 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 }
 
 const getTaskForUpdate = `-- name: GetTaskForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
 `
 
 type GetTaskForUpdateParams struct {
@@ -285,6 +288,7 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 		&i.Urls,
 		&i.Context,
 	)
@@ -292,7 +296,7 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 }
 
 const getTaskVersion = `-- name: GetTaskVersion :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.urls, tasks.context, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskVersionParams struct {
@@ -328,6 +332,7 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 		&i.Task.UpdatedAt,
 		&i.Task.StateChangedAt,
 		&i.Task.NextRunCause,
+		&i.Task.Depth,
 		&i.Task.Urls,
 		&i.Task.Context,
 		&i.Version,
@@ -337,10 +342,10 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 
 const insertTask = `-- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, notifications, state, next_run_at, next_run_cause, urls, context)
+                   timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context)
 VALUES ($1, $2, $3, $4, $5, $6, $7,
-        $8, $9, $10, $11, $12, $13, $14, $15)
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context
+        $8, $9, $10, $11, $12, $13, $14, $15, $16)
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context
 `
 
 type InsertTaskParams struct {
@@ -353,6 +358,7 @@ type InsertTaskParams struct {
 	Schedule             string
 	Timezone             string
 	NotifyBehavior       task.NotifyBehavior
+	Depth                task.Depth
 	Notifications        doc.Notifications
 	State                task.State
 	NextRunAt            *time.Time
@@ -372,6 +378,7 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		arg.Schedule,
 		arg.Timezone,
 		arg.NotifyBehavior,
+		arg.Depth,
 		arg.Notifications,
 		arg.State,
 		arg.NextRunAt,
@@ -399,6 +406,7 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 		&i.Urls,
 		&i.Context,
 	)
@@ -406,7 +414,7 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context FROM tasks
 WHERE user_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -457,6 +465,7 @@ func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]Task, e
 			&i.UpdatedAt,
 			&i.StateChangedAt,
 			&i.NextRunCause,
+			&i.Depth,
 			&i.Urls,
 			&i.Context,
 		); err != nil {
@@ -572,11 +581,11 @@ func (q *Queries) TaskStateAtVersion(ctx context.Context, arg TaskStateAtVersion
 const updateTask = `-- name: UpdateTask :one
 UPDATE tasks SET name = $1, name_is_default = $2, search_query = $3,
        condition_description = $4, schedule = $5, timezone = $6,
-       notify_behavior = $7, notifications = $8, state = $9,
-       state_changed_at = $10, next_run_at = $11, next_run_cause = $12,
-       urls = $13, context = $14, updated_at = now()
-WHERE id = $15 AND user_id = $16
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, urls, context
+       notify_behavior = $7, depth = $8, notifications = $9, state = $10,
+       state_changed_at = $11, next_run_at = $12, next_run_cause = $13,
+       urls = $14, context = $15, updated_at = now()
+WHERE id = $16 AND user_id = $17
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context
 `
 
 type UpdateTaskParams struct {
@@ -587,6 +596,7 @@ type UpdateTaskParams struct {
 	Schedule             string
 	Timezone             string
 	NotifyBehavior       task.NotifyBehavior
+	Depth                task.Depth
 	Notifications        doc.Notifications
 	State                task.State
 	StateChangedAt       time.Time
@@ -607,6 +617,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		arg.Schedule,
 		arg.Timezone,
 		arg.NotifyBehavior,
+		arg.Depth,
 		arg.Notifications,
 		arg.State,
 		arg.StateChangedAt,
@@ -637,6 +648,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		&i.UpdatedAt,
 		&i.StateChangedAt,
 		&i.NextRunCause,
+		&i.Depth,
 		&i.Urls,
 		&i.Context,
 	)
