@@ -18,6 +18,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/torale-ai/torale/bench/apiserver"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
 
@@ -98,11 +99,11 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	}
 
 	log := logging.New(stderr, logging.FormatJSON, "warn")
-	srv, err := serve(ctx, dbURL, st, log)
+	srv, err := apiserver.Serve(ctx, dbURL, st, log)
 	if err != nil {
 		return err
 	}
-	defer srv.close()
+	defer srv.Close()
 
 	phases := []phase{
 		{Name: "api", NewWorker: newAPIOp(srv.URL, fx.Key, opts.Concurrency)},

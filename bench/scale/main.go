@@ -20,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/torale-ai/torale/bench/apiserver"
 	"github.com/torale-ai/torale/bench/benchdb"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
@@ -85,11 +86,11 @@ func measureScale(ctx context.Context, server string, sz size, requests, c int) 
 	if err != nil {
 		return f, fmt.Errorf("preparing callers: %w", err)
 	}
-	srv, err := serve(ctx, dbURL, st, logging.New(os.Stderr, logging.FormatJSON, "error"))
+	srv, err := apiserver.Serve(ctx, dbURL, st, logging.New(os.Stderr, logging.FormatJSON, "error"))
 	if err != nil {
 		return f, err
 	}
-	defer srv.close()
+	defer srv.Close()
 	task := func(i int, cl caller) string { return cl.tasks[(i/len(cl.tasks))%len(cl.tasks)].String() }
 	for _, p := range []struct {
 		into *latency

@@ -1,4 +1,6 @@
-package main
+// Package apiserver serves the real API in a benchmark's own process, assembled as the functions
+// server assembles it, for the benchmarks that load it (apiload, scale).
+package apiserver
 
 import (
 	"context"
@@ -7,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/pprof"
 	"time"
 
 	"github.com/torale-ai/torale/platform"
@@ -15,9 +18,9 @@ import (
 	"github.com/torale-ai/torale/shared/store"
 )
 
-// server is the real API, assembled as the functions server assembles it, listening on a
+// Server is the real API, assembled as the functions server assembles it, listening on a
 // loopback port of this process.
-type server struct {
+type Server struct {
 	// URL is the server's base URL, http://127.0.0.1:PORT.
 	URL   string
 	http  *http.Server
@@ -26,8 +29,9 @@ type server struct {
 	serve chan error
 }
 
-// serve builds the platform over st and serves its API on 127.0.0.1.
-func serve(ctx context.Context, dbURL string, st *store.Store, log *slog.Logger) (*server, error) {
+// Serve builds the platform over st and serves its API on 127.0.0.1. Its goroutines carry
+// the pprof label role=server, so a CPU profile can be split into server and load generator.
+func Serve(ctx context.Context, dbURL string, st *store.Store, log *slog.Logger) (*Server, error) {
 	// Only DATABASE_URL is set: the process environment must not change what is measured.
 	cfg, err := config.FromEnv(func(k string) string {
 		if k == "DATABASE_URL" {
@@ -49,19 +53,21 @@ func serve(ctx context.Context, dbURL string, st *store.Store, log *slog.Logger)
 		bus.Close(ctx)
 		return nil, fmt.Errorf("listening on loopback: %w", err)
 	}
-	s := &server{
+	s := &Server{
 		URL:   "http://" + ln.Addr().String(),
 		http:  &http.Server{Handler: p.API, ReadHeaderTimeout: 10 * time.Second},
 		bus:   bus,
 		log:   log,
 		serve: make(chan error, 1),
 	}
-	go func() { s.serve <- s.http.Serve(ln) }()
+	pprof.Do(ctx, pprof.Labels("role", "server"), func(context.Context) {
+		go func() { s.serve <- s.http.Serve(ln) }()
+	})
 	return s, nil
 }
 
-// close stops the server, waiting a few seconds for requests in flight, and then the bus.
-func (s *server) close() {
+// Close stops the server, waiting a few seconds for requests in flight, and then the bus.
+func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = s.http.Shutdown(ctx)
