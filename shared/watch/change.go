@@ -56,7 +56,7 @@ func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.St
 func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	d := task.Draft{Name: cur.Name, SearchQuery: cur.SearchQuery, ConditionDescription: cur.ConditionDescription,
 		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Depth: cur.Depth, Notifications: cur.Notifications,
-		URLs: cur.URLs, Context: cur.Context}
+		URLs: cur.URLs, Context: cur.Context, Mode: cur.Mode}
 	if cur.NameIsDefault && p.Name == nil {
 		d.Name = "" // a derived name follows a changed query
 	}
