@@ -4,8 +4,6 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/torale-ai/torale/shared/change"
 )
 
 // Mode is how a task's runs decide whether to notify.
@@ -37,8 +35,8 @@ func normalizeMode(m Mode, errs *problems) Mode {
 // normalizeChange applies change mode's rules to out, whose other fields are normalized: pages
 // are required, the search query is optional (the first page stands in for it, and names the
 // task), notifications default to every change, and a condition the user wrote is a filter
-// that must parse. The condition is not copied from the query: an empty one lets every change
-// count.
+// (watch checks that it parses, keeping the change package out of the API's wire types). The
+// condition is not copied from the query: an empty one lets every change count.
 func normalizeChange(d Draft, out *Draft, errs *problems) {
 	if len(d.URLs) == 0 {
 		errs.add("urls", "a change-mode watch must list at least one page")
@@ -50,9 +48,6 @@ func normalizeChange(d Draft, out *Draft, errs *problems) {
 	}
 	if strings.TrimSpace(string(d.NotifyBehavior)) == "" {
 		out.NotifyBehavior = NotifyAlways
-	}
-	if _, err := change.ParseFilter(out.ConditionDescription); err != nil {
-		errs.add("condition_description", "is not a usable filter: "+strings.TrimPrefix(err.Error(), change.ErrFilter.Error()+": "))
 	}
 }
 

@@ -73,7 +73,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	set(&d.Notifications, p.Notifications)
 	set(&d.URLs, p.URLs)
 	set(&d.Context, p.Context)
-	n, err := d.Normalize(s.rules)
+	n, err := normalize(d, s.rules)
 	if err != nil {
 		return task.Task{}, err
 	}
@@ -119,7 +119,7 @@ func set[T any](dst *T, v *T) {
 // Preview runs the agent once on an unsaved definition and returns what it decided. It stores
 // nothing and notifies nobody.
 func (s *Service) Preview(ctx context.Context, d task.Draft) (agent.Output, error) {
-	n, err := d.Normalize(s.rules)
+	n, err := normalize(d, s.rules)
 	if err != nil {
 		return agent.Output{}, err
 	}

@@ -132,7 +132,7 @@ func activeLimit(n int) error {
 // returns a *task.ValidationError naming every bad field.
 func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (task.Task, error) {
 	d.Mode = s.DefaultMode(d)
-	n, err := d.Normalize(s.rules)
+	n, err := normalize(d, s.rules)
 	if err != nil {
 		return task.Task{}, err
 	}
