@@ -39,6 +39,9 @@ func TestChangeModeFieldErrors(t *testing.T) {
 		{"unknown mode", `{"mode":"diff","search_query":"widget"}`, "mode", `"agent" or "change"`},
 		{"agent needs a query", `{"urls":["https://a.example/"]}`, "search_query", "is required"},
 	}
+	pr := b.do(t, "alice", "POST", "/api/v1/tasks/preview", `{"mode":"change","urls":["https://a.example/"]}`)
+	require.Equal(t, http.StatusUnprocessableEntity, pr.status, pr.body)
+	require.Contains(t, pr.body["errors"].([]any)[0].(map[string]any)["message"], "no preview")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := b.do(t, "alice", "POST", "/api/v1/tasks", c.body)

@@ -117,11 +117,16 @@ func set[T any](dst *T, v *T) {
 }
 
 // Preview runs the agent once on an unsaved definition and returns what it decided. It stores
-// nothing and notifies nobody.
+// nothing and notifies nobody. A change-mode watch asks no agent, so it has no preview: its
+// first run keeps its pages as the baseline.
 func (s *Service) Preview(ctx context.Context, d task.Draft) (agent.Output, error) {
 	n, err := normalize(d, s.rules)
 	if err != nil {
 		return agent.Output{}, err
+	}
+	if n.Mode == task.ModeChange {
+		return agent.Output{}, &task.ValidationError{Fields: []task.FieldError{{Field: "mode",
+			Message: "a change-mode watch has no preview: it asks no agent, and its first run keeps the pages as they are now, to compare later runs with"}}}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
