@@ -21,6 +21,7 @@ import (
 	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/outbox"
+	"github.com/torale-ai/torale/shared/page"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/schedule"
@@ -115,6 +116,9 @@ func New(d Deps) (*Platform, error) {
 	if need.runner {
 		cfg := runnerConfig(d, rules)
 		cfg.AfterRun, cfg.Memory = sched.afterRun(), newMemory(d)
+		// Change-mode watches read their pages here, with no model (runner/change.go).
+		cfg.Pages = page.NewReader(netguard.New(page.GuardOptions(d.Config.Agent.PageAllowPrivate)), page.Options{})
+		cfg.Snapshots = d.Store
 		p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, cfg)
 		p.Gate = schedule.NewGate(d.Store, p.Runner.HandleTask, d.Now, d.Log)
 		p.DeepGate = schedule.NewGate(d.Store, p.Runner.RunHere, d.Now, d.Log)

@@ -38,3 +38,27 @@ func TestTasksCreateWithPagesAndContext(t *testing.T) {
 	require.Equal(t, command.ExitUsage, r.code)
 	require.True(t, strings.Contains(r.err, "--url may be given at most 10 times"), r.err)
 }
+
+// --mode change watches a page with no query; the mode is shown, and cannot be changed later.
+func TestTasksCreateInChangeMode(t *testing.T) {
+	c := newCLI(t)
+	created := c.ok("tasks", "create", "--mode", "change", "--url", "https://shop.example/widget", "--condition", "/price: [0-9]+/", "--json")
+	require.Contains(t, created, `"mode": "change"`)
+	require.Contains(t, created, `"notify_behavior": "always"`)
+	id := uuidRE.FindString(created)
+
+	r := c.run("tasks", "update", id, "--mode", "agent")
+	require.Equal(t, command.ExitUsage, r.code)
+	require.Contains(t, r.err, "fixed when it is created")
+
+	r = c.run("tasks", "create", "--mode", "diff", "--url", "https://a.example/")
+	require.Equal(t, command.ExitUsage, r.code)
+	require.Contains(t, r.err, `--mode must be "agent" or "change"`)
+	r = c.run("tasks", "create", "--mode", "change", "--query", "widget")
+	require.Equal(t, command.ExitUsage, r.code)
+	require.Contains(t, r.err, "needs at least one --url")
+
+	r = c.run("tasks", "create", "--mode", "change", "--url", "https://a.example/", "--condition", "/[/")
+	require.Equal(t, command.ExitError, r.code)
+	require.Contains(t, r.err, "condition_description")
+}

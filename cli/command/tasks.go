@@ -32,7 +32,7 @@ func NewCmdTasks(f *Factory) *cobra.Command {
 // definition holds the flags that define a task, shared by create, update and preview.
 type definition struct {
 	query, condition, name, schedule, timezone, notify, depth, email, webhook string
-	context                                                                   string
+	context, mode                                                             string
 	urls                                                                      []string
 }
 
@@ -49,6 +49,7 @@ func (d *definition) bind(fs *pflag.FlagSet) {
 	fs.Lookup("webhook").NoOptDefVal = "default"
 	fs.StringArrayVar(&d.urls, "url", nil, fmt.Sprintf("a page to read on every run, beside the search (repeat for up to %d)", task.MaxURLs))
 	fs.StringVar(&d.context, "context", "", `background the agent should know ("I already own the 15 Pro")`)
+	fs.StringVar(&d.mode, "mode", "", `"agent" (search, and a model decides) or "change" (notify when a --url page's text changes, with a diff; needs no API key). Default: "change" for a task with --url on a server with no model configured, else "agent"; fixed at creation`)
 }
 
 func (d *definition) notifications() []contract.Notification {
@@ -67,8 +68,15 @@ func (d *definition) notifications() []contract.Notification {
 }
 
 func (d *definition) input() (contract.TaskInput, error) {
-	if strings.TrimSpace(d.query) == "" {
-		return contract.TaskInput{}, usagef("--query is required: say what to watch for")
+	if d.mode != "" && d.mode != string(task.ModeAgent) && d.mode != string(task.ModeChange) {
+		return contract.TaskInput{}, usagef(`--mode must be "agent" or "change"`)
+	}
+	if d.mode == string(task.ModeChange) && len(d.urls) == 0 {
+		return contract.TaskInput{}, usagef("--mode change needs at least one --url: the page to watch")
+	}
+	// Without a query, the server decides: a change-mode watch of the pages, or a field error.
+	if strings.TrimSpace(d.query) == "" && len(d.urls) == 0 {
+		return contract.TaskInput{}, usagef("--query is required: say what to watch for (or give --url pages to watch for changes)")
 	}
 	if d.notify != "" && d.notify != "once" && d.notify != "always" {
 		return contract.TaskInput{}, usagef(`--notify must be "once" or "always"`)
@@ -81,7 +89,8 @@ func (d *definition) input() (contract.TaskInput, error) {
 	}
 	return contract.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
 		Schedule: d.schedule, Timezone: d.timezone, NotifyBehavior: task.NotifyBehavior(d.notify),
-		Depth: task.Depth(d.depth), Notifications: d.notifications(), URLs: d.urls, Context: d.context}, nil
+		Depth: task.Depth(d.depth), Notifications: d.notifications(), URLs: d.urls, Context: d.context,
+		Mode: task.Mode(d.mode)}, nil
 }
 
 // checkURLs refuses more pages than a task may list before anything is sent; the API checks
@@ -105,7 +114,8 @@ func newCmdTasksCreate(f *Factory) *cobra.Command {
 		Short: "Create a task; it runs within a minute",
 		Example: `  torale tasks create --query "When will Apple announce the next iPhone release date?"
   torale tasks create -q "SpaceX Starship launch date" -s "0 */6 * * *" --notify always --email me@example.com
-  torale tasks create -q "Mortgage rates under 5%" --webhook https://example.com/hook --run`,
+  torale tasks create -q "Mortgage rates under 5%" --webhook https://example.com/hook --run
+  torale tasks create --mode change --url https://example.com/pricing --condition "price" --schedule "0 * * * *"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			in, err := d.input()
@@ -217,7 +227,7 @@ func printTask(f *Factory, t contract.TaskView) error {
 	pairs := [][2]string{{"id", t.ID.String()}, {"name", t.Name}, {"state", p.paint(string(t.State))},
 		{"query", p.cell(t.SearchQuery, 200)}, {"condition", p.cell(t.ConditionDescription, 200)},
 		{"schedule", schedule + " (" + t.Timezone + ")"}, {"notify", string(t.NotifyBehavior)},
-		{"depth", string(t.Depth)},
+		{"mode", string(t.Mode)}, {"depth", string(t.Depth)},
 		{"next run", p.when(t.NextRunAt)}, {"why then", t.NextRunReason.Summary}, {"last run", p.when(t.LastRunAt)},
 		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
 	for _, u := range t.URLs {

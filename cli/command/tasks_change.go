@@ -61,6 +61,9 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 			if fl.Changed("context") {
 				p.Context = &d.context
 			}
+			if fl.Changed("mode") {
+				return usagef("--mode cannot be changed: a task's mode is fixed when it is created")
+			}
 			if fl.Changed("depth") {
 				if !validDepth(d.depth) {
 					return usagef(`--depth must be "routine" or "deep"`)

@@ -21,7 +21,10 @@ type Task struct {
 	Depth                task.Depth          `json:"depth"`
 	Notifications        []Notification      `json:"notifications"`
 	// URLs are the pages every run reads beside the search; always a list.
-	URLs           []string   `json:"urls"`
+	URLs []string `json:"urls"`
+	// Mode is "agent" (search and a model decide) or "change" (notify when a page's text
+	// changes; no model), fixed at creation.
+	Mode           task.Mode  `json:"mode"`
 	State          task.State `json:"state"`
 	NextRunAt      *time.Time `json:"next_run_at"`
 	LastRunAt      *time.Time `json:"last_run_at"`
@@ -70,7 +73,7 @@ type Notification struct {
 // defaults task.Draft documents.
 type TaskInput struct {
 	Name                 string              `json:"name,omitempty"`
-	SearchQuery          string              `json:"search_query"`
+	SearchQuery          string              `json:"search_query,omitempty"`
 	ConditionDescription string              `json:"condition_description,omitempty"`
 	Schedule             string              `json:"schedule,omitempty"`
 	Timezone             string              `json:"timezone,omitempty"`
@@ -83,6 +86,9 @@ type TaskInput struct {
 	// URLs are pages every run reads (at most 10); Context is background for the agent.
 	URLs    []string `json:"urls,omitempty"`
 	Context string   `json:"context,omitempty"`
+	// Mode is "agent" or "change"; when absent, a task listing urls gets "change" if no model
+	// is configured, else "agent".
+	Mode task.Mode `json:"mode,omitempty"`
 }
 
 // TaskPatch is the body of PATCH /tasks/{id}: nil fields stay as they are, so a client sends

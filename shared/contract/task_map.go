@@ -9,7 +9,7 @@ import "github.com/torale-ai/torale/shared/task"
 func TaskOf(t task.Task) Task {
 	return Task{ID: t.ID, Name: t.Name, SearchQuery: t.SearchQuery, ConditionDescription: t.ConditionDescription,
 		Schedule: t.Schedule, Timezone: t.Timezone, NotifyBehavior: t.NotifyBehavior,
-		Depth: t.Depth, Notifications: NotificationsOf(t.Notifications), URLs: listOf(t.URLs), State: t.State, NextRunAt: t.NextRunAt,
+		Depth: t.Depth, Notifications: NotificationsOf(t.Notifications), URLs: listOf(t.URLs), Mode: t.Mode, State: t.State, NextRunAt: t.NextRunAt,
 		LastRunAt: t.LastRunAt, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, StateChangedAt: t.StateChangedAt}
 }
 
@@ -47,7 +47,7 @@ func TaskNotifications(in []Notification) []task.Notification {
 func (in TaskInput) Draft() task.Draft {
 	return task.Draft{Name: in.Name, SearchQuery: in.SearchQuery, ConditionDescription: in.ConditionDescription,
 		Schedule: in.Schedule, Timezone: in.Timezone, NotifyBehavior: in.NotifyBehavior,
-		Notifications: TaskNotifications(in.Notifications), RunImmediately: in.RunImmediately, Depth: in.Depth,
+		Notifications: TaskNotifications(in.Notifications), RunImmediately: in.RunImmediately, Depth: in.Depth, Mode: in.Mode,
 		URLs: in.URLs, Context: in.Context}
 }
 

@@ -54,6 +54,10 @@ type Config struct {
 	// agent chose, back to the cron after that fire, or away. Its error is only logged: the
 	// outcome stands, and reconcile repairs a job left behind.
 	AfterRun func(ctx context.Context, userID, taskID uuid.UUID) error
+	// Pages reads the pages of change-mode tasks and Snapshots keeps their last text; without
+	// both, change-mode runs fail saying so (change.go).
+	Pages     PageReader
+	Snapshots Snapshots
 }
 
 // Memory is a task's memory of facts already reported, so the agent does not notify twice
@@ -203,6 +207,9 @@ func (r *Runner) skipScheduled(t task.Task, m event.RunTask, now time.Time) stri
 }
 
 func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log *slog.Logger) error {
+	if t.Mode == task.ModeChange {
+		return r.runChange(ctx, t, exec, log)
+	}
 	recent, err := r.store.RecentResults(ctx, t.UserID, t.ID, 5)
 	if err != nil {
 		return fmt.Errorf("loading recent results: %w", err)
@@ -252,6 +259,14 @@ func (r *Runner) remember(ctx context.Context, t task.Task, exec task.Execution,
 }
 
 func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, out agent.Output, log *slog.Logger) error {
+	return r.succeedThen(ctx, t, exec, o, out, log, nil)
+}
+
+// succeedThen records a successful run like succeed, calling stored, when set, once the result
+// is recorded (a change run keeps its pages' text then) instead of remembering facts.
+func (r *Runner) succeedThen(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, out agent.Output,
+	log *slog.Logger, stored func(context.Context),
+) error {
 	res := out.Result
 	o.Status, o.Result, o.Topic = task.StatusSuccess, &res, res.Topic
 	if exec.Trigger == task.TriggerSchedule {
@@ -275,7 +290,14 @@ func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, 
 		return fmt.Errorf("recording result: %w", err)
 	}
 	log.InfoContext(ctx, "run succeeded", slog.Bool("notified", res.Notifies()), slog.Int("deliveries", len(deliveries)))
-	r.remember(ctx, t, exec, out, log)
+	if stored != nil {
+		// The result is recorded; keep what follows from it even if the caller is going away.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		stored(sctx)
+		cancel()
+	} else {
+		r.remember(ctx, t, exec, out, log)
+	}
 	r.afterRun(ctx, o, log)
 	for _, d := range deliveries {
 		if err := r.publishNotify(ctx, d.ID); err != nil {

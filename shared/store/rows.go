@@ -18,7 +18,15 @@ func taskOf(r db.Task) task.Task {
 		Timezone: r.Timezone, NotifyBehavior: r.NotifyBehavior, Depth: r.Depth, Notifications: r.Notifications.Task(),
 		State: r.State, NextRunAt: r.NextRunAt, NextRunCause: r.NextRunCause, LastRunAt: r.LastRunAt, LastExecutionID: r.LastExecutionID,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StateChangedAt: r.StateChangedAt,
-		URLs: nonNil(r.Urls), Context: r.Context}
+		URLs: nonNil(r.Urls), Context: r.Context, Mode: r.Mode}
+}
+
+// modeOr stores an unnamed mode as the agent's, as the column's default does.
+func modeOr(m task.Mode) task.Mode {
+	if m == "" {
+		return task.ModeAgent
+	}
+	return m
 }
 
 // nonNil makes an absent list empty: the column is NOT NULL, and a nil slice is sent as NULL.

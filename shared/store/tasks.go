@@ -31,6 +31,8 @@ type NewTask struct {
 	// URLs are the pages each run reads; Context is background for the agent.
 	URLs    []string
 	Context string
+	// Mode is how runs decide; empty means ModeAgent.
+	Mode task.Mode
 }
 
 // CreateTask stores a new task and returns it as stored.
@@ -47,7 +49,7 @@ func insertTask(ctx context.Context, q *db.Queries, id uuid.UUID, n NewTask) (ta
 		NameIsDefault: n.NameIsDefault, SearchQuery: n.SearchQuery, ConditionDescription: n.ConditionDescription,
 		Schedule: n.Schedule, Timezone: n.Timezone, NotifyBehavior: n.NotifyBehavior,
 		Depth: depthOr(n.Depth), Notifications: doc.FromNotifications(n.Notifications), State: n.State, NextRunAt: n.NextRunAt,
-		NextRunCause: causeOr(n.NextRunCause), Urls: nonNil(n.URLs), Context: n.Context})
+		NextRunCause: causeOr(n.NextRunCause), Urls: nonNil(n.URLs), Context: n.Context, Mode: modeOr(n.Mode)})
 	return taskOf(r), translate(err)
 }
 

@@ -45,6 +45,9 @@ type Draft struct {
 	URLs []string
 	// Context is background the agent should know ("I already own the 15 Pro").
 	Context string
+	// Mode defaults to ModeAgent; in ModeChange the search query is optional, URLs are
+	// required and the condition, when given, filters changes (see normalizeChange).
+	Mode Mode
 }
 
 // FieldError is one problem with one field of a submitted task. Field is the
@@ -97,13 +100,18 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 		errs.add("name", msg)
 	}
 
+	out.Mode = normalizeMode(Mode(strings.TrimSpace(string(d.Mode))), &errs)
+	changeMode := out.Mode == ModeChange
+
 	out.SearchQuery = cleanText(d.SearchQuery)
 	if out.SearchQuery == "" {
-		errs.add("search_query", "is required")
+		if !changeMode {
+			errs.add("search_query", "is required")
+		}
 	} else if msg := textProblem(out.SearchQuery, minQueryLen, maxQueryLen, true); msg != "" {
 		errs.add("search_query", msg)
 	}
-	if out.Name == "" {
+	if out.Name == "" && !changeMode {
 		out.Name = DefaultName(out.SearchQuery)
 	}
 
@@ -111,7 +119,7 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	if msg := textProblem(out.ConditionDescription, 0, maxQueryLen, true); msg != "" {
 		errs.add("condition_description", msg)
 	}
-	if out.ConditionDescription == "" {
+	if out.ConditionDescription == "" && !changeMode {
 		out.ConditionDescription = out.SearchQuery
 	}
 
@@ -131,6 +139,9 @@ func (d Draft) Normalize(rules Rules) (Draft, error) {
 	out.Notifications = normalizeNotifications(d.Notifications, &errs)
 	out.URLs = normalizeURLs(d.URLs, &errs)
 	out.Context = normalizeContext(d.Context, &errs)
+	if changeMode {
+		normalizeChange(d, &out, &errs)
+	}
 
 	runNow := true
 	if d.RunImmediately != nil {
@@ -187,6 +198,9 @@ func normalizeSchedule(schedule, timezone string, rules Rules, errs *problems) (
 // the same Draft; a user who types exactly the derived name is treated as
 // having kept the default.
 func (d Draft) NameIsDefault() bool {
+	if d.Mode == ModeChange {
+		return d.Name == changeName(d.SearchQuery)
+	}
 	return d.Name == DefaultName(d.SearchQuery)
 }
 

@@ -26,6 +26,7 @@ func TestNormalizeFillsDefaults(t *testing.T) {
 		Timezone:             "UTC",
 		NotifyBehavior:       NotifyOnce,
 		Depth:                DepthRoutine,
+		Mode:                 ModeAgent,
 		RunImmediately:       &runNow,
 	}, got)
 	require.True(t, got.NameIsDefault())
@@ -58,6 +59,7 @@ func TestNormalizeKeepsAndCleansGivenValues(t *testing.T) {
 		Timezone:             "Europe/London",
 		NotifyBehavior:       NotifyAlways,
 		Depth:                DepthDeep,
+		Mode:                 ModeAgent,
 		Notifications: []Notification{
 			{Type: ChannelEmail, Address: "Me.Myself@example.com"},
 			{Type: ChannelWebhook},

@@ -29,7 +29,9 @@ type Task struct {
 	// URLs are pages every run reads, beside the search (at most 10).
 	URLs []string
 	// Context is background the user gave the agent; private to the owner.
-	Context        string
+	Context string
+	// Mode is how runs decide (ModeAgent or ModeChange), fixed at creation.
+	Mode           Mode
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	StateChangedAt time.Time

@@ -28,6 +28,10 @@ func ExplainNextRun(t Task) (NextRunKind, string) {
 	case t.NextRunAt == nil:
 		return NextRunNone, "No run is planned."
 	}
+	if t.Mode == ModeChange && t.Schedule == "" && (t.NextRunCause == CauseGap || t.NextRunCause == CauseSchedule || t.NextRunCause == "") {
+		// No agent picks a change-mode watch's time: with no schedule it waits the default interval.
+		return NextRunByAgent, "It has no schedule, so it reads its pages again after the default interval."
+	}
 	switch t.NextRunCause {
 	case CauseGap:
 		return NextRunByAgent, "The agent picks when to look again and named no time after the last run, so the task waits the default interval."

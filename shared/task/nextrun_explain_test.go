@@ -88,3 +88,13 @@ func TestUpcomingCrossesDaylightSaving(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []time.Time{}, none)
 }
+
+func TestExplainChangeModeWithoutSchedule(t *testing.T) {
+	at := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	tk := task.Task{State: task.StateActive, NextRunAt: &at, NextRunCause: task.CauseGap, Timezone: "UTC", Mode: task.ModeChange}
+	_, summary := task.ExplainNextRun(tk)
+	require.Equal(t, "It has no schedule, so it reads its pages again after the default interval.", summary)
+	tk.Mode = task.ModeAgent
+	_, summary = task.ExplainNextRun(tk)
+	require.Contains(t, summary, "The agent picks")
+}

@@ -56,7 +56,7 @@ func (s *Service) SetState(ctx context.Context, userID, id uuid.UUID, to task.St
 func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	d := task.Draft{Name: cur.Name, SearchQuery: cur.SearchQuery, ConditionDescription: cur.ConditionDescription,
 		Schedule: cur.Schedule, Timezone: cur.Timezone, NotifyBehavior: cur.NotifyBehavior, Depth: cur.Depth, Notifications: cur.Notifications,
-		URLs: cur.URLs, Context: cur.Context}
+		URLs: cur.URLs, Context: cur.Context, Mode: cur.Mode}
 	if cur.NameIsDefault && p.Name == nil {
 		d.Name = "" // a derived name follows a changed query
 	}
@@ -73,7 +73,7 @@ func (s *Service) applyDefinition(cur task.Task, p Patch) (task.Task, error) {
 	set(&d.Notifications, p.Notifications)
 	set(&d.URLs, p.URLs)
 	set(&d.Context, p.Context)
-	n, err := d.Normalize(s.rules)
+	n, err := normalize(d, s.rules)
 	if err != nil {
 		return task.Task{}, err
 	}
@@ -117,11 +117,16 @@ func set[T any](dst *T, v *T) {
 }
 
 // Preview runs the agent once on an unsaved definition and returns what it decided. It stores
-// nothing and notifies nobody.
+// nothing and notifies nobody. A change-mode watch asks no agent, so it has no preview: its
+// first run keeps its pages as the baseline.
 func (s *Service) Preview(ctx context.Context, d task.Draft) (agent.Output, error) {
-	n, err := d.Normalize(s.rules)
+	n, err := normalize(d, s.rules)
 	if err != nil {
 		return agent.Output{}, err
+	}
+	if n.Mode == task.ModeChange {
+		return agent.Output{}, &task.ValidationError{Fields: []task.FieldError{{Field: "mode",
+			Message: "a change-mode watch has no preview: it asks no agent, and its first run keeps the pages as they are now, to compare later runs with"}}}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()

@@ -85,6 +85,9 @@ type Service struct {
 	log       *slog.Logger
 	maxActive int
 	timeout   time.Duration
+	// changeByDefault makes a new task that lists pages and names no mode a change-mode watch:
+	// no model is configured, so an agent-mode task could only fail.
+	changeByDefault bool
 }
 
 // New returns the service.
@@ -98,7 +101,8 @@ func New(d Deps) *Service {
 	if d.Agent == nil {
 		d.Agent = agent.Unconfigured{}
 	}
-	return &Service{store: d.Store, trigger: d.Trigger, channels: d.Channels, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
+	_, unconfigured := d.Agent.(agent.Unconfigured)
+	return &Service{changeByDefault: unconfigured, store: d.Store, trigger: d.Trigger, channels: d.Channels, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
 		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout}
 }
 
@@ -127,7 +131,8 @@ func activeLimit(n int) error {
 // Create validates d and stores it as an active task due at its first run. Invalid input
 // returns a *task.ValidationError naming every bad field.
 func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (task.Task, error) {
-	n, err := d.Normalize(s.rules)
+	d.Mode = s.DefaultMode(d)
+	n, err := normalize(d, s.rules)
 	if err != nil {
 		return task.Task{}, err
 	}
@@ -146,7 +151,21 @@ func (s *Service) Create(ctx context.Context, userID uuid.UUID, d task.Draft) (t
 		ConditionDescription: n.ConditionDescription, Schedule: n.Schedule, Timezone: n.Timezone,
 		NotifyBehavior: n.NotifyBehavior, Depth: n.Depth, Notifications: n.Notifications,
 		State: task.StateActive, NextRunAt: &first, NextRunCause: cause, URLs: n.URLs, Context: n.Context,
+		Mode: n.Mode,
 	})
+}
+
+// DefaultMode is the mode a new task gets: the one it names, else change mode when it lists
+// pages and no model is configured, else agent mode. It is decided once, at creation; the
+// stored mode never follows a key being added or removed.
+func (s *Service) DefaultMode(d task.Draft) task.Mode {
+	if d.Mode != "" {
+		return d.Mode
+	}
+	if s.changeByDefault && len(d.URLs) > 0 {
+		return task.ModeChange
+	}
+	return task.ModeAgent
 }
 
 // Get returns the user's task.

@@ -1,8 +1,8 @@
 -- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
-                   timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context)
+                   timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context, mode)
 VALUES (@id, @user_id, @name, @name_is_default, @search_query, @condition_description, @schedule,
-        @timezone, @notify_behavior, @depth, @notifications, @state, @next_run_at, @next_run_cause, @urls, @context)
+        @timezone, @notify_behavior, @depth, @notifications, @state, @next_run_at, @next_run_cause, @urls, @context, @mode)
 RETURNING *;
 
 -- name: GetTask :one

@@ -935,6 +935,11 @@ export interface components {
             /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
             urls: string[];
             /**
+             * @description `agent`: every run searches and a model decides whether to notify. `change`: every run reads the task's `urls` and notifies when a page's readable text changed, with a short diff as the message and the page as the source; no model is called, so it works without any API key. Fixed when the task is created.
+             * @enum {string}
+             */
+            mode: "agent" | "change";
+            /**
              * @description Where the task is in its life. Only `active` tasks run on their schedule.
              * @enum {string}
              */
@@ -1019,6 +1024,11 @@ export interface components {
             notifications: components["schemas"]["Notification"][];
             /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
             urls: string[];
+            /**
+             * @description `agent`: every run searches and a model decides whether to notify. `change`: every run reads the task's `urls` and notifies when a page's readable text changed, with a short diff as the message and the page as the source; no model is called, so it works without any API key. Fixed when the task is created.
+             * @enum {string}
+             */
+            mode: "agent" | "change";
             /**
              * @description Where the task is in its life. Only `active` tasks run on their schedule.
              * @enum {string}
@@ -1558,12 +1568,12 @@ export interface components {
             /** @description A label. Defaults to a short title derived from the search query. */
             name?: string;
             /**
-             * @description What to search for, 3 to 2,000 characters after trimming.
+             * @description What to search for, 3 to 2,000 characters after trimming. Required in `agent` mode; optional in `change` mode.
              * @example next iPhone release date
              */
-            search_query: string;
+            search_query?: string;
             /**
-             * @description What must be true for you to be notified. Defaults to the search query.
+             * @description What must be true for you to be notified. Defaults to the search query in `agent` mode; in `change` mode it filters changes (see `mode`) and is empty by default, so every change notifies.
              * @example Apple has announced the release date
              */
             condition_description?: string;
@@ -1578,8 +1588,7 @@ export interface components {
              */
             timezone?: string;
             /**
-             * @description `once` completes the task after its first notification; `always` keeps watching and notifies on every run the agent judges worth telling.
-             * @default once
+             * @description `once` completes the task after its first notification; `always` keeps watching and notifies on every run the agent judges worth telling (in `change` mode: every change). Defaults to `once`, or `always` in `change` mode.
              * @enum {string}
              */
             notify_behavior?: "once" | "always";
@@ -1593,6 +1602,11 @@ export interface components {
             notifications?: components["schemas"]["Notification"][];
             /** @description Up to 10 pages (absolute http or https URLs) every run reads, concurrently and within the run's deadline, beside the search. A page is read through Torale's network guard (no private or metadata addresses, every redirect re-checked, at most 5), honours robots.txt, and is capped at 2 MiB and 10 s. A URL that is not http or https, or a page listed twice, is refused with a field error at `urls[i]`. */
             urls?: string[];
+            /**
+             * @description `agent`: every run searches and a model decides whether to notify. `change`: every run reads the task's `urls` and notifies when a page's readable text changed, with a short diff as the message and the page as the source; no model is called, so it works without any API key. Fixed when the task is created. When absent, a task that lists `urls` gets `change` if the deployment has no model provider configured (no `GEMINI_API_KEY`), else `agent`. In `change` mode `urls` is required, `search_query` is optional (the first page stands in for it and names the task), `notify_behavior` defaults to `always`, and `condition_description`, when given, filters changes: plain keywords or "quoted phrases" (any one, in any case, in an added or removed line), or a regular expression written `/…/` (Go RE2 syntax); an invalid expression is a 422 at `condition_description`.
+             * @enum {string}
+             */
+            mode?: "agent" | "change";
             /**
              * @description Background the agent should know, up to 4,000 characters; no invisible or direction-changing characters. It reaches the model fenced as data, never as instructions.
              * @example I already own the iPhone 15 Pro.

@@ -14,6 +14,7 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     depth: "routine",
     notifications: [],
     urls: [],
+    mode: "agent",
     state: "active",
     next_run_at: "2026-12-07T08:00:00Z",
     last_run_at: null,

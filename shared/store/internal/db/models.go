@@ -97,6 +97,15 @@ type NotificationDelivery struct {
 	DeliveredAt   *time.Time
 }
 
+type PageSnapshot struct {
+	TaskID       uuid.UUID
+	Url          string
+	Text         string
+	Etag         string
+	LastModified string
+	UpdatedAt    time.Time
+}
+
 type RateBucket struct {
 	Action    string
 	Subject   uuid.UUID
@@ -127,6 +136,7 @@ type Task struct {
 	Depth                task.Depth
 	Urls                 []string
 	Context              string
+	Mode                 task.Mode
 }
 
 type TaskMemory struct {
