@@ -253,7 +253,7 @@ func (r *Runner) remember(ctx context.Context, t task.Task, exec task.Execution,
 
 func (r *Runner) succeed(ctx context.Context, t task.Task, exec task.Execution, o store.Outcome, out agent.Output, log *slog.Logger) error {
 	res := out.Result
-	o.Status, o.Result, o.Topic = task.StatusSuccess, &res, res.Topic
+	o.Status, o.Result, o.Topic, o.SilenceReason = task.StatusSuccess, &res, res.Topic, out.Silence
 	if exec.Trigger == task.TriggerSchedule {
 		next, cause, err := task.Next(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
 		if err != nil {
