@@ -73,7 +73,7 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 	get := &cobra.Command{
 		Use:     "get RUN_ID",
 		Aliases: []string{"view", "show"},
-		Short:   "Show one run: evidence, sources, confidence and notification",
+		Short:   "Show one run: evidence, sources, confidence, and its notification or why it stayed silent",
 		Example: "  torale executions get 9a1b...",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
