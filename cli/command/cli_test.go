@@ -51,10 +51,16 @@ func newCLI(t *testing.T) *cli {
 // newCLIWith is newCLI with the configuration changed by edit.
 func newCLIWith(t *testing.T, edit func(*config.Config)) *cli {
 	t.Helper()
-	st := storetest.New(t)
 	note := "Apple announced the iPhone 18 for September 18."
-	fake := agenttest.New(agenttest.Reply{Output: agent.Output{Result: task.Result{Evidence: "Apple's newsroom says so.",
-		Confidence: 93, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/newsroom/", Title: "Apple Newsroom"}}}}})
+	return newCLIAgent(t, edit, agent.Output{Result: task.Result{Evidence: "Apple's newsroom says so.",
+		Confidence: 93, Notification: &note, Sources: []task.Source{{URL: "https://www.apple.com/newsroom/", Title: "Apple Newsroom"}}}})
+}
+
+// newCLIAgent is newCLIWith with an agent that answers every run with out.
+func newCLIAgent(t *testing.T, edit func(*config.Config), out agent.Output) *cli {
+	t.Helper()
+	st := storetest.New(t)
+	fake := agenttest.New(agenttest.Reply{Output: out})
 	cfg, err := config.FromEnv(func(string) string { return "" })
 	require.NoError(t, err)
 	edit(&cfg)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/client"
 	"github.com/torale-ai/torale/shared/contract"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // NewCmdExecutions returns `torale executions`.
@@ -57,6 +58,10 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 						summary = "notified: " + *e.Result.Notification
 					}
 				}
+				if e.SilenceReason != nil && *e.SilenceReason != task.SilenceFailed {
+					// Why it stayed silent leads, so a column cut short still says it.
+					summary = "silent, " + e.SilenceReason.Words() + ": " + summary
+				}
 				rows[i] = []string{e.ID.String(), p.when(&e.CreatedAt), string(e.Trigger), p.paint(string(e.Status)), p.cell(summary, 60)}
 			}
 			return p.table([]string{"ID", "STARTED", "TRIGGER", "STATUS", "RESULT"}, rows)
@@ -68,7 +73,7 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 	get := &cobra.Command{
 		Use:     "get RUN_ID",
 		Aliases: []string{"view", "show"},
-		Short:   "Show one run: evidence, sources, confidence and notification",
+		Short:   "Show one run: evidence, sources, confidence, and its notification or why it stayed silent",
 		Example: "  torale executions get 9a1b...",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -97,6 +102,13 @@ func printExecution(f *Factory, e contract.Execution) error {
 		{"started", p.when(e.StartedAt)}, {"finished", p.when(e.FinishedAt)}}
 	if e.Error != "" {
 		pairs = append(pairs, [2]string{"error", e.Error})
+	}
+	if e.SilenceReason != nil {
+		why := e.SilenceReason.Words()
+		if why != string(*e.SilenceReason) {
+			why += " (" + string(*e.SilenceReason) + ")"
+		}
+		pairs = append(pairs, [2]string{"silent because", why})
 	}
 	if err := p.fields(pairs); err != nil {
 		return err

@@ -230,6 +230,9 @@ func printTask(f *Factory, t contract.TaskView) error {
 		{"mode", string(t.Mode)}, {"depth", string(t.Depth)},
 		{"next run", p.when(t.NextRunAt)}, {"why then", t.NextRunReason.Summary}, {"last run", p.when(t.LastRunAt)},
 		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
+	if t.SilenceSummary.Sentence != "" {
+		pairs = append(pairs, [2]string{"recent silence", fmt.Sprintf("%s (of the last %d runs)", t.SilenceSummary.Sentence, t.SilenceSummary.Runs)})
+	}
 	for _, u := range t.URLs {
 		pairs = append(pairs, [2]string{"reads", p.cell(u, 200)})
 	}

@@ -53,6 +53,13 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.Equal(t, input(), fake.Inputs()[0], "the input crosses the wire unchanged")
+
+	silent := agent.Output{Result: task.Result{Evidence: "only rumours", Confidence: 80, Sources: []task.Source{}},
+		Usage: want.Usage, Silence: task.SilenceConditionNotMet}
+	_, srv = serve(t, agenttest.New(agenttest.Reply{Output: silent}))
+	got, err = remote.New(srv.URL, nil).Run(context.Background(), input())
+	require.NoError(t, err)
+	require.Equal(t, silent, got, "why a run stayed silent crosses the wire")
 }
 
 func TestFailuresKeepTheirCategory(t *testing.T) {

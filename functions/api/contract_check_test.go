@@ -67,6 +67,7 @@ var contractSchemas = map[string]reflect.Type{
 	"SchedulerJobs":      typeOf[contract.SchedulerJobs](),
 	"SchedulerJob":       typeOf[contract.SchedulerJob](),
 	"JobState":           typeOf[contract.JobState](),
+	"SilenceSummary":     typeOf[contract.SilenceSummary](),
 	"TaskPage":           typeOf[contract.Page[contract.TaskView]](),
 	"ExecutionPage":      typeOf[contract.Page[contract.Execution]](),
 	"NotifiedPage":       typeOf[contract.Page[contract.Notified]](),

@@ -52,9 +52,9 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User)
 }
 
 // taskViews maps the user's tasks with what a view carries besides the task itself (its latest
-// run and its month's spend, each fetched for the whole list in one query; why its next run is
-// when it is comes with the task), so a page of 100 tasks costs two queries beyond the list, not
-// 200.
+// run, its month's spend and why its recent runs stayed silent, each fetched for the whole list
+// in one query; why its next run is when it is comes with the task), so a page of 100 tasks
+// costs three queries beyond the list, not 300.
 func (a *API) taskViews(ctx context.Context, userID uuid.UUID, tasks []task.Task) ([]contract.TaskView, error) {
 	last, err := a.watch.LastExecutions(ctx, userID, tasks)
 	if err != nil {
@@ -64,9 +64,13 @@ func (a *API) taskViews(ctx context.Context, userID uuid.UUID, tasks []task.Task
 	if err != nil {
 		return nil, err
 	}
+	silence, err := a.watch.SilenceSummaries(ctx, userID, tasks)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]contract.TaskView, len(tasks))
 	for i, t := range tasks {
-		out[i] = taskView(t, last[t.ID], spend[t.ID])
+		out[i] = taskView(t, last[t.ID], spend[t.ID], silence[t.ID])
 	}
 	return out, nil
 }

@@ -27,9 +27,9 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 	return out
 }
 
-func taskView(t task.Task, last *task.Execution, monthSpend float64) contract.TaskView {
+func taskView(t task.Task, last *task.Execution, monthSpend float64, silence task.SilenceSummary) contract.TaskView {
 	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
-		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context}
+		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence)}
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {

@@ -44,6 +44,9 @@ type Output struct {
 	// Facts are the new facts a notifying result reports, for the task's memory; empty when the
 	// result does not notify.
 	Facts []string
+	// Silence is why a result that does not notify stayed silent (see task.SilenceReason);
+	// empty when it notifies. The runner records it on the execution.
+	Silence task.SilenceReason
 }
 
 // Agent decides one run. It returns an *Error for failures the runner should classify.

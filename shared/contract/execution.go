@@ -24,7 +24,10 @@ type Execution struct {
 	// Error is the user-facing reason a run failed; the internal text is for admins only.
 	Error         string             `json:"error,omitempty"`
 	ErrorCategory task.ErrorCategory `json:"error_category,omitempty"`
-	Usage         Usage              `json:"usage"`
+	// SilenceReason says why a finished run notified nobody; null for a run that notified, one
+	// not finished, and runs recorded before reasons were. The evidence has the sentence.
+	SilenceReason *task.SilenceReason `json:"silence_reason"`
+	Usage         Usage               `json:"usage"`
 }
 
 // AdminExecution is any user's run with its owner and the internal error users never see.

@@ -45,6 +45,21 @@ type TaskView struct {
 	// Context is the background the owner gave the agent. Only the owner's view carries it:
 	// it is private, so the admin console and any public view leave it out.
 	Context string `json:"context"`
+	// SilenceSummary counts why the task's recent runs notified nobody.
+	SilenceSummary SilenceSummary `json:"silence_summary"`
+}
+
+// SilenceSummary counts why a task's most recent finished runs (up to the last 50) stayed
+// silent, with a sentence to show: "12 silent runs: 9 nothing new, 2 low confidence, 1 failed".
+type SilenceSummary struct {
+	// Runs is how many finished runs were counted; Silent how many notified nobody.
+	Runs   int `json:"runs"`
+	Silent int `json:"silent"`
+	// ByReason counts silent runs by reason; reasons with no runs are left out, as are silent
+	// runs recorded before reasons were.
+	ByReason map[task.SilenceReason]int `json:"by_reason"`
+	// Sentence is empty when no run was silent.
+	Sentence string `json:"sentence"`
 }
 
 // NextRunReason says why a task's next run is when it is: what decided it, and a sentence a

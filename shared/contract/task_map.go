@@ -68,7 +68,22 @@ func ExecutionOf(e task.Execution) Execution {
 		r := ResultOf(*e.Result)
 		out.Result = &r
 	}
+	if e.SilenceReason != "" {
+		reason := e.SilenceReason
+		out.SilenceReason = &reason
+	}
 	return out
+}
+
+// SilenceSummaryOf maps a count of a task's silent runs, with its sentence.
+func SilenceSummaryOf(s task.SilenceSummary) SilenceSummary {
+	by := make(map[task.SilenceReason]int, len(s.ByReason))
+	for r, n := range s.ByReason {
+		if n > 0 {
+			by[r] = n
+		}
+	}
+	return SilenceSummary{Runs: s.Runs, Silent: s.Silent, ByReason: by, Sentence: s.Sentence()}
 }
 
 // ExecutionPtrOf maps an optional run, such as a task's latest.

@@ -268,7 +268,7 @@ func (r *Runner) succeedThen(ctx context.Context, t task.Task, exec task.Executi
 	log *slog.Logger, stored func(context.Context),
 ) error {
 	res := out.Result
-	o.Status, o.Result, o.Topic = task.StatusSuccess, &res, res.Topic
+	o.Status, o.Result, o.Topic, o.SilenceReason = task.StatusSuccess, &res, res.Topic, out.Silence
 	if exec.Trigger == task.TriggerSchedule {
 		next, cause, err := task.Next(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
 		if err != nil {

@@ -77,6 +77,9 @@ func TestReapRunsRetriesThenFails(t *testing.T) {
 	require.True(t, got[0].Retry)
 	require.Equal(t, stuck.ID, got[0].ExecutionID)
 	require.Equal(t, b.now, got[0].ScheduledFor.UTC(), "retried under the same fire")
+	retrying, err := b.store.GetExecution(b.ctx, b.user.ID, stuck.ID)
+	require.NoError(t, err)
+	require.Empty(t, retrying.SilenceReason, "a run that will be retried has not stayed silent yet")
 
 	// The second (last) attempt dies too: failed, for good.
 	again, err := b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: stuck.TaskID,
@@ -92,6 +95,7 @@ func TestReapRunsRetriesThenFails(t *testing.T) {
 	e, err := b.store.GetExecution(b.ctx, b.user.ID, stuck.ID)
 	require.NoError(t, err)
 	require.Equal(t, task.StatusFailed, e.Status)
+	require.Equal(t, task.SilenceFailed, e.SilenceReason, "a reaped run that failed says so")
 
 	// At a sole runner's start, a run begun before it is dead though inside its deadline.
 	_, orphan := start(reap.Now)

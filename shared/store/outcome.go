@@ -28,6 +28,10 @@ type Outcome struct {
 	InternalError string
 	Category      task.ErrorCategory
 	RetryBy       *time.Time // for retrying: when the retry must have started, or be reaped
+	// SilenceReason is why a successful run that notifies nobody stayed silent. A failed run is
+	// always task.SilenceFailed and one that notifies or will be retried has none, whatever is
+	// set here; a silent success without a known reason is task.SilenceNothingNew.
+	SilenceReason task.SilenceReason
 
 	// NextRunAt replaces the task's next run unless the task was edited after TaskVersion (its
 	// updated_at when the run began): an edit has already set the right one.
@@ -76,7 +80,7 @@ func finishExecutionRow(ctx context.Context, q *db.Queries, o Outcome) error {
 	}
 	n, err := q.FinishExecution(ctx, db.FinishExecutionParams{ID: o.ExecutionID, UserID: o.UserID, Attempt: o.Attempt,
 		Status: o.Status, FinishedAt: finished, Result: doc.FromResult(o.Result), Error: o.Error,
-		InternalError: o.InternalError, ErrorCategory: string(o.Category), Model: o.Usage.Model,
+		InternalError: o.InternalError, ErrorCategory: string(o.Category), SilenceReason: string(silenceOf(o)), Model: o.Usage.Model,
 		PromptTokens: o.Usage.PromptTokens, OutputTokens: o.Usage.OutputTokens,
 		SearchQueries: o.Usage.SearchQueries, CostUsd: o.Usage.CostUSD, RetryBy: o.RetryBy})
 	if err != nil {
@@ -86,6 +90,20 @@ func finishExecutionRow(ctx context.Context, q *db.Queries, o Outcome) error {
 		return conflict(fmt.Sprintf("Attempt %d is no longer running.", o.Attempt))
 	}
 	return nil
+}
+
+// silenceOf is the reason o's run records for notifying nobody.
+func silenceOf(o Outcome) task.SilenceReason {
+	switch {
+	case o.Status == task.StatusFailed:
+		return task.SilenceFailed
+	case o.Status != task.StatusSuccess || o.Result.Notifies():
+		return ""
+	case o.SilenceReason.Valid():
+		return o.SilenceReason
+	}
+	// An agent that gave no reason (or one this build does not know) found nothing to tell.
+	return task.SilenceNothingNew
 }
 
 func insertDeliveries(ctx context.Context, q *db.Queries, o Outcome) ([]task.Delivery, error) {

@@ -42,6 +42,7 @@ func executionOf(r db.Execution) task.Execution {
 		Trigger: r.Trigger, Status: r.Status, Attempt: r.Attempt, CreatedAt: r.CreatedAt,
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, DeadlineAt: r.DeadlineAt, Result: r.Result.Task(),
 		Error: str(r.Error), InternalError: str(r.InternalError), ErrorCategory: task.ErrorCategory(str(r.ErrorCategory)),
+		SilenceReason: task.SilenceReason(str(r.SilenceReason)),
 		Usage: task.Usage{Model: r.Model, PromptTokens: r.PromptTokens, OutputTokens: r.OutputTokens,
 			SearchQueries: r.SearchQueries, CostUSD: r.CostUsd}}
 }

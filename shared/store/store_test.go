@@ -203,7 +203,7 @@ func TestManualRunConflictsWhileOneIsUnfinished(t *testing.T) {
 func TestReapAndPendingRuns(t *testing.T) {
 	b := setup(t)
 	tk := b.task(t, b.user, b.now)
-	_, err := b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ScheduledFor: &b.now,
+	running, err := b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ScheduledFor: &b.now,
 		Now: b.now, Deadline: b.now.Add(time.Minute)})
 	require.NoError(t, err)
 	manual, err := b.store.CreateManualRun(b.ctx, b.user.ID, b.task(t, b.user, b.now).ID)
@@ -215,6 +215,9 @@ func TestReapAndPendingRuns(t *testing.T) {
 	n, err = b.store.ReapExecutions(b.ctx, b.now.Add(2*time.Minute))
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
+	reaped, err := b.store.GetExecution(b.ctx, b.user.ID, running.ID)
+	require.NoError(t, err)
+	require.Equal(t, task.SilenceFailed, reaped.SilenceReason)
 
 	pending, err := b.store.PendingRuns(b.ctx, 10)
 	require.NoError(t, err)

@@ -124,6 +124,9 @@ type Execution struct {
 	Error         string
 	InternalError string
 	ErrorCategory ErrorCategory
+	// SilenceReason is why a finished run notified nobody; empty for a run that notified, one
+	// still going, and runs recorded before reasons were.
+	SilenceReason SilenceReason
 	Usage         Usage
 }
 

@@ -32,6 +32,7 @@ type Store interface {
 	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
 	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
+	SilenceSummaries(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID]task.SilenceSummary, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
 
@@ -246,6 +247,16 @@ func (s *Service) LastExecutions(ctx context.Context, userID uuid.UUID, tasks []
 		out[list[i].TaskID] = &list[i]
 	}
 	return out, nil
+}
+
+// SilenceSummaries counts why each task's recent runs stayed silent, keyed by task id, in one
+// query for the whole list.
+func (s *Service) SilenceSummaries(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]task.SilenceSummary, error) {
+	ids := make([]uuid.UUID, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.ID
+	}
+	return s.store.SilenceSummaries(ctx, userID, ids)
 }
 
 // checkChannels refuses email addresses the user has not verified and webhook URLs the network

@@ -36,7 +36,7 @@ func newInstant(b *testing.B) instant {
 	decide, err := json.Marshal(geminitest.JSON(map[string]any{"evidence": "Apple's newsroom gives the date.",
 		"source_ids": []int{1}, "confidence": 92, "notification": "Apple announced that iPhone 18 ships on 18 September 2026.",
 		"next_run": "2026-12-02T09:47:00Z", "topic": "iPhone 18 release date",
-		"new_facts": []string{"Apple announced that iPhone 18 ships on 18 September 2026."}}, geminitest.Usage{Prompt: 700, Candidates: 90}).Body)
+		"new_facts": []string{"Apple announced that iPhone 18 ships on 18 September 2026."}, "silence_reason": nil}, geminitest.Usage{Prompt: 700, Candidates: 90}).Body)
 	if err != nil {
 		b.Fatal(err)
 	}

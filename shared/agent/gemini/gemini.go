@@ -147,11 +147,12 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	if err != nil {
 		return out, err
 	}
-	out.Result, out.Facts = d.Result, d.Facts
+	out.Result, out.Facts, out.Silence = d.Result, d.Facts, d.SilenceReason
 	out.Result.Sources = a.readable(ctx, out.Result.Sources)
 	out.Result.Evidence = withFailures(out.Result.Evidence, reads)
 	a.log.Info("run decided", slog.String("model", out.Usage.Model), slog.Int("pages", len(f.Pages)), slog.Int("sources", len(d.Result.Sources)),
 		slog.Int("dropped_sources", d.DroppedSources), slog.Bool("notifies", d.Result.Notifies()), slog.String("held_back", d.HeldBack),
+		slog.String("silence_reason", string(d.SilenceReason)),
 		slog.Int("confidence", d.Result.Confidence), slog.Int("prompt_tokens", out.Usage.PromptTokens),
 		slog.Int("output_tokens", out.Usage.OutputTokens), slog.Int("search_queries", out.Usage.SearchQueries), slog.Float64("cost_usd", float64(out.Usage.CostUSD)))
 	return out, nil

@@ -125,6 +125,7 @@ func TestSameFactTwiceNotifiesOnce(t *testing.T) {
 	second, err := f.agent.Run(context.Background(), in)
 	require.NoError(t, err)
 	require.False(t, second.Result.Notifies(), "the model sees the fact in memory")
+	require.Equal(t, task.SilenceNothingNew, second.Silence)
 	require.Contains(t, f.server.Requests()[3].User, "Apple announced that iPhone 18 ships on 18 September 2026.")
 }
 
@@ -143,6 +144,7 @@ func TestMemoryGuardsAgainstAModelThatRepeatsItself(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, out.Result.Notifies())
 	require.Contains(t, out.Result.Evidence, "Silent because it was already reported.")
+	require.Equal(t, task.SilenceAlreadyReported, out.Silence)
 }
 
 func TestSourceTheSearchNeverReturnedIsDropped(t *testing.T) {
@@ -161,6 +163,7 @@ func TestSourceTheSearchNeverReturnedIsDropped(t *testing.T) {
 	require.False(t, out.Result.Notifies(), "with no real source left, the notification is held back")
 	require.Empty(t, out.Result.Sources)
 	require.Contains(t, out.Result.Evidence, "Silent because no source the search returned backs the notification.")
+	require.Equal(t, task.SilenceUnsourced, out.Silence)
 }
 
 func TestLowConfidenceIsHeldBack(t *testing.T) {
@@ -171,6 +174,7 @@ func TestLowConfidenceIsHeldBack(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, out.Result.Notifies())
 	require.Contains(t, out.Result.Evidence, "Silent because confidence 40 is below the minimum of 60.")
+	require.Equal(t, task.SilenceLowConfidence, out.Silence)
 }
 
 // A page tells the model to notify with a phishing link. The fake model obeys any instruction it

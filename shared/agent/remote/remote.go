@@ -30,13 +30,15 @@ type Reply struct {
 	Result *contract.Result `json:"result,omitempty"`
 	Usage  contract.Usage   `json:"usage"`
 	Facts  []string         `json:"facts,omitempty"`
-	Error  *Failure         `json:"error,omitempty"`
+	// Silence is agent.Output.Silence.
+	Silence task.SilenceReason `json:"silence_reason,omitempty"`
+	Error   *Failure           `json:"error,omitempty"`
 }
 
 // ReplyOf is a decided run on the wire.
 func ReplyOf(out agent.Output) Reply {
 	r := contract.ResultOf(out.Result)
-	return Reply{Result: &r, Usage: contract.UsageOf(out.Usage), Facts: out.Facts}
+	return Reply{Result: &r, Usage: contract.UsageOf(out.Usage), Facts: out.Facts, Silence: out.Silence}
 }
 
 // Failure is an *agent.Error on the wire. Detail is the internal error text: it travels only
@@ -112,7 +114,7 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	}
 	var reply Reply
 	if json.Unmarshal(data, &reply) == nil {
-		out := agent.Output{Usage: reply.Usage.Task(), Facts: reply.Facts}
+		out := agent.Output{Usage: reply.Usage.Task(), Facts: reply.Facts, Silence: reply.Silence}
 		switch {
 		case reply.Error != nil:
 			return out, reply.Error.Err()

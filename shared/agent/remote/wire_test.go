@@ -50,12 +50,12 @@ func TestInputWireShape(t *testing.T) {
 func TestReplyWireShape(t *testing.T) {
 	out := agent.Output{Result: task.Result{Evidence: "e", Confidence: 5},
 		Usage: task.Usage{Model: "m", PromptTokens: 1, OutputTokens: 2, SearchQueries: 3, CostUSD: 0.5},
-		Facts: []string{"f"}}
+		Facts: []string{"f"}, Silence: task.SilenceConditionNotMet}
 	b, err := json.Marshal(remote.ReplyOf(out))
 	require.NoError(t, err)
 	require.JSONEq(t, `{"result":{"evidence":"e","sources":[],"confidence":5,"notification":null,"next_run":null,"topic":""},
 		"usage":{"model":"m","prompt_tokens":1,"output_tokens":2,"search_queries":3,"cost_usd":0.5},
-		"facts":["f"]}`, string(b))
+		"facts":["f"],"silence_reason":"condition_not_met"}`, string(b))
 
 	fail := remote.Reply{Usage: contract.UsageOf(out.Usage), Error: &remote.Failure{Category: task.CategoryRateLimit,
 		Message: "busy", Retryable: true, Detail: "429"}}

@@ -45,8 +45,11 @@ func Schema() map[string]any {
 			"topic":        map[string]any{"type": "string", "description": "A title of three to five words."},
 			"new_facts": map[string]any{"type": "array", "items": map[string]any{"type": "string"},
 				"description": "The facts the notification reports; empty without a notification."},
+			"silence_reason": map[string]any{"type": []any{"string", "null"},
+				"enum":        []any{string(task.SilenceNothingNew), string(task.SilenceConditionNotMet), nil},
+				"description": "Why there is no notification: nothing_new when the condition is met but everything found was told before, condition_not_met when nothing found meets it; null with a notification."},
 		},
-		"required":             []any{"evidence", "source_ids", "confidence", "notification", "next_run", "topic", "new_facts"},
+		"required":             []any{"evidence", "source_ids", "confidence", "notification", "next_run", "topic", "new_facts", "silence_reason"},
 		"additionalProperties": false,
 	}
 }
@@ -60,6 +63,9 @@ type Answer struct {
 	NextRun      *time.Time
 	Topic        string
 	NewFacts     []string
+	// SilenceReason is why the model wrote no notification (nothing_new or condition_not_met);
+	// empty when it wrote one.
+	SilenceReason task.SilenceReason
 }
 
 // InvalidError says why an answer was refused. Reason is Torale's own wording, safe to put in
@@ -87,6 +93,7 @@ type wire struct {
 	NextRun      json.RawMessage `json:"next_run"`
 	Topic        json.RawMessage `json:"topic"`
 	NewFacts     json.RawMessage `json:"new_facts"`
+	Silence      json.RawMessage `json:"silence_reason"`
 }
 
 // Parse reads the model's answer text. A next_run without an offset is read in loc (the task's
@@ -117,7 +124,8 @@ func Parse(text string, loc *time.Location) (Answer, error) {
 		name string
 		raw  json.RawMessage
 	}{{"evidence", w.Evidence}, {"source_ids", w.SourceIDs}, {"confidence", w.Confidence},
-		{"notification", w.Notification}, {"next_run", w.NextRun}, {"topic", w.Topic}, {"new_facts", w.NewFacts}}
+		{"notification", w.Notification}, {"next_run", w.NextRun}, {"topic", w.Topic}, {"new_facts", w.NewFacts},
+		{"silence_reason", w.Silence}}
 	for _, f := range fields {
 		if f.raw == nil {
 			return Answer{}, invalid("the JSON lacked a required field", f.name)
@@ -165,7 +173,31 @@ func Parse(text string, loc *time.Location) (Answer, error) {
 	if a.NewFacts, err = facts(w.NewFacts); err != nil {
 		return Answer{}, err
 	}
+	if a.SilenceReason, err = silenceReason(w.Silence, a.Notification != nil); err != nil {
+		return Answer{}, err
+	}
 	return a, nil
+}
+
+// silenceReason reads the model's reason for staying silent. Only the two a model can judge
+// are allowed (the others are the policy's or the runner's to give); a silent answer must name
+// one, and a notifying answer's reason is dropped, since it notified.
+func silenceReason(raw json.RawMessage, notifies bool) (task.SilenceReason, error) {
+	s, err := nullableString(raw, "silence_reason")
+	if err != nil {
+		return "", err
+	}
+	if notifies {
+		return "", nil
+	}
+	if s == nil {
+		return "", invalid("silence_reason was null though notification was null too", "")
+	}
+	switch r := task.SilenceReason(*s); r {
+	case task.SilenceNothingNew, task.SilenceConditionNotMet:
+		return r, nil
+	}
+	return "", invalid(`silence_reason was neither "nothing_new", "condition_not_met" nor null`, *s)
 }
 
 // topicName makes the topic fit to rename a task: one line, at most maxTopic characters, and

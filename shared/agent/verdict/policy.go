@@ -30,6 +30,9 @@ type Decision struct {
 	DroppedSources int
 	// HeldBack, when set, is why a notification the model wrote was not sent.
 	HeldBack string
+	// SilenceReason is why Result notifies nobody: the model's own reason, or the policy's when
+	// it held a notification back; empty when Result notifies.
+	SilenceReason task.SilenceReason
 }
 
 // Apply turns a parsed answer over the search's pages into a result. Sources come only from
@@ -49,6 +52,7 @@ func (p Policy) Apply(a Answer, pages []search.Page) (Decision, error) {
 	d.Result = task.Result{Evidence: evidence, Confidence: a.Confidence, NextRun: a.NextRun, Topic: topic}
 	d.Result.Sources, d.DroppedSources = sources(a.SourceIDs, pages)
 	if a.Notification == nil {
+		d.SilenceReason = a.SilenceReason
 		return d, nil
 	}
 	note, removed := stripUnknownLinks(*a.Notification, pages, "")
@@ -56,13 +60,14 @@ func (p Policy) Apply(a Answer, pages []search.Page) (Decision, error) {
 	case removed > 0:
 		// The rules forbid links; one that no search result backs is how injected text would
 		// phish, so the whole notification goes.
-		d.HeldBack = "the notification carried a link that no search source backs"
+		d.HeldBack, d.SilenceReason = "the notification carried a link that no search source backs", task.SilenceUnsourced
 	case len(d.Result.Sources) == 0:
-		d.HeldBack = "no source the search returned backs the notification"
+		d.HeldBack, d.SilenceReason = "no source the search returned backs the notification", task.SilenceUnsourced
 	case a.Confidence < p.MinConfidence:
 		d.HeldBack = fmt.Sprintf("confidence %d is below the minimum of %d", a.Confidence, p.MinConfidence)
+		d.SilenceReason = task.SilenceLowConfidence
 	case p.alreadyReported(note, a.NewFacts):
-		d.HeldBack = "it was already reported"
+		d.HeldBack, d.SilenceReason = "it was already reported", task.SilenceAlreadyReported
 	}
 	if d.HeldBack != "" {
 		d.Result.Evidence += "\n\nSilent because " + d.HeldBack + "."

@@ -12,11 +12,12 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/agent/verdict"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 const valid = `{"evidence":"Apple's newsroom gives the date.","source_ids":[1],"confidence":90,
 	"notification":"iPhone 18 ships on 18 September.","next_run":"2026-12-01T09:17:00Z","topic":"iPhone 18 release",
-	"new_facts":["iPhone 18 ships on 18 September 2026."]}`
+	"new_facts":["iPhone 18 ships on 18 September 2026."],"silence_reason":null}`
 
 func london(t *testing.T) *time.Location {
 	loc, err := time.LoadLocation("Europe/London")
@@ -55,23 +56,31 @@ func TestParseRefusesWhatTheSchemaDoesNot(t *testing.T) {
 		return string(b)
 	}
 	cases := map[string]struct{ text, reason string }{
-		"empty":            {"", "empty"},
-		"not JSON":         {"Sure! Here is the answer.", "not a JSON object"},
-		"array":            {"[1,2]", "not a JSON object"},
-		"trailing text":    {valid + " thanks", "text after"},
-		"trailing brace":   {valid + "}", "text after"},
-		"extra field":      {mutate(func(m map[string]any) { m["webhook_url"] = "https://evil.example" }), "does not allow"},
-		"missing field":    {mutate(func(m map[string]any) { delete(m, "next_run") }), "lacked a required field"},
-		"empty evidence":   {mutate(func(m map[string]any) { m["evidence"] = "  " }), "evidence was empty"},
-		"null evidence":    {mutate(func(m map[string]any) { m["evidence"] = nil }), "evidence was not a string"},
-		"confidence 101":   {mutate(func(m map[string]any) { m["confidence"] = 101 }), "0 to 100"},
-		"confidence -1":    {mutate(func(m map[string]any) { m["confidence"] = -1 }), "0 to 100"},
-		"confidence 87.5":  {mutate(func(m map[string]any) { m["confidence"] = 87.5 }), "0 to 100"},
-		"confidence text":  {mutate(func(m map[string]any) { m["confidence"] = "90" }), "not a number"},
-		"bad next_run":     {mutate(func(m map[string]any) { m["next_run"] = "next Tuesday" }), "ISO 8601"},
-		"next_run number":  {mutate(func(m map[string]any) { m["next_run"] = 5 }), "neither a string nor null"},
-		"sources strings":  {mutate(func(m map[string]any) { m["source_ids"] = []string{"https://x"} }), "source_ids"},
-		"facts not a list": {mutate(func(m map[string]any) { m["new_facts"] = "x" }), "new_facts"},
+		"empty":             {"", "empty"},
+		"not JSON":          {"Sure! Here is the answer.", "not a JSON object"},
+		"array":             {"[1,2]", "not a JSON object"},
+		"trailing text":     {valid + " thanks", "text after"},
+		"trailing brace":    {valid + "}", "text after"},
+		"extra field":       {mutate(func(m map[string]any) { m["webhook_url"] = "https://evil.example" }), "does not allow"},
+		"missing field":     {mutate(func(m map[string]any) { delete(m, "next_run") }), "lacked a required field"},
+		"empty evidence":    {mutate(func(m map[string]any) { m["evidence"] = "  " }), "evidence was empty"},
+		"null evidence":     {mutate(func(m map[string]any) { m["evidence"] = nil }), "evidence was not a string"},
+		"confidence 101":    {mutate(func(m map[string]any) { m["confidence"] = 101 }), "0 to 100"},
+		"confidence -1":     {mutate(func(m map[string]any) { m["confidence"] = -1 }), "0 to 100"},
+		"confidence 87.5":   {mutate(func(m map[string]any) { m["confidence"] = 87.5 }), "0 to 100"},
+		"confidence text":   {mutate(func(m map[string]any) { m["confidence"] = "90" }), "not a number"},
+		"bad next_run":      {mutate(func(m map[string]any) { m["next_run"] = "next Tuesday" }), "ISO 8601"},
+		"next_run number":   {mutate(func(m map[string]any) { m["next_run"] = 5 }), "neither a string nor null"},
+		"sources strings":   {mutate(func(m map[string]any) { m["source_ids"] = []string{"https://x"} }), "source_ids"},
+		"facts not a list":  {mutate(func(m map[string]any) { m["new_facts"] = "x" }), "new_facts"},
+		"no silence_reason": {mutate(func(m map[string]any) { delete(m, "silence_reason") }), "lacked a required field"},
+		"silent without a reason": {mutate(func(m map[string]any) { m["notification"] = nil }),
+			"silence_reason was null though notification was null"},
+		"a reason the model may not give": {mutate(func(m map[string]any) {
+			m["notification"], m["silence_reason"] = nil, "already_reported"
+		}), `silence_reason was neither "nothing_new", "condition_not_met" nor null`},
+		"silence_reason number": {mutate(func(m map[string]any) { m["notification"], m["silence_reason"] = nil, 3 }),
+			"silence_reason was neither a string nor null"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -134,22 +143,25 @@ func TestPolicyNotifiesWithBackedSources(t *testing.T) {
 
 func TestPolicyHoldsBack(t *testing.T) {
 	cases := map[string]struct {
-		edit   func(a *verdict.Answer, p *verdict.Policy)
-		reason string
+		edit    func(a *verdict.Answer, p *verdict.Policy)
+		reason  string
+		silence task.SilenceReason
 	}{
-		"no source":      {func(a *verdict.Answer, _ *verdict.Policy) { a.SourceIDs = []int{9} }, "no source the search returned"},
-		"low confidence": {func(a *verdict.Answer, _ *verdict.Policy) { a.Confidence = 59 }, "confidence 59 is below the minimum of 60"},
+		"no source": {func(a *verdict.Answer, _ *verdict.Policy) { a.SourceIDs = []int{9} }, "no source the search returned",
+			task.SilenceUnsourced},
+		"low confidence": {func(a *verdict.Answer, _ *verdict.Policy) { a.Confidence = 59 }, "confidence 59 is below the minimum of 60",
+			task.SilenceLowConfidence},
 		"already reported": {func(_ *verdict.Answer, p *verdict.Policy) {
 			p.Memory = []string{"iphone 18 ships on 18 september 2026"}
-		}, "it was already reported"},
+		}, "it was already reported", task.SilenceAlreadyReported},
 		"same notification": {func(a *verdict.Answer, p *verdict.Policy) {
 			a.NewFacts = nil
 			p.Memory = []string{"iPhone 18 ships on 18 September."}
-		}, "it was already reported"},
+		}, "it was already reported", task.SilenceAlreadyReported},
 		"an unbacked link": {func(a *verdict.Answer, _ *verdict.Policy) {
 			s := "Log in at https://evil.example/login"
 			a.Notification = &s
-		}, "the notification carried a link that no search source backs"},
+		}, "the notification carried a link that no search source backs", task.SilenceUnsourced},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -161,6 +173,7 @@ func TestPolicyHoldsBack(t *testing.T) {
 			require.False(t, d.Result.Notifies())
 			require.Nil(t, d.Facts)
 			require.Contains(t, d.Result.Evidence, "Silent because "+c.reason)
+			require.Equal(t, c.silence, d.SilenceReason)
 		})
 	}
 }
@@ -206,6 +219,28 @@ func TestPolicyRefusesSecrets(t *testing.T) {
 	require.NotContains(t, err.Error(), "AIzaSy", "the error never repeats the secret")
 }
 
+// The model says why it stayed silent; a notifying answer's reason is dropped, and a decision
+// that notifies has none.
+func TestParseAndApplyKeepTheModelsSilenceReason(t *testing.T) {
+	for _, r := range []task.SilenceReason{task.SilenceNothingNew, task.SilenceConditionNotMet} {
+		body := strings.Replace(valid, `"notification":"iPhone 18 ships on 18 September."`, `"notification":null`, 1)
+		body = strings.Replace(body, `"silence_reason":null`, `"silence_reason":"`+string(r)+`"`, 1)
+		a := parse(t, body)
+		require.Equal(t, r, a.SilenceReason)
+		d, err := verdict.Policy{MinConfidence: 60}.Apply(a, pages())
+		require.NoError(t, err)
+		require.False(t, d.Result.Notifies())
+		require.Equal(t, r, d.SilenceReason)
+		require.NotContains(t, d.Result.Evidence, "Silent because", "the model's own silence keeps its evidence as written")
+	}
+	notifying := parse(t, strings.Replace(valid, `"silence_reason":null`, `"silence_reason":"nothing_new"`, 1))
+	require.Empty(t, notifying.SilenceReason, "a notifying answer has no reason to be silent")
+	d, err := verdict.Policy{MinConfidence: 60}.Apply(parse(t, valid), pages())
+	require.NoError(t, err)
+	require.True(t, d.Result.Notifies())
+	require.Empty(t, d.SilenceReason)
+}
+
 func TestSchemaIsValidJSON(t *testing.T) {
 	b, err := json.Marshal(verdict.Schema())
 	require.NoError(t, err)
@@ -214,10 +249,10 @@ func TestSchemaIsValidJSON(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add(valid)
-	f.Add(`{"evidence":"x","source_ids":[],"confidence":0,"notification":null,"next_run":null,"topic":"","new_facts":[]}`)
+	f.Add(`{"evidence":"x","source_ids":[],"confidence":0,"notification":null,"next_run":null,"topic":"","new_facts":[],"silence_reason":"nothing_new"}`)
 	f.Add("```json\n{}\n```")
-	f.Add(`{"evidence":"x","source_ids":[1e3],"confidence":1e2,"notification":"","next_run":"2026-01-01","topic":"t","new_facts":null}`)
-	f.Add(`{"evidence":"a\u0000b","source_ids":[1],"confidence":90,"notification":"n\u0000","next_run":null,"topic":"\u0000","new_facts":["\u0000x"]}`)
+	f.Add(`{"evidence":"x","source_ids":[1e3],"confidence":1e2,"notification":"","next_run":"2026-01-01","topic":"t","new_facts":null,"silence_reason":"condition_not_met"}`)
+	f.Add(`{"evidence":"a\u0000b","source_ids":[1],"confidence":90,"notification":"n\u0000","next_run":null,"topic":"\u0000","new_facts":["\u0000x"],"silence_reason":null}`)
 	f.Fuzz(func(t *testing.T, text string) {
 		a, err := verdict.Parse(text, time.UTC)
 		if err != nil {
@@ -242,6 +277,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if d.Result.Notifies() && len(d.Result.Sources) == 0 {
 			t.Fatal("notified without a source")
+		}
+		if d.Result.Notifies() == d.SilenceReason.Valid() {
+			t.Fatalf("notifies %v with silence reason %q", d.Result.Notifies(), d.SilenceReason)
 		}
 		fields := append([]string{d.Result.Evidence, d.Result.Topic}, d.Facts...)
 		if d.Result.Notification != nil {

@@ -8,7 +8,8 @@ INSERT INTO executions (task_id, user_id, trigger) VALUES (@task_id, @user_id, '
 -- name: StartManualRun :one
 -- Takes a manual run created earlier, if it is pending, retrying, or running past its deadline.
 UPDATE executions SET status = 'running', attempt = attempt + 1,
-       started_at = @now, deadline_at = @deadline, error = NULL, internal_error = NULL, error_category = NULL
+       started_at = @now, deadline_at = @deadline, error = NULL, internal_error = NULL, error_category = NULL,
+       silence_reason = NULL
 WHERE id = @id AND task_id = @task_id AND user_id = @user_id
   AND (executions.status IN ('pending', 'retrying') OR (executions.status = 'running' AND executions.deadline_at < @now))
 RETURNING *;
@@ -21,7 +22,7 @@ SELECT @task_id, @user_id, @scheduled_for, 'schedule', 'running', 1, @now, @dead
 FROM tasks WHERE tasks.id = @task_id AND tasks.user_id = @user_id
 ON CONFLICT (task_id, scheduled_for) DO UPDATE SET status = 'running',
     attempt = executions.attempt + 1, started_at = EXCLUDED.started_at, deadline_at = EXCLUDED.deadline_at,
-    error = NULL, internal_error = NULL, error_category = NULL
+    error = NULL, internal_error = NULL, error_category = NULL, silence_reason = NULL
 WHERE executions.user_id = EXCLUDED.user_id
   AND (executions.status IN ('pending', 'retrying') OR (executions.status = 'running' AND executions.deadline_at < EXCLUDED.started_at))
 RETURNING *;
@@ -47,6 +48,7 @@ ORDER BY finished_at DESC LIMIT @max_rows;
 UPDATE executions SET status = @status, finished_at = @finished_at, result = @result,
        error = NULLIF(@error::text, ''), internal_error = NULLIF(@internal_error::text, ''),
        error_category = NULLIF(@error_category::text, ''),
+       silence_reason = NULLIF(@silence_reason::text, ''),
        model = @model, prompt_tokens = prompt_tokens + @prompt_tokens::int,
        output_tokens = output_tokens + @output_tokens::int,
        search_queries = search_queries + @search_queries::int, cost_usd = cost_usd + @cost_usd::numeric,
@@ -81,7 +83,8 @@ RETURNING *;
 -- name: ReapExecutions :execrows
 UPDATE executions SET status = 'failed', finished_at = @now,
        error = 'The run stopped before it finished and was given up; the task keeps its schedule.',
-       internal_error = 'reaped: ' || status || ' past deadline', error_category = 'system'
+       internal_error = 'reaped: ' || status || ' past deadline', error_category = 'system',
+       silence_reason = 'failed'
 WHERE status IN ('running', 'retrying') AND deadline_at < @now;
 
 -- name: ReapStuckRuns :many
@@ -97,7 +100,8 @@ UPDATE executions SET
                  THEN 'The run stopped before it finished and will run again.'
                  ELSE 'The run stopped before it finished and was given up; the task keeps its schedule.' END,
     internal_error = 'reaped: ' || status || CASE WHEN deadline_at < @now::timestamptz THEN ' past deadline' ELSE ' by a restart' END,
-    error_category = 'system'
+    error_category = 'system',
+    silence_reason = CASE WHEN status = 'running' AND attempt < @max_attempts::int THEN NULL ELSE 'failed' END
 WHERE (status IN ('running', 'retrying') AND deadline_at < @now::timestamptz)
    OR (status = 'running' AND started_at < sqlc.narg(started_before)::timestamptz)
 RETURNING id, task_id, user_id, scheduled_for, status;
@@ -125,3 +129,19 @@ SELECT EXISTS (SELECT 1 FROM executions
 UPDATE executions SET status = 'cancelled', finished_at = @now,
        error = 'The task was not active when this run came due.'
 WHERE task_id = @task_id AND user_id = @user_id AND scheduled_for = @scheduled_for AND status = 'pending';
+
+-- name: SilenceCounts :many
+-- A page of tasks' recent finished runs in one statement: each task's last @max_runs successes
+-- and failures (cancelled fires never ran), counted by whether they notified and why not. Each
+-- task's runs are read newest first from executions_task_id_idx.
+SELECT t.id AS task_id, r.notified, COALESCE(r.silence_reason, '')::text AS silence_reason, count(*)::int AS runs
+FROM tasks t
+CROSS JOIN LATERAL (
+    SELECT (e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '') AS notified, e.silence_reason
+    FROM executions e
+    WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+    ORDER BY e.created_at DESC, e.id DESC
+    LIMIT @max_runs::int
+) r
+WHERE t.user_id = @user_id AND t.id = ANY(@task_ids::uuid[])
+GROUP BY t.id, r.notified, r.silence_reason;

@@ -976,6 +976,7 @@ export interface components {
             next_run_reason: components["schemas"]["NextRunReason"];
             /** @description Background you gave the agent (for example "I already own the 15 Pro"); empty when none. It reaches the model fenced as data, never as instructions, and only your own view of the task shows it. */
             context: string;
+            silence_summary: components["schemas"]["SilenceSummary"];
         };
         /** @description Why a task's next run is when it is. Whoever sets next_run_at records what decided it, so this is never guessed afterwards. */
         NextRunReason: {
@@ -989,6 +990,29 @@ export interface components {
              * @example By its schedule: every day at 09:00 (Europe/London).
              */
             summary: string;
+        };
+        /** @description Why the task's most recent finished runs (up to the last 50 that succeeded or failed) notified nobody. */
+        SilenceSummary: {
+            /** @description How many finished runs were counted. */
+            runs: number;
+            /** @description How many of them notified nobody. */
+            silent: number;
+            /**
+             * @description Silent runs by `silence_reason`; reasons with no runs are left out, as are silent runs recorded before reasons were.
+             * @example {
+             *       "nothing_new": 9,
+             *       "low_confidence": 2,
+             *       "failed": 1
+             *     }
+             */
+            by_reason: {
+                [key: string]: number;
+            };
+            /**
+             * @description The summary in words, most common reason first; empty when no run was silent.
+             * @example 12 silent runs: 9 nothing new, 2 low confidence, 1 failed
+             */
+            sentence: string;
         };
         /** @description A task with its owner, as admins see it. */
         AdminTask: {
@@ -1138,6 +1162,11 @@ export interface components {
              * @enum {string}
              */
             error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
+            /**
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @enum {string|null}
+             */
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
             usage: components["schemas"]["Usage"];
         };
         /** @description A run with its owner and internal error, as admins see it. */
@@ -1193,6 +1222,11 @@ export interface components {
              * @enum {string}
              */
             error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
+            /**
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @enum {string|null}
+             */
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
             usage: components["schemas"]["Usage"];
             /**
              * Format: uuid
@@ -1344,6 +1378,11 @@ export interface components {
              * @enum {string}
              */
             error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
+            /**
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @enum {string|null}
+             */
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
             usage: components["schemas"]["Usage"];
             /** @description The task's name. */
             task_name: string;

@@ -256,3 +256,22 @@ test("a task's pages and background show, and clearing the pages in the form sen
   expect(body.urls).toEqual([]);
   expect(body).not.toHaveProperty("context");
 });
+
+test("a silent run says why in the reason's words, keeps its evidence, and the task counts its silent runs", async () => {
+  const reasoned = makeRun({ id: "r1", silence_reason: "nothing_new" });
+  const unsure = makeRun({ id: "r2", silence_reason: "low_confidence", created_at: "2026-11-29T10:00:00Z" });
+  const task = makeTask({
+    silence_summary: { runs: 12, silent: 12, by_reason: { nothing_new: 9, low_confidence: 2, failed: 1 }, sentence: "12 silent runs: 9 nothing new, 2 low confidence, 1 failed" },
+  });
+  open([
+    ["GET", T, { body: task }],
+    ["GET", `${T}/executions`, page([reasoned, unsure])],
+  ]);
+  const runs = await screen.findByRole("list", { name: "Runs, newest first" });
+  const [first, second] = within(runs).getAllByRole("listitem");
+  expect(first).toHaveTextContent("Why it stayed silent: Nothing new: what you watch for was already reported.");
+  expect(first).toHaveTextContent("Apple has not announced a date yet; reports point to September.");
+  expect(second).toHaveTextContent("Why it stayed silent: The agent found something but was not sure enough to tell you.");
+  expect(screen.getByText("12 silent runs: 9 nothing new, 2 low confidence, 1 failed")).toBeInTheDocument();
+  expect(screen.getByText(/of the last 12/)).toBeInTheDocument();
+});

@@ -215,6 +215,15 @@ function Detail({ task }: { task: TaskView }) {
               <dt>This month</dt>
               <dd>{money(task.month_spend_usd)}</dd>
             </div>
+            {task.silence_summary.sentence && (
+              <div>
+                <dt>Recent runs</dt>
+                <dd>
+                  {task.silence_summary.sentence}
+                  <span className="muted"> (of the last {task.silence_summary.runs})</span>
+                </dd>
+              </div>
+            )}
           </dl>
         </section>
       </div>

@@ -3,7 +3,7 @@ import { inZone, duration, moneyExact } from "../format";
 import type { Execution, Notified } from "./api";
 import { Sources } from "./ResultSummary";
 import { Attempts } from "../settings/Delivery";
-import { failureWords, outcome, runDuration, STATUS_LABEL } from "./words";
+import { failureWords, outcome, runDuration, SILENCE_WORDS, STATUS_LABEL } from "./words";
 
 const tokens = new Intl.NumberFormat("en-US");
 
@@ -40,8 +40,16 @@ export function RunItem({ run, zone }: { run: Execution; zone: string }) {
             <p className="run-note">
               <strong>Notified:</strong> {run.result.notification}
             </p>
+          ) : run.silence_reason ? (
+            // The reason's words lead; the evidence's own sentence says what was found.
+            <>
+              <p className="run-note">
+                <strong>Why it stayed silent:</strong> {SILENCE_WORDS[run.silence_reason] ?? run.silence_reason}
+              </p>
+              <p className="run-note muted">{run.result.evidence}</p>
+            </>
           ) : (
-            // Until the API gives a reason for silence, the evidence's own sentence says why.
+            // Runs from before reasons were recorded: the evidence's own sentence says why.
             <p className="run-note">
               <strong>Why it stayed silent:</strong> {run.result.evidence}
             </p>

@@ -25,6 +25,7 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     month_spend_usd: 0.42,
     next_run_reason: { kind: "schedule", summary: "Its schedule: every Monday at 09:00" },
     context: "",
+    silence_summary: { runs: 0, silent: 0, by_reason: {}, sentence: "" },
     ...over,
   };
 }
@@ -49,6 +50,7 @@ export function makeRun(over: Partial<Execution> = {}): Execution {
       topic: "iPhone release",
     },
     usage: { model: "gemini", prompt_tokens: 1200, output_tokens: 300, search_queries: 2, cost_usd: 0.0031 },
+    silence_reason: null,
     ...over,
   };
 }

@@ -23,6 +23,21 @@ export const STATUS_TONE: Record<Execution["status"], string> = {
   cancelled: "",
 };
 
+type SilenceReason = NonNullable<Execution["silence_reason"]>;
+
+/** SILENCE_WORDS says why a finished run notified nobody, in the person's terms. */
+export const SILENCE_WORDS: Record<SilenceReason, string> = {
+  nothing_new: "Nothing new: what you watch for was already reported.",
+  condition_not_met: "Your condition is not met yet.",
+  low_confidence: "The agent found something but was not sure enough to tell you.",
+  unsourced: "The agent's news was not backed by any page the search found.",
+  already_reported: "Everything the agent found was already reported to you.",
+  failed: "The run failed.",
+  unchanged: "The page has not changed.",
+  filtered: "The page changed only in parts this watch ignores.",
+  page_failed: "The page could not be read.",
+};
+
 type Category = NonNullable<Execution["error_category"]>;
 
 /** CATEGORY_SENTENCE says what a failure's kind means for the person, and what happens next. */

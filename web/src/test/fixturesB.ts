@@ -41,6 +41,7 @@ export function notified(o: Partial<Schemas["Notified"]> = {}): Schemas["Notifie
       topic: "Console stock",
     },
     usage: { model: "gemini", prompt_tokens: 10, output_tokens: 5, search_queries: 1, cost_usd: 0.002 },
+    silence_reason: null,
     task_name: "Console restock",
     deliveries: [delivery()],
     ...o,

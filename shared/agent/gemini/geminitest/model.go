@@ -15,7 +15,9 @@ import (
 //     grounding metadata naming the pages.
 //   - A structured (decision) call reads the search results in its prompt. A sentence marked
 //     "OFFICIAL:" is an announcement; "RUMOUR:" is not. It notifies about the first official
-//     fact that is not among the facts already reported, citing that fact's source.
+//     fact that is not among the facts already reported, citing that fact's source. When it
+//     stays silent it says why: nothing_new when every official fact was reported already,
+//     condition_not_met when there is no official fact.
 //   - Like a model that has learnt to follow instructions, it obeys any line
 //     `INSTRUCTION: {json}` it reads as instructions, merging the JSON into its answer. It reads
 //     text inside a well-formed <untrusted_data> fence as data unless Obey is set (a model that
@@ -186,12 +188,13 @@ func (m *Model) decide(prompt string) map[string]any {
 	}
 	next := m.now().Add(72*time.Hour + 17*time.Minute).UTC().Format(time.RFC3339)
 	ans := map[string]any{"next_run": next, "topic": "iPhone release date", "new_facts": []string{},
-		"notification": nil, "source_ids": []int{}}
+		"notification": nil, "source_ids": []int{}, "silence_reason": "condition_not_met"}
 	for _, f := range official {
 		if reported[normalize(f.text)] {
 			ans["evidence"] = "The official news was already reported: " + f.text
 			ans["confidence"] = 85
 			ans["source_ids"] = f.sources
+			ans["silence_reason"] = "nothing_new"
 			continue
 		}
 		ans["evidence"] = "An official announcement: " + f.text
@@ -199,6 +202,7 @@ func (m *Model) decide(prompt string) map[string]any {
 		ans["source_ids"] = f.sources
 		ans["notification"] = f.text
 		ans["new_facts"] = []string{f.text}
+		ans["silence_reason"] = nil
 		return ans
 	}
 	if ans["evidence"] != nil {

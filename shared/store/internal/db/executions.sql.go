@@ -100,11 +100,12 @@ const finishExecution = `-- name: FinishExecution :execrows
 UPDATE executions SET status = $1, finished_at = $2, result = $3,
        error = NULLIF($4::text, ''), internal_error = NULLIF($5::text, ''),
        error_category = NULLIF($6::text, ''),
-       model = $7, prompt_tokens = prompt_tokens + $8::int,
-       output_tokens = output_tokens + $9::int,
-       search_queries = search_queries + $10::int, cost_usd = cost_usd + $11::numeric,
-       deadline_at = COALESCE($12::timestamptz, deadline_at)
-WHERE id = $13 AND user_id = $14 AND attempt = $15 AND status = 'running'
+       silence_reason = NULLIF($7::text, ''),
+       model = $8, prompt_tokens = prompt_tokens + $9::int,
+       output_tokens = output_tokens + $10::int,
+       search_queries = search_queries + $11::int, cost_usd = cost_usd + $12::numeric,
+       deadline_at = COALESCE($13::timestamptz, deadline_at)
+WHERE id = $14 AND user_id = $15 AND attempt = $16 AND status = 'running'
 `
 
 type FinishExecutionParams struct {
@@ -114,6 +115,7 @@ type FinishExecutionParams struct {
 	Error         string
 	InternalError string
 	ErrorCategory string
+	SilenceReason string
 	Model         string
 	PromptTokens  int
 	OutputTokens  int
@@ -133,6 +135,7 @@ func (q *Queries) FinishExecution(ctx context.Context, arg FinishExecutionParams
 		arg.Error,
 		arg.InternalError,
 		arg.ErrorCategory,
+		arg.SilenceReason,
 		arg.Model,
 		arg.PromptTokens,
 		arg.OutputTokens,
@@ -150,7 +153,7 @@ func (q *Queries) FinishExecution(ctx context.Context, arg FinishExecutionParams
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd FROM executions WHERE id = $1 AND user_id = $2
+SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason FROM executions WHERE id = $1 AND user_id = $2
 `
 
 type GetExecutionParams struct {
@@ -182,12 +185,13 @@ func (q *Queries) GetExecution(ctx context.Context, arg GetExecutionParams) (Exe
 		&i.OutputTokens,
 		&i.SearchQueries,
 		&i.CostUsd,
+		&i.SilenceReason,
 	)
 	return i, err
 }
 
 const getExecutions = `-- name: GetExecutions :many
-SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd FROM executions WHERE user_id = $1 AND id = ANY($2::uuid[])
+SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason FROM executions WHERE user_id = $1 AND id = ANY($2::uuid[])
 `
 
 type GetExecutionsParams struct {
@@ -225,6 +229,7 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 			&i.OutputTokens,
 			&i.SearchQueries,
 			&i.CostUsd,
+			&i.SilenceReason,
 		); err != nil {
 			return nil, err
 		}
@@ -280,7 +285,7 @@ func (q *Queries) InsertDelivery(ctx context.Context, arg InsertDeliveryParams) 
 }
 
 const insertManualRun = `-- name: InsertManualRun :one
-INSERT INTO executions (task_id, user_id, trigger) VALUES ($1, $2, 'manual') RETURNING id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd
+INSERT INTO executions (task_id, user_id, trigger) VALUES ($1, $2, 'manual') RETURNING id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason
 `
 
 type InsertManualRunParams struct {
@@ -312,12 +317,13 @@ func (q *Queries) InsertManualRun(ctx context.Context, arg InsertManualRunParams
 		&i.OutputTokens,
 		&i.SearchQueries,
 		&i.CostUsd,
+		&i.SilenceReason,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd FROM executions
+SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason FROM executions
 WHERE task_id = $1 AND user_id = $2
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $5
@@ -367,6 +373,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.OutputTokens,
 			&i.SearchQueries,
 			&i.CostUsd,
+			&i.SilenceReason,
 		); err != nil {
 			return nil, err
 		}
@@ -379,7 +386,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listNotified = `-- name: ListNotified :many
-SELECT e.id, e.task_id, e.user_id, e.scheduled_for, e.trigger, e.status, e.attempt, e.created_at, e.started_at, e.finished_at, e.deadline_at, e.result, e.error, e.internal_error, e.error_category, e.model, e.prompt_tokens, e.output_tokens, e.search_queries, e.cost_usd, t.name AS task_name
+SELECT e.id, e.task_id, e.user_id, e.scheduled_for, e.trigger, e.status, e.attempt, e.created_at, e.started_at, e.finished_at, e.deadline_at, e.result, e.error, e.internal_error, e.error_category, e.model, e.prompt_tokens, e.output_tokens, e.search_queries, e.cost_usd, e.silence_reason, t.name AS task_name
 FROM executions e JOIN tasks t ON t.id = e.task_id
 WHERE e.user_id = $1 AND ($2::uuid IS NULL OR e.task_id = $2::uuid)
   AND e.status = 'success' AND e.result->>'notification' <> ''
@@ -436,6 +443,7 @@ func (q *Queries) ListNotified(ctx context.Context, arg ListNotifiedParams) ([]L
 			&i.Execution.OutputTokens,
 			&i.Execution.SearchQueries,
 			&i.Execution.CostUsd,
+			&i.Execution.SilenceReason,
 			&i.TaskName,
 		); err != nil {
 			return nil, err
@@ -505,7 +513,8 @@ func (q *Queries) PendingRuns(ctx context.Context, maxRows int32) ([]PendingRuns
 const reapExecutions = `-- name: ReapExecutions :execrows
 UPDATE executions SET status = 'failed', finished_at = $1,
        error = 'The run stopped before it finished and was given up; the task keeps its schedule.',
-       internal_error = 'reaped: ' || status || ' past deadline', error_category = 'system'
+       internal_error = 'reaped: ' || status || ' past deadline', error_category = 'system',
+       silence_reason = 'failed'
 WHERE status IN ('running', 'retrying') AND deadline_at < $1
 `
 
@@ -526,7 +535,8 @@ UPDATE executions SET
                  THEN 'The run stopped before it finished and will run again.'
                  ELSE 'The run stopped before it finished and was given up; the task keeps its schedule.' END,
     internal_error = 'reaped: ' || status || CASE WHEN deadline_at < $2::timestamptz THEN ' past deadline' ELSE ' by a restart' END,
-    error_category = 'system'
+    error_category = 'system',
+    silence_reason = CASE WHEN status = 'running' AND attempt < $1::int THEN NULL ELSE 'failed' END
 WHERE (status IN ('running', 'retrying') AND deadline_at < $2::timestamptz)
    OR (status = 'running' AND started_at < $4::timestamptz)
 RETURNING id, task_id, user_id, scheduled_for, status
@@ -641,12 +651,68 @@ func (q *Queries) RunAlive(ctx context.Context, arg RunAliveParams) (bool, error
 	return exists, err
 }
 
+const silenceCounts = `-- name: SilenceCounts :many
+SELECT t.id AS task_id, r.notified, COALESCE(r.silence_reason, '')::text AS silence_reason, count(*)::int AS runs
+FROM tasks t
+CROSS JOIN LATERAL (
+    SELECT (e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '') AS notified, e.silence_reason
+    FROM executions e
+    WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+    ORDER BY e.created_at DESC, e.id DESC
+    LIMIT $1::int
+) r
+WHERE t.user_id = $2 AND t.id = ANY($3::uuid[])
+GROUP BY t.id, r.notified, r.silence_reason
+`
+
+type SilenceCountsParams struct {
+	MaxRuns int
+	UserID  uuid.UUID
+	TaskIds []uuid.UUID
+}
+
+type SilenceCountsRow struct {
+	TaskID        uuid.UUID
+	Notified      *bool
+	SilenceReason string
+	Runs          int
+}
+
+// A page of tasks' recent finished runs in one statement: each task's last @max_runs successes
+// and failures (cancelled fires never ran), counted by whether they notified and why not. Each
+// task's runs are read newest first from executions_task_id_idx.
+func (q *Queries) SilenceCounts(ctx context.Context, arg SilenceCountsParams) ([]SilenceCountsRow, error) {
+	rows, err := q.db.Query(ctx, silenceCounts, arg.MaxRuns, arg.UserID, arg.TaskIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SilenceCountsRow
+	for rows.Next() {
+		var i SilenceCountsRow
+		if err := rows.Scan(
+			&i.TaskID,
+			&i.Notified,
+			&i.SilenceReason,
+			&i.Runs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const startManualRun = `-- name: StartManualRun :one
 UPDATE executions SET status = 'running', attempt = attempt + 1,
-       started_at = $1, deadline_at = $2, error = NULL, internal_error = NULL, error_category = NULL
+       started_at = $1, deadline_at = $2, error = NULL, internal_error = NULL, error_category = NULL,
+       silence_reason = NULL
 WHERE id = $3 AND task_id = $4 AND user_id = $5
   AND (executions.status IN ('pending', 'retrying') OR (executions.status = 'running' AND executions.deadline_at < $1))
-RETURNING id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd
+RETURNING id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason
 `
 
 type StartManualRunParams struct {
@@ -688,6 +754,7 @@ func (q *Queries) StartManualRun(ctx context.Context, arg StartManualRunParams) 
 		&i.OutputTokens,
 		&i.SearchQueries,
 		&i.CostUsd,
+		&i.SilenceReason,
 	)
 	return i, err
 }
@@ -698,10 +765,10 @@ SELECT $1, $2, $3, 'schedule', 'running', 1, $4, $5
 FROM tasks WHERE tasks.id = $1 AND tasks.user_id = $2
 ON CONFLICT (task_id, scheduled_for) DO UPDATE SET status = 'running',
     attempt = executions.attempt + 1, started_at = EXCLUDED.started_at, deadline_at = EXCLUDED.deadline_at,
-    error = NULL, internal_error = NULL, error_category = NULL
+    error = NULL, internal_error = NULL, error_category = NULL, silence_reason = NULL
 WHERE executions.user_id = EXCLUDED.user_id
   AND (executions.status IN ('pending', 'retrying') OR (executions.status = 'running' AND executions.deadline_at < EXCLUDED.started_at))
-RETURNING id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd
+RETURNING id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason
 `
 
 type StartScheduledRunParams struct {
@@ -744,6 +811,7 @@ func (q *Queries) StartScheduledRun(ctx context.Context, arg StartScheduledRunPa
 		&i.OutputTokens,
 		&i.SearchQueries,
 		&i.CostUsd,
+		&i.SilenceReason,
 	)
 	return i, err
 }

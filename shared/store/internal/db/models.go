@@ -72,6 +72,7 @@ type Execution struct {
 	OutputTokens  int
 	SearchQueries int
 	CostUsd       float64
+	SilenceReason *string
 }
 
 type FeedToken struct {

@@ -97,7 +97,7 @@ func (q *Queries) ListAPIKeys(ctx context.Context, userID uuid.UUID) ([]ApiKey, 
 }
 
 const listAllExecutions = `-- name: ListAllExecutions :many
-SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd FROM executions
+SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason FROM executions
 WHERE ($1::text = '' OR status = $1::text)
   AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $4
@@ -145,6 +145,7 @@ func (q *Queries) ListAllExecutions(ctx context.Context, arg ListAllExecutionsPa
 			&i.OutputTokens,
 			&i.SearchQueries,
 			&i.CostUsd,
+			&i.SilenceReason,
 		); err != nil {
 			return nil, err
 		}
