@@ -35,7 +35,9 @@ const maxChangeMessage = 4000
 // once it is recorded.
 type changeRun struct {
 	result task.Result
-	keep   []store.Snapshot
+	// silence says why a run that does not notify stayed silent.
+	silence task.SilenceReason
+	keep    []store.Snapshot
 }
 
 // runChange runs a change-mode task: no model, no search. Each page is read with the validators
@@ -58,7 +60,7 @@ func (r *Runner) runChange(ctx context.Context, t task.Task, exec task.Execution
 	if err != nil {
 		return r.fail(ctx, t, exec, o, err, log)
 	}
-	return r.succeedThen(ctx, t, exec, o, agent.Output{Result: run.result}, log, func(ctx context.Context) {
+	return r.succeedThen(ctx, t, exec, o, agent.Output{Result: run.result, Silence: run.silence}, log, func(ctx context.Context) {
 		for _, s := range run.keep {
 			if err := r.cfg.Snapshots.SavePageSnapshot(ctx, t.UserID, t.ID, s, o.Now); err != nil {
 				log.WarnContext(ctx, "keeping the page's text", slog.String("url", s.URL), slog.String("error", err.Error()))
@@ -74,6 +76,7 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 	filter, _ := change.ParseFilter(t.ConditionDescription)
 	var run changeRun
 	var evidence, messages []string
+	var read, filtered int // pages read, and pages whose change the filter ignored
 	for _, u := range t.URLs {
 		prev, err := r.cfg.Snapshots.PageSnapshot(ctx, t.UserID, t.ID, u)
 		first := errors.Is(err, store.ErrNotFound)
@@ -91,9 +94,11 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 			evidence = append(evidence, fmt.Sprintf("Could not read %s: %s.", u, strings.TrimSuffix(page.Reason(err), ".")))
 			continue
 		case p.NotModified:
+			read++
 			evidence = append(evidence, fmt.Sprintf("No change on %s.", u))
 			continue
 		}
+		read++
 		snap := store.Snapshot{URL: u, Text: change.Normalize(p.Text), ETag: p.ETag, LastModified: p.LastModified}
 		run.keep = append(run.keep, snap)
 		if first {
@@ -105,6 +110,7 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 		case d.Empty():
 			evidence = append(evidence, fmt.Sprintf("No change on %s.", u))
 		case !filter.Counts(d):
+			filtered++
 			evidence = append(evidence, fmt.Sprintf("%s changed, but no changed line matches the filter %q.", u, t.ConditionDescription))
 		default:
 			msg := d.Message(0, 0)
@@ -116,9 +122,16 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 	}
 	run.result.Evidence = strings.Join(evidence, "\n")
 	run.result.Confidence = 100
-	if len(messages) > 0 {
+	switch {
+	case len(messages) > 0:
 		n := cutText(strings.Join(messages, "\n\n"), maxChangeMessage)
 		run.result.Notification = &n
+	case filtered > 0:
+		run.silence = task.SilenceFiltered
+	case read == 0:
+		run.silence = task.SilencePageFailed
+	default:
+		run.silence = task.SilenceUnchanged // a baseline read too: nothing changed yet
 	}
 	return run, nil
 }

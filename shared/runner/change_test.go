@@ -117,6 +117,7 @@ func TestChangeModeBaselineUnchangedAndChanged(t *testing.T) {
 	same := b.runAgain(t, r, tk)
 	require.False(t, same.Result.Notifies())
 	require.Equal(t, "No change on "+url+".", same.Result.Evidence)
+	require.Equal(t, task.SilenceUnchanged, same.SilenceReason)
 	conditionals, notModified := site.counts()
 	require.Equal(t, 1, conditionals, "the second read sends the first read's ETag")
 	require.Equal(t, 1, notModified, "and the unchanged page answers 304")
@@ -125,6 +126,7 @@ func TestChangeModeBaselineUnchangedAndChanged(t *testing.T) {
 	changed := b.runAgain(t, r, tk)
 	require.True(t, changed.Result.Notifies())
 	require.Contains(t, *changed.Result.Notification, "+ Price: 12 dollars")
+	require.Empty(t, changed.SilenceReason)
 	require.Contains(t, *changed.Result.Notification, "- Price: 10 dollars")
 	require.NotContains(t, *changed.Result.Notification, "Widget", "only changed lines")
 	require.Equal(t, []task.Source{{URL: url, Title: "127.0.0.1"}}, changed.Result.Sources)
@@ -160,9 +162,21 @@ func TestChangeModeFilterAndFailedPage(t *testing.T) {
 	priced := b.runAgain(t, r, tk)
 	require.False(t, priced.Result.Notifies(), "a change the filter does not count is silent")
 	require.Contains(t, priced.Result.Evidence, url+" changed, but no changed line matches the filter")
+	require.Equal(t, task.SilenceFiltered, priced.SilenceReason)
 
 	site.set("Widget\nPrice: 12 dollars\nSOLD OUT\n")
 	sold := b.runAgain(t, r, tk)
 	require.True(t, sold.Result.Notifies(), "the keywords match in any case")
 	require.Contains(t, *sold.Result.Notification, "+ SOLD OUT")
+}
+
+func TestChangeModeUnreadablePagesSayWhy(t *testing.T) {
+	b := setup(t)
+	srv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	tk, msg := b.changeTask(t, "", srv.URL+"/gone")
+	require.NoError(t, b.changeRunner(t).Handle(b.ctx, msg))
+	got := lastExecution(t, b, tk)
+	require.Equal(t, task.StatusSuccess, got.Status)
+	require.Equal(t, task.SilencePageFailed, got.SilenceReason, "no page could be read")
 }
