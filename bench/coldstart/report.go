@@ -14,17 +14,17 @@ import (
 
 // summary is one binary's figures. Times are milliseconds, memory MiB.
 type summary struct {
-	Name             string    `json:"name"`
-	Runs             int       `json:"runs"`
-	StartMedianMS    float64   `json:"start_median_ms"`
-	StartP90MS       float64   `json:"start_p90_ms"`
-	IdleRSSMedianMiB float64   `json:"idle_rss_median_mib"`
+	Name             string  `json:"name"`
+	Runs             int     `json:"runs"`
+	StartMedianMS    float64 `json:"start_median_ms"`
+	StartP90MS       float64 `json:"start_p90_ms"`
+	IdleRSSMedianMiB float64 `json:"idle_rss_median_mib"`
 	// PerBare and PerFramework are the median start over the bare server's and over the
 	// framework hello-world's.
-	PerBare      float64 `json:"start_per_bare"`
-	PerFramework float64 `json:"start_per_framework"`
-	StartsMS         []float64 `json:"starts_ms"`
-	IdleRSSMiB       []float64 `json:"idle_rss_mib"`
+	PerBare      float64   `json:"start_per_bare"`
+	PerFramework float64   `json:"start_per_framework"`
+	StartsMS     []float64 `json:"starts_ms"`
+	IdleRSSMiB   []float64 `json:"idle_rss_mib"`
 }
 
 // report is what one run of coldstart found.
