@@ -185,11 +185,18 @@ func (c Cloud) connect(ctx context.Context, need parts, d *Deps) (closeAll func(
 		}
 	}
 	cfg, log := c.Config, c.Log
-	if project := cfg.Cloud.PubSubProject; need.publisher && project != "" {
+	if project := cfg.Cloud.PubSubProject; need.publisher && project != "" && c.eagerPubSub(d.Functions) {
 		ps, err := event.NewPubSub(ctx, project, event.PubSubOptions{})
 		if err != nil {
 			return closeAll, err
 		}
+		closers = append(closers, func() { _ = ps.Close() })
+		d.Publisher = ps
+		log.Info("messages go through Pub/Sub", slog.String("project", project),
+			slog.String("emulator", os.Getenv("PUBSUB_EMULATOR_HOST")))
+	} else if need.publisher && project != "" {
+		// Only publishing, and not to answer the health check: the client is made on first use.
+		ps := newLazyPubSub(ctx, project)
 		closers = append(closers, func() { _ = ps.Close() })
 		d.Publisher = ps
 		log.Info("messages go through Pub/Sub", slog.String("project", project),
@@ -210,6 +217,13 @@ func (c Cloud) connect(ctx context.Context, need parts, d *Deps) (closeAll func(
 			slog.String("location", cfg.Cloud.SchedulerLocation))
 	}
 	return closeAll, nil
+}
+
+// eagerPubSub reports whether fns need the Pub/Sub client at start: the deep-run worker pulls
+// from its subscription as soon as it starts, and every function at once (no target) keeps the
+// start-up check of the client a local run has always had.
+func (c Cloud) eagerPubSub(fns []Function) bool {
+	return c.Target == "" || slices.Contains(fns, FunctionWorker)
 }
 
 // pushAuth returns the wrapper that admits only Google-signed push requests to the push

@@ -1,9 +1,10 @@
-// Command coldstart measures how long the functions server takes from exec to its first
-// healthy answer, and how much memory it holds once idle, beside a bare net/http server
-// started the same way: the bare server is the floor any Go server pays, so the ratio is
-// what Torale's own start-up adds. It builds both binaries, gives the functions server a
-// fresh migrated database on the PostgreSQL server at TEST_DATABASE_URL, and drops that
-// database when it is done; bench/coldstart.sh runs it against a throwaway cluster.
+// Command coldstart measures how long the functions server takes, for every FUNCTION_TARGET,
+// from exec to its first healthy answer, and how much memory it holds once idle, beside two
+// floors started the same way: a bare net/http server (what any Go server pays) and a
+// hello-world function on functions-framework-go alone (what the framework pays), so the
+// ratios say what Torale's own start-up adds. It builds the binaries, gives the functions
+// server a fresh migrated database on the PostgreSQL server at TEST_DATABASE_URL, and drops
+// that database when it is done; bench/coldstart.sh runs it against a throwaway cluster.
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/torale-ai/torale/bench/benchdb"
@@ -35,11 +37,30 @@ type options struct {
 	ServerURL string
 }
 
-// target is one binary under test.
+// target is one binary under test, started with Env beside the common environment.
 type target struct {
 	Name    string
 	Package string
 	Path    string
+	Env     []string
+}
+
+// functionsPackage is the functions server every FUNCTION_TARGET row starts.
+const functionsPackage = "github.com/torale-ai/torale/functions/cmd/functions"
+
+// functionTargets are the Cloud Run services' FUNCTION_TARGETs, each measured on its own.
+var functionTargets = []string{"api", "runtask", "notify", "agent", "tick", "worker"}
+
+// targets is what one run measures: the two floors, then every function.
+func targets() []target {
+	ts := []target{
+		{Name: "bare", Package: "github.com/torale-ai/torale/bench/coldstart/bare"},
+		{Name: "framework", Package: "github.com/torale-ai/torale/bench/coldstart/framework", Env: []string{"FUNCTION_TARGET=hello"}},
+	}
+	for _, fn := range functionTargets {
+		ts = append(ts, target{Name: fn, Package: functionsPackage, Env: []string{"FUNCTION_TARGET=" + fn}})
+	}
+	return ts
 }
 
 func main() {
@@ -73,16 +94,19 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 
-	targets := []target{
-		{Name: "bare", Package: "github.com/torale-ai/torale/bench/coldstart/bare"},
-		{Name: "functions", Package: "github.com/torale-ai/torale/functions/cmd/functions"},
-	}
-	fmt.Fprintln(stderr, "building", len(targets), "binaries")
+	targets := targets()
+	built := map[string]string{} // package -> binary, so the functions server is built once
+	fmt.Fprintln(stderr, "building the binaries")
 	for i := range targets {
+		if path, ok := built[targets[i].Package]; ok {
+			targets[i].Path = path
+			continue
+		}
 		targets[i].Path = filepath.Join(dir, targets[i].Name)
 		if err := build(ctx, targets[i]); err != nil {
 			return err
 		}
+		built[targets[i].Package] = targets[i].Path
 	}
 
 	dbURL, drop, err := benchdb.Create(ctx, opts.ServerURL, "coldstart")
@@ -91,7 +115,10 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	}
 	defer drop()
 
-	env := []string{"DATABASE_URL=" + dbURL, "HOST=127.0.0.1", "TORALE_LOG_FORMAT=json"}
+	// The push functions (runtask, notify, tick) start as in production, with push
+	// authentication configured: the validator is built at start, no token is fetched.
+	env := []string{"DATABASE_URL=" + dbURL, "HOST=127.0.0.1", "TORALE_LOG_FORMAT=json",
+		"TORALE_PUSH_AUDIENCE=https://coldstart.invalid/", "TORALE_PUSH_SERVICE_ACCOUNT=push@coldstart.invalid"}
 	fmt.Fprintf(stderr, "starting each binary %d times\n", opts.Runs)
 	samples, err := measureAll(ctx, targets, env, opts)
 	if err != nil {
@@ -105,12 +132,12 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 }
 
 // measureAll starts the binaries in turn, one run of each per round, so drift in the
-// machine's load falls on both alike. It returns each binary's samples under its name.
+// machine's load falls on all alike. It returns each binary's samples under its name.
 func measureAll(ctx context.Context, targets []target, env []string, opts options) (map[string][]sample, error) {
 	samples := make(map[string][]sample, len(targets))
 	for round := 0; round < opts.Runs; round++ {
 		for _, t := range targets {
-			s, err := measureOnce(ctx, t.Path, env, opts)
+			s, err := measureOnce(ctx, t.Path, append(slices.Clip(env), t.Env...), opts)
 			if err != nil {
 				return nil, fmt.Errorf("%s, run %d: %w", t.Name, round+1, err)
 			}

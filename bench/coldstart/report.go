@@ -14,13 +14,17 @@ import (
 
 // summary is one binary's figures. Times are milliseconds, memory MiB.
 type summary struct {
-	Name             string    `json:"name"`
-	Runs             int       `json:"runs"`
-	StartMedianMS    float64   `json:"start_median_ms"`
-	StartP90MS       float64   `json:"start_p90_ms"`
-	IdleRSSMedianMiB float64   `json:"idle_rss_median_mib"`
-	StartsMS         []float64 `json:"starts_ms"`
-	IdleRSSMiB       []float64 `json:"idle_rss_mib"`
+	Name             string  `json:"name"`
+	Runs             int     `json:"runs"`
+	StartMedianMS    float64 `json:"start_median_ms"`
+	StartP90MS       float64 `json:"start_p90_ms"`
+	IdleRSSMedianMiB float64 `json:"idle_rss_median_mib"`
+	// PerBare and PerFramework are the median start over the bare server's and over the
+	// framework hello-world's.
+	PerBare      float64   `json:"start_per_bare"`
+	PerFramework float64   `json:"start_per_framework"`
+	StartsMS     []float64 `json:"starts_ms"`
+	IdleRSSMiB   []float64 `json:"idle_rss_mib"`
 }
 
 // report is what one run of coldstart found.
@@ -31,8 +35,6 @@ type report struct {
 	// LoadAvg is the 1-minute load average when the report was made, for judging the noise.
 	LoadAvg  float64   `json:"load_avg_1m"`
 	Binaries []summary `json:"binaries"`
-	// StartRatio is the functions server's median start over the bare server's.
-	StartRatio float64 `json:"start_ratio"`
 }
 
 // newReport summarizes each target's samples, in the targets' order.
@@ -43,16 +45,29 @@ func newReport(targets []target, samples map[string][]sample) report {
 		CPUs:      runtime.NumCPU(),
 		LoadAvg:   machine.LoadAvg(),
 	}
-	medians := map[string]float64{}
 	for _, t := range targets {
-		s := summarize(t.Name, samples[t.Name])
-		medians[t.Name] = s.StartMedianMS
-		r.Binaries = append(r.Binaries, s)
+		r.Binaries = append(r.Binaries, summarize(t.Name, samples[t.Name]))
 	}
-	if medians["bare"] > 0 {
-		r.StartRatio = medians["functions"] / medians["bare"]
+	bare, framework := r.median("bare"), r.median("framework")
+	for i := range r.Binaries {
+		if bare > 0 {
+			r.Binaries[i].PerBare = r.Binaries[i].StartMedianMS / bare
+		}
+		if framework > 0 {
+			r.Binaries[i].PerFramework = r.Binaries[i].StartMedianMS / framework
+		}
 	}
 	return r
+}
+
+// median is the named binary's median start, 0 when it was not measured.
+func (r report) median(name string) float64 {
+	for _, s := range r.Binaries {
+		if s.Name == name {
+			return s.StartMedianMS
+		}
+	}
+	return 0
 }
 
 // summarize turns one binary's samples into milliseconds and MiB with their median and p90.
@@ -98,18 +113,18 @@ func (r report) writeJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// writeTable prints one row per binary and the start ratio beneath.
+// writeTable prints one row per binary, with its start over each floor's, and the machine
+// beneath.
 func (r report) writeTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "binary\truns\tstart median\tstart p90\tidle RSS median\t")
+	fmt.Fprintln(tw, "binary\truns\tstart median\tstart p90\t/ bare\t/ framework\tidle RSS median\t")
 	for _, s := range r.Binaries {
-		fmt.Fprintf(tw, "%s\t%d\t%.1f ms\t%.1f ms\t%.1f MiB\t\n",
-			s.Name, s.Runs, s.StartMedianMS, s.StartP90MS, s.IdleRSSMedianMiB)
+		fmt.Fprintf(tw, "%s\t%d\t%.1f ms\t%.1f ms\t%.2fx\t%.2fx\t%.1f MiB\t\n",
+			s.Name, s.Runs, s.StartMedianMS, s.StartP90MS, s.PerBare, s.PerFramework, s.IdleRSSMedianMiB)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\nfunctions / bare, median start: %.1fx  (%s, %s, %d CPUs, load %.2f)\n",
-		r.StartRatio, r.Date, r.GoVersion, r.CPUs, r.LoadAvg)
+	_, err := fmt.Fprintf(w, "\n%s, %s, %d CPUs, load %.2f\n", r.Date, r.GoVersion, r.CPUs, r.LoadAvg)
 	return err
 }
