@@ -233,3 +233,20 @@ test("pages to read and background go to the API, and a bad address's error show
   await userEvent.type(pages, "x");
   expect(pages).not.toHaveAccessibleDescription(/only http and https/);
 });
+
+test("a page watch is created in change mode, tells of every change and has nothing to preview", async () => {
+  const api = stubApi(base([["POST", "/api/v1/tasks", { status: 201, body: makeTask({ id: "t2" }) }]]));
+  renderScreen(<NewTask />, { route: "/tasks/new" });
+  await userEvent.type(screen.getByLabelText("Pages to read"), "https://shop.example/widget");
+  await userEvent.click(screen.getByRole("checkbox", { name: /Only watch these pages for changes/ }));
+  expect(screen.getByRole("radio", { name: "Every time it is met" })).toBeChecked();
+  expect(screen.getByRole("button", { name: "Preview" })).toBeDisabled();
+  await screen.findByRole("checkbox", { name: "me@example.com" });
+  await userEvent.click(screen.getByRole("button", { name: "Create task" }));
+  await waitFor(() => expect(api.called("POST", "/api/v1/tasks")).toHaveLength(1));
+  expect(api.called("POST", "/api/v1/tasks")[0]!.body).toMatchObject({
+    mode: "change",
+    urls: ["https://shop.example/widget"],
+    notify_behavior: "always",
+  });
+});

@@ -53,6 +53,9 @@ export function TaskForm(props: Props) {
   const [name, setName] = useState(task?.name ?? "");
   const [pages, setPages] = useState((task?.urls ?? []).join("\n"));
   const [background, setBackground] = useState(task?.context ?? "");
+  // Change mode is chosen once, at creation: the watch then only compares its pages' text, with
+  // no search and no model (it works on a server with no model key).
+  const [watchOnly, setWatchOnly] = useState(false);
   const [choice, setChoice] = useState<ScheduleChoice>(task ? fromCron(task.schedule) : DEFAULT_CHOICE);
   const [zone, setZone] = useState(task?.timezone ?? browserZone());
   const [notify, setNotify] = useState<"once" | "always">(task?.notify_behavior ?? "once");
@@ -87,6 +90,7 @@ export function TaskForm(props: Props) {
     if (task ? background !== task.context : background.trim()) out.context = background;
     const cron = toCron(choice);
     if (cron || task) out.schedule = cron;
+    if (!task && watchOnly) out.mode = "change";
     return out;
   };
 
@@ -185,6 +189,20 @@ export function TaskForm(props: Props) {
           />
         )}
       </Field>
+      {!task && (
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={watchOnly}
+            onChange={(e) => {
+              setWatchOnly(e.target.checked);
+              // A page watch tells of every change unless told otherwise.
+              if (e.target.checked) setNotify("always");
+            }}
+          />{" "}
+          Only watch these pages for changes (no search and no model: you are told what changed)
+        </label>
+      )}
       <Field label="Background for the agent" error={errorAt("context")} hint="Optional. What the agent should know, such as “I already own the 15 Pro”.">
         {(p) => (
           <textarea
@@ -243,7 +261,7 @@ export function TaskForm(props: Props) {
       </fieldset>
       <Channels value={channels} onChange={(v) => { setChannels(v); edited("notifications"); }} error={errorAt("notifications")} fieldRef={inputRef("notifications")} />
       <div className="actions">
-        <button type="button" className="button" onClick={runPreview} disabled={preview.isPending}>
+        <button type="button" className="button" onClick={runPreview} disabled={preview.isPending || watchOnly}>
           Preview
         </button>
         <button type="submit" className="button primary" disabled={saving}>
