@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/store"
@@ -18,21 +17,7 @@ import (
 func TestMigrationGuessesTheCauseOfStoredNextRuns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.URL(t)
-	s := storetest.Open(t, url)
-	u, err := s.EnsureUser(ctx, store.Identity{ExternalID: "dev:alice"})
-	require.NoError(t, err)
-	for {
-		st, err := s.Schema(ctx)
-		require.NoError(t, err)
-		if st.Current < 7 {
-			break
-		}
-		require.NoError(t, s.MigrateDown(1))
-	}
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	s, conn, u := beforeMigration(t, 7)
 
 	insert := func(schedule string, ran bool) string {
 		var id string
@@ -53,7 +38,7 @@ func TestMigrationGuessesTheCauseOfStoredNextRuns(t *testing.T) {
 		require.NoError(t, conn.QueryRow(ctx, `SELECT next_run_cause FROM tasks WHERE id = $1`, id).Scan(&got))
 		require.Equal(t, string(cause), got)
 	}
-	_, err = conn.Exec(ctx, `UPDATE tasks SET next_run_cause = 'whim'`)
+	_, err := conn.Exec(ctx, `UPDATE tasks SET next_run_cause = 'whim'`)
 	require.Error(t, err, "the check constraint names every cause")
 }
 

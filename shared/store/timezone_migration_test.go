@@ -4,11 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
-
-	"github.com/torale-ai/torale/shared/store"
-	"github.com/torale-ai/torale/shared/store/storetest"
 )
 
 // Migration 000005 rewrites the zones stored before zones came from the embedded table: aliases
@@ -16,21 +12,7 @@ import (
 func TestMigrationCanonicalizesStoredTimezones(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.URL(t)
-	s := storetest.Open(t, url)
-	u, err := s.EnsureUser(ctx, store.Identity{ExternalID: "dev:alice"})
-	require.NoError(t, err)
-	for {
-		st, err := s.Schema(ctx)
-		require.NoError(t, err)
-		if st.Current < 5 {
-			break
-		}
-		require.NoError(t, s.MigrateDown(1))
-	}
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	s, conn, u := beforeMigration(t, 5)
 
 	want := map[string]string{
 		"US/Eastern": "America/New_York", "Asia/Calcutta": "Asia/Kolkata", "Etc/UTC": "UTC", "Europe/Kiev": "Europe/Kyiv",
