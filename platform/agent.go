@@ -25,7 +25,7 @@ import (
 // the one runs and previews call: the same agent, or the agent function at TORALE_AGENT_URL.
 // Either is nil when need has no use for it, so no model client is made for nothing.
 // Deps.Agent, when set, is both.
-func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
+func newAgents(d Deps, need parts, pages func() *page.Reader) (local, calls agent.Agent, err error) {
 	if d.Agent != nil {
 		return d.Agent, d.Agent, nil
 	}
@@ -34,7 +34,7 @@ func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
 	}
 	remoteCalls := need.caller && d.Config.Agent.URL != ""
 	if need.decider || (need.caller && !remoteCalls) {
-		if local, err = configuredAgent(d.Config, d.Grounding, d.Log); err != nil {
+		if local, err = configuredAgent(d.Config, d.Grounding, pages, d.Log); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -54,7 +54,7 @@ func newAgents(d Deps, need parts) (local, calls agent.Agent, err error) {
 
 // configuredAgent is Gemini when a key is set, searching with Google Search grounding or
 // Perplexity; without a key, runs fail saying which key to set.
-func configuredAgent(cfg config.Config, links *grounding.Resolver, log *slog.Logger) (agent.Agent, error) {
+func configuredAgent(cfg config.Config, links *grounding.Resolver, pages func() *page.Reader, log *slog.Logger) (agent.Agent, error) {
 	a := cfg.Agent
 	if cfg.GeminiAPIKey == "" {
 		log.Warn("no model provider is configured; runs will fail until GEMINI_API_KEY is set")
@@ -63,7 +63,7 @@ func configuredAgent(cfg config.Config, links *grounding.Resolver, log *slog.Log
 	gc := gemini.Config{APIKey: cfg.GeminiAPIKey, BaseURL: a.GeminiBaseURL, Model: a.Model,
 		FallbackModel: a.FallbackModel, MinConfidence: a.MinConfidence, Prices: a.Prices, Log: log,
 		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}, Links: links,
-		Pages: page.NewReader(netguard.New(page.GuardOptions(a.PageAllowPrivate)), page.Options{})}
+		Pages: pages()}
 	if gc.Links == nil {
 		gc.Links = grounding.New(netguard.New(netguard.Options{}), grounding.Options{})
 	}

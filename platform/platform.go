@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/torale-ai/torale/functions/api"
@@ -97,9 +98,14 @@ func New(d Deps) (*Platform, error) {
 		d.Functions = AllFunctions()
 	}
 	need := partsFor(d.Functions, d.Publisher == nil)
+	// One page reader serves the process, made when first needed: change-mode runs and the
+	// agent's reads share its robots.txt cache and connections.
+	pages := sync.OnceValue(func() *page.Reader {
+		return page.NewReader(netguard.New(page.GuardOptions(d.Config.Agent.PageAllowPrivate)), page.Options{})
+	})
 	// The agent this process decides with, and the one runs and previews call (the agent
 	// function when TORALE_AGENT_URL is set); see agent.go.
-	local, calls, err := newAgents(d, need)
+	local, calls, err := newAgents(d, need, pages)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +123,7 @@ func New(d Deps) (*Platform, error) {
 		cfg := runnerConfig(d, rules)
 		cfg.AfterRun, cfg.Memory = sched.afterRun(), newMemory(d)
 		// Change-mode watches read their pages here, with no model (runner/change.go).
-		cfg.Pages = page.NewReader(netguard.New(page.GuardOptions(d.Config.Agent.PageAllowPrivate)), page.Options{})
+		cfg.Pages = pages()
 		cfg.Snapshots = d.Store
 		p.Runner = runner.New(d.Store, calls, sched.runnerPub, d.Now, d.Log, cfg)
 		p.Gate = schedule.NewGate(d.Store, p.Runner.HandleTask, d.Now, d.Log)

@@ -175,9 +175,7 @@ func entryOf(n store.Notified, publicURL string) feed.Entry {
 		if res.Notification != nil {
 			e.Notification = *res.Notification
 		}
-		for _, s := range res.Sources {
-			e.Sources = append(e.Sources, feed.Source{URL: s.URL, Title: s.Title})
-		}
+		e.Sources = res.Sources
 	}
 	return e
 }

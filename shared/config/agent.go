@@ -79,13 +79,7 @@ func agentFromEnv(getenv func(string) string, errs *[]error) AgentConfig {
 	if strings.EqualFold(a.FallbackModel, "none") || a.FallbackModel == a.Model {
 		a.FallbackModel = ""
 	}
-	if v := getenv("TORALE_PAGE_ALLOW_PRIVATE"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			*errs = append(*errs, fmt.Errorf("TORALE_PAGE_ALLOW_PRIVATE: %q is not true or false", v))
-		}
-		a.PageAllowPrivate = b
-	}
+	a.PageAllowPrivate = boolean(getenv, "TORALE_PAGE_ALLOW_PRIVATE", errs)
 	if v := getenv("TORALE_MIN_CONFIDENCE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 100 {

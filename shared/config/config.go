@@ -160,6 +160,19 @@ func retention(getenv func(string) string, errs *[]error) time.Duration {
 	return duration(getenv, key, 365*24*time.Hour, errs)
 }
 
+// boolean reads a true/false setting, false when unset.
+func boolean(getenv func(string) string, key string, errs *[]error) bool {
+	v := getenv(key)
+	if v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %q is not true or false", key, v))
+	}
+	return b
+}
+
 func integer(getenv func(string) string, key string, def int, errs *[]error) int {
 	v := getenv(key)
 	if v == "" {

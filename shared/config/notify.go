@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/mail"
-	"strconv"
 	"strings"
 )
 
@@ -33,13 +32,7 @@ func notifyFromEnv(getenv func(string) string, errs *[]error) NotifyConfig {
 		EmailFrom: strings.TrimSpace(getenv("TORALE_EMAIL_FROM")),
 		Secret:    getenv("TORALE_NOTIFY_SECRET"),
 	}
-	if v := getenv("TORALE_WEBHOOK_ALLOW_PRIVATE"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			*errs = append(*errs, fmt.Errorf("TORALE_WEBHOOK_ALLOW_PRIVATE: %q is not true or false", v))
-		}
-		c.WebhookAllowPrivate = b
-	}
+	c.WebhookAllowPrivate = boolean(getenv, "TORALE_WEBHOOK_ALLOW_PRIVATE", errs)
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
 		*errs = append(*errs, fmt.Errorf("TORALE_SMTP_URL: it must start with smtp:// or smtps://"))
 	}

@@ -10,6 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/outbox"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // MaxEntries is the most entries a feed carries.
@@ -43,11 +46,8 @@ type Entry struct {
 	Published    time.Time
 }
 
-// Source is a page the agent grounded the notification on.
-type Source struct {
-	URL   string
-	Title string
-}
+// Source is a page the agent grounded the notification on: the run's own source.
+type Source = task.Source
 
 // clean makes s text that both formats can carry: invalid UTF-8 and characters XML 1.0 forbids
 // (controls other than tab and newlines, surrogates, U+FFFE and U+FFFF) become U+FFFD.
@@ -84,9 +84,7 @@ func (e Entry) title() string {
 		t = t[:i]
 	}
 	t = strings.TrimSpace(t)
-	if utf8.RuneCountInString(t) > 120 {
-		t = string([]rune(t)[:119]) + "…"
-	}
+	t = outbox.Clip(t, 120)
 	if t == "" {
 		t = clean(e.TaskName)
 	}

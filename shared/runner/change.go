@@ -12,6 +12,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/change"
+	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/page"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
@@ -53,7 +54,7 @@ func (r *Runner) runChange(ctx context.Context, t task.Task, exec task.Execution
 		return r.fail(ctx, t, exec, o, &agent.Error{Category: task.CategorySystem,
 			Message: "this service cannot read pages, so change-mode watches do not run here"}, log)
 	}
-	cctx, cancel := context.WithTimeout(ctx, r.cfg.agentTimeout(KindRoutine))
+	cctx, cancel := context.WithTimeout(ctx, r.cfg.agentTimeout(KindOf(t)))
 	run, err := r.compareAll(cctx, t)
 	cancel()
 	o.Now = r.now()
@@ -124,7 +125,7 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 	run.result.Confidence = 100
 	switch {
 	case len(messages) > 0:
-		n := cutText(strings.Join(messages, "\n\n"), maxChangeMessage)
+		n := outbox.Clip(strings.Join(messages, "\n\n"), maxChangeMessage)
 		run.result.Notification = &n
 	case filtered > 0:
 		run.silence = task.SilenceFiltered
@@ -134,13 +135,4 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 		run.silence = task.SilenceUnchanged // a baseline read too: nothing changed yet
 	}
 	return run, nil
-}
-
-// cutText shortens s to n runes, marking the cut.
-func cutText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

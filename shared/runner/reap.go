@@ -24,9 +24,10 @@ const (
 	KindDeep Kind = "deep"
 )
 
-// KindOf is the kind of t's runs.
+// KindOf is the kind of t's runs. A change-mode watch reads its pages with no model, so its
+// runs are routine whatever its depth: they never go to the deep-run worker.
 func KindOf(t task.Task) Kind {
-	if t.Depth == task.DepthDeep {
+	if t.Depth == task.DepthDeep && t.Mode != task.ModeChange {
 		return KindDeep
 	}
 	return KindRoutine

@@ -41,9 +41,6 @@ func (r SilenceReason) Valid() bool {
 
 // Words is r as a person reads it ("nothing new").
 func (r SilenceReason) Words() string {
-	if r == SilenceFailed {
-		return "failed"
-	}
 	return strings.ReplaceAll(string(r), "_", " ")
 }
 

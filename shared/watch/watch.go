@@ -214,18 +214,6 @@ func (s *Service) Notifications(ctx context.Context, userID uuid.UUID, taskID *u
 	return s.store.ListNotified(ctx, userID, taskID, limit, after)
 }
 
-// LastExecution returns the task's latest finished run, or nil when it has none.
-func (s *Service) LastExecution(ctx context.Context, t task.Task) (*task.Execution, error) {
-	if t.LastExecutionID == nil {
-		return nil, nil
-	}
-	e, err := s.store.GetExecution(ctx, t.UserID, *t.LastExecutionID)
-	if err != nil {
-		return nil, fmt.Errorf("reading last execution: %w", err)
-	}
-	return &e, nil
-}
-
 // LastExecutions returns the latest finished run of each of the user's tasks that has one,
 // keyed by task id, in one query.
 func (s *Service) LastExecutions(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]*task.Execution, error) {
