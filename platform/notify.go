@@ -16,6 +16,7 @@ import (
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/outbox"
+	"github.com/torale-ai/torale/shared/sealed"
 	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/webhook"
 )
@@ -24,6 +25,8 @@ import (
 type notifyParts struct {
 	senders  map[task.ChannelType]outbox.Sender
 	webhooks *webhook.Service
+	// keyring seals the secrets users give Torale; nil without TORALE_SECRET_KEYS.
+	keyring  *sealed.Keyring
 	verifier *email.Verifier
 	api      api.Notify
 	feeds    api.Feeds
@@ -41,6 +44,14 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 			return notifyParts{}, fmt.Errorf("TORALE_NOTIFY_SECRET: %w", err)
 		}
 		keys = k
+	}
+	var keyring *sealed.Keyring
+	if cfg.SecretKeys != "" {
+		k, err := sealed.Parse(cfg.SecretKeys)
+		if err != nil {
+			return notifyParts{}, fmt.Errorf("TORALE_SECRET_KEYS: %w", err)
+		}
+		keyring = k
 	}
 	mailer := d.Mailer
 	if mailer == nil && cfg.SMTPURL != "" {
@@ -63,7 +74,7 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Guard: guard,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
 
-	p := notifyParts{senders: d.Senders}
+	p := notifyParts{senders: d.Senders, keyring: keyring}
 	if p.senders == nil && need.notifier {
 		p.senders = map[task.ChannelType]outbox.Sender{}
 		if keys != nil {
@@ -115,11 +126,20 @@ func (l *Local) notifyDeps() (Deps, error) {
 	l.Config.Notify.WebhookAllowPrivate = true
 	l.Log.Warn("torale dev: webhooks may use http and reach loopback and private addresses (TORALE_WEBHOOK_ALLOW_PRIVATE=true)")
 	if l.Config.Notify.Secret == "" {
-		key, err := localNotifyKey(l.DataDir)
+		key, err := localKey(l.DataDir, "notify.key", func() string {
+			return base64.StdEncoding.EncodeToString(append(notifykey.NewSalt(), notifykey.NewSalt()...))
+		})
 		if err != nil {
 			return d, err
 		}
 		l.Config.Notify.Secret = key
+	}
+	if l.Config.Notify.SecretKeys == "" {
+		keys, err := localKey(l.DataDir, "secret.keys", func() string { return sealed.NewKey("dev") })
+		if err != nil {
+			return d, err
+		}
+		l.Config.Notify.SecretKeys = keys
 	}
 	if l.Config.Notify.SMTPURL == "" {
 		d.Mailbox = email.NewMailbox(l.Log, time.Now)
@@ -129,22 +149,23 @@ func (l *Local) notifyDeps() (Deps, error) {
 	return d, nil
 }
 
-// localNotifyKey reads the dev notify key from dataDir, making it on first use, so webhook
-// secrets survive restarts. Without a data dir the key lasts as long as the process.
-func localNotifyKey(dataDir string) (string, error) {
+// localKey reads a dev key from the file name under dataDir, making it with fresh on first
+// use, so what it protects survives restarts. Without a data dir the key lasts as long as the
+// process.
+func localKey(dataDir, name string, fresh func() string) (string, error) {
 	if dataDir == "" {
-		return base64.StdEncoding.EncodeToString(append(notifykey.NewSalt(), notifykey.NewSalt()...)), nil
+		return fresh(), nil
 	}
-	path := filepath.Join(dataDir, "notify.key")
-	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= notifykey.MinLen {
+	path := filepath.Join(dataDir, name)
+	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) > 0 {
 		return string(bytes.TrimSpace(b)), nil
 	}
-	key := base64.StdEncoding.EncodeToString(append(notifykey.NewSalt(), notifykey.NewSalt()...))
+	key := fresh()
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return "", fmt.Errorf("creating %s: %w", dataDir, err)
 	}
 	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("writing the dev notify key: %w", err)
+		return "", fmt.Errorf("writing the dev key %s: %w", name, err)
 	}
 	return key, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+
+	"github.com/torale-ai/torale/shared/sealed"
 )
 
 // NotifyConfig is how notifications go out. Each field names its variable and default.
@@ -21,6 +23,13 @@ type NotifyConfig struct {
 	// emails carry no unsubscribe link; torale dev makes one and keeps it under its data dir.
 	// Changing it changes every user's webhook secret.
 	Secret string
+	// SecretKeys (TORALE_SECRET_KEYS, default none) is the keyring that seals the secrets users
+	// give Torale (webhook header values, chat channels' tokens): "id:base64key[,id:base64key]",
+	// the first key sealing and every key opening, so a key is rotated by putting a new one
+	// first, running `torale admin rotate-secrets`, then dropping the old one. Unlike the notify
+	// key it may change without changing any secret. Without it those settings cannot be saved;
+	// torale dev makes one and keeps it under its data dir.
+	SecretKeys string
 	// WebhookAllowPrivate (TORALE_WEBHOOK_ALLOW_PRIVATE, default false) lets webhooks use http
 	// and reach loopback and private addresses. torale dev sets it; never set it in the cloud.
 	WebhookAllowPrivate bool
@@ -31,6 +40,13 @@ func notifyFromEnv(getenv func(string) string, errs *[]error) NotifyConfig {
 		SMTPURL:   strings.TrimSpace(getenv("TORALE_SMTP_URL")),
 		EmailFrom: strings.TrimSpace(getenv("TORALE_EMAIL_FROM")),
 		Secret:    getenv("TORALE_NOTIFY_SECRET"),
+	}
+	if spec := strings.TrimSpace(getenv("TORALE_SECRET_KEYS")); spec != "" {
+		if _, err := sealed.Parse(spec); err != nil {
+			*errs = append(*errs, fmt.Errorf("TORALE_SECRET_KEYS: %w", err))
+		} else {
+			c.SecretKeys = spec
+		}
 	}
 	c.WebhookAllowPrivate = boolean(getenv, "TORALE_WEBHOOK_ALLOW_PRIVATE", errs)
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
