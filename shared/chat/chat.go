@@ -52,6 +52,10 @@ type Post struct {
 	Link string
 	// Test marks a "send test" from the settings screen; services say so in the message.
 	Test bool
+	// ID is the delivery's id, the same on every retry: a service that takes an idempotency
+	// key (Matrix's transaction id, ntfy's message id) uses it so a retry is not a second
+	// message. The others may show a duplicate after a timeout.
+	ID string
 }
 
 // Receipt is what the service answered.
@@ -86,6 +90,9 @@ type Field struct {
 	Secret bool
 	// Hint says where to find the value ("Slack: Apps → Incoming Webhooks → Add").
 	Hint string
+	// URL fields hold an address the service posts to: the channel checks them against the
+	// SSRF guard when saving, and the guarded client checks them again at every send.
+	URL bool
 }
 
 // FieldError is a setting that was refused.
