@@ -63,6 +63,9 @@ func TestSend(t *testing.T) {
 				require.Equal(t, sp.method, got.Method)
 				require.Equal(t, sp.path(set, c.post), got.Path)
 				require.Equal(t, "application/json", got.Header.Get("Content-Type"))
+				if c.post.Test {
+					require.Regexp(t, `Test(\\\\)?: `, string(got.Body), "a test says it is one")
+				}
 				out.WriteString("# " + c.name + "\n" + indent(t, got.Body) + "\n")
 				if c.name == "long" {
 					sp.limits(t, got.Body)
