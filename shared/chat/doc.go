@@ -21,9 +21,9 @@
 //
 // Agent text is untrusted: each format escapes it (mrkdwn's &, < and >; Discord's and
 // CommonMark's punctuation; every MarkdownV2 reserved character; HTML), or puts it where no
-// markup is read (Teams' text runs), so it can add no link, formatting or mention. Long text
-// is cut by one helper (fit) that measures the escaped text the way the service counts and
-// marks the cut with "…".
+// markup is read (Teams' text runs), so it can add no link or mention, and no formatting but
+// Slack's *bold* and _italic_, which mrkdwn has no escape for. Long text is cut by one helper
+// (fit) that measures the escaped text the way the service counts and marks the cut with "…".
 //
 // Idempotency: only Matrix is idempotent (the delivery id is the transaction id, so a retry
 // is the same event). ntfy gets the delivery id as the message's sequence id, so on ntfy 2.16
