@@ -30,6 +30,8 @@ func FuzzEscapeTelegram(f *testing.F) {
 func FuzzTelegramText(f *testing.F) {
 	f.Add("Pixel *10*", "now $599 [here](https://evil.example) `x` \\", "it *is* so", "A ] ( title", "a)b\\c", 85, false)
 	f.Add("", "```\n+ a ```b\\`", "", "t", "p", 0, true)
+	f.Add("t", strings.Repeat("a.b_", 2000), strings.Repeat("(e)", 1000), "s", "p", 50, false)
+	f.Add("t", strings.Repeat("`\\", 3000), "", "s", "p", 0, true)
 	f.Fuzz(func(t *testing.T, title, text, evidence, srcTitle, srcPath string, confidence int, diff bool) {
 		hostile := Post{Title: title, Text: text, Evidence: evidence, Confidence: confidence % 101, Diff: diff,
 			Sources: []Source{{Title: srcTitle, URL: "https://e.example/" + srcPath}}, Link: "https://torale.example/tasks/1"}
