@@ -14,7 +14,7 @@
 //	teams        workflow_url* (Workflows webhook trigger)  Adaptive Card 1.4, text in TextRuns       ~28 KB message
 //	telegram     bot_token*, chat_id, api_url               sendMessage, MarkdownV2, no link preview  4096 characters
 //	ntfy         server, topic, token*                      JSON publish, Markdown, click to task     4096 bytes (then an attachment)
-//	pushover     app_token*, user_key*, api_url             messages.json, html=1, url to task        message 1024, title 250, url 512
+//	pushover     app_token*, user_key*, api_url             messages.json form, html=1, url to task   message 1024, title 250, url 512
 //	gotify       server, app_token*                         POST /message, Markdown extras            8000 bytes (ours)
 //	matrix       homeserver, access_token*, room_id         m.notice, body + HTML formatted_body      64 KiB event
 //	google_chat  webhook_url* (with key and token)          cardsV2, HTML paragraphs, button to task  4096 a paragraph, 32,000 bytes

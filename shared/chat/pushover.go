@@ -3,12 +3,14 @@ package chat
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 )
 
-// pushoverService pushes through Pushover's message API with HTML formatting: the task as
-// title, the news and evidence escaped, the task as the message's supplementary URL.
+// pushoverService pushes through Pushover's message API (a form post, as its docs show) with
+// HTML formatting: the task as title, the news and evidence escaped, the task as the
+// message's supplementary URL.
 type pushoverService struct{}
 
 func init() { register(pushoverService{}) }
@@ -52,13 +54,16 @@ func (s pushoverService) Validate(in Settings) (Settings, error) {
 }
 
 type pushoverPayload struct {
-	Token    string `json:"token"`
-	User     string `json:"user"`
-	Title    string `json:"title"`
-	Message  string `json:"message"`
-	HTML     int    `json:"html"`
-	URL      string `json:"url,omitempty"`
-	URLTitle string `json:"url_title,omitempty"`
+	Title, Message, URL, URLTitle string
+}
+
+func (p pushoverPayload) form(token, user string) url.Values {
+	v := url.Values{"token": {token}, "user": {user}, "title": {p.Title}, "message": {p.Message}, "html": {"1"}}
+	if p.URL != "" {
+		v.Set("url", p.URL)
+		v.Set("url_title", p.URLTitle)
+	}
+	return v
 }
 
 func (s pushoverService) Send(ctx context.Context, client *http.Client, set Settings, p Post) (Receipt, error) {
@@ -66,15 +71,14 @@ func (s pushoverService) Send(ctx context.Context, client *http.Client, set Sett
 	if api == "" {
 		api = pushoverAPI
 	}
-	body := pushoverMessageOf(p)
-	body.Token, body.User = set["app_token"], set["user_key"]
+	token, user := set["app_token"], set["user_key"]
 	r, _, err := call{service: "Pushover", method: http.MethodPost, url: strings.TrimRight(api, "/") + "/1/messages.json",
-		body: body, secrets: []string{body.Token, body.User}}.do(ctx, client)
+		form: pushoverMessageOf(p).form(token, user), secrets: []string{token, user}}.do(ctx, client)
 	return r, err
 }
 
 func pushoverMessageOf(p Post) pushoverPayload {
-	out := pushoverPayload{Title: fit(p.heading(), pushoverTitle, nil, runes), HTML: 1}
+	out := pushoverPayload{Title: fit(p.heading(), pushoverTitle, nil, runes)}
 	if link := p.safeLink(); link != "" && len(link) <= pushoverURL {
 		out.URL, out.URLTitle = link, "Open in Torale"
 	}

@@ -1,8 +1,8 @@
 package chat_test
 
 import (
-	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 	"unicode/utf8"
 
@@ -34,18 +34,16 @@ func init() {
 			{name: "over quota", reply: reply{status: 429, body: `{"errors":["application has exceeded its monthly message limit"],"status":0}`}, says: "monthly"},
 		},
 		limits: func(t *testing.T, body []byte) {
-			var m struct {
-				Title, Message, URL string
-				URLTitle            string `json:"url_title"`
-				HTML                int
-			}
-			require.NoError(t, json.Unmarshal(body, &m))
-			require.LessOrEqual(t, utf8.RuneCountInString(m.Message), 1024)
-			require.Greater(t, utf8.RuneCountInString(m.Message), 900)
-			require.LessOrEqual(t, utf8.RuneCountInString(m.Title), 250)
-			require.LessOrEqual(t, len(m.URL), 512)
-			require.LessOrEqual(t, utf8.RuneCountInString(m.URLTitle), 100)
-			require.Equal(t, 1, m.HTML)
+			m, err := url.ParseQuery(string(body))
+			require.NoError(t, err)
+			require.Equal(t, pushoverToken, m.Get("token"))
+			require.Equal(t, pushoverUser, m.Get("user"))
+			require.LessOrEqual(t, utf8.RuneCountInString(m.Get("message")), 1024)
+			require.Greater(t, utf8.RuneCountInString(m.Get("message")), 900)
+			require.LessOrEqual(t, utf8.RuneCountInString(m.Get("title")), 250)
+			require.LessOrEqual(t, len(m.Get("url")), 512)
+			require.LessOrEqual(t, utf8.RuneCountInString(m.Get("url_title")), 100)
+			require.Equal(t, "1", m.Get("html"))
 		},
 	}
 	validation[chat.Pushover] = struct {

@@ -64,11 +64,16 @@ func TestSend(t *testing.T) {
 				if want := sp.path(set, c.post); want != "" {
 					require.Equal(t, want, got.Path)
 				}
-				require.Equal(t, "application/json", got.Header.Get("Content-Type"))
-				if c.post.Test {
-					require.Regexp(t, `Test(\\\\)?: `, string(got.Body), "a test says it is one")
+				if k == chat.Pushover {
+					require.Equal(t, "application/x-www-form-urlencoded", got.Header.Get("Content-Type"))
+				} else {
+					require.Equal(t, "application/json", got.Header.Get("Content-Type"))
 				}
-				out.WriteString("# " + c.name + "\n" + indent(t, got.Body) + "\n")
+				shown := indent(t, got.Body)
+				if c.post.Test {
+					require.Regexp(t, `Test(\\\\)?: `, shown, "a test says it is one")
+				}
+				out.WriteString("# " + c.name + "\n" + shown + "\n")
 				if c.name == "long" {
 					sp.limits(t, got.Body)
 				}
