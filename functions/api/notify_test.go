@@ -61,7 +61,7 @@ func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyPart
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: g, PublicURL: "https://app.torale.example",
 		Now: time.Now, Log: logging.Discard()})
 	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
-		Webhooks:    webhook.NewService(s, keys, g, sender, time.Now),
+		Webhooks:    webhook.NewService(s, keys, nil, g, sender, time.Now),
 		Emails:      email.NewVerifier(s, box, r, time.Now, logging.Discard()),
 		Unsubscribe: email.NewUnsubscriber(s, keys),
 		Mailbox:     box,
