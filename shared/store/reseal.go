@@ -31,8 +31,8 @@ type SealedColumn struct {
 // column, the row's primary key and how to rebuild the `where` the value was sealed with, from
 // columns of the same row; keep that `where` in one function both the writer and this entry
 // call, as WebhookSecretWhere is. Nullable columns are fine: NULL is skipped. The rotation test
-// (reseal_test.go) seals a value in every listed column, so a new entry is tested once the test
-// learns to write its row.
+// (reseal_test.go) fails until it seeds a sealed value in every listed column, so a new entry
+// comes with a test of its rotation.
 func SealedColumns() []SealedColumn {
 	userWhere := func(b []string) string { return WebhookSecretWhere(uuid.MustParse(b[0])) }
 	return []SealedColumn{

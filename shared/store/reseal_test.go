@@ -48,6 +48,9 @@ func TestResealMovesEveryColumnToThePrimaryKey(t *testing.T) {
 		require.NoError(t, err)
 		got[col.Table+"."+col.Column] = c
 	}
+	for _, col := range store.SealedColumns() {
+		require.Positive(t, got[col.Table+"."+col.Column].Stale, "seed a value in %s.%s above, so its rotation is tested", col.Table, col.Column)
+	}
 	require.Equal(t, 2, got["user_webhooks.secret_sealed"].Resealed)
 	require.Equal(t, 2, got["user_webhooks.previous_sealed"].Resealed)
 	headers := got["webhook_headers.value_sealed"]
