@@ -5,8 +5,10 @@
 -- sealed (AES-256-GCM, "<key id>.<ciphertext>", package shared/sealed) in secret_sealed: a
 -- secret still derived is derived once more and sealed on first use (so nobody's secret
 -- changes), and new or rotated secrets are random. previous_sealed is the secret a rotation
--- replaced, while it still signs (previous_expires_at). Null means "derived from the salt", which
--- is what builds before this one read; the salts stay written, so they keep working.
+-- replaced, while it still signs (previous_expires_at). Null means "derived from the salt". The
+-- salts stay written, so builds before this one (which ignore these columns) keep working; for a
+-- secret made random by this build they sign with the derived one until they are replaced, and
+-- the receiver's refusal makes the delivery retry, under this build.
 ALTER TABLE user_webhooks ADD COLUMN secret_sealed text;
 ALTER TABLE user_webhooks ADD COLUMN previous_sealed text;
 

@@ -83,7 +83,18 @@ func sameOrigin(target, base string) bool {
 	t, err1 := url.Parse(target)
 	b, err2 := url.Parse(base)
 	return err1 == nil && err2 == nil && base != "" && strings.EqualFold(t.Scheme, b.Scheme) &&
-		strings.EqualFold(t.Host, b.Host)
+		strings.EqualFold(t.Hostname(), b.Hostname()) && port(t) == port(b)
+}
+
+// port is the URL's port, the scheme's default when it names none.
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
 }
 
 // headers opens the user's custom headers for a delivery to target (none when target is not

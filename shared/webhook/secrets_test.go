@@ -87,7 +87,8 @@ func TestMoveKeepsTheRotatedOutSecretSigning(t *testing.T) {
 
 func TestNewAndRotatedSecretsAreRandomAndSealed(t *testing.T) {
 	e := newHookEnv(t, 0)
-	e = e.with(e.keys, keyring(t))
+	ring := keyring(t)
+	e = e.with(e.keys, ring)
 	ctx := context.Background()
 	u, _ := outboxtest.Notified(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: e.recv.URL})
 	first := e.userSecret(t, u)
@@ -101,6 +102,7 @@ func TestNewAndRotatedSecretsAreRandomAndSealed(t *testing.T) {
 	h, err = e.s.GetWebhook(ctx, u.ID)
 	require.NoError(t, err)
 	require.NotEmpty(t, h.PreviousSealed)
+	require.Equal(t, rotated.Secret, e.with(otherNotifyKey(t), ring).userSecret(t, u), "a sealed secret ignores the notify key")
 
 	noRing := e.with(e.keys, nil)
 	_, err = noRing.settings.Get(ctx, u.ID)
@@ -194,4 +196,20 @@ func TestHeadersNeedTheKeyring(t *testing.T) {
 	u, _ := outboxtest.Notified(t, e.s, e.clk.Now(), task.Notification{Type: task.ChannelWebhook, URL: e.recv.URL})
 	_, err := e.settings.SetHeader(context.Background(), u.ID, "X-Api-Key", "abc")
 	require.ErrorIs(t, err, outbox.ErrNotConfigured)
+}
+
+func TestSameOrigin(t *testing.T) {
+	base := "https://Hooks.example.com/torale"
+	for target, want := range map[string]bool{
+		"https://hooks.example.com/other":     true,
+		"https://hooks.example.com:443/x":     true,
+		"HTTPS://hooks.example.com":           true,
+		"https://hooks.example.com:8443/x":    false,
+		"http://hooks.example.com/torale":     false,
+		"https://evil.example.com/torale":     false,
+		"https://hooks.example.com.evil.com/": false,
+	} {
+		require.Equal(t, want, webhook.SameOrigin(target, base), target)
+	}
+	require.False(t, webhook.SameOrigin("https://hooks.example.com/", ""), "no account webhook, no headers")
 }
