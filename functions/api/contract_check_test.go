@@ -55,6 +55,8 @@ var contractSchemas = map[string]reflect.Type{
 	"DisabledWebhook":    typeOf[contract.DisabledWebhook](),
 	"WebhookInput":       typeOf[contract.WebhookInput](),
 	"WebhookURLInput":    typeOf[contract.WebhookURLInput](),
+	"WebhookHeader":      typeOf[contract.WebhookHeader](),
+	"WebhookHeaderInput": typeOf[contract.WebhookHeaderInput](),
 	"WebhookTestResult":  typeOf[contract.WebhookTestResult](),
 	"EmailAddress":       typeOf[contract.EmailAddress](),
 	"EmailInput":         typeOf[contract.EmailInput](),

@@ -659,7 +659,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test webhook
-         * @description Posts a signed `webhook.test` event, shaped like `task.condition_met`, to `url` or, without one, to your default webhook, through the same checks as real deliveries. Reports the status and latency, never the response body.
+         * @description Posts a signed `webhook.test` event, shaped like `task.condition_met`, to `url` or, without one, to your default webhook, through the same checks as real deliveries. Reports the status and latency, never the response body. It carries your custom headers when it goes to your webhook's origin.
          *
          *     Rate limited per user: a burst of 5, then one every 12 seconds.
          */
@@ -891,6 +891,30 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook/headers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a custom webhook header
+         * @description Adds a custom header to your webhook, or replaces its value. Up to 10 headers. Refused with 400, naming the header: a name that is not an HTTP token; hop-by-hop headers (`Connection`, `Keep-Alive`, `Transfer-Encoding`, `TE`, `Trailer`, `Upgrade`, `Proxy-*`); `Host`, `Content-Length`, `Content-Type` and `User-Agent`; the Standard Webhooks headers (`webhook-*`) and Torale's own (`Torale-*`, `X-Torale-*`); a value with line breaks or control characters; an eleventh header. Needs `TORALE_SECRET_KEYS` on the deployment (503 otherwise).
+         */
+        put: operations["setWebhookHeader"];
+        post?: never;
+        /**
+         * Remove a custom webhook header
+         * @description Stops sending the header; deliveries already under way may still carry it.
+         */
+        delete: operations["deleteWebhookHeader"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1799,6 +1823,8 @@ export interface components {
             updated_at: string;
             /** @description Endpoints Torale stopped posting to, most recent first. */
             disabled_endpoints: components["schemas"]["DisabledWebhook"][];
+            /** @description Custom headers sent with every delivery (and test send) to your webhook's origin (its scheme, host and port), by name. A task's webhook URL on another origin never receives them, since they often carry a credential for one endpoint. */
+            headers: components["schemas"]["WebhookHeader"][];
         };
         /** @description Your default webhook. Unknown fields are refused. */
         WebhookInput: {
@@ -2100,6 +2126,26 @@ export interface components {
              * @description When the token was made or last rotated.
              */
             created_at: string;
+        };
+        /** @description A custom webhook header. Its value is stored encrypted and never returned in full. */
+        WebhookHeader: {
+            /** @description The header name, in canonical form (`X-Api-Key`). */
+            name: string;
+            /**
+             * @description The value's last four characters after `••••`, or `••••` alone when the value is shorter than 12 characters.
+             * @example ••••9f2c
+             */
+            value_masked: string;
+            /**
+             * Format: date-time
+             * @description When the value was last set.
+             */
+            updated_at: string;
+        };
+        /** @description A custom header's value. */
+        WebhookHeaderInput: {
+            /** @description The value: no line breaks, control characters or surrounding spaces. Stored encrypted; never returned in full. */
+            value: string;
         };
     };
     responses: {
@@ -3778,6 +3824,73 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    setWebhookHeader: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The header name (an HTTP token, at most 100 characters; compared without case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The value. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookHeaderInput"];
+            };
+        };
+        responses: {
+            /** @description Your webhook settings, the header list as it now stands. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhookHeader: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The header name (an HTTP token, at most 100 characters; compared without case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your webhook settings, the header list as it now stands. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -169,4 +169,14 @@ type UserWebhook struct {
 	RotatedAt         *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	SecretSealed      *string
+	PreviousSealed    *string
+}
+
+type WebhookHeader struct {
+	UserID      uuid.UUID
+	Name        string
+	ValueSealed string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
