@@ -85,7 +85,10 @@ type Platform struct {
 	now        func() time.Time
 	// retention is how long quiet runs are kept (TORALE_EXECUTION_RETENTION); 0 keeps them.
 	retention time.Duration
-	log       *slog.Logger
+	// findingsRetention is how long unseen findings are kept (TORALE_FINDINGS_RETENTION); 0
+	// keeps them.
+	findingsRetention time.Duration
+	log               *slog.Logger
 }
 
 // New builds the services the functions in d.Functions need and, without Pub/Sub, subscribes
@@ -109,7 +112,8 @@ func New(d Deps) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Agent: local, store: d.Store, now: d.Now, retention: d.Config.ExecutionRetention, log: d.Log}
+	p := &Platform{Agent: local, store: d.Store, now: d.Now, retention: d.Config.ExecutionRetention,
+		findingsRetention: d.Config.FindingsRetention, log: d.Log}
 	if !need.store {
 		return p, nil
 	}
