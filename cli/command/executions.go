@@ -88,7 +88,7 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 			if getJSON {
 				return writeJSON(f.IO.Out, e)
 			}
-			return printExecution(f, e)
+			return printExecution(f, e.Execution)
 		},
 	}
 	addJSONFlag(get, &getJSON)
