@@ -49,18 +49,17 @@ func CapFindings(fs []task.Finding) []task.Finding {
 	room := task.MaxFindingsBytes
 	out := make([]task.Finding, 0, len(fs))
 	for _, f := range fs {
-		if room <= 0 {
-			break
+		if len(f.Text) <= room {
+			room -= len(f.Text)
+			out = append(out, f)
+			continue
 		}
-		if len(f.Text) > room {
-			cut := room
-			for cut > 0 && !utf8.RuneStart(f.Text[cut]) {
-				cut--
-			}
-			f.Text = f.Text[:cut]
+		cut := room
+		for cut > 0 && !utf8.RuneStart(f.Text[cut]) {
+			cut--
 		}
-		room -= len(f.Text)
-		out = append(out, f)
+		f.Text = f.Text[:cut]
+		return append(out, f)
 	}
 	return out
 }
