@@ -29,9 +29,12 @@ ORDER BY h.n;
 
 -- name: DeleteExpiredFindings :execrows
 -- One batch of findings retention: the longest unseen first, those another transaction holds
--- (a run marking them seen) left for the next pass.
-DELETE FROM findings WHERE hash IN (
+-- (a run marking them seen) left for the next pass. The batch is gathered into an array first,
+-- so the delete probes the primary key for each: as `hash IN (SELECT ...)` the planner joins
+-- against a scan of the whole table (bench/scale.sh: 14 ms a batch at 11,000 findings, 63 ms
+-- at 110,000).
+DELETE FROM findings WHERE hash = ANY(ARRAY(
     SELECT hash FROM findings WHERE seen_at < @before::timestamptz
     ORDER BY seen_at LIMIT @max_rows::int
     FOR UPDATE SKIP LOCKED
-);
+));

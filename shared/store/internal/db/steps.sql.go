@@ -34,11 +34,11 @@ func (q *Queries) AppendSteps(ctx context.Context, arg AppendStepsParams) error 
 }
 
 const deleteExpiredFindings = `-- name: DeleteExpiredFindings :execrows
-DELETE FROM findings WHERE hash IN (
+DELETE FROM findings WHERE hash = ANY(ARRAY(
     SELECT hash FROM findings WHERE seen_at < $1::timestamptz
     ORDER BY seen_at LIMIT $2::int
     FOR UPDATE SKIP LOCKED
-)
+))
 `
 
 type DeleteExpiredFindingsParams struct {
@@ -47,7 +47,10 @@ type DeleteExpiredFindingsParams struct {
 }
 
 // One batch of findings retention: the longest unseen first, those another transaction holds
-// (a run marking them seen) left for the next pass.
+// (a run marking them seen) left for the next pass. The batch is gathered into an array first,
+// so the delete probes the primary key for each: as `hash IN (SELECT ...)` the planner joins
+// against a scan of the whole table (bench/scale.sh: 14 ms a batch at 11,000 findings, 63 ms
+// at 110,000).
 func (q *Queries) DeleteExpiredFindings(ctx context.Context, arg DeleteExpiredFindingsParams) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteExpiredFindings, arg.Before, arg.MaxRows)
 	if err != nil {
