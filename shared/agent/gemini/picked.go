@@ -10,6 +10,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/page"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // DeepPages bounds the search results a deep run reads itself. The search quotes a page in a
@@ -31,9 +32,10 @@ func (a *Agent) readPicked(ctx context.Context, f search.Findings, listed []stri
 	if len(picks) == 0 {
 		return f
 	}
-	reqs := make([]page.Request, len(picks))
-	for i, n := range picks {
-		reqs[i] = page.Request{URL: f.Pages[n].URL}
+	f.Pages = append([]search.Page(nil), f.Pages...)
+	picks, reqs := a.destinations(ctx, f.Pages, picks)
+	if len(reqs) == 0 {
+		return f
 	}
 	began := time.Now()
 	results, err := a.pages.ReadAll(ctx, reqs)
@@ -41,19 +43,42 @@ func (a *Agent) readPicked(ctx context.Context, f search.Findings, listed []stri
 		a.log.Warn("deep run: picked pages not read", slog.String("error", err.Error()))
 		return f
 	}
-	f.Pages = append([]search.Page(nil), f.Pages...)
 	for i, r := range results {
 		agent.Record(ctx, page.Step(reqs[i], r.Page, r.Err, began))
 		if r.Err != nil || r.Page.NotModified || strings.TrimSpace(r.Page.Text) == "" {
 			continue
 		}
 		p := &f.Pages[picks[i]]
-		p.Snippet = r.Page.Text
+		p.URL, p.Snippet = reqs[i].URL, r.Page.Text
 		if r.Page.Title != "" {
 			p.Title = r.Page.Title
 		}
 	}
 	return f
+}
+
+// destinations turns the picked pages' grounding redirect links into the pages' own addresses
+// (the resolver caches them, so the sources' resolution later costs nothing), since reading
+// through the redirect would ask Google's robots.txt rather than the site's. A link that does
+// not resolve is a step saying so, and that page keeps the search's snippet.
+func (a *Agent) destinations(ctx context.Context, pages []search.Page, picks []int) ([]int, []page.Request) {
+	var kept []int
+	var reqs []page.Request
+	for _, n := range picks {
+		u := pages[n].URL
+		if a.links != nil && a.links.IsRedirect(u) {
+			start := time.Now()
+			l := a.links.Resolve(ctx, u, pages[n].Title)
+			if !l.Resolved {
+				agent.Record(ctx, task.Step{Kind: task.StepPage, At: start, Duration: time.Since(start), URL: u,
+					Failure: "the search's link to the page could not be followed to the page's own address"})
+				continue
+			}
+			u = l.URL
+		}
+		kept, reqs = append(kept, n), append(reqs, page.Request{URL: u})
+	}
+	return kept, reqs
 }
 
 // picked returns the indexes into f.Pages of the pages to read: cited in the report, most

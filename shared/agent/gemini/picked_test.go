@@ -17,6 +17,13 @@ import (
 // full, carries the announcement; its grounding link is the local page's own address.
 func storyWeb(t *testing.T) (geminitest.Handler, string) {
 	t.Helper()
+	return storyWebAt(t, nil)
+}
+
+// storyWebAt is storyWeb with the grounding link made by link from the page's address (a
+// grounding redirect to it), when link is set.
+func storyWebAt(t *testing.T, link func(story string) string) (geminitest.Handler, string) {
+	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/story", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -26,6 +33,10 @@ func storyWeb(t *testing.T) (geminitest.Handler, string) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	story := srv.URL + "/story"
+	uri := story
+	if link != nil {
+		uri = link(story)
+	}
 	m := model()
 	return func(req geminitest.Request) geminitest.Response {
 		if !req.Grounded {
@@ -34,7 +45,7 @@ func storyWeb(t *testing.T) (geminitest.Handler, string) {
 		r := geminitest.Grounded([]geminitest.Page{rumour}, []string{"iphone 18 release date"}, geminitest.Usage{Prompt: 10, Candidates: 10})
 		cand := r.Body.(map[string]any)["candidates"].([]any)[0].(map[string]any)
 		for _, ch := range cand["groundingMetadata"].(map[string]any)["groundingChunks"].([]any) {
-			ch.(map[string]any)["web"].(map[string]any)["uri"] = story
+			ch.(map[string]any)["web"].(map[string]any)["uri"] = uri
 		}
 		return r
 	}, story
@@ -108,4 +119,30 @@ func TestStepsAddUpToUsage(t *testing.T) {
 	require.InDelta(t, out.Usage.CostUSD, cost, 1e-12)
 	require.Equal(t, "report", out.Findings[0].Kind)
 	require.Len(t, out.Findings, 3, "the report and the two pages")
+}
+
+// A grounding redirect link is followed to the page's own address before the read, so the
+// site's robots.txt is asked rather than Google's, and the source is the page's address.
+func TestDeepRunReadsThroughGroundingRedirects(t *testing.T) {
+	var rd *geminitest.Redirector
+	h, story := storyWebAt(t, func(story string) string {
+		rd = geminitest.NewRedirector(t, []geminitest.Page{{URL: story}})
+		return geminitest.RedirectAt(rd.URL, 0)
+	})
+	f := newAgent(t, h, func(c *gemini.Config) { c.Pages, c.Links = reader(true), rd.Resolver() })
+	in := input()
+	in.Depth = task.DepthDeep
+	out, err := f.agent.Run(context.Background(), in)
+	require.NoError(t, err)
+	require.True(t, out.Result.Notifies())
+	require.Equal(t, []task.Source{{URL: story, Title: "The full story"}}, out.Result.Sources)
+	var reads []string
+	for _, s := range out.Steps {
+		if s.Kind == task.StepPage {
+			reads = append(reads, s.URL)
+			require.Empty(t, s.Failure)
+		}
+	}
+	require.Equal(t, []string{story}, reads, "the page itself was read, not the redirect")
+	require.Positive(t, rd.Hits())
 }
