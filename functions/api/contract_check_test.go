@@ -34,6 +34,8 @@ var contractSchemas = map[string]reflect.Type{
 	"SchedulePreview":    typeOf[contract.SchedulePreview](),
 	"Execution":          typeOf[contract.Execution](),
 	"AdminExecution":     typeOf[contract.AdminExecution](),
+	"ExecutionDetail":    typeOf[contract.ExecutionDetail](),
+	"Step":               typeOf[contract.Step](),
 	"Result":             typeOf[contract.Result](),
 	"Source":             typeOf[contract.Source](),
 	"Usage":              typeOf[contract.Usage](),

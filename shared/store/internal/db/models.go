@@ -75,11 +75,23 @@ type Execution struct {
 	SilenceReason *string
 }
 
+type ExecutionStep struct {
+	ExecutionID   uuid.UUID
+	Steps         []byte
+	FindingHashes [][]byte
+}
+
 type FeedToken struct {
 	UserID    uuid.UUID
 	Salt      []byte
 	TokenHash []byte
 	CreatedAt time.Time
+}
+
+type Finding struct {
+	Hash   []byte
+	Body   []byte
+	SeenAt time.Time
 }
 
 type NotificationDelivery struct {
