@@ -69,8 +69,8 @@ type Deps struct {
 	// appends the client's address to X-Forwarded-For; elsewhere the header is the client's
 	// to forge, and the connection's address is used (clientip.go).
 	BehindGoogleFrontEnd bool
-	Now  func() time.Time
-	Log  *slog.Logger
+	Now                  func() time.Time
+	Log                  *slog.Logger
 }
 
 // Site is how the dashboard should work with this deployment, served at runtime rather than

@@ -65,7 +65,3 @@ func PublicResultOf(e task.Execution) PublicResult {
 	}
 	return out
 }
-
-// ForkInput is the body of POST /public/tasks/{slug}/fork; it is empty: a fork copies the
-// public fields and nothing else, paused.
-type ForkInput struct{}
