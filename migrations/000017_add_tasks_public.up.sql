@@ -10,6 +10,7 @@ ALTER TABLE tasks ADD COLUMN public_slug text UNIQUE
     CHECK (public_slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND char_length(public_slug) <= 80);
 ALTER TABLE tasks ADD COLUMN public_context_ok boolean NOT NULL DEFAULT false;
 ALTER TABLE tasks ADD COLUMN published_at timestamptz;
+-- contract: no older build writes public (it defaults to false), so none can break this check.
 ALTER TABLE tasks ADD CONSTRAINT tasks_public_has_slug CHECK (NOT public OR (public_slug IS NOT NULL AND published_at IS NOT NULL));
 
 -- The Explore list: public watches, most recently published first. The slug breaks ties (and
