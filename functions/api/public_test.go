@@ -114,7 +114,7 @@ func TestPublicWatch(t *testing.T) {
 
 	// A watch with a context is published only with the owner's confirmation.
 	p := requireProblem(t, errOf(alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{Public: ptr(true)})), http.StatusConflict)
-	require.Contains(t, p.Problem.Detail, "public_context_ok")
+	require.Contains(t, p.Detail, "public_context_ok")
 	got, err := alice.GetTask(ctx, tk.ID)
 	require.NoError(t, err)
 	require.False(t, got.Public, "a refused publish stores nothing")
@@ -278,26 +278,26 @@ func TestPublicRoutesAreLimitedPerClientAddress(t *testing.T) {
 		limits.Public = api.Limit{Every: time.Hour, Burst: 2}
 		a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(), Limits: limits, Buckets: s,
 			Auth: &auth.Chain{Dev: auth.NewDev(s)}, BehindGoogleFrontEnd: behindGoogle, Feeds: api.Feeds{Store: s}})
-		call := func(path, xff string) *http.Response {
+		call := func(path, xff string) *httptest.ResponseRecorder {
 			req := httptest.NewRequest("GET", path, nil) // from 192.0.2.1
 			if xff != "" {
 				req.Header.Set("X-Forwarded-For", xff)
 			}
 			rec := httptest.NewRecorder()
 			a.ServeHTTP(rec, req)
-			return rec.Result()
+			return rec
 		}
 		list, feedPath := "/api/v1/public/tasks", "/api/v1/feeds/nosuchtoken.atom"
-		require.Equal(t, http.StatusOK, call(list, "203.0.113.9, 198.51.100.1").StatusCode)
-		require.Equal(t, http.StatusNotFound, call(feedPath, "203.0.113.8, 198.51.100.1").StatusCode)
+		require.Equal(t, http.StatusOK, call(list, "203.0.113.9, 198.51.100.1").Code)
+		require.Equal(t, http.StatusNotFound, call(feedPath, "203.0.113.8, 198.51.100.1").Code)
 		limited := call(list, "203.0.113.7, 198.51.100.1")
-		require.Equal(t, http.StatusTooManyRequests, limited.StatusCode, "the client forged the left hops; the limit holds")
-		require.NotEmpty(t, limited.Header.Get("Retry-After"))
+		require.Equal(t, http.StatusTooManyRequests, limited.Code, "the client forged the left hops; the limit holds")
+		require.NotEmpty(t, limited.Header().Get("Retry-After"))
 		other := call(list, "203.0.113.7, 198.51.100.2")
 		if behindGoogle {
-			require.Equal(t, http.StatusOK, other.StatusCode, "another client has its own bucket")
+			require.Equal(t, http.StatusOK, other.Code, "another client has its own bucket")
 		} else {
-			require.Equal(t, http.StatusTooManyRequests, other.StatusCode, "off Cloud Run the header is ignored")
+			require.Equal(t, http.StatusTooManyRequests, other.Code, "off Cloud Run the header is ignored")
 		}
 	}
 }

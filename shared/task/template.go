@@ -1,6 +1,7 @@
 package task
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -61,7 +62,8 @@ func (t Template) Normalize(rules Rules) (Template, error) {
 		errs.add("category", msg)
 	}
 	d, err := t.Draft().Normalize(rules)
-	if ve, ok := err.(*ValidationError); ok {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
 		errs = append(errs, ve.Fields...)
 	} else if err != nil {
 		return Template{}, err
