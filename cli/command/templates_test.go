@@ -34,5 +34,14 @@ func TestTemplatesCommands(t *testing.T) {
 	r = c.run("templates", "delete", "gpu-price-drop")
 	require.Equal(t, command.ExitError, r.code, r.err)
 	c.ok("templates", "delete", own.ID)
+
+	// Publishing from the CLI: a watch with a context needs the confirmation flag.
+	var ctxTask contract.TaskView
+	require.NoError(t, json.Unmarshal([]byte(c.ok("tasks", "create", "--query", "GPU prices", "--context", "I own a 3080", "--json")), &ctxTask))
+	r = c.run("tasks", "update", ctxTask.ID.String(), "--public")
+	require.Equal(t, command.ExitError, r.code, r.err)
+	require.Contains(t, r.err, "public_context_ok")
+	require.Contains(t, c.ok("tasks", "update", ctxTask.ID.String(), "--public", "--public-context-ok"), "public")
+	c.ok("tasks", "update", ctxTask.ID.String(), "--public=false")
 	require.Equal(t, command.ExitUsage, c.run("templates", "save", "not-an-id").code)
 }
