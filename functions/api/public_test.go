@@ -211,6 +211,7 @@ func TestPublicWatch(t *testing.T) {
 	list, err := anyone.ListPublicTasks(ctx, "", client.PageOptions{})
 	require.NoError(t, err)
 	require.Empty(t, list.Data)
+	requireStatus(t, errOf(alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{Public: ptr(true)})), http.StatusConflict) // each publish confirms anew
 	again, err := alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{Public: ptr(true), PublicContextOK: ptr(true)})
 	require.NoError(t, err)
 	require.Equal(t, slug, *again.PublicSlug)
