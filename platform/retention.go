@@ -14,6 +14,12 @@ const retentionBatches = 10
 // ExpireRuns deletes one pass of runs older than TORALE_EXECUTION_RETENTION that notified
 // nobody (store.DeleteExpiredRuns) and returns how many; with retention off it does nothing.
 func (p *Platform) ExpireRuns(ctx context.Context) (int, error) {
+	if p.store != nil {
+		// Idle rate-limit buckets go too: the public routes make one per client address.
+		if _, err := p.store.PruneRateBuckets(ctx, p.now().Add(-time.Hour), 10000); err != nil {
+			p.log.WarnContext(ctx, "pruning rate-limit buckets failed", slog.String("error", err.Error()))
+		}
+	}
 	if p.store == nil || p.retention <= 0 {
 		return 0, nil
 	}
