@@ -52,7 +52,7 @@ func route(d *Dashboard) http.Handler {
 
 func TestClientRoutesGetThePage(t *testing.T) {
 	h := route(newDashboard(testFS()))
-	for _, p := range []string{"/", "/index.html", "/tasks/4a6e0a4e-3d4b-4a51-9b1a-2f1f5e0e2c11", "/settings", "/tasks/new?q=iphone"} {
+	for _, p := range []string{"/", "/index.html", "/tasks/4a6e0a4e-3d4b-4a51-9b1a-2f1f5e0e2c11", "/settings", "/tasks/new?q=iphone", "/p/next-iphone-k3j5x7qa", "/explore"} {
 		w := serve(h, "GET", p, nil)
 		require.Equal(t, http.StatusOK, w.Code, p)
 		require.Equal(t, "text/html; charset=utf-8", w.Header().Get("Content-Type"), p)

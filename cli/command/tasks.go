@@ -34,6 +34,8 @@ type definition struct {
 	query, condition, name, schedule, timezone, notify, depth, email, webhook string
 	context, mode                                                             string
 	urls                                                                      []string
+	// template is create's --template: a template's definition under the other flags.
+	template string
 }
 
 func (d *definition) bind(fs *pflag.FlagSet) {
@@ -75,8 +77,8 @@ func (d *definition) input() (contract.TaskInput, error) {
 		return contract.TaskInput{}, usagef("--mode change needs at least one --url: the page to watch")
 	}
 	// Without a query, the server decides: a change-mode watch of the pages, or a field error.
-	if strings.TrimSpace(d.query) == "" && len(d.urls) == 0 {
-		return contract.TaskInput{}, usagef("--query is required: say what to watch for (or give --url pages to watch for changes)")
+	if strings.TrimSpace(d.query) == "" && len(d.urls) == 0 && d.template == "" {
+		return contract.TaskInput{}, usagef("--query is required: say what to watch for (or give --url pages to watch for changes, or --template)")
 	}
 	if d.notify != "" && d.notify != "once" && d.notify != "always" {
 		return contract.TaskInput{}, usagef(`--notify must be "once" or "always"`)
@@ -90,7 +92,7 @@ func (d *definition) input() (contract.TaskInput, error) {
 	return contract.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
 		Schedule: d.schedule, Timezone: d.timezone, NotifyBehavior: task.NotifyBehavior(d.notify),
 		Depth: task.Depth(d.depth), Notifications: d.notifications(), URLs: d.urls, Context: d.context,
-		Mode: task.Mode(d.mode)}, nil
+		Mode: task.Mode(d.mode), TemplateID: strings.TrimSpace(d.template)}, nil
 }
 
 // checkURLs refuses more pages than a task may list before anything is sent; the API checks
@@ -115,7 +117,8 @@ func newCmdTasksCreate(f *Factory) *cobra.Command {
 		Example: `  torale tasks create --query "When will Apple announce the next iPhone release date?"
   torale tasks create -q "SpaceX Starship launch date" -s "0 */6 * * *" --notify always --email me@example.com
   torale tasks create -q "Mortgage rates under 5%" --webhook https://example.com/hook --run
-  torale tasks create --mode change --url https://example.com/pricing --condition "price" --schedule "0 * * * *"`,
+  torale tasks create --mode change --url https://example.com/pricing --condition "price" --schedule "0 * * * *"
+  torale tasks create --template gpu-price-drop --schedule "0 7 * * *" --email me@example.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			in, err := d.input()
@@ -143,6 +146,7 @@ func newCmdTasksCreate(f *Factory) *cobra.Command {
 		},
 	}
 	d.bind(cmd.Flags())
+	cmd.Flags().StringVar(&d.template, "template", "", "start from a template (torale templates list); the other flags override its fields")
 	cmd.Flags().BoolVar(&run, "run", false, "run the task now and wait for the result")
 	addJSONFlag(cmd, &asJSON)
 	return cmd
@@ -238,6 +242,9 @@ func printTask(f *Factory, t contract.TaskView) error {
 	}
 	if t.Context != "" {
 		pairs = append(pairs, [2]string{"context", p.cell(t.Context, 200)})
+	}
+	if t.Public && t.PublicSlug != nil {
+		pairs = append(pairs, [2]string{"public", "yes, at /p/" + *t.PublicSlug})
 	}
 	for _, n := range t.Notifications {
 		target := n.Address + n.URL

@@ -18,12 +18,13 @@ import (
 func newCmdTasksUpdate(f *Factory) *cobra.Command {
 	var d definition
 	var state string
-	var asJSON bool
+	var asJSON, public, contextOK bool
 	cmd := &cobra.Command{
 		Use:   "update TASK_ID [flags]",
 		Short: "Change a task; only the flags you give change",
 		Example: `  torale tasks update 3f2c... --schedule "0 8 * * 1-5" --timezone Europe/London
-  torale tasks update 3f2c... --notify always --state active`,
+  torale tasks update 3f2c... --notify always --state active
+  torale tasks update 3f2c... --public --public-context-ok   # publish a watch that has --context`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0], "task")
@@ -82,6 +83,12 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 				}
 				p.State = &s
 			}
+			if fl.Changed("public") {
+				p.Public = &public
+			}
+			if contextOK {
+				p.PublicContextOK = &contextOK
+			}
 			if p == (contract.TaskPatch{}) {
 				return usagef("nothing to change: give at least one flag, such as --schedule")
 			}
@@ -103,6 +110,8 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 	cmd.Flags().Lookup("email").Usage = "email address to notify; with --webhook, the channels replace the old ones"
 	cmd.Flags().Lookup("url").Usage = `a page to read on every run (repeat; the pages given replace the old ones, --url "" reads none)`
 	cmd.Flags().StringVar(&state, "state", "", `"active", "paused" or "completed"`)
+	cmd.Flags().BoolVar(&public, "public", false, "publish the watch (read-only page, feed and fork for anyone); --public=false hides it at once")
+	cmd.Flags().BoolVar(&contextOK, "public-context-ok", false, "confirm that the watch's --context may shape its public results (needed to publish a watch with a context)")
 	addJSONFlag(cmd, &asJSON)
 	return cmd
 }

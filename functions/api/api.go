@@ -65,8 +65,12 @@ type Deps struct {
 	Feeds Feeds
 	// Site is what GET /api/v1/config tells the dashboard.
 	Site Site
-	Now  func() time.Time
-	Log  *slog.Logger
+	// BehindGoogleFrontEnd says requests come through Google's front end (Cloud Run), which
+	// appends the client's address to X-Forwarded-For; elsewhere the header is the client's
+	// to forge, and the connection's address is used (clientip.go).
+	BehindGoogleFrontEnd bool
+	Now                  func() time.Time
+	Log                  *slog.Logger
 }
 
 // Site is how the dashboard should work with this deployment, served at runtime rather than
@@ -93,6 +97,7 @@ type API struct {
 	sched   Scheduler
 	feeds   Feeds
 	site    Site
+	google  bool
 	now     func() time.Time
 	log     *slog.Logger
 	mux     *http.ServeMux
@@ -108,7 +113,7 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
-		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site, google: d.BehindGoogleFrontEnd}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}
@@ -182,7 +187,11 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 			return
 		}
 		if rt.Limit != "" {
-			if wait, ok := a.limiter.allow(r.Context(), user.ID, rt.Limit); !ok {
+			subject := user.ID
+			if rt.Access == AccessPublic {
+				subject = clientSubject(a.clientIP(r))
+			}
+			if wait, ok := a.limiter.allow(r.Context(), subject, rt.Limit); !ok {
 				w.Header().Set("Retry-After", retryAfter(wait))
 				writeProblem(w, contract.Problem{Status: http.StatusTooManyRequests,
 					Detail: "Too many " + string(rt.Limit) + " requests; try again in " + retryAfter(wait) + " s."})

@@ -82,6 +82,13 @@ var contractSchemas = map[string]reflect.Type{
 	"DeliveryLogPage":    typeOf[contract.Page[contract.DeliveryLog]](),
 	"EmailPage":          typeOf[contract.Page[contract.EmailAddress]](),
 	"MailPage":           typeOf[contract.Page[contract.Mail]](),
+	"Template":           typeOf[contract.Template](),
+	"TemplateInput":      typeOf[contract.TemplateInput](),
+	"TemplatePage":       typeOf[contract.Page[contract.Template]](),
+	"PublicTask":         typeOf[contract.PublicTask](),
+	"PublicTaskView":     typeOf[contract.PublicTaskView](),
+	"PublicResult":       typeOf[contract.PublicResult](),
+	"PublicTaskPage":     typeOf[contract.Page[contract.PublicTask]](),
 }
 
 // contractWithoutSchema lists the contract's struct types that are no body of their own, with

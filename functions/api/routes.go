@@ -78,6 +78,15 @@ func (a *API) routes() []route {
 		r("GET", v1+"/tasks/{id}/executions", AccessUser, "", a.listExecutions),
 		r("GET", v1+"/tasks/{id}/notifications", AccessUser, "", a.listTaskNotifications),
 		r("GET", v1+"/executions/{id}", AccessUser, "", a.getExecution),
+		r("GET", v1+"/templates", AccessUser, "", a.listTemplates),
+		r("POST", v1+"/templates", AccessUser, ActionCreate, a.createTemplate).takes(BodyJSON),
+		r("DELETE", v1+"/templates/{id}", AccessUser, "", a.deleteTemplate),
+		// Public watches are read without an account, limited per client address.
+		r("GET", v1+"/public/tasks", AccessPublic, ActionPublic, a.listPublicTasks),
+		r("GET", v1+"/public/tasks/{slug}", AccessPublic, ActionPublic, a.getPublicTask),
+		r("GET", v1+"/public/tasks/{slug}/feed.atom", AccessPublic, ActionPublic, a.publicAtom),
+		r("GET", v1+"/public/tasks/{slug}/feed.json", AccessPublic, ActionPublic, a.publicJSON),
+		r("POST", v1+"/public/tasks/{slug}/fork", AccessUser, ActionCreate, a.forkPublicTask),
 		r("GET", v1+"/notifications", AccessUser, "", a.listNotifications),
 
 		r("GET", v1+"/me", AccessUser, "", a.me),
@@ -101,8 +110,8 @@ func (a *API) routes() []route {
 		r("GET", v1+"/feed", AccessUser, "", a.getFeed),
 		r("POST", v1+"/feed/rotate", AccessUser, "", a.rotateFeed),
 		// The token in the path is the credential: feed readers have no account.
-		r("GET", v1+"/feeds/{feed}", AccessPublic, "", a.userFeed),
-		r("GET", v1+"/feeds/{token}/tasks/{feed}", AccessPublic, "", a.taskFeed),
+		r("GET", v1+"/feeds/{feed}", AccessPublic, ActionPublic, a.userFeed),
+		r("GET", v1+"/feeds/{token}/tasks/{feed}", AccessPublic, ActionPublic, a.taskFeed),
 		r("GET", v1+"/dev/mailbox", AccessUser, "", a.devMailbox),
 
 		r("GET", v1+"/admin/stats", AccessAdmin, "", a.adminStats),

@@ -18,7 +18,11 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	t, err := a.watch.Create(r.Context(), user.ID, b.Draft())
+	d, err := a.draftOf(r, user, b)
+	if err != nil {
+		return err
+	}
+	t, err := a.watch.Create(r.Context(), user.ID, d)
 	if err != nil {
 		return err
 	}
@@ -172,12 +176,16 @@ func (a *API) runTask(w http.ResponseWriter, r *http.Request, user store.User) e
 	return nil
 }
 
-func (a *API) previewTask(w http.ResponseWriter, r *http.Request, _ store.User) error {
+func (a *API) previewTask(w http.ResponseWriter, r *http.Request, user store.User) error {
 	var b contract.TaskInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	out, err := a.watch.Preview(r.Context(), b.Draft())
+	d, err := a.draftOf(r, user, b)
+	if err != nil {
+		return err
+	}
+	out, err := a.watch.Preview(r.Context(), d)
 	var ve *task.ValidationError
 	if err != nil && !errors.As(err, &ve) {
 		ae := agent.AsError(err)

@@ -28,8 +28,13 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 }
 
 func taskView(t task.Task, last *task.Execution, monthSpend float64, silence task.SilenceSummary) contract.TaskView {
-	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
-		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence)}
+	v := contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
+		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence),
+		Public: t.Public, PublicContextOK: t.PublicContextOK, PublishedAt: t.PublishedAt}
+	if t.PublicSlug != "" {
+		v.PublicSlug = &t.PublicSlug
+	}
+	return v
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {
@@ -40,7 +45,7 @@ func adminTaskView(t task.Task) contract.AdminTask {
 func patchOf(p contract.TaskPatch) watch.Patch {
 	out := watch.Patch{Name: p.Name, SearchQuery: p.SearchQuery, ConditionDescription: p.ConditionDescription,
 		Schedule: p.Schedule, Timezone: p.Timezone, NotifyBehavior: p.NotifyBehavior, Depth: p.Depth, State: p.State,
-		URLs: p.URLs, Context: p.Context}
+		URLs: p.URLs, Context: p.Context, Public: p.Public, PublicContextOK: p.PublicContextOK}
 	if p.Notifications != nil {
 		n := contract.TaskNotifications(*p.Notifications)
 		if n == nil {

@@ -67,6 +67,10 @@ type Config struct {
 	// dashboard loads Clerk with; GET /api/v1/config serves it to the page at runtime, so one
 	// build of the dashboard runs against any deployment. Under torale dev it is not served.
 	ClerkPublishableKey string
+	// BehindGoogleFrontEnd is set on Cloud Run (which sets K_SERVICE): requests arrive through
+	// Google's front end, whose right-most X-Forwarded-For hop is the client's address, and the
+	// public routes' rate limit counts that address.
+	BehindGoogleFrontEnd bool
 	// LogLevel (TORALE_LOG_LEVEL, default info) and LogFormat (TORALE_LOG_FORMAT, default json).
 	LogLevel  string
 	LogFormat string
@@ -94,7 +98,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		ClerkSecretKey:   getenv("CLERK_SECRET_KEY"),
 		ClerkJWKSURL:     getenv("CLERK_JWKS_URL"),
 
-		ClerkPublishableKey: strings.TrimSpace(getenv("CLERK_PUBLISHABLE_KEY")),
+		ClerkPublishableKey:  strings.TrimSpace(getenv("CLERK_PUBLISHABLE_KEY")),
+		BehindGoogleFrontEnd: getenv("K_SERVICE") != "",
 	}
 	var errs []error
 	c.MinInterval = duration(getenv, "TORALE_MIN_INTERVAL", 15*time.Minute, &errs)

@@ -47,6 +47,13 @@ type TaskView struct {
 	Context string `json:"context"`
 	// SilenceSummary counts why the task's recent runs notified nobody.
 	SilenceSummary SilenceSummary `json:"silence_summary"`
+	// Public says anyone may read the watch at /p/{public_slug}; the slug is made at the first
+	// publish and kept (null before). PublicContextOK is the owner's confirmation that the
+	// context may shape public results; PublishedAt the latest publish.
+	Public          bool       `json:"public"`
+	PublicSlug      *string    `json:"public_slug"`
+	PublicContextOK bool       `json:"public_context_ok"`
+	PublishedAt     *time.Time `json:"published_at"`
 }
 
 // SilenceSummary counts why a task's most recent finished runs (up to the last 50) stayed
@@ -104,6 +111,9 @@ type TaskInput struct {
 	// Mode is "agent" or "change"; when absent, a task listing urls gets "change" if no model
 	// is configured, else "agent".
 	Mode task.Mode `json:"mode,omitempty"`
+	// TemplateID starts the task from a template (GET /templates): its definition, with every
+	// field given here taking precedence.
+	TemplateID string `json:"template_id,omitempty"`
 }
 
 // TaskPatch is the body of PATCH /tasks/{id}: nil fields stay as they are, so a client sends
@@ -122,6 +132,10 @@ type TaskPatch struct {
 	// URLs, when set, replaces the whole list; an empty list reads no page.
 	URLs    *[]string `json:"urls,omitempty"`
 	Context *string   `json:"context,omitempty"`
+	// Public publishes (true) or hides (false) the watch. A watch with a context is published,
+	// or its context changed while public, only with PublicContextOK true in the same request.
+	Public          *bool `json:"public,omitempty"`
+	PublicContextOK *bool `json:"public_context_ok,omitempty"`
 }
 
 // StateInput is the body of POST /admin/tasks/{id}/state.

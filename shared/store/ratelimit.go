@@ -34,3 +34,14 @@ func (s *Store) TakeToken(ctx context.Context, action string, subject uuid.UUID,
 	wait := time.Duration(math.Ceil((1 - row.Tokens) * float64(every)))
 	return max(wait, time.Nanosecond), nil
 }
+
+// PruneRateBuckets deletes up to limit buckets untouched since idleBefore and returns how many.
+// Call it with idleBefore well past the slowest limit's refill (an hour is past every API
+// limit's): such a bucket is full, like a missing one, so no limit changes.
+func (s *Store) PruneRateBuckets(ctx context.Context, idleBefore time.Time, limit int) (int64, error) {
+	n, err := s.q.PruneRateBuckets(ctx, db.PruneRateBucketsParams{IdleBefore: idleBefore, MaxRows: limit})
+	if err != nil {
+		return 0, fmt.Errorf("pruning rate-limit buckets: %w", translate(err))
+	}
+	return n, nil
+}

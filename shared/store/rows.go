@@ -18,7 +18,8 @@ func taskOf(r db.Task) task.Task {
 		Timezone: r.Timezone, NotifyBehavior: r.NotifyBehavior, Depth: r.Depth, Notifications: r.Notifications.Task(),
 		State: r.State, NextRunAt: r.NextRunAt, NextRunCause: r.NextRunCause, LastRunAt: r.LastRunAt, LastExecutionID: r.LastExecutionID,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StateChangedAt: r.StateChangedAt,
-		URLs: nonNil(r.Urls), Context: r.Context, Mode: r.Mode}
+		URLs: nonNil(r.Urls), Context: r.Context, Mode: r.Mode,
+		Public: r.Public, PublicSlug: str(r.PublicSlug), PublicContextOK: r.PublicContextOk, PublishedAt: r.PublishedAt}
 }
 
 // modeOr stores an unnamed mode as the agent's, as the column's default does.

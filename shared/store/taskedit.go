@@ -47,7 +47,8 @@ func writeTask(ctx context.Context, q *db.Queries, userID uuid.UUID, next task.T
 		ConditionDescription: next.ConditionDescription, Schedule: next.Schedule, Timezone: next.Timezone,
 		NotifyBehavior: next.NotifyBehavior, Depth: depthOr(next.Depth), Notifications: doc.FromNotifications(next.Notifications),
 		State: next.State, StateChangedAt: next.StateChangedAt, NextRunAt: next.NextRunAt,
-		NextRunCause: causeOr(next.NextRunCause), Urls: nonNil(next.URLs), Context: next.Context})
+		NextRunCause: causeOr(next.NextRunCause), Urls: nonNil(next.URLs), Context: next.Context,
+		Public: next.Public, PublicSlug: nullStr(next.PublicSlug), PublicContextOk: next.PublicContextOK, PublishedAt: next.PublishedAt})
 	return taskOf(r), translate(err)
 }
 

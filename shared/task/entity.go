@@ -31,10 +31,17 @@ type Task struct {
 	// Context is background the user gave the agent; private to the owner.
 	Context string
 	// Mode is how runs decide (ModeAgent or ModeChange), fixed at creation.
-	Mode           Mode
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	StateChangedAt time.Time
+	Mode Mode
+	// Public says the owner published the watch: anyone may read it at PublicSlug, which is made
+	// at the first publish and kept. PublicContextOK records that the owner confirmed the
+	// private Context may shape the public results; PublishedAt is the latest publish.
+	Public          bool
+	PublicSlug      string
+	PublicContextOK bool
+	PublishedAt     *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	StateChangedAt  time.Time
 }
 
 // Trigger says why an execution ran.

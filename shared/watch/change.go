@@ -23,6 +23,10 @@ type Patch struct {
 	// URLs replaces the pages the task reads (an empty list reads none); Context its background.
 	URLs    *[]string
 	Context *string
+	// Public publishes or hides the watch; PublicContextOK confirms that its context may shape
+	// its public results (see applyPublic).
+	Public          *bool
+	PublicContextOK *bool
 }
 
 // Update applies p to the user's task. The definition is validated as a whole; a new schedule
@@ -44,7 +48,7 @@ func (s *Service) Update(ctx context.Context, userID, id uuid.UUID, p Patch) (ta
 				return task.Task{}, err
 			}
 		}
-		return next, nil
+		return s.applyPublic(cur, next, p)
 	})
 }
 

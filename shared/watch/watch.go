@@ -13,6 +13,7 @@ import (
 
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/event"
+	"github.com/torale-ai/torale/shared/gallery"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -35,6 +36,14 @@ type Store interface {
 	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
 	SilenceSummaries(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID]task.SilenceSummary, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
+	// Templates and public watches (template.go, public.go).
+	CreateTemplate(ctx context.Context, userID uuid.UUID, t task.Template) (task.Template, error)
+	ListTemplates(ctx context.Context, userID uuid.UUID) ([]task.Template, error)
+	GetTemplate(ctx context.Context, userID, id uuid.UUID) (task.Template, error)
+	DeleteTemplate(ctx context.Context, userID, id uuid.UUID) error
+	GetPublicTask(ctx context.Context, slug string) (task.Task, error)
+	ListPublicTasks(ctx context.Context, query string, limit int, after *store.PublicCursor) ([]task.Task, error)
+	PublicResults(ctx context.Context, taskID uuid.UUID, limit int) ([]task.Execution, error)
 }
 
 // Trigger keeps what fires a task in step with the stored task: one Cloud Scheduler job per
@@ -73,6 +82,8 @@ type Deps struct {
 	MaxActive int
 	// AgentTimeout bounds a preview (default 120s).
 	AgentTimeout time.Duration
+	// Gallery is the built-in templates (default gallery.MustLoad()).
+	Gallery *gallery.Gallery
 }
 
 // Service carries out users' operations on tasks.
@@ -87,6 +98,7 @@ type Service struct {
 	log       *slog.Logger
 	maxActive int
 	timeout   time.Duration
+	gallery   *gallery.Gallery
 	// changeByDefault makes a new task that lists pages and names no mode a change-mode watch:
 	// no model is configured, so an agent-mode task could only fail.
 	changeByDefault bool
@@ -103,9 +115,12 @@ func New(d Deps) *Service {
 	if d.Agent == nil {
 		d.Agent = agent.Unconfigured{}
 	}
+	if d.Gallery == nil {
+		d.Gallery = gallery.MustLoad()
+	}
 	_, unconfigured := d.Agent.(agent.Unconfigured)
 	return &Service{changeByDefault: unconfigured, store: d.Store, trigger: d.Trigger, channels: d.Channels, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
-		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout}
+		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout, gallery: d.Gallery}
 }
 
 // LimitError says a user reached a cap; the message says which and what to do.

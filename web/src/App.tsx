@@ -12,6 +12,9 @@ const Notifications = lazy(() => import("./screens/Notifications"));
 const Settings = lazy(() => import("./screens/Settings"));
 const Admin = lazy(() => import("./screens/Admin"));
 const NotFound = lazy(() => import("./screens/NotFound"));
+const Explore = lazy(() => import("./sharing/Explore"));
+const PublicTaskPage = lazy(() => import("./sharing/PublicTaskPage"));
+const Fork = lazy(() => import("./sharing/Fork"));
 
 export function App() {
   const session = useSession();
@@ -31,6 +34,7 @@ export function App() {
             Tasks
           </NavLink>
           <NavLink to="/notifications">Notifications</NavLink>
+          <NavLink to="/explore">Explore</NavLink>
           <NavLink to="/settings">Settings</NavLink>
           {admin && <NavLink to="/admin">Admin</NavLink>}
         </nav>
@@ -53,6 +57,9 @@ export function App() {
             <Route path="/notifications" element={<Notifications />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="/admin" element={<Admin />} />
+            <Route path="/explore" element={<Explore />} />
+            <Route path="/p/:slug" element={<PublicTaskPage />} />
+            <Route path="/fork/:slug" element={<Fork />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -10,6 +10,7 @@ import "./styles.css";
 
 const ClerkGate = lazy(() => import("./clerk"));
 const Unsubscribe = lazy(() => import("./screens/Unsubscribe"));
+const PublicSite = lazy(() => import("./sharing/PublicSite"));
 
 const root = createRoot(document.getElementById("root")!);
 const booting = <p className="boot">Loading…</p>;
@@ -33,8 +34,22 @@ if (location.pathname === "/unsubscribe") {
       </Suspense>,
     ),
   );
+} else if (isPublicPath(location.pathname)) {
+  // Public watches and Explore are for everyone: drawn before any sign-in gate, so a visitor
+  // who is not signed in reads them even where Clerk is configured.
+  root.render(
+    shell(
+      <Suspense fallback={booting}>
+        <PublicSite />
+      </Suspense>,
+    ),
+  );
 } else {
   void start();
+}
+
+function isPublicPath(path: string): boolean {
+  return path === "/explore" || path.startsWith("/p/");
 }
 
 // start asks the API how users sign in here, then draws the app behind Clerk or as the dev user.

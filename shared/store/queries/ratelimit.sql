@@ -15,3 +15,11 @@ ON CONFLICT (action, subject) DO UPDATE SET
                  + greatest(0, extract(epoch FROM sqlc.arg(now)::timestamptz - b.updated_at))::float8 / sqlc.arg(every_seconds)::float8) >= 1,
     updated_at = greatest(b.updated_at, sqlc.arg(now)::timestamptz)
 RETURNING tokens, granted;
+
+-- name: PruneRateBuckets :execrows
+-- Deletes up to max_rows buckets untouched since idle_before. A bucket idle that long has refilled
+-- completely, and a missing bucket starts full, so deleting it changes no limit; it only keeps the
+-- table from growing with every client address the public routes ever saw.
+DELETE FROM rate_buckets WHERE (action, subject) IN (
+    SELECT action, subject FROM rate_buckets WHERE updated_at < @idle_before::timestamptz LIMIT @max_rows::int
+);

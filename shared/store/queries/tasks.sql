@@ -23,7 +23,8 @@ UPDATE tasks SET name = @name, name_is_default = @name_is_default, search_query 
        condition_description = @condition_description, schedule = @schedule, timezone = @timezone,
        notify_behavior = @notify_behavior, depth = @depth, notifications = @notifications, state = @state,
        state_changed_at = @state_changed_at, next_run_at = @next_run_at, next_run_cause = @next_run_cause,
-       urls = @urls, context = @context, updated_at = now()
+       urls = @urls, context = @context, public = @public, public_slug = sqlc.narg(public_slug),
+       public_context_ok = @public_context_ok, published_at = sqlc.narg(published_at), updated_at = now()
 WHERE id = @id AND user_id = @user_id
 RETURNING *;
 

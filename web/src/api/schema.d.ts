@@ -101,7 +101,7 @@ export interface paths {
          * Create a task
          * @description Validates and stores a new active task. It runs within a minute, unless you give a schedule together with `run_immediately: false`; then it first runs at the schedule's next fire. Text is trimmed and defaults are filled in; the response shows the stored definition. Every problem with the definition is reported at once in `errors`. You can have at most 50 active tasks (409).
          *
-         *     Rate limited per user: a burst of 20, then one every 3 seconds.
+         *     Rate limited per user: a burst of 20, then one every 3 seconds. Send `template_id` to start from a template; the fields you send override its definition.
          */
         post: operations["createTask"];
         delete?: never;
@@ -175,7 +175,7 @@ export interface paths {
         head?: never;
         /**
          * Change a task
-         * @description Changes any subset of a task's definition and, optionally, its state, all at once or not at all. A changed schedule or time zone moves the next run to the new schedule's next fire. A state change follows the rules of pause, resume and complete; activating a task counts against the limit of 50 active tasks.
+         * @description Changes any subset of a task's definition and, optionally, its state, all at once or not at all. A changed schedule or time zone moves the next run to the new schedule's next fire. A state change follows the rules of pause, resume and complete; activating a task counts against the limit of 50 active tasks. Send `public: true` to publish the watch (`public_context_ok: true` too when it has a context) and `public: false` to hide it at once.
          */
         patch: operations["updateTask"];
         trace?: never;
@@ -865,7 +865,7 @@ export interface paths {
         };
         /**
          * Read your notifications feed
-         * @description Every notification of the user the token names, as Atom (`{token}.atom`) or a JSON Feed (`{token}.json`). Needs no credentials: the token is the proof. A wrong or rotated token is 404.
+         * @description Every notification of the user the token names, as Atom (`{token}.atom`) or a JSON Feed (`{token}.json`). Needs no credentials: the token is the proof. A wrong or rotated token is 404. Rate limited per client address, as the public watches are: a burst of 60, then one a second.
          */
         get: operations["getUserFeed"];
         put?: never;
@@ -885,7 +885,7 @@ export interface paths {
         };
         /**
          * Read one task's notifications feed
-         * @description One task's notifications, as Atom (`{task_id}.atom`) or a JSON Feed (`{task_id}.json`). Needs no credentials: the token is the proof. A wrong or rotated token, or a task that is not the token owner's, is 404.
+         * @description One task's notifications, as Atom (`{task_id}.atom`) or a JSON Feed (`{task_id}.json`). Needs no credentials: the token is the proof. A wrong or rotated token, or a task that is not the token owner's, is 404. Rate limited per client address, as the public watches are: a burst of 60, then one a second.
          */
         get: operations["getTaskFeed"];
         put?: never;
@@ -915,6 +915,162 @@ export interface paths {
          * @description Stops sending the header; deliveries already under way may still carry it.
          */
         delete: operations["deleteWebhookHeader"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List templates
+         * @description The built-in gallery (at least 12, across product launches, prices, releases, policy and regulation, jobs, science and sports, each with a suggested schedule and condition), then your own templates, newest first. Start a task from one with `template_id` on `POST /api/v1/tasks`.
+         */
+        get: operations["listTemplates"];
+        put?: never;
+        /**
+         * Save a template
+         * @description Saves a template of your own, from its fields or from one of your tasks (`from_task`, "save as template"): the definition only, never channels, context or pages. You can keep at most 100 (409).
+         *
+         *     Rate limited per user with task creation: a burst of 20, then one every 3 seconds.
+         */
+        post: operations["createTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a template
+         * @description Deletes one of your templates; tasks made from it stay. Built-in templates cannot be deleted (409).
+         */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explore public watches
+         * @description Public watches, most recently published first; `q` keeps those whose name, query or condition match (words, "quoted phrases", `-excluded`).
+         *
+         *     Needs no account. Rate limited per client address (on Cloud Run, the right-most `X-Forwarded-For` hop, which Google's front end adds): a burst of 60, then one a second.
+         */
+        get: operations["listPublicTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tasks/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a public watch
+         * @description A public watch's name, query, condition, schedule and state, with its newest results. Never its owner, their addresses, channels, webhooks, context, pages, costs or any row's id. A watch its owner made private answers 404 at once.
+         *
+         *     Needs no account. Rate limited per client address (on Cloud Run, the right-most `X-Forwarded-For` hop, which Google's front end adds): a burst of 60, then one a second.
+         */
+        get: operations["getPublicTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tasks/{slug}/feed.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a public watch (Atom)
+         * @description The public watch's runs that notified, rendered like your own feeds; entry ids are derived from the slug and the run, so they name no row. 404 once the owner makes it private.
+         *
+         *     Needs no account. Rate limited per client address (on Cloud Run, the right-most `X-Forwarded-For` hop, which Google's front end adds): a burst of 60, then one a second.
+         */
+        get: operations["getPublicAtomFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tasks/{slug}/feed.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a public watch (JSON Feed)
+         * @description The public watch's runs that notified, rendered like your own feeds; entry ids are derived from the slug and the run, so they name no row. 404 once the owner makes it private.
+         *
+         *     Needs no account. Rate limited per client address (on Cloud Run, the right-most `X-Forwarded-For` hop, which Google's front end adds): a burst of 60, then one a second.
+         */
+        get: operations["getPublicJSONFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tasks/{slug}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fork a public watch
+         * @description Copies exactly the fields the public view shows (name, search query, condition, schedule, time zone) into a new task of yours, and nothing else: no channels, context, pages or results. The fork is **paused**: it has no channels yet, and it spends nothing (nor takes an active-task slot) until you look it over and resume it.
+         *
+         *     Rate limited per user with task creation.
+         */
+        post: operations["forkPublicTask"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1001,6 +1157,20 @@ export interface components {
             /** @description Background you gave the agent (for example "I already own the 15 Pro"); empty when none. It reaches the model fenced as data, never as instructions, and only your own view of the task shows it. */
             context: string;
             silence_summary: components["schemas"]["SilenceSummary"];
+            /** @description Whether anyone may read the watch at `/p/{public_slug}` and `GET /api/v1/public/tasks/{public_slug}`. */
+            public: boolean;
+            /**
+             * @description The watch's public address, made at its first publish from the name and a random suffix, and kept (through renames and private spells); null before.
+             * @example next-iphone-release-date-k3j5x7qa
+             */
+            public_slug: string | null;
+            /** @description The owner confirmed that the task's context may shape its public results. */
+            public_context_ok: boolean;
+            /**
+             * Format: date-time
+             * @description When the watch was last made public; null if never.
+             */
+            published_at: string | null;
         };
         /** @description Why a task's next run is when it is. Whoever sets next_run_at records what decided it, so this is never guessed afterwards. */
         NextRunReason: {
@@ -1793,6 +1963,11 @@ export interface components {
              * @default true
              */
             run_immediately?: boolean;
+            /**
+             * @description Start from a template (`GET /api/v1/templates`): its definition, with every field given here taking precedence. An unknown id is a 422 on `template_id`.
+             * @example gpu-price-drop
+             */
+            template_id?: string;
         };
         /** @description Any subset of a task's fields to change; fields left out (or null) stay as they are. The resulting definition is validated as a whole. Unknown fields are refused. */
         TaskPatch: {
@@ -1830,6 +2005,10 @@ export interface components {
              * @enum {string}
              */
             state?: "active" | "paused" | "completed";
+            /** @description `true` publishes the watch (read-only page, API view and feeds at its slug; forkable by signed-in users); `false` hides it at once. A watch with a non-empty context is published, or its context changed while public, only with `public_context_ok: true` in the same request, else 409. */
+            public?: boolean;
+            /** @description Confirms that the watch's private context may shape its public results (the evidence is written with it in view). The context itself is never shown. */
+            public_context_ok?: boolean;
         };
         /** @description The new key's name. Unknown fields are refused. */
         APIKeyInput: {
@@ -2260,6 +2439,175 @@ export interface components {
             /** @description The value: no line breaks, control characters or surrounding spaces. Stored encrypted; never returned in full. */
             value: string;
         };
+        /** @description A task definition to start a watch from: never channels or context. */
+        Template: {
+            /**
+             * @description A readable id for built-in templates, a UUID for your own.
+             * @example gpu-price-drop
+             */
+            id: string;
+            /** @description Part of the built-in gallery (cannot be deleted). */
+            builtin: boolean;
+            /** @description The name a task made from it gets. */
+            name: string;
+            /** @description What the template watches for. */
+            description: string;
+            /**
+             * @description The gallery's group: product launches, prices, releases, policy and regulation, jobs, science, sports; `custom` for your own unless you name one.
+             * @example prices
+             */
+            category: string;
+            /** @description What the agent searches for. */
+            search_query: string;
+            /** @description What must be true to notify. */
+            condition_description: string;
+            /** @description The suggested 5-field cron expression; may be empty. */
+            schedule: string;
+            /** @description The IANA time zone the schedule is read in. */
+            timezone: string;
+            /**
+             * @description The suggested notify behavior.
+             * @enum {string}
+             */
+            notify_behavior: "once" | "always";
+            /**
+             * @description How much research each run does.
+             * @enum {string}
+             */
+            depth: "routine" | "deep";
+            /**
+             * Format: date-time
+             * @description When you saved it; null for built-in templates.
+             */
+            created_at: string | null;
+        };
+        /** @description A template from its fields, or from one of your tasks (`from_task`). The definition is checked as a task's is. */
+        TemplateInput: {
+            /**
+             * Format: uuid
+             * @description Save one of your tasks as a template: its name, query, condition, schedule, time zone, notify behavior and depth are copied; never its channels, context or pages. Only `name`, `description` and `category` may be sent beside it.
+             */
+            from_task?: string;
+            /** @description Required unless `from_task` is given (then it defaults to the task's name). */
+            name?: string;
+            /** @description What the template watches for. */
+            description?: string;
+            /** @description Defaults to `custom`. */
+            category?: string;
+            /** @description Required unless `from_task` is given. */
+            search_query?: string;
+            /** @description Defaults to the search query. */
+            condition_description?: string;
+            /** @description A suggested 5-field cron expression. */
+            schedule?: string;
+            /** @description Default UTC. */
+            timezone?: string;
+            /**
+             * @description Default once.
+             * @enum {string}
+             */
+            notify_behavior?: "once" | "always";
+            /**
+             * @description Default routine.
+             * @enum {string}
+             */
+            depth?: "routine" | "deep";
+        };
+        /** @description Every template you can use: the built-in gallery, then your own, newest first. */
+        TemplatePage: {
+            /** @description The templates. */
+            data: components["schemas"]["Template"][];
+            /** @description Always null: every template is on the one page. */
+            next_cursor: string | null;
+        };
+        /** @description A public watch: its definition and state only. Never its owner, their addresses, channels, webhooks, context, pages, costs or any row's id. */
+        PublicTask: {
+            /**
+             * @description The watch's public address.
+             * @example next-iphone-release-date-k3j5x7qa
+             */
+            slug: string;
+            /** @description The watch's name. */
+            name: string;
+            /** @description What the agent searches for. */
+            search_query: string;
+            /** @description What must be true to notify. */
+            condition_description: string;
+            /** @description A 5-field cron expression, or empty when the agent decides when to look again. */
+            schedule: string;
+            /** @description The IANA time zone the schedule is read in. */
+            timezone: string;
+            /**
+             * @description Whether the watch is still looking.
+             * @enum {string}
+             */
+            state: "active" | "paused" | "completed";
+            /**
+             * Format: date-time
+             * @description When the owner made it public.
+             */
+            published_at: string;
+        };
+        /** @description A public watch with its newest results. */
+        PublicTaskView: {
+            /**
+             * @description The watch's public address.
+             * @example next-iphone-release-date-k3j5x7qa
+             */
+            slug: string;
+            /** @description The watch's name. */
+            name: string;
+            /** @description What the agent searches for. */
+            search_query: string;
+            /** @description What must be true to notify. */
+            condition_description: string;
+            /** @description A 5-field cron expression, or empty when the agent decides when to look again. */
+            schedule: string;
+            /** @description The IANA time zone the schedule is read in. */
+            timezone: string;
+            /**
+             * @description Whether the watch is still looking.
+             * @enum {string}
+             */
+            state: "active" | "paused" | "completed";
+            /**
+             * Format: date-time
+             * @description When the owner made it public.
+             */
+            published_at: string;
+            /** @description The newest successful runs, newest first (at most 20). */
+            results: components["schemas"]["PublicResult"][];
+            /** @description The watch's public Atom feed of the runs that notified. */
+            atom_url: string;
+            /** @description The same feed as a JSON Feed. */
+            json_url: string;
+        };
+        /** @description One run of a public watch: when it ran and what it found. */
+        PublicResult: {
+            /**
+             * Format: date-time
+             * @description When the run was made.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             */
+            finished_at: string | null;
+            /** @description What was sent; null when the run found nothing to tell. */
+            notification: string | null;
+            /** @description Why the agent decided as it did. */
+            evidence: string;
+            /** @description The pages the result rests on. */
+            sources: components["schemas"]["Source"][];
+        };
+        /** @description A page of public watches, most recently published first. */
+        PublicTaskPage: {
+            /** @description This page's watches. */
+            data: components["schemas"]["PublicTask"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
     };
     responses: {
         /** @description A query parameter is not valid; `detail` says which and how. */
@@ -2419,6 +2767,8 @@ export interface components {
         Limit: number;
         /** @description The `next_cursor` of the previous page. It is opaque: pass it back unchanged. */
         Cursor: string;
+        /** @description The public watch's slug. */
+        Slug: string;
     };
     requestBodies: never;
     headers: {
@@ -3884,6 +4234,7 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3936,6 +4287,7 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4002,6 +4354,287 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every template you can use. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The template. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template was saved. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPublicTasks: {
+        parameters: {
+            query?: {
+                /** @description Search text, at most 200 characters. */
+                q?: string;
+                /** @description How many items to return, 1 to 200. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. It is opaque: pass it back unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of public watches. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicTaskPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPublicTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The public watch's slug. */
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public watch. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicTaskView"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPublicAtomFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer: 304 when the feed has not changed. */
+                "If-None-Match"?: string;
+                /** @description An HTTP date: 304 when no entry is newer. Ignored when If-None-Match is sent. */
+                "If-Modified-Since"?: string;
+            };
+            path: {
+                /** @description The public watch's slug. */
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed of the runs that notified, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description A strong validator of the body; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the newest entry was published (when the watch was published, for an empty feed). */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                };
+            };
+            /** @description The feed has not changed since the validator sent. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the body. */
+                    ETag?: string;
+                    /** @description When the newest entry was published. */
+                    "Last-Modified"?: string;
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPublicJSONFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer: 304 when the feed has not changed. */
+                "If-None-Match"?: string;
+                /** @description An HTTP date: 304 when no entry is newer. Ignored when If-None-Match is sent. */
+                "If-Modified-Since"?: string;
+            };
+            path: {
+                /** @description The public watch's slug. */
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed of the runs that notified, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description A strong validator of the body; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the newest entry was published (when the watch was published, for an empty feed). */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/feed+json": Record<string, never>;
+                };
+            };
+            /** @description The feed has not changed since the validator sent. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the body. */
+                    ETag?: string;
+                    /** @description When the newest entry was published. */
+                    "Last-Modified"?: string;
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    forkPublicTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The public watch's slug. */
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your new, paused task. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

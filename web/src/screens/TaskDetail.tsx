@@ -10,6 +10,7 @@ import { TASKS, unfinished, useExecutions, useRunNow, useTask, useTaskAction, us
 import { cronWords } from "../tasks/cronWords";
 import { NextRun } from "../tasks/NextRun";
 import { Evidence } from "../tasks/ResultSummary";
+import { ShareCard } from "../sharing/ShareCard";
 import { TaskForm } from "../tasks/TaskForm";
 import { NotifiedItem, RunItem } from "../tasks/Timeline";
 import { STATE_LABEL, STATE_TONE } from "../tasks/words";
@@ -226,6 +227,7 @@ function Detail({ task }: { task: TaskView }) {
             )}
           </dl>
         </section>
+        <ShareCard task={task} />
       </div>
 
       <h2>Runs</h2>

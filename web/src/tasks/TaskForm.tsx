@@ -15,8 +15,11 @@ import { ScheduleFields } from "./ScheduleFields";
 type Notification = Schemas["Notification"];
 
 type Props =
-  | { mode: "create"; initialQuery?: string; onSaved: (task: TaskView) => void }
+  | { mode: "create"; initialQuery?: string; initial?: Initial; onSaved: (task: TaskView) => void }
   | { mode: "edit"; task: TaskView; onSaved: (task: TaskView) => void; onCancel: () => void };
+
+/** Initial fills a new task's form, from a template the person picked. */
+export type Initial = Pick<Schemas["Template"], "name" | "search_query" | "condition_description" | "schedule" | "timezone" | "notify_behavior">;
 
 /** LABELS names each API field as the form does, for the error summary. */
 const LABELS: Record<string, string> = {
@@ -46,19 +49,22 @@ function fieldOf(path: string): string {
 
 export function TaskForm(props: Props) {
   const task = props.mode === "edit" ? props.task : undefined;
-  const [query, setQuery] = useState(task?.search_query ?? (props.mode === "create" ? props.initialQuery ?? "" : ""));
+  const initial = props.mode === "create" ? props.initial : undefined;
+  const [query, setQuery] = useState(task?.search_query ?? initial?.search_query ?? (props.mode === "create" ? props.initialQuery ?? "" : ""));
   // A condition the API filled in from the query shows as empty, so it keeps following the query
   // if the query is edited (a PATCH with "" means "the search query").
-  const [condition, setCondition] = useState(task && task.condition_description !== task.search_query ? task.condition_description : "");
-  const [name, setName] = useState(task?.name ?? "");
+  const [condition, setCondition] = useState(
+    task ? (task.condition_description !== task.search_query ? task.condition_description : "") : initial?.condition_description ?? "",
+  );
+  const [name, setName] = useState(task?.name ?? initial?.name ?? "");
   const [pages, setPages] = useState((task?.urls ?? []).join("\n"));
   const [background, setBackground] = useState(task?.context ?? "");
   // Change mode is chosen once, at creation: the watch then only compares its pages' text, with
   // no search and no model (it works on a server with no model key).
   const [watchOnly, setWatchOnly] = useState(false);
-  const [choice, setChoice] = useState<ScheduleChoice>(task ? fromCron(task.schedule) : DEFAULT_CHOICE);
-  const [zone, setZone] = useState(task?.timezone ?? browserZone());
-  const [notify, setNotify] = useState<"once" | "always">(task?.notify_behavior ?? "once");
+  const [choice, setChoice] = useState<ScheduleChoice>(task ? fromCron(task.schedule) : initial ? fromCron(initial.schedule) : DEFAULT_CHOICE);
+  const [zone, setZone] = useState(task?.timezone ?? initial?.timezone ?? browserZone());
+  const [notify, setNotify] = useState<"once" | "always">(task?.notify_behavior ?? initial?.notify_behavior ?? "once");
   const [channels, setChannels] = useState<Notification[] | undefined>(task?.notifications);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<{ err: unknown; what: string }>();

@@ -26,6 +26,10 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     next_run_reason: { kind: "schedule", summary: "Its schedule: every Monday at 09:00" },
     context: "",
     silence_summary: { runs: 0, silent: 0, by_reason: {}, sentence: "" },
+    public: false,
+    public_slug: null,
+    public_context_ok: false,
+    published_at: null,
     ...over,
   };
 }

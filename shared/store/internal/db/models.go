@@ -150,6 +150,10 @@ type Task struct {
 	Urls                 []string
 	Context              string
 	Mode                 task.Mode
+	Public               bool
+	PublicSlug           *string
+	PublicContextOk      bool
+	PublishedAt          *time.Time
 }
 
 type TaskMemory struct {
@@ -159,6 +163,21 @@ type TaskMemory struct {
 	ExecutionID *uuid.UUID
 	Fact        string
 	CreatedAt   time.Time
+}
+
+type TaskTemplate struct {
+	ID                   uuid.UUID
+	UserID               uuid.UUID
+	Name                 string
+	Description          string
+	Category             string
+	SearchQuery          string
+	ConditionDescription string
+	Schedule             string
+	Timezone             string
+	NotifyBehavior       string
+	Depth                string
+	CreatedAt            time.Time
 }
 
 type User struct {

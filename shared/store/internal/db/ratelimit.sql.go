@@ -12,6 +12,28 @@ import (
 	"github.com/google/uuid"
 )
 
+const pruneRateBuckets = `-- name: PruneRateBuckets :execrows
+DELETE FROM rate_buckets WHERE (action, subject) IN (
+    SELECT action, subject FROM rate_buckets WHERE updated_at < $1::timestamptz LIMIT $2::int
+)
+`
+
+type PruneRateBucketsParams struct {
+	IdleBefore time.Time
+	MaxRows    int
+}
+
+// Deletes up to max_rows buckets untouched since idle_before. A bucket idle that long has refilled
+// completely, and a missing bucket starts full, so deleting it changes no limit; it only keeps the
+// table from growing with every client address the public routes ever saw.
+func (q *Queries) PruneRateBuckets(ctx context.Context, arg PruneRateBucketsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, pruneRateBuckets, arg.IdleBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const takeRateToken = `-- name: TakeRateToken :one
 INSERT INTO rate_buckets AS b (action, subject, tokens, granted, updated_at)
 VALUES ($1, $2, $3::float8 - 1, true, $4::timestamptz)

@@ -158,7 +158,7 @@ func (q *Queries) ListAllExecutions(ctx context.Context, arg ListAllExecutionsPa
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks
 WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $3
 `
@@ -201,6 +201,10 @@ func (q *Queries) ListAllTasks(ctx context.Context, arg ListAllTasksParams) ([]T
 			&i.Urls,
 			&i.Context,
 			&i.Mode,
+			&i.Public,
+			&i.PublicSlug,
+			&i.PublicContextOk,
+			&i.PublishedAt,
 		); err != nil {
 			return nil, err
 		}
