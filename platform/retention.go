@@ -23,8 +23,6 @@ func (p *Platform) ExpireRuns(ctx context.Context) (int, error) {
 	if _, err := p.store.PruneRateBuckets(ctx, p.now().Add(-time.Hour), 10000); err != nil {
 		p.log.WarnContext(ctx, "pruning rate-limit buckets failed", slog.String("error", err.Error()))
 	}
-		return 0, nil
-	}
 	runs := 0
 	if p.retention > 0 {
 		n, err := p.store.DeleteExpiredRuns(ctx, p.now().Add(-p.retention), 0, retentionBatches)
