@@ -23,6 +23,9 @@ const (
 	// ActionWebhookTest sends a test webhook; ActionEmailCode mails a verification code.
 	ActionWebhookTest Action = "webhook test"
 	ActionEmailCode   Action = "email code"
+	// ActionRedeliver sends a notification again; ActionExport reads all of a user's data.
+	ActionRedeliver Action = "redeliver"
+	ActionExport    Action = "export"
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Every per request.
@@ -35,11 +38,13 @@ type Limit struct {
 type Limits struct {
 	Create, Run, Preview   Limit
 	WebhookTest, EmailCode Limit
+	Redeliver, Export      Limit
 }
 
 // DefaultLimits allow a burst of 20 creates (then one every 3 s), 10 runs (one every 6 s), 5
 // previews (one every 12 s), 5 webhook tests (one every 12 s) and 10 verification emails (one
-// every 30 s; each address also gets at most 3 codes an hour) per user.
+// every 30 s; each address also gets at most 3 codes an hour), 10 redeliveries (one every 6 s)
+// and 3 exports (one a minute) per user.
 func DefaultLimits() Limits {
 	return Limits{
 		Create:      Limit{Every: 3 * time.Second, Burst: 20},
@@ -47,6 +52,8 @@ func DefaultLimits() Limits {
 		Preview:     Limit{Every: 12 * time.Second, Burst: 5},
 		WebhookTest: Limit{Every: 12 * time.Second, Burst: 5},
 		EmailCode:   Limit{Every: 30 * time.Second, Burst: 10},
+		Redeliver:   Limit{Every: 6 * time.Second, Burst: 10},
+		Export:      Limit{Every: time.Minute, Burst: 3},
 	}
 }
 
@@ -105,7 +112,7 @@ type bucket struct {
 
 func newLocalLimiter(l Limits, now func() time.Time) *localLimiter {
 	return &localLimiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
-		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode},
+		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionRedeliver: l.Redeliver, ActionExport: l.Export},
 		buckets: map[string]*bucket{}, now: now}
 }
 
