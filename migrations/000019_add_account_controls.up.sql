@@ -30,6 +30,14 @@ ALTER TABLE notification_deliveries
     ADD COLUMN redelivery_of uuid REFERENCES notification_deliveries (id) ON DELETE SET NULL;
 CREATE UNIQUE INDEX notification_deliveries_original_idx
     ON notification_deliveries (execution_id, channel) WHERE redelivery_of IS NULL;
+-- The constraint's index served every lookup of a run's deliveries (and the cascade from
+-- executions); this one takes over before it goes.
+CREATE INDEX notification_deliveries_execution_idx ON notification_deliveries (execution_id);
 ALTER TABLE notification_deliveries DROP CONSTRAINT IF EXISTS notification_deliveries_execution_id_channel_key;
 CREATE INDEX notification_deliveries_redelivery_idx ON notification_deliveries (redelivery_of)
     WHERE redelivery_of IS NOT NULL;
+
+-- A user's export reads all their runs and remembered facts in pages, and deleting an account
+-- cascades to both by user_id: without these, each would read the whole table.
+CREATE INDEX executions_user_idx ON executions (user_id, created_at, id);
+CREATE INDEX task_memory_user_idx ON task_memory (user_id, created_at, id);
