@@ -268,7 +268,7 @@ func TestDeleteAccountLeavesNoRowAndNoJob(t *testing.T) {
 	e := requireProblem(t, err, http.StatusUnprocessableEntity)
 	require.Equal(t, "confirm", e.Errors[0].Field)
 	_, err = c.DeleteMe(ctx, "")
-	requireProblem(t, err, http.StatusUnprocessableEntity)
+	requireStatus(t, err, http.StatusUnprocessableEntity)
 
 	confirm := alice.user.Email
 	if confirm == "" {

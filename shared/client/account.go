@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 
 	"github.com/google/uuid"
 
@@ -69,5 +68,5 @@ func (c *Client) AdminActions(ctx context.Context, userID *uuid.UUID, p PageOpti
 		v.Set("user_id", userID.String())
 	}
 	var out contract.Page[contract.AdminAction]
-	return out, c.do(ctx, "GET", "/api/v1/admin/actions", url.Values(v), nil, &out)
+	return out, c.do(ctx, "GET", "/api/v1/admin/actions", v, nil, &out)
 }

@@ -2518,9 +2518,9 @@ export interface components {
             api_keys: components["schemas"]["APIKey"][];
             /** @description Your notification addresses. */
             emails: components["schemas"]["EmailAddress"][];
-            /** @description Null when you have none. */
+            /** @description Your default webhook's settings without the secret; null when you never set one. */
             webhook: components["schemas"]["ExportWebhook"] | null;
-            /** @description Null when you have none. */
+            /** @description When your feed token was made; null when you never asked for feed URLs. */
             feed: components["schemas"]["ExportFeed"] | null;
             /** @description Every task, oldest first. */
             tasks: components["schemas"]["ExportTask"][];
