@@ -350,3 +350,42 @@ func TestRedeliverSendsAgainAsANewDelivery(t *testing.T) {
 	_, err = c.Redeliver(ctx, failed)
 	requireStatus(t, err, http.StatusTooManyRequests)
 }
+
+// recordingSender accepts every message and keeps the delivery ids it was given.
+type recordingSender struct{ got chan task.Delivery }
+
+func (r recordingSender) Send(_ context.Context, m outbox.Message) (outbox.Receipt, error) {
+	r.got <- m.Delivery
+	return outbox.Receipt{ResponseCode: 200}, nil
+}
+
+// A replay goes through the outbox like any delivery: sent once under its own id to the
+// original's channel and target, with its attempt logged.
+func TestARedeliveryIsSentAndRecordedLikeAnyOther(t *testing.T) {
+	b := newAccountBundle(t, api.Limits{})
+	ctx := context.Background()
+	alice := b.seed(t, "alice")
+	d, err := b.dev(t, "alice").Redeliver(ctx, alice.deliveries[0])
+	require.NoError(t, err)
+	sender := recordingSender{got: make(chan task.Delivery, 4)}
+	n := outbox.New(b.store, map[task.ChannelType]outbox.Sender{task.ChannelEmail: sender, task.ChannelWebhook: sender},
+		time.Now, logging.Discard())
+	tried, err := n.DeliverOne(ctx, d.ID)
+	require.NoError(t, err)
+	require.True(t, tried)
+	sent := <-sender.got
+	require.Equal(t, d.ID, sent.ID)
+	require.Equal(t, d.Channel, sent.Channel)
+	require.Equal(t, d.Target, sent.Target)
+	log, err := b.store.ExportDeliveries(ctx, alice.user.ID, 100, nil)
+	require.NoError(t, err)
+	for _, l := range log {
+		if l.ID == d.ID {
+			require.Equal(t, task.DeliveryDelivered, l.Status)
+			require.Len(t, l.AttemptLog, 1)
+			require.True(t, l.AttemptLog[0].OK)
+			return
+		}
+	}
+	t.Fatal("the redelivery is not in the delivery log")
+}
