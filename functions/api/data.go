@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sort"
 
 	"github.com/google/uuid"
 
@@ -203,5 +204,6 @@ func changeView(c account.Change) contract.AdminUserChange {
 	for id, why := range c.NotResumed {
 		out.NotResumed = append(out.NotResumed, contract.TaskReason{TaskID: id, Reason: why})
 	}
+	sort.Slice(out.NotResumed, func(i, j int) bool { return out.NotResumed[i].TaskID.String() < out.NotResumed[j].TaskID.String() })
 	return out
 }

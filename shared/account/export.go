@@ -17,7 +17,7 @@ import (
 
 // Exporter reads everything one user owns, page by page.
 type Exporter interface {
-	ListAPIKeys(ctx context.Context, userID uuid.UUID) ([]store.APIKey, error)
+	ExportAPIKeys(ctx context.Context, userID uuid.UUID) ([]store.APIKey, error)
 	ListEmails(ctx context.Context, userID uuid.UUID, now time.Time) ([]store.EmailAddress, error)
 	GetWebhook(ctx context.Context, userID uuid.UUID) (store.Webhook, error)
 	DisabledWebhooks(ctx context.Context, userID uuid.UUID) ([]store.DisabledWebhook, error)
@@ -42,7 +42,7 @@ func (s *Service) Export(ctx context.Context, u store.User, w io.Writer) error {
 	e := &streamer{w: w}
 	e.field("exported_at", s.now().UTC())
 	e.field("profile", UserView(u))
-	keys, err := s.store.ListAPIKeys(ctx, u.ID)
+	keys, err := s.store.ExportAPIKeys(ctx, u.ID)
 	if err != nil {
 		return err
 	}

@@ -69,8 +69,9 @@ type AccountDeleted struct {
 // Export is everything Torale holds about one user (GET /me/export), written as a stream in
 // this order. Secrets are left out: webhook signing secrets, feed tokens, API key hashes.
 type Export struct {
-	ExportedAt    time.Time        `json:"exported_at"`
-	Profile       User             `json:"profile"`
+	ExportedAt time.Time `json:"exported_at"`
+	Profile    User      `json:"profile"`
+	// APIKeys are every key made, revoked ones too (prefixes only).
 	APIKeys       []APIKey         `json:"api_keys"`
 	Emails        []EmailAddress   `json:"emails"`
 	Webhook       *ExportWebhook   `json:"webhook"`

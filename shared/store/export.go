@@ -15,6 +15,12 @@ import (
 // The readers here page through everything one user owns, oldest first, for the export of
 // their data (GET /api/v1/me/export); a user may have many runs, so each is read in pages.
 
+// ExportAPIKeys returns every key the user made, revoked ones too, oldest first; never a hash.
+func (s *Store) ExportAPIKeys(ctx context.Context, userID uuid.UUID) ([]APIKey, error) {
+	rows, err := s.q.ExportAPIKeys(ctx, userID)
+	return mapAll(rows, err, "exporting API keys", apiKeyOf)
+}
+
 // ExportTasks returns a page of the user's tasks, oldest first.
 func (s *Store) ExportTasks(ctx context.Context, userID uuid.UUID, limit int, after *Cursor) ([]task.Task, error) {
 	at, id := keyset(after)

@@ -82,3 +82,7 @@ RETURNING *;
 
 -- name: FeedTokenCreatedAt :one
 SELECT created_at FROM feed_tokens WHERE user_id = @user_id;
+
+-- name: ExportAPIKeys :many
+-- Revoked keys too: their rows are kept, so they are the user's data.
+SELECT * FROM api_keys WHERE user_id = @user_id ORDER BY created_at, id;

@@ -2514,7 +2514,7 @@ export interface components {
              */
             exported_at: string;
             profile: components["schemas"]["User"];
-            /** @description Your API keys that still work (prefixes only). */
+            /** @description Every API key you made, revoked ones too (prefixes only, never the key). */
             api_keys: components["schemas"]["APIKey"][];
             /** @description Your notification addresses. */
             emails: components["schemas"]["EmailAddress"][];

@@ -63,6 +63,40 @@ func (q *Queries) DeleteUserBuckets(ctx context.Context, userID uuid.UUID) error
 	return err
 }
 
+const exportAPIKeys = `-- name: ExportAPIKeys :many
+SELECT id, user_id, name, prefix, key_hash, created_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at, id
+`
+
+// Revoked keys too: their rows are kept, so they are the user's data.
+func (q *Queries) ExportAPIKeys(ctx context.Context, userID uuid.UUID) ([]ApiKey, error) {
+	rows, err := q.db.Query(ctx, exportAPIKeys, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ApiKey
+	for rows.Next() {
+		var i ApiKey
+		if err := rows.Scan(
+			&i.ID,
+			&i.UserID,
+			&i.Name,
+			&i.Prefix,
+			&i.KeyHash,
+			&i.CreatedAt,
+			&i.LastUsedAt,
+			&i.RevokedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const exportAdminActions = `-- name: ExportAdminActions :many
 SELECT id, actor_id, target_id, action, detail, created_at FROM admin_actions WHERE target_id = $1 ORDER BY created_at, id
 `
