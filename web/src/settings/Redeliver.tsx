@@ -13,7 +13,7 @@ export function Redeliver({ id, status, label }: { id: string; status: string; l
   if (status === "pending") return null;
   return (
     <div className="small">
-      <button type="button" className="button link" aria-label={`Send ${label} again`} disabled={send.isPending} onClick={() => send.mutate()}>
+      <button type="button" className="button" aria-label={`Send ${label} again`} disabled={send.isPending} onClick={() => send.mutate()}>
         Send again
       </button>
       <span role="status">{send.isSuccess ? " Queued." : send.isError ? ` ${friendly(send.error)}` : ""}</span>
