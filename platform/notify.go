@@ -30,6 +30,8 @@ type notifyParts struct {
 	verifier *email.Verifier
 	api      api.Notify
 	feeds    api.Feeds
+	// mailer sends account mail (the deletion confirmation); nil without email.
+	mailer email.Mailer
 }
 
 // newNotify builds the senders and the settings services from the configuration: webhooks when
@@ -74,7 +76,7 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Keyring: keyring, Guard: guard,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
 
-	p := notifyParts{senders: d.Senders, keyring: keyring}
+	p := notifyParts{senders: d.Senders, keyring: keyring, mailer: mailer}
 	if p.senders == nil && need.notifier {
 		p.senders = map[task.ChannelType]outbox.Sender{}
 		if keys != nil {

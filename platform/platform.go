@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/account"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
@@ -85,6 +86,7 @@ type Platform struct {
 	bus        event.Publisher
 	notifyAPI  api.Notify
 	feedsAPI   api.Feeds
+	mailer     email.Mailer
 	now        func() time.Time
 	// retention is how long quiet runs are kept (TORALE_EXECUTION_RETENTION); 0 keeps them.
 	retention time.Duration
@@ -192,6 +194,7 @@ func (p *Platform) addNotify(d Deps, need parts) error {
 		p.Notifier = outbox.New(d.Store, np.senders, d.Now, d.Log)
 	}
 	p.Webhooks, p.Verifier, p.notifyAPI, p.feedsAPI = np.webhooks, np.verifier, np.api, np.feeds
+	p.mailer = np.mailer
 	return nil
 }
 
@@ -210,7 +213,9 @@ func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules tas
 	}
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
 		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Feeds: p.feedsAPI, Scheduler: admin,
-		Buckets: d.Store, BehindGoogleFrontEnd: d.Config.BehindGoogleFrontEnd, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()}})
+		Buckets: d.Store, BehindGoogleFrontEnd: d.Config.BehindGoogleFrontEnd, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()},
+		Account:   account.New(account.Deps{Store: d.Store, Tasks: p.Watch, Mailer: p.mailer, Now: d.Now, Log: d.Log}),
+		Redeliver: outbox.NewRedeliverer(d.Store, sched.pub, d.Now, d.Log)})
 	return nil
 }
 

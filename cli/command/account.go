@@ -156,9 +156,10 @@ func NewCmdAdmin(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "admin <subcommand>",
 		Short: "Platform operations (administrators only)",
-		Long: `Platform operations. stats and reconcile call the API as an admin; grant and revoke
-work on the database directly (DATABASE_URL), the way the first admin is made, and so does
-rotate-secrets, which needs the secret keys (TORALE_SECRET_KEYS).`,
+		Long: `Platform operations. stats, reconcile, deactivate, reactivate and actions call the API
+as an admin; grant and revoke work on the database directly (DATABASE_URL), the way the first
+admin is made, and so does rotate-secrets, which needs the secret keys (TORALE_SECRET_KEYS).
+Every change to an account is logged (torale admin actions).`,
 		Example: "  torale admin stats\n  DATABASE_URL=postgres://torale@localhost/torale torale admin grant ada@example.com",
 	}
 	var asJSON bool
@@ -186,6 +187,6 @@ rotate-secrets, which needs the secret keys (TORALE_SECRET_KEYS).`,
 	}
 	addJSONFlag(stats, &asJSON)
 	cmd.AddCommand(stats, NewCmdAdminReconcile(f), NewCmdAdminRole(f, true), NewCmdAdminRole(f, false),
-		NewCmdAdminRotateSecrets(f))
+		NewCmdAdminRotateSecrets(f), newCmdAdminActive(f, true), newCmdAdminActive(f, false), newCmdAdminActions(f))
 	return cmd
 }

@@ -51,15 +51,15 @@ exit code 2.`,
 				return err
 			}
 			was := u.Role
-			if was != role {
-				if err := s.SetUserRole(cmd.Context(), u.ID, role); err != nil {
-					return err
-				}
-				u.Role = role
+			// Logged in the admin log with no actor: an operator on the database.
+			if _, err := s.ChangeUserRole(cmd.Context(), nil, u.ID, role, f.now()); err != nil {
+				return err
 			}
+			u.Role = role
 			if asJSON {
 				return writeJSON(f.IO.Out, contract.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName,
-					Role: contract.Role(u.Role), IsAdmin: u.Role == store.RoleAdmin, CreatedAt: u.CreatedAt})
+					Role: contract.Role(u.Role), IsAdmin: u.Role == store.RoleAdmin, CreatedAt: u.CreatedAt,
+					DeactivatedAt: u.DeactivatedAt})
 			}
 			fmt.Fprintln(f.IO.Out, roleMessage(userLabel(u), was, role))
 			return nil

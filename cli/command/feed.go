@@ -9,17 +9,18 @@ import (
 	"github.com/torale-ai/torale/shared/contract"
 )
 
-// NewCmdFeed returns `torale feed`.
+// NewCmdFeed returns `torale feeds` (`torale feed` is its old name, kept as an alias).
 func NewCmdFeed(f *Factory) *cobra.Command {
 	var rotate, asJSON bool
 	var taskID string
 	cmd := &cobra.Command{
-		Use:   "feed",
-		Short: "Print your Atom and JSON feed URLs",
+		Use:     "feeds",
+		Aliases: []string{"feed"},
+		Short:   "Print your Atom and JSON feed URLs",
 		Long: `Print the URLs of your Atom and JSON feeds, for a feed reader that follows your watches
 without an account: every notification, or one task's with --task. Anyone with a URL can read
 the feed; --rotate makes new URLs and the old ones stop working at once.`,
-		Example: "  torale feed\n  torale feed --task 3f2c... --json\n  torale feed --rotate",
+		Example: "  torale feeds\n  torale feeds --task 3f2c... --json\n  torale feeds --rotate",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := f.Client()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/torale-ai/torale/shared/account"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
@@ -63,6 +64,11 @@ type Deps struct {
 	Scheduler Scheduler
 	// Feeds serve the Atom and JSON feeds (feeds.go); without a store they answer 404 and 503.
 	Feeds Feeds
+	// Account serves the admin actions on accounts and a user's export and deletion
+	// (data.go); nil answers 503.
+	Account *account.Service
+	// Redeliver sends a delivery again (data.go); nil answers 503.
+	Redeliver Redeliverer
 	// Site is what GET /api/v1/config tells the dashboard.
 	Site Site
 	// BehindGoogleFrontEnd says requests come through Google's front end (Cloud Run), which
@@ -96,6 +102,8 @@ type API struct {
 	notify  Notify
 	sched   Scheduler
 	feeds   Feeds
+	account *account.Service
+	redo    Redeliverer
 	site    Site
 	google  bool
 	now     func() time.Time
@@ -113,7 +121,8 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
-		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site, google: d.BehindGoogleFrontEnd}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site, google: d.BehindGoogleFrontEnd,
+		account: d.Account, redo: d.Redeliver}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}

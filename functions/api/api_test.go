@@ -15,10 +15,12 @@ import (
 
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/shared/account"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/logging"
+	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
@@ -49,7 +51,9 @@ func setup(t testing.TB) testBundle {
 	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(),
 		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
 		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s),
-		Feeds: api.Feeds{Store: s, Keys: testFeedKeys(t), PublicURL: feedPublicURL}})
+		Feeds:     api.Feeds{Store: s, Keys: testFeedKeys(t), PublicURL: feedPublicURL},
+		Account:   account.New(account.Deps{Store: s, Tasks: w, Now: time.Now, Log: logging.Discard()}),
+		Redeliver: outbox.NewRedeliverer(s, discardPublisher{}, time.Now, logging.Discard())})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return testBundle{srv: srv, dbURL: dbURL, store: s, api: a, agent: fake}

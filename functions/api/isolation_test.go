@@ -80,6 +80,15 @@ var isolationBodies = map[string]string{
 	"POST /api/v1/admin/tasks/{id}/state":       `{"state":"paused"}`,
 	"POST /api/v1/admin/reconcile":              "",
 	"GET /api/v1/admin/scheduler/jobs":          "",
+
+	// Your data, redelivery and admin actions on accounts (issues 14 and 15).
+	"GET /api/v1/me/export":                          "",
+	"DELETE /api/v1/me":                              `{"confirm":"alice@example.com"}`,
+	"POST /api/v1/webhook/deliveries/{id}/redeliver": "",
+	"POST /api/v1/admin/users/{id}/deactivate":       "",
+	"POST /api/v1/admin/users/{id}/reactivate":       `{"resume_tasks":true}`,
+	"POST /api/v1/admin/users/{id}/role":             `{"role":"admin"}`,
+	"GET /api/v1/admin/actions":                      "",
 }
 
 // TestTenantIsolation has user B call every route with every kind of user A's ids: no call may

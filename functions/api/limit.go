@@ -26,6 +26,9 @@ const (
 	// ActionPublic is a read of a route anyone may call (public watches, feeds), limited per
 	// client address (clientip.go) rather than per user.
 	ActionPublic Action = "public read"
+	// ActionRedeliver sends a notification again; ActionExport reads all of a user's data.
+	ActionRedeliver Action = "redeliver"
+	ActionExport    Action = "export"
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Every per request.
@@ -39,14 +42,16 @@ type Limits struct {
 	Create, Run, Preview   Limit
 	WebhookTest, EmailCode Limit
 	// Public limits each client address's reads of the public routes.
-	Public Limit
+	Public            Limit
+	Redeliver, Export Limit
 }
 
 // DefaultLimits allow a burst of 20 creates (then one every 3 s), 10 runs (one every 6 s), 5
 // previews (one every 12 s), 5 webhook tests (one every 12 s) and 10 verification emails (one
-// every 30 s; each address also gets at most 3 codes an hour) per user, and 60 public reads
-// (one a second) per client address: a page view, a feed reader's poll or a person browsing
-// Explore never comes near it, a scraper does.
+// every 30 s; each address also gets at most 3 codes an hour), 10 redeliveries (one every 6 s)
+// and 3 exports (one a minute) per user, and 60 public reads (one a second) per client
+// address: a page view, a feed reader's poll or a person browsing Explore never comes near
+// it, a scraper does.
 func DefaultLimits() Limits {
 	return Limits{
 		Create:      Limit{Every: 3 * time.Second, Burst: 20},
@@ -55,6 +60,8 @@ func DefaultLimits() Limits {
 		WebhookTest: Limit{Every: 12 * time.Second, Burst: 5},
 		EmailCode:   Limit{Every: 30 * time.Second, Burst: 10},
 		Public:      Limit{Every: time.Second, Burst: 60},
+		Redeliver:   Limit{Every: 6 * time.Second, Burst: 10},
+		Export:      Limit{Every: time.Minute, Burst: 3},
 	}
 }
 
@@ -113,7 +120,8 @@ type bucket struct {
 
 func newLocalLimiter(l Limits, now func() time.Time) *localLimiter {
 	return &localLimiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
-		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionPublic: l.Public},
+		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionPublic: l.Public,
+		ActionRedeliver: l.Redeliver, ActionExport: l.Export},
 		buckets: map[string]*bucket{}, now: now}
 }
 

@@ -268,7 +268,7 @@ func (r *openAPIErrorRecorder) Errorf(format string, args ...any) {
 }
 
 func TestValidatingClientCatchesMismatches(t *testing.T) {
-	const user = `{"id":"5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b","email":"","display_name":"","role":"user","is_admin":false,"created_at":"2024-01-01T00:00:00.5Z"}`
+	const user = `{"id":"5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b","email":"","display_name":"","role":"user","is_admin":false,"created_at":"2024-01-01T00:00:00.5Z","deactivated_at":null}`
 	const notFound = `{"type":"about:blank","title":"Not Found","status":404}`
 	const taskPath = "/api/v1/tasks/5f1e0b7a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 	cases := []struct {

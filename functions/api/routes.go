@@ -90,6 +90,8 @@ func (a *API) routes() []route {
 		r("GET", v1+"/notifications", AccessUser, "", a.listNotifications),
 
 		r("GET", v1+"/me", AccessUser, "", a.me),
+		r("GET", v1+"/me/export", AccessUser, ActionExport, a.exportMe),
+		r("DELETE", v1+"/me", AccessUser, "", a.deleteMe).takes(BodyJSON),
 		r("POST", v1+"/api-keys", AccessUser, "", a.createKey).takes(BodyJSON),
 		r("GET", v1+"/api-keys", AccessUser, "", a.listKeys),
 		r("DELETE", v1+"/api-keys/{id}", AccessUser, "", a.revokeKey),
@@ -102,6 +104,7 @@ func (a *API) routes() []route {
 		r("GET", v1+"/webhook/deliveries", AccessUser, "", a.listWebhookDeliveries),
 		r("PUT", v1+"/webhook/headers/{name}", AccessUser, "", a.putWebhookHeader).takes(BodyJSON),
 		r("DELETE", v1+"/webhook/headers/{name}", AccessUser, "", a.deleteWebhookHeader),
+		r("POST", v1+"/webhook/deliveries/{id}/redeliver", AccessUser, ActionRedeliver, a.redeliver),
 		r("POST", v1+"/emails", AccessUser, ActionEmailCode, a.startEmail).takes(BodyJSON),
 		r("POST", v1+"/emails/verify", AccessUser, "", a.verifyEmail).takes(BodyJSON),
 		r("GET", v1+"/emails", AccessUser, "", a.listEmails),
@@ -123,6 +126,10 @@ func (a *API) routes() []route {
 		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState).takes(BodyJSON),
 		r("POST", v1+"/admin/reconcile", AccessAdmin, "", a.adminReconcile),
 		r("GET", v1+"/admin/scheduler/jobs", AccessAdmin, "", a.adminSchedulerJobs),
+		r("POST", v1+"/admin/users/{id}/deactivate", AccessAdmin, "", a.adminDeactivate),
+		r("POST", v1+"/admin/users/{id}/reactivate", AccessAdmin, "", a.adminReactivate).takes(BodyOptional),
+		r("POST", v1+"/admin/users/{id}/role", AccessAdmin, "", a.adminSetRole).takes(BodyJSON),
+		r("GET", v1+"/admin/actions", AccessAdmin, "", a.adminActions),
 	}
 }
 

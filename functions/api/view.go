@@ -78,7 +78,7 @@ func attemptView(a store.AttemptRecord) contract.DeliveryAttempt {
 
 func userView(u store.User) contract.User {
 	return contract.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: contract.Role(u.Role),
-		IsAdmin: u.Role == store.RoleAdmin, CreatedAt: u.CreatedAt}
+		IsAdmin: u.Role == store.RoleAdmin, CreatedAt: u.CreatedAt, DeactivatedAt: u.DeactivatedAt}
 }
 
 func keyView(k store.APIKey) contract.APIKey {

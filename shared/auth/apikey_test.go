@@ -198,7 +198,7 @@ func TestAPIKeysAuthenticate(t *testing.T) {
 	tests := map[string]struct{ header, err string }{
 		"malformed":    {"Bearer tor_abc", "malformed API key"},
 		"bad checksum": {"Bearer " + typo, "malformed API key"},
-		"unknown":      {"Bearer " + unknown, "unknown or revoked API key"},
+		"unknown":      {"Bearer " + unknown, "unknown or revoked API key, or a deactivated account"},
 		"no header":    {"", "send Authorization: Bearer <token>"},
 		"not bearer":   {"Token " + b.key, "use Authorization: Bearer <token>"},
 	}
@@ -225,7 +225,7 @@ func TestAPIKeysRevokedKeyFailsOnTheNextRequest(t *testing.T) {
 	require.NoError(t, b.store.RevokeAPIKey(b.ctx, b.user.ID, listed[0].ID))
 
 	_, err = b.keys.Authenticate(request("Bearer " + b.key))
-	requireRefused(t, err, "unknown or revoked API key")
+	requireRefused(t, err, "unknown or revoked API key, or a deactivated account")
 }
 
 func TestAPIKeysRecordUseAtMostOnceAMinute(t *testing.T) {

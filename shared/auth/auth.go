@@ -47,7 +47,11 @@ func (d *Dev) Authenticate(r *http.Request) (store.User, error) {
 	if !devName.MatchString(name) {
 		return store.User{}, authError(DevUserHeader + " must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
-	return d.users.EnsureUser(r.Context(), DevIdentity(name))
+	u, err := d.users.EnsureUser(r.Context(), DevIdentity(name))
+	if errors.Is(err, store.ErrDeactivated) {
+		return store.User{}, errDeactivated
+	}
+	return u, err
 }
 
 // DefaultDevUser is the dev user a request without the header acts as: the dashboard's user

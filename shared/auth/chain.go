@@ -23,7 +23,8 @@ const (
 	errNoSessions      authError = "session tokens are not accepted by this deployment"
 	errNoAPIKeys       authError = "API keys are not accepted by this deployment"
 	errMalformedAPIKey authError = "malformed API key"
-	errUnknownAPIKey   authError = "unknown or revoked API key"
+	errUnknownAPIKey   authError = "unknown or revoked API key, or a deactivated account"
+	errDeactivated     authError = "this account is deactivated; contact the administrators"
 	errInvalidSession  authError = "invalid or expired session token"
 )
 

@@ -147,6 +147,9 @@ func (c *Clerk) Authenticate(r *http.Request) (store.User, error) {
 		id.Email = strings.ToLower(strings.TrimSpace(ec.Email))
 	}
 	user, err := c.users.EnsureUser(ctx, id)
+	if errors.Is(err, store.ErrDeactivated) {
+		return store.User{}, errDeactivated
+	}
 	if err != nil {
 		c.log.ErrorContext(ctx, "ensuring Clerk user", slog.String("error", err.Error()))
 		return store.User{}, errUnavailable

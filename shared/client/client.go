@@ -83,11 +83,28 @@ func StatusOf(err error) int {
 
 // do sends a request with an optional JSON body and decodes a JSON answer into out.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	res, err := c.send(ctx, method, path, query, body)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if out == nil || res.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// send makes the request and returns a successful response, whose body the caller closes;
+// an error status is decoded into an *Error.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body any) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return fmt.Errorf("encoding request: %w", err)
+			return nil, fmt.Errorf("encoding request: %w", err)
 		}
 		rd = bytes.NewReader(b)
 	}
@@ -97,7 +114,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -112,19 +129,13 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("calling %s: %w", c.base, err)
+		return nil, fmt.Errorf("calling %s: %w", c.base, err)
 	}
-	defer res.Body.Close()
 	if res.StatusCode >= 400 {
-		return decodeProblem(res)
+		defer res.Body.Close()
+		return nil, decodeProblem(res)
 	}
-	if out == nil || res.StatusCode == http.StatusNoContent {
-		return nil
-	}
-	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
-	}
-	return nil
+	return res, nil
 }
 
 func decodeProblem(res *http.Response) error {

@@ -25,4 +25,7 @@ type User struct {
 	// admin console.
 	IsAdmin   bool      `json:"is_admin"`
 	CreatedAt time.Time `json:"created_at"`
+	// DeactivatedAt is when an admin deactivated the account (admin views only show one);
+	// null while it may sign in.
+	DeactivatedAt *time.Time `json:"deactivated_at"`
 }

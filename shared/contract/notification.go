@@ -22,6 +22,8 @@ type Delivery struct {
 	LastError     string              `json:"last_error,omitempty"`
 	CreatedAt     time.Time           `json:"created_at"`
 	DeliveredAt   *time.Time          `json:"delivered_at"`
+	// RedeliveryOf is the delivery this one sends again (POST .../redeliver); null for a run's own.
+	RedeliveryOf *uuid.UUID `json:"redelivery_of"`
 	// AttemptLog is every try, oldest first, email and webhook alike; empty until the first.
 	AttemptLog []DeliveryAttempt `json:"attempt_log"`
 }

@@ -143,7 +143,8 @@ func UsageOf(u task.Usage) Usage {
 func DeliveryOf(d task.Delivery) Delivery {
 	return Delivery{ID: d.ID, ExecutionID: d.ExecutionID, TaskID: d.TaskID, Channel: d.Channel,
 		Target: d.Target, Status: d.Status, Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt,
-		LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, AttemptLog: []DeliveryAttempt{}}
+		LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, RedeliveryOf: d.RedeliveryOf,
+		AttemptLog: []DeliveryAttempt{}}
 }
 
 // FieldErrorsOf maps a validation error's fields; nil stays nil, so omitempty leaves it out.

@@ -51,12 +51,13 @@ func executionOf(r db.Execution) task.Execution {
 func deliveryOf(r db.NotificationDelivery) task.Delivery {
 	return task.Delivery{ID: r.ID, ExecutionID: r.ExecutionID, TaskID: r.TaskID, UserID: r.UserID,
 		Channel: r.Channel, Target: r.Target, Status: r.Status, Attempts: r.Attempts,
-		NextAttemptAt: r.NextAttemptAt, LastError: str(r.LastError), CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt}
+		NextAttemptAt: r.NextAttemptAt, LastError: str(r.LastError), CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt,
+		RedeliveryOf: r.RedeliveryOf}
 }
 
 func userOf(r db.User) User {
 	return User{ID: r.ID, ExternalID: r.ExternalID, Email: str(r.Email), DisplayName: str(r.DisplayName),
-		Role: Role(r.Role), CreatedAt: r.CreatedAt}
+		Role: Role(r.Role), CreatedAt: r.CreatedAt, DeactivatedAt: r.DeactivatedAt}
 }
 
 func apiKeyOf(r db.ApiKey) APIKey {

@@ -29,6 +29,8 @@ type User struct {
 	DisplayName string
 	Role        Role
 	CreatedAt   time.Time
+	// DeactivatedAt is when an admin deactivated the account; nil while it may sign in.
+	DeactivatedAt *time.Time
 }
 
 // Identity is who an authenticator says a caller is.
@@ -38,7 +40,11 @@ type Identity struct {
 	DisplayName string
 }
 
-// EnsureUser returns the user with id.ExternalID, creating it on first sight. Email and name
+// ErrDeactivated means the account exists but an admin deactivated it: it may not sign in.
+var ErrDeactivated = errors.New("this account is deactivated")
+
+// EnsureUser returns the user with id.ExternalID, creating it on first sight, or
+// ErrDeactivated; the check is part of the statements that read the user. Email and name
 // follow the identity provider when it sends them. It runs on every authenticated request, so
 // the common case (known user, nothing changed) is a single read.
 func (s *Store) EnsureUser(ctx context.Context, id Identity) (User, error) {
@@ -51,6 +57,9 @@ func (s *Store) EnsureUser(ctx context.Context, id Identity) (User, error) {
 		return User{}, fmt.Errorf("reading user: %w", translate(err))
 	}
 	r, err = s.q.UpsertUser(ctx, db.UpsertUserParams{ExternalID: id.ExternalID, Email: id.Email, DisplayName: id.DisplayName})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, ErrDeactivated // the row exists, and the upsert's own check refused it
+	}
 	if err != nil {
 		return User{}, fmt.Errorf("ensuring user: %w", translate(err))
 	}

@@ -161,4 +161,6 @@ type Delivery struct {
 	LastError     string
 	CreatedAt     time.Time
 	DeliveredAt   *time.Time
+	// RedeliveryOf is the delivery this one sends again, nil for a run's own delivery.
+	RedeliveryOf *uuid.UUID
 }

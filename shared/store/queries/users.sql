@@ -1,5 +1,6 @@
 -- name: UserByExternalID :one
-SELECT * FROM users WHERE external_id = @external_id;
+-- Authentication reads this: a deactivated user is not found, on every instance at once.
+SELECT * FROM users WHERE external_id = @external_id AND deactivated_at IS NULL;
 
 -- name: UpsertUser :one
 INSERT INTO users (external_id, email, display_name)
@@ -10,6 +11,8 @@ ON CONFLICT (external_id) DO UPDATE
        updated_at = CASE WHEN EXCLUDED.email IS DISTINCT FROM users.email
                            OR EXCLUDED.display_name IS DISTINCT FROM users.display_name
                          THEN now() ELSE users.updated_at END
+ -- A deactivated user is neither updated nor returned: sign-in refuses them (EnsureUser).
+ WHERE users.deactivated_at IS NULL
 RETURNING *;
 
 -- name: GetUser :one
@@ -35,7 +38,8 @@ UPDATE api_keys SET revoked_at = now() WHERE id = @id AND user_id = @user_id AND
 -- name: LookupAPIKey :one
 SELECT sqlc.embed(k), u.external_id, u.email, u.display_name, u.role, u.created_at AS user_created_at
 FROM api_keys k JOIN users u ON u.id = k.user_id
-WHERE k.key_hash = @key_hash AND k.revoked_at IS NULL;
+-- The deactivation check lives in the statement that authenticates, so no reader can skip it.
+WHERE k.key_hash = @key_hash AND k.revoked_at IS NULL AND u.deactivated_at IS NULL;
 
 -- name: TouchAPIKey :exec
 -- At most one write a minute per key, however many instances see it used.

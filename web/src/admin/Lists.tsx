@@ -8,6 +8,8 @@ import { LoadMore, usePaged, type Page } from "../settings/paged";
 import { Time } from "../settings/Time";
 import { AdminError } from "./Forbidden";
 import { TaskActions } from "./TaskActions";
+import { UserActions } from "./UserActions";
+import { useMe } from "../api/hooks";
 import { TableWrap } from "../settings/TableWrap";
 
 /** ShortID shows the start of a UUID, the whole of it on hover and to screen readers' copy. */
@@ -69,24 +71,59 @@ function PagedTable<T>({
 }
 
 export function Users() {
+  const [note, setNote] = useState("");
+  const me = useMe();
   return (
+    <>
+      <p role="status" className="note">
+        {note}
+      </p>
     <PagedTable<Schemas["User"]>
       queryKey={["/api/v1/admin/users"]}
       fetchPage={(cursor) => unwrap(api.GET("/api/v1/admin/users", { params: { query: { cursor } } }))}
       empty="No users yet."
       caption="All users, newest first"
-      head={["Email", "Name", "Role", "Joined", "ID"]}
+      head={["Email", "Name", "Role", "Status", "Joined", "ID", "Actions"]}
       row={(u) => (
         <tr key={u.id}>
           <td className="wrap">{u.email || <span className="muted">none</span>}</td>
           <td>{u.display_name || <span className="muted">–</span>}</td>
           <td>{u.role === "admin" ? <span className="badge warn">admin</span> : <span className="badge">user</span>}</td>
+          <td>{u.deactivated_at ? <span className="badge bad">deactivated</span> : <span className="badge ok">active</span>}</td>
           <td>
             <Time iso={u.created_at} />
           </td>
           <td>
             <ShortID id={u.id} />
           </td>
+          <td>
+            <UserActions u={u} me={me.data?.id ?? ""} say={setNote} />
+          </td>
+        </tr>
+      )}
+    />
+    </>
+  );
+}
+
+/** AdminLog lists every admin action on an account, newest first, with who took it. */
+export function AdminLog() {
+  return (
+    <PagedTable<Schemas["AdminAction"]>
+      queryKey={["/api/v1/admin/actions"]}
+      fetchPage={(cursor) => unwrap(api.GET("/api/v1/admin/actions", { params: { query: { cursor } } }))}
+      empty="No admin actions yet."
+      caption="Admin actions, newest first"
+      head={["When", "Action", "By", "Account", "Paused tasks"]}
+      row={(a) => (
+        <tr key={a.id}>
+          <td>
+            <Time iso={a.created_at} />
+          </td>
+          <td>{a.action.replace("_", " ")}</td>
+          <td className="wrap">{a.actor_email || (a.actor_id ? <ShortID id={a.actor_id} /> : <span className="muted">operator</span>)}</td>
+          <td className="wrap">{a.target_email || (a.target_id ? <ShortID id={a.target_id} /> : <span className="muted">deleted account</span>)}</td>
+          <td>{a.paused_tasks.length || <span className="muted">–</span>}</td>
         </tr>
       )}
     />

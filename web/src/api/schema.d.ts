@@ -356,7 +356,11 @@ export interface paths {
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account
+         * @description Deletes your account and everything of it: every task with its Cloud Scheduler job, every run, notification, delivery, address, webhook and feed setting. The account is deactivated first (every key and session stops at once), the jobs are removed (on failure nothing else changes, and the answer is a 503), the API keys are revoked, a confirmation is mailed to your sign-in address, and then the rows go. The body must confirm it with your email address.
+         */
+        delete: operations["deleteAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1076,6 +1080,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export your data
+         * @description Streams everything Torale holds about you as one JSON document (a download: `Content-Disposition: attachment`): your profile, API keys (prefixes), addresses, webhook settings without the secret, feed settings without the token, tasks, every run, notifications, deliveries with their attempts, task memory, page snapshots and the admin actions on your account. The last field is `"complete": true`; an export cut off by an error lacks it. Rate-limited: 3, then one a minute.
+         */
+        get: operations["exportAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Sends a delivered or failed notification again, on whatever channel it went (email or webhook), to its stored target (for a webhook delivery to your default webhook, the default as it is now), as a new delivery with a new id that is retried and logged like any other. A delivery still being sent is a 409. Rate-limited: 10, then one every 6 s.
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate an account
+         * @description Stops the account's API keys and sessions at once, on every instance, and pauses every active task of theirs with its scheduler job. Nothing is deleted. Repeating it pauses what an earlier call could not. An admin cannot deactivate themselves (409). Logged in the admin log.
+         *
+         *     For administrators only.
+         */
+        post: operations["adminDeactivateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate an account
+         * @description Lets a deactivated account sign in again. Its tasks stay paused unless `resume_tasks` is true; then the tasks the latest deactivation paused are resumed, each held to the active-task cap. An account that is not deactivated is a 409. Logged in the admin log.
+         *
+         *     For administrators only.
+         */
+        post: operations["adminReactivateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant or revoke admin
+         * @description Gives the account the `admin` or `user` role. An admin cannot demote themselves (409). A change is logged in the admin log.
+         *
+         *     For administrators only.
+         */
+        post: operations["adminSetUserRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the admin log
+         * @description Every admin action (deactivate, reactivate, grant and revoke admin) with who did it and when, newest first.
+         *
+         *     For administrators only.
+         */
+        get: operations["adminListActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1631,6 +1763,11 @@ export interface components {
             delivered_at: string | null;
             /** @description Every attempt, oldest first; empty until the first try. Never a response body. */
             attempt_log: components["schemas"]["DeliveryAttempt"][];
+            /**
+             * Format: uuid
+             * @description The delivery this one sends again (`POST /api/v1/webhook/deliveries/{id}/redeliver`); null for a run's own delivery.
+             */
+            redelivery_of: string | null;
         };
         /** @description A run that notified you, with how each channel's delivery went. */
         Notified: {
@@ -1752,6 +1889,11 @@ export interface components {
              * @description When the account was created.
              */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When an admin deactivated the account; null while it may sign in. A deactivated account's keys and sessions are refused.
+             */
+            deactivated_at: string | null;
         };
         /** @description An API key, without the key itself. */
         APIKey: {
@@ -2214,6 +2356,11 @@ export interface components {
             task_name: string;
             /** @description Every attempt, oldest first. */
             attempt_log: components["schemas"]["DeliveryAttempt"][];
+            /**
+             * Format: uuid
+             * @description The delivery this one sends again (`POST /api/v1/webhook/deliveries/{id}/redeliver`); null for a run's own delivery.
+             */
+            redelivery_of: string | null;
         };
         /** @description A page of webhook deliveries, newest first. */
         DeliveryLogPage: {
@@ -2608,6 +2755,297 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /** @description One entry of the admin log: who did what to which account, and when. */
+        AdminAction: {
+            /**
+             * Format: uuid
+             * @description The entry's id.
+             */
+            id: string;
+            /**
+             * @description What was done.
+             * @enum {string}
+             */
+            action: "deactivate" | "reactivate" | "grant_admin" | "revoke_admin";
+            /**
+             * Format: uuid
+             * @description The admin who did it; null for an operator on the database (`torale admin grant`) or an admin whose account was deleted since.
+             */
+            actor_id: string | null;
+            /** @description The actor's email address; empty when unknown. */
+            actor_email: string;
+            /**
+             * Format: uuid
+             * @description The account it was done to; null once that account is deleted.
+             */
+            target_id: string | null;
+            /** @description The target's email address; empty when unknown. */
+            target_email: string;
+            /** @description The tasks a deactivation paused; empty for other actions. */
+            paused_tasks: string[];
+            /**
+             * Format: date-time
+             * @description When it was done.
+             */
+            created_at: string;
+        };
+        /** @description A page of the admin log, newest first. */
+        AdminActionPage: {
+            /** @description This page's items, newest first. */
+            data: components["schemas"]["AdminAction"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description Why something was not done to one task. */
+        TaskReason: {
+            /**
+             * Format: uuid
+             * @description The task.
+             */
+            task_id: string;
+            /** @description Why, in words. */
+            reason: string;
+        };
+        /** @description An admin action's outcome: the account as it is now, the logged action, and the tasks it resumed. */
+        AdminUserChange: {
+            user: components["schemas"]["User"];
+            action: components["schemas"]["AdminAction"];
+            /** @description The tasks a reactivation resumed (with `resume_tasks`). */
+            resumed_tasks: string[];
+            /** @description The tasks a reactivation could not resume, such as one over the active-task cap. */
+            not_resumed: components["schemas"]["TaskReason"][];
+        };
+        /** @description Optional: whether to resume the tasks the deactivation paused. */
+        ReactivateInput: {
+            /** @description Resume the tasks the latest deactivation paused (those the user had paused themselves stay paused). Without it every task stays paused. */
+            resume_tasks?: boolean;
+        };
+        /** @description The role to give. */
+        RoleInput: {
+            /**
+             * @description `admin` grants the admin role, `user` revokes it.
+             * @enum {string}
+             */
+            role: "user" | "admin";
+        };
+        /** @description The confirmation that you mean to delete your account. */
+        AccountDeletion: {
+            /** @description Your account's email address (any case), or its id when it has no address. */
+            confirm: string;
+        };
+        /** @description What deleting the account removed. */
+        AccountDeleted: {
+            /**
+             * Format: date-time
+             * @description When the account was deleted.
+             */
+            deleted_at: string;
+            /** @description How many tasks went, each with its scheduler job. */
+            tasks: number;
+            /** @description How many API keys were revoked before the rows went. */
+            revoked_keys: number;
+            /** @description The address the confirmation email went to; empty when none was sent (no address, or no mail service). */
+            confirmation_sent_to: string;
+        };
+        /** @description Your default webhook's settings, without the signing secret. */
+        ExportWebhook: {
+            /** @description The default endpoint; empty when unset. */
+            url: string;
+            /** @description Whether it is used. */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the secret was last rotated.
+             */
+            rotated_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the settings were made.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When they last changed.
+             */
+            updated_at: string;
+            /** @description Endpoints Torale stopped posting to (they answered 410 Gone). */
+            disabled_endpoints: components["schemas"]["DisabledWebhook"][];
+        };
+        /** @description Your feeds, without the token in their URLs. */
+        ExportFeed: {
+            /**
+             * Format: date-time
+             * @description When the current feed token was made.
+             */
+            created_at: string;
+        };
+        /** @description A task as you defined it, with its private context. */
+        ExportTask: {
+            /**
+             * Format: uuid
+             * @description The task's id.
+             */
+            id: string;
+            /** @description A label for the task. Unless you set one it is a short title derived from the search query, which the agent may later replace with the topic it found. */
+            name: string;
+            /** @description What the agent searches for. */
+            search_query: string;
+            /** @description What must be true for you to be notified. Defaults to the search query. */
+            condition_description: string;
+            /** @description A 5-field cron expression in canonical form, or an empty string when the task has no schedule (it then looks again when the agent proposes, or after 24 h). */
+            schedule: string;
+            /**
+             * @description The IANA time zone the schedule is read in.
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            /**
+             * @description `once` completes the task after its first notification; `always` keeps watching and notifies on every run the agent judges worth telling.
+             * @enum {string}
+             */
+            notify_behavior: "once" | "always";
+            /**
+             * @description `routine` runs one grounded search, then decides, in seconds. `deep` lets the agent research in several searches that refine each other (up to 3) before deciding, within up to 15 minutes (TORALE_DEEP_RUN_TIMEOUT); deep runs go to the deep-run worker, so routine runs never wait behind them.
+             * @enum {string}
+             */
+            depth: "routine" | "deep";
+            /** @description Where alerts go; may be empty. */
+            notifications: components["schemas"]["Notification"][];
+            /** @description Pages every run reads beside the search, each a numbered source for the decision; a page that cannot be read is named, with the reason, in the run's evidence. Empty when the task lists none. */
+            urls: string[];
+            /**
+             * @description `agent`: every run searches and a model decides whether to notify. `change`: every run reads the task's `urls` and notifies when a page's readable text changed, with a short diff as the message and the page as the source; no model is called, so it works without any API key. Fixed when the task is created.
+             * @enum {string}
+             */
+            mode: "agent" | "change";
+            /**
+             * @description Where the task is in its life. Only `active` tasks run on their schedule.
+             * @enum {string}
+             */
+            state: "active" | "paused" | "completed";
+            /**
+             * Format: date-time
+             * @description When the task runs next; kept for the record while the task is paused or completed.
+             */
+            next_run_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the task last ran, or null if it never has.
+             */
+            last_run_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the task was created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the task was last changed.
+             */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description When the task last changed state.
+             */
+            state_changed_at: string;
+            /** @description The private background you gave the agent. */
+            context: string;
+        };
+        /** @description One notification a run made. */
+        ExportNotified: {
+            /**
+             * Format: uuid
+             * @description The run.
+             */
+            execution_id: string;
+            /**
+             * Format: uuid
+             * @description The task.
+             */
+            task_id: string;
+            /** @description What you were told. */
+            notification: string;
+            /**
+             * Format: date-time
+             * @description When the run finished.
+             */
+            finished_at: string | null;
+        };
+        /** @description A fact a task already reported, kept so it does not notify twice. */
+        MemoryFact: {
+            /**
+             * Format: uuid
+             * @description The fact's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The task.
+             */
+            task_id: string;
+            /**
+             * Format: uuid
+             * @description The run that reported it; null once that run is gone.
+             */
+            execution_id: string | null;
+            /** @description The fact. */
+            fact: string;
+            /**
+             * Format: date-time
+             * @description When it was kept.
+             */
+            created_at: string;
+        };
+        /** @description The last text a change-mode task read from one page. */
+        PageSnapshot: {
+            /**
+             * Format: uuid
+             * @description The task.
+             */
+            task_id: string;
+            /** @description The page. */
+            url: string;
+            /** @description Its readable text as last read. */
+            text: string;
+            /**
+             * Format: date-time
+             * @description When it was read.
+             */
+            updated_at: string;
+        };
+        /** @description Everything Torale holds about you, in this order. Secrets are left out: webhook signing secrets, feed tokens, API key hashes. */
+        Export: {
+            /**
+             * Format: date-time
+             * @description When the export was made.
+             */
+            exported_at: string;
+            profile: components["schemas"]["User"];
+            /** @description Every API key you made, revoked ones too (prefixes only, never the key). */
+            api_keys: components["schemas"]["APIKey"][];
+            /** @description Your notification addresses. */
+            emails: components["schemas"]["EmailAddress"][];
+            /** @description Your default webhook's settings without the secret; null when you never set one. */
+            webhook: components["schemas"]["ExportWebhook"] | null;
+            /** @description When your feed token was made; null when you never asked for feed URLs. */
+            feed: components["schemas"]["ExportFeed"] | null;
+            /** @description Every task, oldest first. */
+            tasks: components["schemas"]["ExportTask"][];
+            /** @description Every run of every task, oldest first. */
+            executions: components["schemas"]["Execution"][];
+            /** @description Every notification a run made, oldest first. */
+            notifications: components["schemas"]["ExportNotified"][];
+            /** @description Every delivery on every channel, oldest first, with its attempts. */
+            deliveries: components["schemas"]["DeliveryLog"][];
+            /** @description The facts your tasks remember, oldest first. */
+            task_memory: components["schemas"]["MemoryFact"][];
+            /** @description The last text of each page your change-mode tasks read. */
+            page_snapshots: components["schemas"]["PageSnapshot"][];
+            /** @description What admins did to your account. */
+            admin_actions: components["schemas"]["AdminAction"][];
+            /** @description Always true, written last: an export without it was cut off. */
+            complete: boolean;
+        };
     };
     responses: {
         /** @description A query parameter is not valid; `detail` says which and how. */
@@ -2769,6 +3207,10 @@ export interface components {
         Cursor: string;
         /** @description The public watch's slug. */
         Slug: string;
+        /** @description The user's id. */
+        UserId: string;
+        /** @description The delivery's id. */
+        DeliveryId: string;
     };
     requestBodies: never;
     headers: {
@@ -3410,6 +3852,37 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["NoBodyTaken"];
+        };
+    };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The confirmation. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDeletion"];
+            };
+        };
+        responses: {
+            /** @description The account is gone. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeleted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAPIKeys: {
@@ -4635,6 +5108,202 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your data. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery's id. */
+                id: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new delivery, pending. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminDeactivateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it is now, and the logged action with the tasks it paused. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserChange"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminReactivateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional: whether to resume the paused tasks. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReactivateInput"];
+            };
+        };
+        responses: {
+            /** @description The account as it is now, and the tasks resumed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserChange"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminSetUserRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /** @description The role. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleInput"];
+            };
+        };
+        responses: {
+            /** @description The account as it is now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminListActions: {
+        parameters: {
+            query?: {
+                /** @description Only actions on this account. */
+                user_id?: string;
+                /** @description How many items to return, 1 to 200. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. It is opaque: pass it back unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the log. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["NoBodyTaken"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -92,7 +92,7 @@ test("tabs move with the arrow keys and load their lists", async () => {
   expect(screen.getByRole("tab", { name: "Tasks" })).toHaveFocus();
   expect(await screen.findByText("No tasks yet.")).toBeInTheDocument();
   await u.keyboard("{End}");
-  expect(screen.getByRole("tab", { name: "Scheduler" })).toHaveAttribute("aria-selected", "true");
+  expect(screen.getByRole("tab", { name: "Actions" })).toHaveAttribute("aria-selected", "true");
   await u.keyboard("{ArrowRight}");
   expect(screen.getByRole("tab", { name: "Overview" })).toHaveFocus();
 });

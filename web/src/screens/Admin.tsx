@@ -5,7 +5,7 @@ import { useSearchParams } from "react-router";
 import { useMe } from "../api/hooks";
 import { ErrorState, Loading } from "../ui/State";
 import { Forbidden } from "../admin/Forbidden";
-import { Errors, Runs, Tasks, Users } from "../admin/Lists";
+import { AdminLog, Errors, Runs, Tasks, Users } from "../admin/Lists";
 import { Overview } from "../admin/Overview";
 import { Scheduler } from "../admin/Scheduler";
 import { panelId, tabId, Tabs } from "../admin/Tabs";
@@ -17,6 +17,7 @@ const tabs = [
   { id: "runs", label: "Runs", body: Runs },
   { id: "errors", label: "Errors", body: Errors },
   { id: "scheduler", label: "Scheduler", body: Scheduler },
+  { id: "actions", label: "Actions", body: AdminLog },
 ];
 
 export default function Admin() {

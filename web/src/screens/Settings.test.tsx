@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import { renderB } from "../test/renderB";
 import { stubApi } from "../test/fetchStub-b";
-import { page, webhookSettings } from "../test/fixturesB";
+import { page, user, webhookSettings } from "../test/fixturesB";
 import Settings from "./Settings";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -13,6 +13,7 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
     "GET /api/v1/webhook": webhookSettings(),
     "GET /api/v1/webhook/deliveries": page([]),
     "GET /api/v1/api-keys": page([]),
+    "GET /api/v1/me": user(),
     "GET /api/v1/feed": {
       atom_url: "https://app.torale.example/api/v1/feeds/t.atom",
       json_url: "https://app.torale.example/api/v1/feeds/t.json",
@@ -23,7 +24,7 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
   });
   renderB(<Settings />, { mode: "dev" });
   expect(screen.getAllByRole("heading", { level: 1 }).map((h) => h.textContent)).toEqual(["Settings"]);
-  for (const name of ["Notification emails", "Webhook", "Feeds", "API keys"]) {
+  for (const name of ["Notification emails", "Webhook", "Feeds", "API keys", "Your data"]) {
     expect(screen.getByRole("region", { name })).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 2, name })).toBeInTheDocument();
   }
@@ -32,5 +33,6 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
   expect(await screen.findByLabelText("Webhook URL")).toHaveValue("https://hooks.example.com/torale");
   expect(await screen.findByRole("heading", { level: 3, name: "Dev mailbox" })).toBeInTheDocument();
   expect(await screen.findByText("https://app.torale.example/api/v1/feeds/t.atom")).toBeInTheDocument();
+  expect(await screen.findByLabelText("Type dev@example.com to confirm")).toBeInTheDocument();
   expect(api.unmatched).toEqual([]);
 });

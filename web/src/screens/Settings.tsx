@@ -5,12 +5,14 @@ import { APIKeys } from "../settings/APIKeys";
 import { Emails } from "../settings/Emails";
 import { Feeds } from "../settings/Feeds";
 import { Webhook } from "../settings/Webhook";
+import { YourData } from "../settings/YourData";
 
 const sections = [
   { id: "emails", title: "Notification emails", body: <Emails /> },
   { id: "webhook", title: "Webhook", body: <Webhook /> },
   { id: "feeds", title: "Feeds", body: <Feeds /> },
   { id: "api-keys", title: "API keys", body: <APIKeys /> },
+  { id: "your-data", title: "Your data", body: <YourData /> },
 ];
 
 export default function Settings() {

@@ -47,6 +47,7 @@ test("the task's latest evidence, next run and why, runs, notifications and spen
         channel: "webhook",
         target: "https://hooks.example.com/t",
         status: "delivered",
+        redelivery_of: null,
         attempts: 2,
         next_attempt_at: "2026-11-30T10:00:00Z",
         created_at: "2026-11-30T10:00:05Z",

@@ -5,6 +5,7 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorState, Loading } from "../ui/State";
 import { Attempts, DeliveryBadge, NextTry } from "./Delivery";
 import { LoadMore, usePaged } from "./paged";
+import { Redeliver } from "./Redeliver";
 import { Time } from "./Time";
 import { TableWrap } from "./TableWrap";
 
@@ -53,6 +54,7 @@ export function WebhookDeliveries() {
                       <DeliveryBadge status={d.status} />
                       <NextTry status={d.status} at={d.next_attempt_at} />
                       {d.last_error && d.status !== "delivered" && <div className="small delivery-error">{d.last_error}</div>}
+                      <Redeliver id={d.id} status={d.status} label={`the delivery of ${d.task_name}`} />
                     </td>
                     <td>
                       <Attempts attempts={d.attempt_log} count={d.attempts} />

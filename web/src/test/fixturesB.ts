@@ -16,6 +16,7 @@ export function delivery(o: Partial<DeliveryWithAttempts> = {}): DeliveryWithAtt
     next_attempt_at: t0,
     created_at: t0,
     delivered_at: t0,
+    redelivery_of: null,
     attempt_log: [{ attempted_at: t0, ok: true, response_code: 250, latency_ms: 120 }],
     ...o,
   };
@@ -82,6 +83,7 @@ export function user(o: Partial<Schemas["User"]> = {}): Schemas["User"] {
     role: "user",
     is_admin: o.role === "admin",
     created_at: t0,
+    deactivated_at: null,
     ...o,
   };
 }

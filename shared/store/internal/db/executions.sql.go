@@ -244,7 +244,7 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 const insertDelivery = `-- name: InsertDelivery :one
 INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, target, next_attempt_at)
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at
+RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of
 `
 
 type InsertDeliveryParams struct {
@@ -280,6 +280,7 @@ func (q *Queries) InsertDelivery(ctx context.Context, arg InsertDeliveryParams) 
 		&i.LastError,
 		&i.CreatedAt,
 		&i.DeliveredAt,
+		&i.RedeliveryOf,
 	)
 	return i, err
 }

@@ -12,6 +12,15 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
+type AdminAction struct {
+	ID        uuid.UUID
+	ActorID   *uuid.UUID
+	TargetID  *uuid.UUID
+	Action    string
+	Detail    []byte
+	CreatedAt time.Time
+}
+
 type ApiKey struct {
 	ID         uuid.UUID
 	UserID     uuid.UUID
@@ -108,6 +117,7 @@ type NotificationDelivery struct {
 	LastError     *string
 	CreatedAt     time.Time
 	DeliveredAt   *time.Time
+	RedeliveryOf  *uuid.UUID
 }
 
 type PageSnapshot struct {
@@ -181,13 +191,14 @@ type TaskTemplate struct {
 }
 
 type User struct {
-	ID          uuid.UUID
-	ExternalID  string
-	Email       *string
-	DisplayName *string
-	Role        string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID            uuid.UUID
+	ExternalID    string
+	Email         *string
+	DisplayName   *string
+	Role          string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	DeactivatedAt *time.Time
 }
 
 type UserWebhook struct {

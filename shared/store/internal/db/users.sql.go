@@ -45,7 +45,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, arg CreateAPIKeyParams) (Api
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE id = $1
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -59,6 +59,7 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Role,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeactivatedAt,
 	)
 	return i, err
 }
@@ -217,7 +218,7 @@ func (q *Queries) ListAllTasks(ctx context.Context, arg ListAllTasksParams) ([]T
 }
 
 const listUsers = `-- name: ListUsers :many
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at FROM users
 WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $3
 `
@@ -245,6 +246,7 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 			&i.Role,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.DeactivatedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -259,7 +261,7 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 const lookupAPIKey = `-- name: LookupAPIKey :one
 SELECT k.id, k.user_id, k.name, k.prefix, k.key_hash, k.created_at, k.last_used_at, k.revoked_at, u.external_id, u.email, u.display_name, u.role, u.created_at AS user_created_at
 FROM api_keys k JOIN users u ON u.id = k.user_id
-WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
 `
 
 type LookupAPIKeyRow struct {
@@ -271,6 +273,7 @@ type LookupAPIKeyRow struct {
 	UserCreatedAt time.Time
 }
 
+// The deactivation check lives in the statement that authenticates, so no reader can skip it.
 func (q *Queries) LookupAPIKey(ctx context.Context, keyHash []byte) (LookupAPIKeyRow, error) {
 	row := q.db.QueryRow(ctx, lookupAPIKey, keyHash)
 	var i LookupAPIKeyRow
@@ -381,7 +384,9 @@ ON CONFLICT (external_id) DO UPDATE
        updated_at = CASE WHEN EXCLUDED.email IS DISTINCT FROM users.email
                            OR EXCLUDED.display_name IS DISTINCT FROM users.display_name
                          THEN now() ELSE users.updated_at END
-RETURNING id, external_id, email, display_name, role, created_at, updated_at
+ -- A deactivated user is neither updated nor returned: sign-in refuses them (EnsureUser).
+ WHERE users.deactivated_at IS NULL
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at
 `
 
 type UpsertUserParams struct {
@@ -401,14 +406,16 @@ func (q *Queries) UpsertUser(ctx context.Context, arg UpsertUserParams) (User, e
 		&i.Role,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeactivatedAt,
 	)
 	return i, err
 }
 
 const userByExternalID = `-- name: UserByExternalID :one
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE external_id = $1
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at FROM users WHERE external_id = $1 AND deactivated_at IS NULL
 `
 
+// Authentication reads this: a deactivated user is not found, on every instance at once.
 func (q *Queries) UserByExternalID(ctx context.Context, externalID string) (User, error) {
 	row := q.db.QueryRow(ctx, userByExternalID, externalID)
 	var i User
@@ -420,12 +427,13 @@ func (q *Queries) UserByExternalID(ctx context.Context, externalID string) (User
 		&i.Role,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeactivatedAt,
 	)
 	return i, err
 }
 
 const usersByEmail = `-- name: UsersByEmail :many
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
 `
 
 // Addresses are compared without case, as mail systems do; more than one row means the address
@@ -447,6 +455,7 @@ func (q *Queries) UsersByEmail(ctx context.Context, email string) ([]User, error
 			&i.Role,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.DeactivatedAt,
 		); err != nil {
 			return nil, err
 		}
