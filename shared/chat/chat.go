@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"time"
 )
 
 // Kind names a service.
@@ -53,17 +54,24 @@ type Post struct {
 	// Test marks a "send test" from the settings screen; services say so in the message.
 	Test bool
 	// ID is the delivery's id, the same on every retry: a service that takes an idempotency
-	// key (Matrix's transaction id, ntfy's message id) uses it so a retry is not a second
+	// key (Matrix's transaction id, ntfy's sequence id) uses it so a retry is not a second
 	// message. The others may show a duplicate after a timeout.
 	ID string
+	// Diff marks Text as a change-mode diff ("+ " and "- " lines): services that can show
+	// preformatted text do, so the lines keep their marks.
+	Diff bool
 }
 
 // Receipt is what the service answered.
 type Receipt struct {
 	Status int
-	// RetryAfter is how long the service asked to be left alone (429), zero when it did not.
+	// RetryAfter is how long the service asked to be left alone (429), in whole seconds
+	// rounded up; zero when it did not.
 	RetryAfter int
 }
+
+// Wait is RetryAfter as a duration, for outbox.Receipt.
+func (r Receipt) Wait() time.Duration { return time.Duration(r.RetryAfter) * time.Second }
 
 // Service is one kind of channel.
 type Service interface {
@@ -93,6 +101,8 @@ type Field struct {
 	// URL fields hold an address the service posts to: the channel checks them against the
 	// SSRF guard when saving, and the guarded client checks them again at every send.
 	URL bool
+	// Default is the value Validate fills in when the field is left empty.
+	Default string
 }
 
 // FieldError is a setting that was refused.
