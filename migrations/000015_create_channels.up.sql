@@ -23,8 +23,14 @@ CREATE TABLE channels (
 -- default channels when none is marked). The old check is replaced by a wider one, added NOT
 -- VALID and validated after, so the table is not locked while its rows are checked.
 -- contract: the check on notification_deliveries.channel is dropped only to add a wider one in
--- the same migration; every value an older build writes ('email', 'webhook') still passes.
+-- the same migration; every value an older build writes ('email', 'webhook') still passes. So
+-- is the one-row-per-run-and-channel key: a run now has a row per saved channel it tells, so
+-- the key takes the target too, which every row an older build writes still satisfies.
 ALTER TABLE notification_deliveries DROP CONSTRAINT notification_deliveries_channel_check;
 ALTER TABLE notification_deliveries ADD CONSTRAINT notification_deliveries_channel_check
     CHECK (channel IN ('email', 'webhook', 'channel')) NOT VALID;
 ALTER TABLE notification_deliveries VALIDATE CONSTRAINT notification_deliveries_channel_check;
+
+CREATE UNIQUE INDEX notification_deliveries_execution_channel_target_key
+    ON notification_deliveries (execution_id, channel, target);
+ALTER TABLE notification_deliveries DROP CONSTRAINT notification_deliveries_execution_id_channel_key;

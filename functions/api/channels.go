@@ -35,7 +35,7 @@ func (a *API) listChannelKinds(w http.ResponseWriter, _ *http.Request, _ store.U
 		ck := contract.ChannelKind{Kind: string(k.Kind), Fields: []contract.ChannelField{}}
 		for _, f := range k.Fields {
 			ck.Fields = append(ck.Fields, contract.ChannelField{Name: f.Name, Label: f.Label, Required: f.Required,
-				Secret: f.Secret, URL: f.URL, Hint: f.Hint})
+				Secret: f.Secret, URL: f.URL, Hint: f.Hint, Default: f.Default})
 		}
 		out = append(out, ck)
 	}

@@ -10,7 +10,6 @@ import (
 	"syscall"
 
 	"github.com/torale-ai/torale/shared/chat"
-	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/outbox"
 )
 
@@ -19,10 +18,6 @@ import (
 // full URL, a bot token or a webhook key in it) becomes the kind of failure only, and any
 // secret or address value still in the text is cut out. Whether a retry can help is kept.
 func sanitize(err error, svc chat.Service, settings chat.Settings) error {
-	var refused *netguard.RefusedError
-	if errors.As(err, &refused) {
-		return outbox.Permanent(refused)
-	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return keep(err, networkReason(err))

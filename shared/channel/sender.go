@@ -65,7 +65,8 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 	if err != nil {
 		return outbox.Receipt{}, errors.New("the channel could not be loaded")
 	}
-	p := postOf(m, s.public)
+	// The post carries the delivery's id, the same on every retry of this row.
+	p := chat.FromMessage(m, s.public)
 	p.ID = m.Delivery.ID.String()
 	return s.send(ctx, c, p)
 }
@@ -73,8 +74,8 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 // Test posts a test message on c and says how it went.
 func (s *Sender) Test(ctx context.Context, c store.Channel) (TestResult, error) {
 	id := "test_" + uuid.NewString()
-	p := chat.Post{Title: "Torale test", Text: "This is a test message from Torale: notifications for your watches will arrive here.",
-		Link: s.public, Test: true, ID: id}
+	p := chat.SamplePost(s.public)
+	p.ID = id
 	r, err := s.send(ctx, c, p)
 	if errors.Is(err, outbox.ErrNotConfigured) {
 		return TestResult{}, err
@@ -114,24 +115,9 @@ func (s *Sender) send(ctx context.Context, c store.Channel, p chat.Post) (outbox
 	defer cancel()
 	start := time.Now()
 	r, err := svc.Send(ctx, s.client, settings, p)
-	rec := outbox.Receipt{ResponseCode: r.Status, Latency: time.Since(start), RetryAfter: time.Duration(r.RetryAfter) * time.Second}
+	rec := outbox.Receipt{ResponseCode: r.Status, Latency: time.Since(start), RetryAfter: r.Wait()}
 	if err != nil {
 		return rec, sanitize(err, svc, settings)
 	}
 	return rec, nil
-}
-
-// postOf is what a run's notification says, before any service's format.
-func postOf(m outbox.Message, publicURL string) chat.Post {
-	p := chat.Post{Title: m.Task.Name, Link: outbox.TaskURL(publicURL, m.Task.ID)}
-	if r := m.Execution.Result; r != nil {
-		if r.Notification != nil {
-			p.Text = *r.Notification
-		}
-		p.Evidence, p.Confidence = r.Evidence, r.Confidence
-		for _, src := range r.Sources {
-			p.Sources = append(p.Sources, chat.Source{Title: src.Title, URL: src.URL})
-		}
-	}
-	return p
 }

@@ -54,6 +54,8 @@ type ChannelField struct {
 	// URL settings are addresses Torale posts to; private and metadata addresses are refused.
 	URL  bool   `json:"url"`
 	Hint string `json:"hint,omitempty"`
+	// Default is the value an empty setting takes.
+	Default string `json:"default,omitempty"`
 }
 
 // ChannelTestResult is how a test message went; the service's response body is never read
