@@ -23,6 +23,9 @@ const (
 	// ActionWebhookTest sends a test webhook; ActionEmailCode mails a verification code.
 	ActionWebhookTest Action = "webhook test"
 	ActionEmailCode   Action = "email code"
+	// ActionChannelTest sends a channel's test message, under the webhook tests' limit but in
+	// a bucket of its own.
+	ActionChannelTest Action = "channel test"
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Every per request.
@@ -105,7 +108,7 @@ type bucket struct {
 
 func newLocalLimiter(l Limits, now func() time.Time) *localLimiter {
 	return &localLimiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
-		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode},
+		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionChannelTest: l.WebhookTest},
 		buckets: map[string]*bucket{}, now: now}
 }
 

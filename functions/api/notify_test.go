@@ -17,12 +17,14 @@ import (
 
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/channel"
 	"github.com/torale-ai/torale/shared/client"
 	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notifykey"
+	"github.com/torale-ai/torale/shared/sealed"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
@@ -60,11 +62,15 @@ func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyPart
 	r := email.NewRenderer("https://app.torale.example", keys)
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: g, PublicURL: "https://app.torale.example",
 		Now: time.Now, Log: logging.Discard()})
+	ring, err := sealed.Parse(sealed.NewKey("api"))
+	require.NoError(t, err)
+	chats := channel.Deps{Store: s, Keys: ring, Guard: g, PublicURL: "https://app.torale.example", Now: time.Now, Log: logging.Discard()}
 	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
 		Webhooks:    webhook.NewService(s, keys, g, sender, time.Now),
 		Emails:      email.NewVerifier(s, box, r, time.Now, logging.Discard()),
 		Unsubscribe: email.NewUnsubscriber(s, keys),
 		Mailbox:     box,
+		Channels:    channel.NewService(chats, channel.NewSender(chats)),
 	}}
 }
 

@@ -101,7 +101,7 @@ func (a *API) routes() []route {
 		r("GET", v1+"/channels/{id}", AccessUser, "", a.getChannel),
 		r("PATCH", v1+"/channels/{id}", AccessUser, "", a.updateChannel).takes(BodyJSON),
 		r("DELETE", v1+"/channels/{id}", AccessUser, "", a.deleteChannel),
-		r("POST", v1+"/channels/{id}/test", AccessUser, ActionWebhookTest, a.testChannel),
+		r("POST", v1+"/channels/{id}/test", AccessUser, ActionChannelTest, a.testChannel),
 		r("POST", v1+"/unsubscribe", AccessPublic, "", a.unsubscribe),
 		r("GET", v1+"/feed", AccessUser, "", a.getFeed),
 		r("POST", v1+"/feed/rotate", AccessUser, "", a.rotateFeed),
