@@ -1,8 +1,3 @@
-// Package chat speaks to the chat and push services a user can be told on: one thin Service
-// per kind, each formatting a Post the way that service shows messages best and within its
-// limits, and posting it through the client it is given (SSRF-guarded, no redirects, the
-// attempt's deadline on the context). It holds no state and no secrets of its own; the
-// channels a user saves (shared/channel) hold the settings, sealed.
 package chat
 
 import (

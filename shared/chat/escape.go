@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"html"
 	"strings"
 )
 
@@ -36,4 +37,18 @@ func escapeFence(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+// escapeHTML makes s literal in HTML; Pushover keeps line breaks as they are.
+func escapeHTML(s string) string { return html.EscapeString(s) }
+
+// htmlLines is escapeHTML with line breaks as <br> (Matrix, Google Chat cards).
+func htmlLines(s string) string { return strings.ReplaceAll(html.EscapeString(s), "\n", "<br>") }
+
+// jsonBytes measures a string as the bytes it takes in a JSON body (quotes aside), for the
+// services whose limit is on the message's size (Teams' 28 KB): quotes, backslashes and
+// control characters take more than one.
+func jsonBytes(s string) int {
+	b, _ := marshal(s)
+	return len(b) - 2
 }

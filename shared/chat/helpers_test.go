@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,8 +116,23 @@ func service(t *testing.T, k chat.Kind) chat.Service {
 }
 
 // indent shows a JSON body readably; the golden file's text compacts back to the exact bytes.
+// A form body is shown as JSON of its fields, which encode back to the exact bytes.
 func indent(t *testing.T, body []byte) string {
 	t.Helper()
+	if !json.Valid(body) {
+		form, err := url.ParseQuery(string(body))
+		require.NoError(t, err, "body is neither JSON nor a form: %s", body)
+		require.Equal(t, string(body), form.Encode(), "the form shows as it was sent")
+		fields := map[string]string{}
+		for k := range form {
+			fields[k] = form.Get(k)
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(fields))
+		body = bytes.TrimSpace(b.Bytes())
+	}
 	var b bytes.Buffer
 	require.NoError(t, json.Indent(&b, body, "", "  "), "body is not JSON: %s", body)
 	return b.String()

@@ -93,35 +93,9 @@ func ntfyMessage(topic string, p Post) ntfyPayload {
 		out.Click = link
 		out.Actions = []ntfyAction{{Action: "view", Label: "Open in Torale", URL: link}}
 	}
-	tail := ""
-	if links := p.links(); len(links) > 0 {
-		tail = "\n\n**Sources**"
-		for i, s := range links {
-			if i == ntfySources {
-				break
-			}
-			tail += "  \n[" + fit(s.Title, 150, escapeMarkdown, octets) + "](" + escapeURL(s.URL) + ")"
-		}
-	}
-	label := ""
-	if p.Evidence != "" {
-		label = "**" + escapeMarkdown(p.evidenceLabel()) + "**  \n"
-		if p.Text != "" {
-			label = "\n\n" + label
-		}
-	}
-	open, close, esc := "", "", escapeMarkdown
-	if p.Diff {
-		open, close, esc = "```\n", "\n```", escapeFence
-	}
-	room := ntfyMax - len(tail) - len(label) - len(open+close)
-	textN, evN := share(room, len(esc(p.Text)), len(escapeMarkdown(p.Evidence)))
-	if p.Text != "" {
-		out.Message = open + fit(p.Text, textN, esc, octets) + close
-	}
-	if p.Evidence != "" {
-		out.Message += label + fit(p.Evidence, evN, escapeMarkdown, octets)
-	}
-	out.Message += tail
+	// The tap opens the task, so the body does not link to it again.
+	body := p
+	body.Link = ""
+	out.Message = markdownBody(body, ntfyMax, ntfySources)
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,6 +32,8 @@ type call struct {
 	url     string
 	header  http.Header
 	body    any // sent as JSON
+	// form, when set, is sent instead of body as an HTML form (Pushover's documented encoding).
+	form url.Values
 	// secrets are values no error may contain: tokens, webhook URLs and their parts.
 	secrets []string
 	// retryAfter reads a wait, in seconds, from an error body, for services that put it there
@@ -43,7 +46,11 @@ type call struct {
 // good. Every error is written for the user, says what the service answered, and holds no
 // secret: never the URL (Go's *url.Error prints it whole) and never a token.
 func (c call) do(ctx context.Context, client *http.Client) (Receipt, []byte, error) {
-	body, err := json.Marshal(c.body)
+	body, err := marshal(c.body)
+	contentType := "application/json"
+	if c.form != nil {
+		body, err, contentType = []byte(c.form.Encode()), nil, "application/x-www-form-urlencoded"
+	}
 	if err != nil {
 		return Receipt{}, nil, outbox.Permanent(fmt.Errorf("encoding the %s message: %w", c.service, err))
 	}
@@ -54,7 +61,7 @@ func (c call) do(ctx context.Context, client *http.Client) (Receipt, []byte, err
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", "Torale-Notifications/1.0")
 	res, err := client.Do(req)
 	if err != nil {
@@ -88,6 +95,18 @@ func (c call) do(ctx context.Context, client *http.Client) (Receipt, []byte, err
 		return r, answer, errors.New(msg)
 	}
 	return r, answer, outbox.Permanent(errors.New(msg))
+}
+
+// marshal writes a JSON body as the services read it, with <, > and & as themselves rather
+// than \u003c and friends: shorter, and readable in the golden files.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // describe turns a failed request into words safe to store and show: the guard's reason, or

@@ -27,7 +27,7 @@ type spec struct {
 	// settings point the channel at the fake at base.
 	settings func(base string) chat.Settings
 	ok       reply
-	// path is where each message is posted, and method how.
+	// path is where each message is posted ("" when it cannot be known), and method how.
 	path   func(s chat.Settings, p chat.Post) string
 	method string
 	// secrets must never appear in an error.
@@ -61,9 +61,19 @@ func TestSend(t *testing.T) {
 				require.Equal(t, sp.ok.status, r.Status)
 				got := f.last(t)
 				require.Equal(t, sp.method, got.Method)
-				require.Equal(t, sp.path(set, c.post), got.Path)
-				require.Equal(t, "application/json", got.Header.Get("Content-Type"))
-				out.WriteString("# " + c.name + "\n" + indent(t, got.Body) + "\n")
+				if want := sp.path(set, c.post); want != "" {
+					require.Equal(t, want, got.Path)
+				}
+				if k == chat.Pushover {
+					require.Equal(t, "application/x-www-form-urlencoded", got.Header.Get("Content-Type"))
+				} else {
+					require.Equal(t, "application/json", got.Header.Get("Content-Type"))
+				}
+				shown := indent(t, got.Body)
+				if c.post.Test {
+					require.Regexp(t, `Test(\\\\)?: `, shown, "a test says it is one")
+				}
+				out.WriteString("# " + c.name + "\n" + shown + "\n")
 				if c.name == "long" {
 					sp.limits(t, got.Body)
 				}
