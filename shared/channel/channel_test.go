@@ -291,3 +291,25 @@ func TestDefaultChannelsAndReseal(t *testing.T) {
 	require.Equal(t, 1, ntfy.Count())
 	require.Equal(t, "Bearer tk_bkey0123456789", ntfy.Requests()[0].Header.Get("Authorization"))
 }
+
+// Every kind this build knows saves, masks its secrets and sends a test through the guard.
+func TestEveryKindSendsATest(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	for _, k := range chat.Kinds() {
+		f := channeltest.NewTLS(string(k))
+		defer f.Close()
+		svc := b.service(guardFor(f))
+		settings := f.Settings("Tok3nSecretValue" + string(k))
+		require.NotNil(t, settings, "channeltest knows %s", k)
+		ch, err := svc.Create(ctx, b.user, channel.Input{Kind: k, Name: string(k), Settings: settings})
+		require.NoError(t, err, k)
+		for name, v := range ch.Masked {
+			require.NotContains(t, v, "Tok3nSecretValue", "%s.%s shown", k, name)
+		}
+		res, err := svc.Test(ctx, b.user, ch.ID)
+		require.NoError(t, err)
+		require.True(t, res.OK, "%s: %s", k, res.Error)
+		require.Equal(t, 1, f.Count(), k)
+	}
+}

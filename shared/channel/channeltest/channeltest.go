@@ -1,6 +1,7 @@
-// Package channeltest runs local servers that speak the chat services' APIs as far as Torale
-// uses them (a Slack or Discord incoming webhook, Telegram's sendMessage, ntfy's JSON publish),
-// record what they were sent, and fail on request, for tests and the notify benchmark.
+// Package channeltest runs local servers that answer as the chat services' APIs do as far as
+// Torale uses them (Slack, Discord, Teams and Google Chat incoming webhooks, Telegram's
+// sendMessage, ntfy's JSON publish, Pushover, Gotify, Matrix's send), record what they were
+// sent, and fail on request, for tests and the notify benchmark.
 package channeltest
 
 import (
@@ -40,7 +41,7 @@ type Service struct {
 	record bool
 }
 
-// New starts a fake of kind ("slack", "discord", "telegram" or "ntfy") on plain http until
+// New starts a fake of kind (a chat.Kind: "slack", "telegram", "ntfy", ...) on plain http until
 // Close. It records every request unless Counting is asked for.
 func New(kind string) *Service {
 	s := newService(kind)
@@ -92,8 +93,29 @@ func (s *Service) Settings(token string) map[string]string {
 		return map[string]string{"bot_token": "123456789:" + token, "chat_id": "-100200300", "api_url": s.srv.URL}
 	case "ntfy":
 		return map[string]string{"server": s.srv.URL, "topic": "torale-test", "token": "tk_" + token}
+	case "teams":
+		return map[string]string{"workflow_url": s.srv.URL + "/workflows/abc/triggers/manual/paths/invoke?sig=" + token}
+	case "pushover":
+		return map[string]string{"app_token": key30(token), "user_key": key30("u" + token), "api_url": s.srv.URL}
+	case "gotify":
+		return map[string]string{"server": s.srv.URL, "app_token": token}
+	case "matrix":
+		return map[string]string{"homeserver": s.srv.URL, "access_token": token, "room_id": "!room:example.org"}
+	case "google_chat":
+		return map[string]string{"webhook_url": s.srv.URL + "/v1/spaces/AAAA/messages?key=k&token=" + token}
 	}
 	return nil
+}
+
+// key30 is token as Pushover's 30 letters and digits.
+func key30(token string) string {
+	var b strings.Builder
+	for _, r := range token {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return (b.String() + strings.Repeat("x", 30))[:30]
 }
 
 // FailNext answers the next len(codes) requests with those statuses, in order.
@@ -155,5 +177,14 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	case "ntfy":
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"id":"abc","event":"message"}`)
+	case "pushover":
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":1,"request":"abc"}`)
+	case "matrix":
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"event_id":"$abc"}`)
+	default: // teams, gotify, google_chat
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{}`)
 	}
 }
