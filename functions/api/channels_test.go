@@ -63,9 +63,9 @@ func TestChannelsShowSecretsMaskedAndTasksNameThemByID(t *testing.T) {
 	require.Equal(t, "settings.webhook_url", e.Errors[0].Field)
 	require.NotContains(t, e.Error(), key)
 	_, err = alice.CreateChannel(ctx, contract.ChannelInput{Kind: "fax", Name: "x", Settings: map[string]string{}})
-	requireProblem(t, err, http.StatusUnprocessableEntity)
+	_ = requireProblem(t, err, http.StatusUnprocessableEntity)
 	_, err = alice.CreateChannel(ctx, in)
-	requireProblem(t, err, http.StatusConflict)
+	_ = requireProblem(t, err, http.StatusConflict)
 
 	// Renaming keeps the secret; deleting takes the channel away.
 	ch, err = alice.UpdateChannel(ctx, ch.ID, contract.ChannelPatch{Name: ptr("Team 2"), ForAlerts: ptr(true)})
@@ -74,5 +74,5 @@ func TestChannelsShowSecretsMaskedAndTasksNameThemByID(t *testing.T) {
 	require.True(t, ch.ForAlerts)
 	require.NoError(t, alice.DeleteChannel(ctx, ch.ID))
 	_, err = alice.GetChannel(ctx, ch.ID)
-	requireProblem(t, err, http.StatusNotFound)
+	_ = requireProblem(t, err, http.StatusNotFound)
 }
