@@ -90,6 +90,12 @@ func (s *Sender) Test(ctx context.Context, c store.Channel) (TestResult, error) 
 	return res, nil
 }
 
+// Post sends p on c through the same checks and client as a notification: for messages that
+// are not a run's notification (failure alerts). p.ID should be stable across retries.
+func (s *Sender) Post(ctx context.Context, c store.Channel, p chat.Post) (outbox.Receipt, error) {
+	return s.send(ctx, c, p)
+}
+
 // send opens c's settings, checks its addresses again (the policy may have changed since it
 // was saved) and posts p through the kind's service under the attempt's deadline.
 func (s *Sender) send(ctx context.Context, c store.Channel, p chat.Post) (outbox.Receipt, error) {
