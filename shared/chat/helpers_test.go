@@ -59,7 +59,7 @@ type fake struct {
 	next []reply
 }
 
-func newFake(t *testing.T, ok reply) *fake {
+func newFake(t testing.TB, ok reply) *fake {
 	f := &fake{ok: ok}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
