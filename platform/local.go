@@ -16,6 +16,7 @@ import (
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/grounding"
 	"github.com/torale-ai/torale/shared/localpg"
+	"github.com/torale-ai/torale/shared/page"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/web"
 )
@@ -32,6 +33,8 @@ type Local struct {
 	Agent agent.Agent
 	// Grounding replaces the grounding link resolver (tests point it at a local redirector).
 	Grounding *grounding.Resolver
+	// Pages replaces the page reader (tests read local pages under the production policy).
+	Pages *page.Reader
 	// Tick is how often the sweep and the notifier look for due work (default 1s).
 	Tick time.Duration
 	// Grace is how long in-flight runs may take to finish at shutdown (default 30s); runs still
@@ -113,6 +116,7 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 	}
 	deps.Config, deps.Store, deps.Bus, deps.Agent, deps.DevAuth, deps.Log = l.Config, st, bus, l.Agent, true, l.Log
 	deps.Grounding = l.Grounding
+	deps.Pages = l.Pages
 	p, err := New(deps)
 	if err != nil {
 		return err

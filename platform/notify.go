@@ -72,7 +72,7 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	}
 	guard := netguard.New(netguard.Options{AllowPrivate: cfg.WebhookAllowPrivate})
 	renderer := email.NewRenderer(d.Config.PublicURL, keys)
-	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Guard: guard,
+	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Keyring: keyring, Guard: guard,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
 
 	chats := channel.Deps{Store: d.Store, Keys: keyring, Guard: guard, PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log}
@@ -90,11 +90,14 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	}
 	if keys == nil {
 		d.Log.Warn("TORALE_NOTIFY_SECRET is not set: webhooks are off and emails carry no unsubscribe link")
+	} else if keyring == nil {
+		d.Log.Warn("TORALE_SECRET_KEYS is not set: webhook signing secrets stay derived from TORALE_NOTIFY_SECRET " +
+			"(changing it changes every user's secret) and custom webhook headers cannot be saved")
 	}
 	if !need.api {
 		return p, nil
 	}
-	p.webhooks = webhook.NewService(d.Store, keys, guard, sender, d.Now)
+	p.webhooks = webhook.NewService(d.Store, keys, keyring, guard, sender, d.Now)
 	p.verifier = email.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
 	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: email.NewUnsubscriber(d.Store, keys),
 		Channels: channel.NewService(chats, chatSender)}

@@ -46,6 +46,9 @@ type Deps struct {
 	// Grounding resolves Gemini's grounding redirect links among sources (default: Google's
 	// redirect host, through the production SSRF policy); tests name their own redirector.
 	Grounding *grounding.Resolver
+	// Pages reads the pages watches list (default: a reader through the SSRF guard with
+	// TORALE_PAGE_ALLOW_PRIVATE); tests name their own guard.
+	Pages *page.Reader
 	// DevAuth lets requests without a token act as header-named local users (torale dev only).
 	DevAuth bool
 	Senders map[task.ChannelType]outbox.Sender
@@ -85,7 +88,10 @@ type Platform struct {
 	now        func() time.Time
 	// retention is how long quiet runs are kept (TORALE_EXECUTION_RETENTION); 0 keeps them.
 	retention time.Duration
-	log       *slog.Logger
+	// findingsRetention is how long unseen findings are kept (TORALE_FINDINGS_RETENTION); 0
+	// keeps them.
+	findingsRetention time.Duration
+	log               *slog.Logger
 }
 
 // New builds the services the functions in d.Functions need and, without Pub/Sub, subscribes
@@ -101,6 +107,9 @@ func New(d Deps) (*Platform, error) {
 	// One page reader serves the process, made when first needed: change-mode runs and the
 	// agent's reads share its robots.txt cache and connections.
 	pages := sync.OnceValue(func() *page.Reader {
+		if d.Pages != nil {
+			return d.Pages
+		}
 		return page.NewReader(netguard.New(page.GuardOptions(d.Config.Agent.PageAllowPrivate)), page.Options{})
 	})
 	// The agent this process decides with, and the one runs and previews call (the agent
@@ -109,7 +118,8 @@ func New(d Deps) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Agent: local, store: d.Store, now: d.Now, retention: d.Config.ExecutionRetention, log: d.Log}
+	p := &Platform{Agent: local, store: d.Store, now: d.Now, retention: d.Config.ExecutionRetention,
+		findingsRetention: d.Config.FindingsRetention, log: d.Log}
 	if !need.store {
 		return p, nil
 	}

@@ -12,12 +12,31 @@ import (
 const retentionBatches = 10
 
 // ExpireRuns deletes one pass of runs older than TORALE_EXECUTION_RETENTION that notified
-// nobody (store.DeleteExpiredRuns) and returns how many; with retention off it does nothing.
+// nobody (store.DeleteExpiredRuns) and returns how many, then one pass of the findings no run
+// has seen for TORALE_FINDINGS_RETENTION (store.DeleteExpiredFindings), which it logs; either
+// retention off does nothing.
 func (p *Platform) ExpireRuns(ctx context.Context) (int, error) {
-	if p.store == nil || p.retention <= 0 {
+	if p.store == nil {
 		return 0, nil
 	}
-	return p.store.DeleteExpiredRuns(ctx, p.now().Add(-p.retention), 0, retentionBatches)
+	runs := 0
+	if p.retention > 0 {
+		n, err := p.store.DeleteExpiredRuns(ctx, p.now().Add(-p.retention), 0, retentionBatches)
+		if err != nil {
+			return n, err
+		}
+		runs = n
+	}
+	if p.findingsRetention > 0 {
+		n, err := p.store.DeleteExpiredFindings(ctx, p.now().Add(-p.findingsRetention), 0, retentionBatches)
+		if err != nil {
+			return runs, err
+		}
+		if n > 0 {
+			p.log.InfoContext(ctx, "findings retention", slog.Int("deleted", n))
+		}
+	}
+	return runs, nil
 }
 
 // expireEvery runs ExpireRuns every interval until ctx ends; torale dev's stand-in for the tick.

@@ -33,6 +33,7 @@ module "secrets" {
     "clerk-secret-key"   = "CLERK_SECRET_KEY: dashboard sign-in"
     "smtp-url"           = "TORALE_SMTP_URL: smtp(s)://user:password@host:port"
     "notify-secret"      = "TORALE_NOTIFY_SECRET: webhook signing and unsubscribe links"
+    "secret-keys"        = "TORALE_SECRET_KEYS: the keyring that seals users' secrets (webhook secrets and headers)"
   }
   # Who reads each secret: exactly the workloads whose settings name it (services.tf and the
   # worker's manifests). terraform/policy checks that the two agree.
@@ -43,6 +44,7 @@ module "secrets" {
     "clerk-secret-key"   = ["api"]
     "smtp-url"           = ["api", "notify"]
     "notify-secret"      = ["api", "notify"]
+    "secret-keys"        = ["api", "notify"]
   }
   members    = local.member
   depends_on = [google_project_service.api]

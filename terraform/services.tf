@@ -22,6 +22,7 @@ module "api" {
     CLERK_SECRET_KEY     = "clerk-secret-key"
     TORALE_SMTP_URL      = "smtp-url"
     TORALE_NOTIFY_SECRET = "notify-secret"
+    TORALE_SECRET_KEYS   = "secret-keys"
   }
   secret_ids      = module.secrets.ids
   enabled_secrets = var.enabled_secrets
@@ -71,6 +72,7 @@ module "notify" {
   secret_env = {
     TORALE_SMTP_URL      = "smtp-url"
     TORALE_NOTIFY_SECRET = "notify-secret"
+    TORALE_SECRET_KEYS   = "secret-keys"
   }
   secret_ids      = module.secrets.ids
   enabled_secrets = var.enabled_secrets

@@ -67,13 +67,13 @@ variable "agent_env" {
 }
 
 variable "enabled_secrets" {
-  description = "Secrets you have added a version to (terraform/README.md); services read only these. Names: gemini-api-key, perplexity-api-key, mem0-api-key, clerk-secret-key, smtp-url, notify-secret."
+  description = "Secrets you have added a version to (terraform/README.md); services read only these. Names: gemini-api-key, perplexity-api-key, mem0-api-key, clerk-secret-key, smtp-url, notify-secret, secret-keys."
   type        = set(string)
   default     = []
 
   validation {
     condition = length(setsubtract(var.enabled_secrets, [
-      "gemini-api-key", "perplexity-api-key", "mem0-api-key", "clerk-secret-key", "smtp-url", "notify-secret",
+      "gemini-api-key", "perplexity-api-key", "mem0-api-key", "clerk-secret-key", "smtp-url", "notify-secret", "secret-keys",
     ])) == 0
     error_message = "enabled_secrets names secrets of the secrets module only."
   }

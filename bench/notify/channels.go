@@ -78,7 +78,7 @@ func channelThroughput(ctx context.Context, dbURL string, recv *receiver, opts o
 	log := slog.New(slog.DiscardHandler)
 	hookSender := webhook.NewSender(webhook.Deps{Store: st, Keys: keys, Guard: hookGuard,
 		PublicURL: "https://app.torale.example", Now: time.Now, Log: log})
-	hook, err := webhook.NewService(st, keys, hookGuard, nil, time.Now).Get(ctx, userID)
+	hook, err := webhook.NewService(st, keys, nil, hookGuard, nil, time.Now).Get(ctx, userID)
 	if err != nil {
 		return nil, err
 	}

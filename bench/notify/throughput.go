@@ -53,7 +53,7 @@ func throughput(ctx context.Context, dbURL string, recv *receiver, opts options)
 	}
 	guard := netguard.New(netguard.Options{Allow: []netip.AddrPort{recv.addr}, TLSConfig: recv.clientTLS})
 	log := slog.New(slog.DiscardHandler)
-	settings := webhook.NewService(st, keys, guard, nil, time.Now)
+	settings := webhook.NewService(st, keys, nil, guard, nil, time.Now)
 	hook, err := settings.Get(ctx, userID)
 	if err != nil {
 		return nil, err

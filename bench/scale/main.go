@@ -4,7 +4,8 @@
 // 1,000,000 runs, 200,000 deliveries), every user owning the same share, and prints each
 // figure at both scales side by side: the API's task list, task get, run list and
 // notifications p50/p99 (the real API handler over HTTP on loopback), the sweep's claim rate,
-// reconcile's reads, one retention batch and the database size. bench/scale.sh runs it against
+// reconcile's reads, one retention batch, a run with its trail (GET /executions/{id}), one
+// findings retention batch and the database size. bench/scale.sh runs it against
 // a throwaway PostgreSQL.
 package main
 
@@ -100,6 +101,9 @@ func measureScale(ctx context.Context, server string, sz size, requests, c int) 
 		{&f.Get, func(i int, cl caller) string { return "/api/v1/tasks/" + task(i, cl) }},
 		{&f.Runs, func(i int, cl caller) string { return "/api/v1/tasks/" + task(i, cl) + "/executions" }},
 		{&f.Inbox, func(int, caller) string { return "/api/v1/notifications" }},
+		{&f.Steps, func(i int, cl caller) string {
+			return "/api/v1/executions/" + cl.runs[(i/len(cl.runs))%len(cl.runs)].String()
+		}},
 	} {
 		if *p.into, err = load(ctx, srv.URL, cs, requests, c, p.path); err != nil {
 			return f, err
@@ -110,6 +114,13 @@ func measureScale(ctx context.Context, server string, sz size, requests, c int) 
 	}
 	if f.ClaimRate, err = claimRate(ctx, st); err != nil {
 		return f, fmt.Errorf("claim: %w", err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM findings`).Scan(&f.Findings); err != nil {
+		return f, err
+	}
+	// Findings first: the runs' retention takes their steps with them, not their findings.
+	if f.FindingsBatch, f.FindingsDeleted, err = findingsBatches(ctx, st, 5); err != nil {
+		return f, fmt.Errorf("findings retention: %w", err)
 	}
 	if f.RetentionBatch, f.RetentionDeleted, err = retentionBatches(ctx, st, 5); err != nil {
 		return f, fmt.Errorf("retention: %w", err)
@@ -133,14 +144,18 @@ func report(w io.Writer, base, big figures) {
 		name string
 		a, b latency
 	}{{"GET /tasks", base.List, big.List}, {"GET /tasks/{id}", base.Get, big.Get},
-		{"GET /tasks/{id}/executions", base.Runs, big.Runs}, {"GET /notifications", base.Inbox, big.Inbox}} {
+		{"GET /tasks/{id}/executions", base.Runs, big.Runs}, {"GET /notifications", base.Inbox, big.Inbox},
+		{"GET /executions/{id} (steps)", base.Steps, big.Steps}} {
 		row(l.name+" p50", ms(l.a.P50), ms(l.b.P50), "ms")
 		row(l.name+" p99", ms(l.a.P99), ms(l.b.P99), "ms")
 	}
 	row("claim (batches of 500)", base.ClaimRate, big.ClaimRate, "tasks/s")
 	row("reconcile reads", ms(base.ReconcileReads), ms(big.ReconcileReads), "ms")
 	row("retention batch (1,000 runs)", ms(base.RetentionBatch), ms(big.RetentionBatch), "ms")
+	row("findings", float64(base.Findings), float64(big.Findings), "")
+	row("findings retention batch (1,000)", ms(base.FindingsBatch), ms(big.FindingsBatch), "ms")
 	row("database size", float64(base.DatabaseBytes)/(1<<20), float64(big.DatabaseBytes)/(1<<20), "MiB")
 	_ = tw.Flush()
 	fmt.Fprintf(w, "retention deleted %d and %d runs in 5 batches\n", base.RetentionDeleted, big.RetentionDeleted)
+	fmt.Fprintf(w, "findings retention deleted %d and %d findings in 5 batches\n", base.FindingsDeleted, big.FindingsDeleted)
 }

@@ -26,6 +26,10 @@ type figures struct {
 	ReconcileReads         time.Duration
 	RetentionBatch         time.Duration // one statement of store.RetentionBatch runs
 	RetentionDeleted       int
+	Steps                  latency       // GET /executions/{id}, a run with its trail
+	FindingsBatch          time.Duration // one statement of store.RetentionBatch findings
+	FindingsDeleted        int
+	Findings               int64 // rows in findings after seeding
 	DatabaseBytes          int64
 }
 
@@ -36,6 +40,7 @@ type latency struct{ P50, P99 time.Duration }
 type caller struct {
 	key   string
 	tasks []uuid.UUID
+	runs  []uuid.UUID // runs of its tasks, for GET /executions/{id}
 }
 
 // callers gives the first n users an API key each and reads their task ids.
@@ -65,7 +70,15 @@ func callers(ctx context.Context, st *store.Store, conn *pgx.Conn, n int) ([]cal
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, caller{key: key, tasks: ids})
+		rows, err = conn.Query(ctx, `SELECT id FROM executions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 50`, u)
+		if err != nil {
+			return nil, err
+		}
+		runs, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, caller{key: key, tasks: ids, runs: runs})
 	}
 	return out, nil
 }
@@ -150,6 +163,20 @@ func reconcileReads(ctx context.Context, st *store.Store) (time.Duration, error)
 		return 0, err
 	}
 	return time.Since(start), nil
+}
+
+// findingsBatches runs n single-statement findings retention batches at the default 30 days
+// and returns the mean time of one, and how many findings they deleted.
+func findingsBatches(ctx context.Context, st *store.Store, n int) (time.Duration, int, error) {
+	start, deleted := time.Now(), 0
+	for range n {
+		d, err := st.DeleteExpiredFindings(ctx, time.Now().Add(-30*24*time.Hour), store.RetentionBatch, 1)
+		if err != nil {
+			return 0, deleted, err
+		}
+		deleted += d
+	}
+	return time.Since(start) / time.Duration(n), deleted, nil
 }
 
 // retentionBatches runs n single-statement retention batches at the default retention and

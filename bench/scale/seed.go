@@ -31,7 +31,9 @@ const dueTasks = 1_000
 
 // seed fills a migrated database with sz in a few set-based statements (generate_series): the
 // runs of each task are spread over two years, a year apart from the first to the last, so
-// about half are past the default retention; the deliveries' runs notified.
+// about half are past the default retention; the deliveries' runs notified. Every run has its
+// trail and findings (a report of about 2 KiB of its own, and its task's page of about 4 KiB,
+// shared).
 func seed(ctx context.Context, conn *pgx.Conn, sz size) error {
 	runsPerTask := sz.Executions / sz.Tasks
 	notifiedPerTask := sz.Deliveries / sz.Tasks
@@ -62,6 +64,34 @@ func seed(ctx context.Context, conn *pgx.Conn, sz size) error {
 			SELECT e.id, e.task_id, e.user_id, 'email', 'me@example.com', 'delivered', 1, e.finished_at, e.finished_at,
 				e.finished_at, e.finished_at
 			FROM executions e WHERE e.result->>'notification' <> ''`, nil},
+		// Every run's trail: a routine run's five steps. Its findings: the search's report, its
+		// own, and the task's watched page, the same text on every run (stored once), each
+		// last seen when the run was; so findings past their retention are the old runs' own.
+		{"steps", `INSERT INTO execution_steps (execution_id, steps, finding_hashes)
+			SELECT e.id, jsonb_build_array(
+					jsonb_build_object('kind', 'model', 'attempt', 1, 'at', e.started_at, 'duration_ms', 1800, 'purpose', 'search',
+						'model', 'gemini', 'prompt_tokens', 900, 'output_tokens', 200, 'cost_usd', 0.0004),
+					jsonb_build_object('kind', 'search', 'attempt', 1, 'at', e.started_at, 'duration_ms', 1800,
+						'queries', jsonb_build_array(t.search_query), 'results', 6, 'cost_usd', 0.0007),
+					jsonb_build_object('kind', 'page', 'attempt', 1, 'at', e.started_at, 'duration_ms', 240,
+						'url', 'https://example.com/product/' || t.id, 'status', 200, 'bytes', 48000),
+					jsonb_build_object('kind', 'model', 'attempt', 1, 'at', e.started_at, 'duration_ms', 900, 'purpose', 'decide',
+						'model', 'gemini', 'prompt_tokens', 300, 'output_tokens', 100, 'cost_usd', 0.0001),
+					jsonb_build_object('kind', 'decision', 'attempt', 1, 'at', e.started_at, 'duration_ms', 900,
+						'confidence', 70, 'silence_reason', 'condition_not_met')),
+				ARRAY[sha256(convert_to('report ' || e.id, 'UTF8')), sha256(convert_to('page ' || t.id, 'UTF8'))]
+			FROM executions e JOIN tasks t ON t.id = e.task_id`, nil},
+		{"findings", `INSERT INTO findings (hash, body, seen_at)
+			SELECT sha256(convert_to('report ' || e.id, 'UTF8')),
+				jsonb_build_object('kind', 'report', 'text', repeat('The vendor has not announced a date; reports differ. [1] ', 36)),
+				e.created_at
+			FROM executions e
+			UNION ALL
+			SELECT sha256(convert_to('page ' || t.id, 'UTF8')),
+				jsonb_build_object('kind', 'page', 'url', 'https://example.com/product/' || t.id, 'title', 'Product',
+					'text', repeat('Product page text with specifications and prices. ', 80), 'read', true),
+				(SELECT max(created_at) FROM executions l WHERE l.task_id = t.id)
+			FROM tasks t`, nil},
 		{"attempts", `INSERT INTO delivery_attempts (delivery_id, attempted_at, ok, response_code, latency_ms)
 			SELECT id, delivered_at, true, 250, 120 FROM notification_deliveries`, nil},
 		{"latest runs", `UPDATE tasks t SET last_execution_id = e.id, last_run_at = e.finished_at

@@ -157,7 +157,8 @@ func NewCmdAdmin(f *Factory) *cobra.Command {
 		Use:   "admin <subcommand>",
 		Short: "Platform operations (administrators only)",
 		Long: `Platform operations. stats and reconcile call the API as an admin; grant and revoke
-work on the database directly (DATABASE_URL), the way the first admin is made.`,
+work on the database directly (DATABASE_URL), the way the first admin is made, and so does
+rotate-secrets, which needs the secret keys (TORALE_SECRET_KEYS).`,
 		Example: "  torale admin stats\n  DATABASE_URL=postgres://torale@localhost/torale torale admin grant ada@example.com",
 	}
 	var asJSON bool
@@ -184,6 +185,7 @@ work on the database directly (DATABASE_URL), the way the first admin is made.`,
 		},
 	}
 	addJSONFlag(stats, &asJSON)
-	cmd.AddCommand(stats, NewCmdAdminReconcile(f), NewCmdAdminRole(f, true), NewCmdAdminRole(f, false))
+	cmd.AddCommand(stats, NewCmdAdminReconcile(f), NewCmdAdminRole(f, true), NewCmdAdminRole(f, false),
+		NewCmdAdminRotateSecrets(f))
 	return cmd
 }

@@ -281,10 +281,3 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
-
-func deref(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
-}

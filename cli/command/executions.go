@@ -73,7 +73,7 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 	get := &cobra.Command{
 		Use:     "get RUN_ID",
 		Aliases: []string{"view", "show"},
-		Short:   "Show one run: evidence, sources, confidence, and its notification or why it stayed silent",
+		Short:   "Show one run: evidence, sources, confidence, its notification or why it stayed silent, and its steps",
 		Example: "  torale executions get 9a1b...",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -88,7 +88,10 @@ func NewCmdExecutions(f *Factory) *cobra.Command {
 			if getJSON {
 				return writeJSON(f.IO.Out, e)
 			}
-			return printExecution(f, e)
+			if err := printExecution(f, e.Execution); err != nil {
+				return err
+			}
+			return printSteps(f, e.Steps)
 		},
 	}
 	addJSONFlag(get, &getJSON)

@@ -243,11 +243,11 @@ func waitForRun(ctx context.Context, c *client.Client, id uuid.UUID) (contract.E
 	for {
 		e, err := c.GetExecution(ctx, id)
 		if err != nil || e.Status.Final() {
-			return e, err
+			return e.Execution, err
 		}
 		select {
 		case <-ctx.Done():
-			return e, fmt.Errorf("stopped waiting; the run goes on (torale executions get %s)", id)
+			return e.Execution, fmt.Errorf("stopped waiting; the run goes on (torale executions get %s)", id)
 		case <-tick.C:
 		}
 	}

@@ -16,7 +16,6 @@ import (
 
 	sharedagent "github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/remote"
-	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -81,7 +80,9 @@ func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail = interrupted
 		}
 		log.Warn("agent run failed", slog.String("category", string(fail.Category)), slog.Bool("retryable", fail.Retryable), slog.String("error", err.Error()))
-		write(w, fail.Status(), remote.Reply{Usage: contract.UsageOf(out.Usage), Error: fail})
+		reply := remote.TrailOf(out)
+		reply.Error = fail
+		write(w, fail.Status(), reply)
 		return
 	}
 	log.Info("agent run decided", slog.Bool("notifies", out.Result.Notifies()))

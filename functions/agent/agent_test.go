@@ -185,3 +185,32 @@ func unconfigured() error {
 type discardPublisher struct{}
 
 func (discardPublisher) Publish(context.Context, string, []byte) error { return nil }
+
+// A run's trail and findings cross the wire, a failed run's steps too, so runtask records what
+// the agent function did as if it had run in-process.
+func TestTrailCrossesTheWire(t *testing.T) {
+	at := time.Date(2026, 11, 29, 9, 0, 1, 0, time.UTC)
+	steps := []task.Step{
+		{Kind: task.StepModel, At: at, Duration: 1200 * time.Millisecond, Purpose: "search", Model: "m", PromptTokens: 100, OutputTokens: 20, CostUSD: 0.0002},
+		{Kind: task.StepSearch, At: at, Duration: 1200 * time.Millisecond, Queries: []string{"iphone 18"}, Results: 2, CostUSD: 0.035},
+		{Kind: task.StepPage, At: at, Duration: 300 * time.Millisecond, URL: "https://example.com/huge", Status: 200, Bytes: 2 << 20,
+			Failure: "the page is larger than 2 MiB"},
+		{Kind: task.StepRetry, At: at, Duration: 2 * time.Second, Purpose: "decide", Model: "m", Failure: "the model is overloaded"},
+		{Kind: task.StepDecision, At: at, Duration: time.Second, Notifies: true, Confidence: 90},
+	}
+	note := "Shipped."
+	want := agent.Output{Result: task.Result{Evidence: "e", Confidence: 90, Notification: &note, Sources: []task.Source{}},
+		Usage: task.Usage{Model: "m", PromptTokens: 100, OutputTokens: 20, SearchQueries: 1, CostUSD: 0.0352}, Steps: steps,
+		Findings: []task.Finding{{Kind: "report", Text: "It shipped [1]"}, {Kind: "page", URL: "https://example.com", Title: "E", Text: "t", Read: true}}}
+	_, srv := serve(t, agenttest.New(agenttest.Reply{Output: want}))
+	got, err := remote.New(srv.URL, nil).Run(context.Background(), input())
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+
+	failed := agent.Output{Usage: task.Usage{Model: "m", PromptTokens: 100}, Steps: steps[:1]}
+	_, srv = serve(t, agenttest.New(agenttest.Reply{Output: failed,
+		Err: &agent.Error{Category: task.CategoryAgent, Message: "the model's answer was unusable twice in a row"}}))
+	got, err = remote.New(srv.URL, nil).Run(context.Background(), input())
+	require.Error(t, err)
+	require.Equal(t, failed.Steps, got.Steps, "a failed run's steps cross the wire")
+}

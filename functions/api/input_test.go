@@ -75,7 +75,7 @@ func TestHostileInputsOnEveryRoute(t *testing.T) {
 				break
 			}
 			body := validBody(rt)
-			status, out := sendAs(t, b, rt.Method, fillPath(rt.Path, map[string]string{"id": bad, "email": "me" + bad + "@example.com"}), body)
+			status, out := sendAs(t, b, rt.Method, fillPath(rt.Path, map[string]string{"id": bad, "email": "me" + bad + "@example.com", "name": "X-" + bad}), body)
 			assert.Equal(t, http.StatusNotFound, status, "%s with path value %s: %s", name, bad, out)
 			sent++
 		}

@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -60,13 +62,15 @@ func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyPart
 	g := netguard.New(guard)
 	box := email.NewMailbox(logging.Discard(), time.Now)
 	r := email.NewRenderer("https://app.torale.example", keys)
-	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: g, PublicURL: "https://app.torale.example",
+	ring, err := sealed.Parse(sealed.NewKey("test"))
+	require.NoError(t, err)
+	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Keyring: ring, Guard: g, PublicURL: "https://app.torale.example",
 		Now: time.Now, Log: logging.Discard()})
 	ring, err := sealed.Parse(sealed.NewKey("api"))
 	require.NoError(t, err)
 	chats := channel.Deps{Store: s, Keys: ring, Guard: g, PublicURL: "https://app.torale.example", Now: time.Now, Log: logging.Discard()}
 	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
-		Webhooks:    webhook.NewService(s, keys, g, sender, time.Now),
+		Webhooks:    webhook.NewService(s, keys, ring, g, sender, time.Now),
 		Emails:      email.NewVerifier(s, box, r, time.Now, logging.Discard()),
 		Unsubscribe: email.NewUnsubscriber(s, keys),
 		Mailbox:     box,
@@ -172,6 +176,57 @@ func TestWebhookEndpoints(t *testing.T) {
 	require.Positive(t, limited.RetryAfter)
 
 	_, err = c.EnableWebhookEndpoint(ctx, good.URL)
+	requireStatus(t, err, http.StatusNotFound)
+}
+
+func TestWebhookHeaderEndpoints(t *testing.T) {
+	serverTLS, clientTLS := tlstest.Certificate(t)
+	recv := webhooktest.NewReceiver(t, webhooktest.ReceiverOptions{TLS: true, ServerTLS: serverTLS, ClientTLS: clientTLS})
+	b := newNotifyBundle(t, netguard.Options{Allow: []netip.AddrPort{recv.Addr}, TLSConfig: clientTLS})
+	ctx := context.Background()
+	c := b.client(t, "alice")
+	_, err := c.SetWebhook(ctx, contract.WebhookInput{URL: recv.URL})
+	require.NoError(t, err)
+
+	const token = "Bearer hunter2-0123456789-abcd"
+	set, err := c.SetWebhookHeader(ctx, "authorization", token)
+	require.NoError(t, err)
+	require.Equal(t, []contract.WebhookHeader{{Name: "Authorization", ValueMasked: "••••abcd", UpdatedAt: set.Headers[0].UpdatedAt}}, set.Headers)
+	got, err := c.GetWebhook(ctx)
+	require.NoError(t, err)
+	require.Len(t, got.Headers, 1)
+	raw, err := json.Marshal(got) // the validating client refuses any field the schema lacks
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "hunter2", "the value is never returned in full")
+
+	res, err := c.TestWebhook(ctx, "")
+	require.NoError(t, err)
+	require.True(t, res.OK, res.Error)
+	require.Equal(t, token, recv.Hooks()[0].Header.Get("Authorization"))
+
+	for _, name := range []string{"Connection", "Proxy-Authorization", "Content-Type", "webhook-signature", "X-Torale-Signature", "Host"} {
+		_, err := c.SetWebhookHeader(ctx, name, "v")
+		e := requireProblem(t, err, http.StatusBadRequest)
+		require.Contains(t, e.Detail, http.CanonicalHeaderKey(name), "the problem names the header")
+	}
+	_, err = c.SetWebhookHeader(ctx, "X-Line", "a\r\nInjected: yes")
+	e := requireProblem(t, err, http.StatusBadRequest)
+	require.NotContains(t, e.Detail, "Injected")
+	for i := range 9 {
+		_, err := c.SetWebhookHeader(ctx, fmt.Sprintf("X-H%d", i), "v")
+		require.NoError(t, err)
+	}
+	_, err = c.SetWebhookHeader(ctx, "X-Eleventh", "v")
+	e = requireProblem(t, err, http.StatusBadRequest)
+	require.Contains(t, e.Detail, "X-Eleventh")
+	require.Contains(t, e.Detail, "at most 10")
+
+	left, err := c.DeleteWebhookHeader(ctx, "AUTHORIZATION")
+	require.NoError(t, err)
+	require.Len(t, left.Headers, 9)
+	_, err = c.DeleteWebhookHeader(ctx, "Authorization")
+	requireStatus(t, err, http.StatusNotFound)
+	_, err = b.client(t, "bob").DeleteWebhookHeader(ctx, "X-H1")
 	requireStatus(t, err, http.StatusNotFound)
 }
 

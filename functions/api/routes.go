@@ -91,6 +91,8 @@ func (a *API) routes() []route {
 		r("POST", v1+"/webhook/test", AccessUser, ActionWebhookTest, a.testWebhook).takes(BodyOptional),
 		r("POST", v1+"/webhook/enable", AccessUser, "", a.enableWebhook).takes(BodyJSON),
 		r("GET", v1+"/webhook/deliveries", AccessUser, "", a.listWebhookDeliveries),
+		r("PUT", v1+"/webhook/headers/{name}", AccessUser, "", a.putWebhookHeader).takes(BodyJSON),
+		r("DELETE", v1+"/webhook/headers/{name}", AccessUser, "", a.deleteWebhookHeader),
 		r("POST", v1+"/emails", AccessUser, ActionEmailCode, a.startEmail).takes(BodyJSON),
 		r("POST", v1+"/emails/verify", AccessUser, "", a.verifyEmail).takes(BodyJSON),
 		r("GET", v1+"/emails", AccessUser, "", a.listEmails),

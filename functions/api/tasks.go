@@ -230,7 +230,11 @@ func (a *API) getExecution(w http.ResponseWriter, r *http.Request, user store.Us
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, contract.ExecutionOf(e))
+	steps, err := a.watch.ExecutionSteps(r.Context(), user.ID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, contract.ExecutionDetail{Execution: contract.ExecutionOf(e), Steps: contract.StepsOf(steps)})
 	return nil
 }
 

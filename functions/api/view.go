@@ -91,6 +91,9 @@ func webhookView(s webhook.Settings) contract.WebhookSettings {
 		PreviousSecretExpiresAt: s.PreviousSecretExpiresAt, RotatedAt: s.RotatedAt, UpdatedAt: s.UpdatedAt,
 		DisabledEndpoints: mapAll(s.DisabledEndpoints, func(d store.DisabledWebhook) contract.DisabledWebhook {
 			return contract.DisabledWebhook{URL: d.URL, Reason: d.Reason, DisabledAt: d.DisabledAt}
+		}),
+		Headers: mapAll(s.Headers, func(h webhook.Header) contract.WebhookHeader {
+			return contract.WebhookHeader{Name: h.Name, ValueMasked: h.Masked, UpdatedAt: h.UpdatedAt}
 		})}
 }
 

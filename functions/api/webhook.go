@@ -23,6 +23,8 @@ type WebhookService interface {
 	Rotate(ctx context.Context, userID uuid.UUID) (webhook.Settings, error)
 	Enable(ctx context.Context, userID uuid.UUID, url string) (webhook.Settings, error)
 	Test(ctx context.Context, userID uuid.UUID, url string) (webhook.TestResult, error)
+	SetHeader(ctx context.Context, userID uuid.UUID, name, value string) (webhook.Settings, error)
+	DeleteHeader(ctx context.Context, userID uuid.UUID, name string) (webhook.Settings, error)
 	Deliveries(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.DeliveryLog, error)
 }
 
@@ -59,9 +61,12 @@ type Notify struct {
 // writeError.
 func (a *API) notifyError(w http.ResponseWriter, r *http.Request, err error) error {
 	var rl *store.RateLimitError
+	var he *webhook.HeaderError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &he):
+		return badRequest(he.Error())
 	case errors.Is(err, outbox.ErrNotConfigured):
 		a.log.WarnContext(r.Context(), "notification feature unavailable", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		return unavailable("This feature is not available on this deployment.")
@@ -192,4 +197,26 @@ func (a *API) listWebhookDeliveries(w http.ResponseWriter, r *http.Request, user
 		return store.Cursor{CreatedAt: d.CreatedAt, ID: d.ID}
 	}, deliveryLogView))
 	return nil
+}
+
+func (a *API) putWebhookHeader(w http.ResponseWriter, r *http.Request, user store.User) error {
+	svc, err := a.webhooks()
+	if err != nil {
+		return err
+	}
+	var b contract.WebhookHeaderInput
+	if err := decodeJSON(w, r, &b); err != nil {
+		return err
+	}
+	s, err := svc.SetHeader(r.Context(), user.ID, r.PathValue("name"), b.Value)
+	return a.writeWebhook(w, r, s, err)
+}
+
+func (a *API) deleteWebhookHeader(w http.ResponseWriter, r *http.Request, user store.User) error {
+	svc, err := a.webhooks()
+	if err != nil {
+		return err
+	}
+	s, err := svc.DeleteHeader(r.Context(), user.ID, r.PathValue("name"))
+	return a.writeWebhook(w, r, s, err)
 }

@@ -47,6 +47,12 @@ type Output struct {
 	// Silence is why a result that does not notify stayed silent (see task.SilenceReason);
 	// empty when it notifies. The runner records it on the execution.
 	Silence task.SilenceReason
+	// Steps are what the run did, in order (see task.Step), failed runs too; their tokens and
+	// costs add up to Usage.
+	Steps []task.Step
+	// Findings are what the decision saw (the search's report and the pages), capped by
+	// CapFindings; empty when the run failed before deciding.
+	Findings []task.Finding
 }
 
 // Agent decides one run. It returns an *Error for failures the runner should classify.

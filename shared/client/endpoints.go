@@ -85,9 +85,9 @@ func (c *Client) ListExecutions(ctx context.Context, taskID uuid.UUID, p PageOpt
 	return out, c.do(ctx, "GET", taskPath(taskID, "/executions"), p.values(), nil, &out)
 }
 
-// GetExecution returns one run.
-func (c *Client) GetExecution(ctx context.Context, id uuid.UUID) (contract.Execution, error) {
-	var e contract.Execution
+// GetExecution returns one run with its trail (steps).
+func (c *Client) GetExecution(ctx context.Context, id uuid.UUID) (contract.ExecutionDetail, error) {
+	var e contract.ExecutionDetail
 	return e, c.do(ctx, "GET", "/api/v1/executions/"+id.String(), nil, nil, &e)
 }
 

@@ -21,6 +21,18 @@ func (c *Client) SetWebhook(ctx context.Context, in contract.WebhookInput) (cont
 	return s, c.do(ctx, "PUT", "/api/v1/webhook", nil, in, &s)
 }
 
+// SetWebhookHeader adds a custom header to the webhook or replaces its value.
+func (c *Client) SetWebhookHeader(ctx context.Context, name, value string) (contract.WebhookSettings, error) {
+	var s contract.WebhookSettings
+	return s, c.do(ctx, "PUT", "/api/v1/webhook/headers/"+url.PathEscape(name), nil, contract.WebhookHeaderInput{Value: value}, &s)
+}
+
+// DeleteWebhookHeader removes a custom header from the webhook.
+func (c *Client) DeleteWebhookHeader(ctx context.Context, name string) (contract.WebhookSettings, error) {
+	var s contract.WebhookSettings
+	return s, c.do(ctx, "DELETE", "/api/v1/webhook/headers/"+url.PathEscape(name), nil, nil, &s)
+}
+
 // RotateWebhookSecret makes a new signing secret; the old one signs beside it for 24 hours.
 func (c *Client) RotateWebhookSecret(ctx context.Context) (contract.WebhookSettings, error) {
 	var s contract.WebhookSettings

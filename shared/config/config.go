@@ -42,6 +42,10 @@ type Config struct {
 	// is how long a run that notified nobody is kept; the tick deletes older ones, keeping each
 	// task's latest run.
 	ExecutionRetention time.Duration
+	// FindingsRetention (TORALE_FINDINGS_RETENTION, default 720h, 30 days; 0 keeps them) is how
+	// long the search findings a run's decision saw are kept after the last run that saw them;
+	// the tick deletes older ones. A run's steps stay as long as the run.
+	FindingsRetention time.Duration
 	// GeminiAPIKey (GEMINI_API_KEY, else GOOGLE_API_KEY) enables the Gemini agent.
 	GeminiAPIKey string
 	// PublicURL (TORALE_PUBLIC_URL, default http://localhost:8080) is where links in
@@ -100,7 +104,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("TORALE_DEEP_RUN_TIMEOUT: %s is over the %s a deep run may take", c.DeepRunTimeout, MaxDeepRunTimeout))
 	}
 	c.MaxAttempts = integer(getenv, "TORALE_MAX_ATTEMPTS", 3, &errs)
-	c.ExecutionRetention = retention(getenv, &errs)
+	c.ExecutionRetention = retention(getenv, "TORALE_EXECUTION_RETENTION", 365*24*time.Hour, &errs)
+	c.FindingsRetention = retention(getenv, "TORALE_FINDINGS_RETENTION", 30*24*time.Hour, &errs)
 	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
 	c.DBMaxConns = integer(getenv, "TORALE_DB_MAX_CONNS", 20, &errs)
 	c.Agent = agentFromEnv(getenv, &errs)
@@ -151,13 +156,12 @@ func duration(getenv func(string) string, key string, def time.Duration, errs *[
 	return d
 }
 
-// retention reads TORALE_EXECUTION_RETENTION, where 0 (unlike other durations) means forever.
-func retention(getenv func(string) string, errs *[]error) time.Duration {
-	const key = "TORALE_EXECUTION_RETENTION"
+// retention reads a retention setting, where 0 (unlike other durations) means forever.
+func retention(getenv func(string) string, key string, def time.Duration, errs *[]error) time.Duration {
 	if v := getenv(key); v == "0" {
 		return 0
 	}
-	return duration(getenv, key, 365*24*time.Hour, errs)
+	return duration(getenv, key, def, errs)
 }
 
 // boolean reads a true/false setting, false when unset.

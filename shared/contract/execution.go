@@ -30,6 +30,13 @@ type Execution struct {
 	Usage         Usage               `json:"usage"`
 }
 
+// ExecutionDetail is one run as GET /executions/{id} shows it: with its trail, the steps of
+// every attempt in order (empty for a run that recorded none). Lists of runs leave it out.
+type ExecutionDetail struct {
+	Execution
+	Steps []Step `json:"steps"`
+}
+
 // AdminExecution is any user's run with its owner and the internal error users never see.
 type AdminExecution struct {
 	Execution

@@ -13,6 +13,21 @@ type WebhookSettings struct {
 	RotatedAt               *time.Time        `json:"rotated_at"`
 	UpdatedAt               time.Time         `json:"updated_at"`
 	DisabledEndpoints       []DisabledWebhook `json:"disabled_endpoints"`
+	// Headers are the custom headers sent with every delivery to the webhook's origin.
+	Headers []WebhookHeader `json:"headers"`
+}
+
+// WebhookHeader is one custom webhook header; its value is stored sealed and shown masked
+// (at most its last four characters), never in full.
+type WebhookHeader struct {
+	Name        string    `json:"name"`
+	ValueMasked string    `json:"value_masked"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// WebhookHeaderInput is the body of PUT /webhook/headers/{name}.
+type WebhookHeaderInput struct {
+	Value string `json:"value"`
 }
 
 // DisabledWebhook is an endpoint Torale stopped posting to after a 410 Gone, and why.

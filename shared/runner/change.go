@@ -39,6 +39,8 @@ type changeRun struct {
 	// silence says why a run that does not notify stayed silent.
 	silence task.SilenceReason
 	keep    []store.Snapshot
+	// steps are the page reads, for the run's trail.
+	steps []task.Step
 }
 
 // runChange runs a change-mode task: no model, no search. Each page is read with the validators
@@ -61,7 +63,8 @@ func (r *Runner) runChange(ctx context.Context, t task.Task, exec task.Execution
 	if err != nil {
 		return r.fail(ctx, t, exec, o, err, log)
 	}
-	return r.succeedThen(ctx, t, exec, o, agent.Output{Result: run.result, Silence: run.silence}, log, func(ctx context.Context) {
+	out := agent.Output{Result: run.result, Silence: run.silence, Steps: run.steps}
+	return r.succeedThen(ctx, t, exec, o, out, log, func(ctx context.Context) {
 		for _, s := range run.keep {
 			if err := r.cfg.Snapshots.SavePageSnapshot(ctx, t.UserID, t.ID, s, o.Now); err != nil {
 				log.WarnContext(ctx, "keeping the page's text", slog.String("url", s.URL), slog.String("error", err.Error()))
@@ -89,7 +92,9 @@ func (r *Runner) compareAll(ctx context.Context, t task.Task) (changeRun, error)
 		if !first {
 			req.ETag, req.LastModified = prev.ETag, prev.LastModified
 		}
+		began := r.now()
 		p, err := r.cfg.Pages.Read(ctx, req)
+		run.steps = append(run.steps, page.Step(req, p, err, began))
 		switch {
 		case err != nil:
 			evidence = append(evidence, fmt.Sprintf("Could not read %s: %s.", u, strings.TrimSuffix(page.Reason(err), ".")))

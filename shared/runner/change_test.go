@@ -157,6 +157,17 @@ func TestChangeModeFilterAndFailedPage(t *testing.T) {
 	first := lastExecution(t, b, tk)
 	require.Equal(t, task.StatusSuccess, first.Status, "a page that fails is evidence, not a failed run")
 	require.Contains(t, first.Result.Evidence, "Could not read "+srv.URL+"/missing: the page answered HTTP 404.")
+	// Each read is a step of the run's trail, the failed one saying why.
+	steps, err := b.store.ExecutionSteps(b.ctx, b.user.ID, first.ID)
+	require.NoError(t, err)
+	require.Len(t, steps, 2)
+	require.Equal(t, []string{url, srv.URL + "/missing"}, []string{steps[0].URL, steps[1].URL})
+	require.Equal(t, task.StepPage, steps[0].Kind)
+	require.Equal(t, 200, steps[0].Status)
+	require.Positive(t, steps[0].Bytes)
+	require.Empty(t, steps[0].Failure)
+	require.Equal(t, 404, steps[1].Status)
+	require.Equal(t, "the page answered HTTP 404", steps[1].Failure)
 
 	site.set("Widget\nPrice: 12 dollars\nIn stock\n")
 	priced := b.runAgain(t, r, tk)

@@ -232,7 +232,7 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 	out, err := r.agent.Run(actx, in)
 	cancel()
 	o := store.Outcome{ExecutionID: exec.ID, UserID: t.UserID, TaskID: t.ID, Attempt: exec.Attempt,
-		Now: r.now(), TaskVersion: t.UpdatedAt, Usage: out.Usage}
+		Now: r.now(), TaskVersion: t.UpdatedAt, Usage: out.Usage, Steps: out.Steps, Findings: out.Findings}
 	if err != nil {
 		return r.fail(ctx, t, exec, o, err, log)
 	}
@@ -269,6 +269,7 @@ func (r *Runner) succeedThen(ctx context.Context, t task.Task, exec task.Executi
 ) error {
 	res := out.Result
 	o.Status, o.Result, o.Topic, o.SilenceReason = task.StatusSuccess, &res, res.Topic, out.Silence
+	o.Steps, o.Findings = out.Steps, out.Findings
 	if exec.Trigger == task.TriggerSchedule {
 		next, cause, err := task.Next(t.Schedule, t.Timezone, res.NextRun, o.Now, r.cfg.Rules)
 		if err != nil {
@@ -320,6 +321,9 @@ func (r *Runner) fail(ctx context.Context, t task.Task, exec task.Execution, o s
 		if interrupted {
 			o.Error = "the check was interrupted and will run again"
 		}
+		// The trail says why the next attempt's steps follow.
+		o.Steps = append(o.Steps[:len(o.Steps):len(o.Steps)], task.Step{Kind: task.StepRetry, At: o.Now, Purpose: "run",
+			Failure: o.Error})
 	} else {
 		o.Status = task.StatusFailed
 		if exec.Trigger == task.TriggerSchedule {

@@ -24,7 +24,7 @@ import (
 // bigTables grow with users and time; a query that reads one of them whole gets slower every
 // day. The small ones (users, api_keys by hash, user_webhooks, ...) may be scanned.
 var bigTables = map[string]bool{"tasks": true, "executions": true, "notification_deliveries": true,
-	"delivery_attempts": true, "task_memory": true}
+	"delivery_attempts": true, "task_memory": true, "execution_steps": true, "findings": true}
 
 // wholeTableQueries read a big table whole on purpose, off any user's path: each says why.
 var wholeTableQueries = map[string]string{

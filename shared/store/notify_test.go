@@ -21,7 +21,7 @@ func TestWebhookSettingsAndRotation(t *testing.T) {
 	got := make([]store.Webhook, 8)
 	for i := range got {
 		wg.Go(func() {
-			w, err := b.store.EnsureWebhook(b.ctx, b.user.ID, salt(byte(i+1)))
+			w, err := b.store.EnsureWebhook(b.ctx, b.user.ID, salt(byte(i+1)), "")
 			require.NoError(t, err)
 			got[i] = w
 		})
@@ -33,19 +33,19 @@ func TestWebhookSettingsAndRotation(t *testing.T) {
 	require.False(t, got[0].Enabled)
 	require.Empty(t, got[0].URL)
 
-	w, err := b.store.SetWebhook(b.ctx, b.user.ID, "https://example.com/h", true, salt(9), b.now)
+	w, err := b.store.SetWebhook(b.ctx, b.user.ID, "https://example.com/h", true, salt(9), "", b.now)
 	require.NoError(t, err)
 	require.True(t, w.Enabled)
 	require.Equal(t, got[0].SecretSalt, w.SecretSalt, "setting the URL keeps the secret")
 
 	keep := b.now.Add(24 * time.Hour)
-	r, err := b.store.RotateWebhookSecret(b.ctx, b.user.ID, salt(42), b.now, keep)
+	r, err := b.store.RotateWebhookSecret(b.ctx, b.user.ID, salt(42), "", b.now, keep)
 	require.NoError(t, err)
 	require.Equal(t, salt(42), r.SecretSalt)
 	require.Equal(t, got[0].SecretSalt, r.PreviousSalt)
 	require.WithinDuration(t, keep, *r.PreviousExpiresAt, time.Millisecond)
 
-	_, err = b.store.RotateWebhookSecret(b.ctx, b.other.ID, salt(1), b.now, keep)
+	_, err = b.store.RotateWebhookSecret(b.ctx, b.other.ID, salt(1), "", b.now, keep)
 	require.ErrorIs(t, err, store.ErrNotFound, "bob has no webhook to rotate")
 	_, err = b.store.GetWebhook(b.ctx, b.other.ID)
 	require.ErrorIs(t, err, store.ErrNotFound)
@@ -53,7 +53,7 @@ func TestWebhookSettingsAndRotation(t *testing.T) {
 
 func TestDisabledWebhooks(t *testing.T) {
 	b := setup(t)
-	_, err := b.store.SetWebhook(b.ctx, b.user.ID, "https://example.com/default", true, salt(1), b.now)
+	_, err := b.store.SetWebhook(b.ctx, b.user.ID, "https://example.com/default", true, salt(1), "", b.now)
 	require.NoError(t, err)
 	require.NoError(t, b.store.DisableWebhookURL(b.ctx, b.user.ID, "https://example.com/default", "410 Gone", b.now))
 	require.NoError(t, b.store.DisableWebhookURL(b.ctx, b.user.ID, "https://example.com/task", "410 Gone", b.now))
@@ -77,7 +77,7 @@ func TestDisabledWebhooks(t *testing.T) {
 	require.Empty(t, none)
 
 	require.NoError(t, b.store.EnableWebhookURL(b.ctx, b.user.ID, "https://example.com/task"))
-	_, err = b.store.SetWebhook(b.ctx, b.user.ID, "https://example.com/default", true, salt(1), b.now)
+	_, err = b.store.SetWebhook(b.ctx, b.user.ID, "https://example.com/default", true, salt(1), "", b.now)
 	require.NoError(t, err)
 	list, err = b.store.DisabledWebhooks(b.ctx, b.user.ID)
 	require.NoError(t, err)

@@ -45,6 +45,10 @@ type Outcome struct {
 	Complete bool
 	// Topic renames a task still on its derived name.
 	Topic string
+	// Steps are the attempt's trail, appended to the run's (each stamped with Attempt);
+	// Findings what its decision saw, kept once per content (see writeTrail).
+	Steps    []task.Step
+	Findings []task.Finding
 }
 
 // FinishExecution records o. It returns the outbox rows it wrote, or ErrConflict when the
@@ -89,7 +93,7 @@ func finishExecutionRow(ctx context.Context, q *db.Queries, o Outcome) error {
 	if n == 0 {
 		return conflict(fmt.Sprintf("Attempt %d is no longer running.", o.Attempt))
 	}
-	return nil
+	return writeTrail(ctx, q, o)
 }
 
 // silenceOf is the reason o's run records for notifying nobody.

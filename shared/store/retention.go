@@ -20,12 +20,24 @@ func (s *Store) DeleteExpiredRuns(ctx context.Context, before time.Time, batch, 
 	if batch <= 0 {
 		batch = RetentionBatch
 	}
+	return inBatches(maxBatches, batch, func() (int64, error) {
+		n, err := s.q.DeleteExpiredRuns(ctx, db.DeleteExpiredRunsParams{Before: before, MaxRows: batch})
+		if err != nil {
+			return n, fmt.Errorf("deleting expired runs: %w", translate(err))
+		}
+		return n, nil
+	})
+}
+
+// inBatches runs one retention statement (each its own transaction) until a batch comes back
+// short of batch rows or maxBatches ran, and returns the rows deleted.
+func inBatches(maxBatches, batch int, deleteBatch func() (int64, error)) (int, error) {
 	total := 0
 	for i := 0; i < maxBatches; i++ {
-		n, err := s.q.DeleteExpiredRuns(ctx, db.DeleteExpiredRunsParams{Before: before, MaxRows: batch})
+		n, err := deleteBatch()
 		total += int(n)
 		if err != nil {
-			return total, fmt.Errorf("deleting expired runs: %w", translate(err))
+			return total, err
 		}
 		if n < int64(batch) {
 			break

@@ -65,8 +65,17 @@ func apiKeyOf(r db.ApiKey) APIKey {
 
 func webhookOf(r db.UserWebhook) Webhook {
 	return Webhook{UserID: r.UserID, URL: r.Url, Enabled: r.Enabled, SecretSalt: r.SecretSalt,
-		PreviousSalt: r.PreviousSalt, PreviousExpiresAt: r.PreviousExpiresAt, RotatedAt: r.RotatedAt,
+		SecretSealed: str(r.SecretSealed), PreviousSalt: r.PreviousSalt, PreviousSealed: str(r.PreviousSealed),
+		PreviousExpiresAt: r.PreviousExpiresAt, RotatedAt: r.RotatedAt,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+// opt writes the empty string as NULL.
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // str reads a nullable text column as the empty string when it is NULL.

@@ -12,24 +12,29 @@ import (
 	"github.com/torale-ai/torale/shared/store/internal/db"
 )
 
-// Webhook is a user's default webhook endpoint and the salts its signing secrets are derived
-// from. The secrets themselves are never stored.
+// Webhook is a user's default webhook endpoint and its signing secrets: sealed (package
+// sealed) when the deployment has TORALE_SECRET_KEYS, otherwise derived from the notify key and
+// a salt.
 type Webhook struct {
-	UserID            uuid.UUID
-	URL               string
-	Enabled           bool
-	SecretSalt        []byte
-	PreviousSalt      []byte     // nil when no earlier secret still signs
-	PreviousExpiresAt *time.Time // when PreviousSalt stops signing
+	UserID       uuid.UUID
+	URL          string
+	Enabled      bool
+	SecretSalt   []byte
+	SecretSealed string // "" while the secret is still derived from SecretSalt
+	PreviousSalt []byte // nil when no earlier secret still signs
+	// PreviousSealed is the sealed earlier secret; "" when it is derived from PreviousSalt.
+	PreviousSealed    string
+	PreviousExpiresAt *time.Time // when the previous secret stops signing
 	RotatedAt         *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
 
 // EnsureWebhook returns the user's webhook record, creating an empty one (no URL, disabled)
-// with salt on first use, so every user has a signing secret to see before setting a URL.
-func (s *Store) EnsureWebhook(ctx context.Context, userID uuid.UUID, salt []byte) (Webhook, error) {
-	r, err := s.q.EnsureWebhook(ctx, db.EnsureWebhookParams{UserID: userID, Salt: salt})
+// with salt and sealed (the sealed secret, "" for one derived from salt) on first use, so every
+// user has a signing secret to see before setting a URL.
+func (s *Store) EnsureWebhook(ctx context.Context, userID uuid.UUID, salt []byte, sealed string) (Webhook, error) {
+	r, err := s.q.EnsureWebhook(ctx, db.EnsureWebhookParams{UserID: userID, Salt: salt, Sealed: opt(sealed)})
 	if errors.Is(err, pgx.ErrNoRows) {
 		// A concurrent first call inserted the row after this statement's snapshot.
 		return s.GetWebhook(ctx, userID)
@@ -50,11 +55,13 @@ func (s *Store) GetWebhook(ctx context.Context, userID uuid.UUID) (Webhook, erro
 }
 
 // SetWebhook sets the user's default URL and whether it is used, creating the record with salt
-// when there is none. Enabling a URL that Torale had disabled (410 Gone) re-enables it.
-func (s *Store) SetWebhook(ctx context.Context, userID uuid.UUID, url string, enabled bool, salt []byte, now time.Time) (Webhook, error) {
+// and sealed (as EnsureWebhook) when there is none. Enabling a URL that Torale had disabled
+// (410 Gone) re-enables it.
+func (s *Store) SetWebhook(ctx context.Context, userID uuid.UUID, url string, enabled bool, salt []byte, sealed string, now time.Time) (Webhook, error) {
 	var w Webhook
 	err := s.inTx(ctx, func(q *db.Queries) error {
-		r, err := q.SetWebhook(ctx, db.SetWebhookParams{UserID: userID, Url: url, Enabled: enabled, Salt: salt, Now: now})
+		r, err := q.SetWebhook(ctx, db.SetWebhookParams{UserID: userID, Url: url, Enabled: enabled, Salt: salt,
+			Sealed: opt(sealed), Now: now})
 		if err != nil {
 			return translate(err)
 		}
@@ -70,13 +77,29 @@ func (s *Store) SetWebhook(ctx context.Context, userID uuid.UUID, url string, en
 	return w, nil
 }
 
-// RotateWebhookSecret replaces the user's secret salt with salt; the one it replaces keeps
-// signing until keepUntil. A secret rotated out earlier is dropped. ErrNotFound when the user
-// has no webhook record.
-func (s *Store) RotateWebhookSecret(ctx context.Context, userID uuid.UUID, salt []byte, now, keepUntil time.Time) (Webhook, error) {
-	r, err := s.q.RotateWebhookSecret(ctx, db.RotateWebhookSecretParams{UserID: userID, Salt: salt, Now: now, KeepUntil: keepUntil})
+// RotateWebhookSecret replaces the user's secret with the one of salt and sealed (as
+// EnsureWebhook); the one it replaces keeps signing until keepUntil. A secret rotated out
+// earlier is dropped. ErrNotFound when the user has no webhook record.
+func (s *Store) RotateWebhookSecret(ctx context.Context, userID uuid.UUID, salt []byte, sealed string, now, keepUntil time.Time) (Webhook, error) {
+	r, err := s.q.RotateWebhookSecret(ctx, db.RotateWebhookSecretParams{UserID: userID, Salt: salt, Sealed: opt(sealed),
+		Now: now, KeepUntil: keepUntil})
 	if err != nil {
 		return Webhook{}, fmt.Errorf("rotating webhook secret: %w", translate(err))
+	}
+	return webhookOf(r), nil
+}
+
+// SealWebhookSecrets stores the sealed form of a user's secrets that were still derived: the
+// current one, and the previous one ("" when none still signs). When another call stored them
+// first, the record as it now stands comes back.
+func (s *Store) SealWebhookSecrets(ctx context.Context, userID uuid.UUID, current, previous string) (Webhook, error) {
+	r, err := s.q.SealWebhookSecrets(ctx, db.SealWebhookSecretsParams{UserID: userID, SecretSealed: &current,
+		PreviousSealed: opt(previous)})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s.GetWebhook(ctx, userID)
+	}
+	if err != nil {
+		return Webhook{}, fmt.Errorf("sealing webhook secrets: %w", translate(err))
 	}
 	return webhookOf(r), nil
 }

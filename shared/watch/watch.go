@@ -29,6 +29,7 @@ type Store interface {
 	CreateManualRun(ctx context.Context, userID, taskID uuid.UUID) (task.Execution, error)
 	CancelRuns(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (int64, error)
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
+	ExecutionSteps(ctx context.Context, userID, id uuid.UUID) ([]task.Step, error)
 	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
 	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
@@ -204,6 +205,11 @@ func (s *Service) RunNow(ctx context.Context, userID, taskID uuid.UUID, force bo
 // Execution returns one of the user's executions.
 func (s *Service) Execution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error) {
 	return s.store.GetExecution(ctx, userID, id)
+}
+
+// ExecutionSteps returns the trail of the user's run id: its steps in order, every attempt's.
+func (s *Service) ExecutionSteps(ctx context.Context, userID, id uuid.UUID) ([]task.Step, error) {
+	return s.store.ExecutionSteps(ctx, userID, id)
 }
 
 // Executions returns a page of a task's runs, newest first.

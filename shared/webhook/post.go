@@ -20,11 +20,11 @@ import (
 	"github.com/torale-ai/torale/shared/outbox"
 )
 
-// post sends one signed request and judges the answer: 2xx delivers; 410, a redirect (which
+// post sends one signed request, with the user's custom headers (extra) under Torale's own, and judges the answer: 2xx delivers; 410, a redirect (which
 // webhooks never follow, so no retry can succeed until the URL changes) and a refused
 // destination fail for good; anything else is retried, after Retry-After when the receiver
 // sends one (429, 503). The error text is written for the user and never holds the response body.
-func (s *Sender) post(ctx context.Context, url, id string, body []byte, secrets []string) (outbox.Receipt, error) {
+func (s *Sender) post(ctx context.Context, url, id string, body []byte, secrets []string, extra http.Header) (outbox.Receipt, error) {
 	at := s.now()
 	sig, err := Sign(secrets, id, at, body)
 	if err != nil {
@@ -35,6 +35,9 @@ func (s *Sender) post(ctx context.Context, url, id string, body []byte, secrets 
 		return outbox.Receipt{}, outbox.Permanent(errors.New("the webhook URL cannot be used"))
 	}
 	h := req.Header
+	for name, vals := range extra {
+		h[name] = vals
+	}
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "Torale-Webhooks/1.0")
 	h.Set(standardwebhooks.HeaderWebhookID, id)

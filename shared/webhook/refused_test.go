@@ -51,7 +51,7 @@ func TestRefusedConnectionIsNamedAndRetried(t *testing.T) {
 	require.Equal(t, "the endpoint refused the connection", ds[0].LastError)
 	require.Equal(t, task.DeliveryPending, ds[0].Status, "a refused connection is retried")
 
-	res, err := webhook.NewService(s, keys, guard, sender, clk.Now).Test(context.Background(), u.ID, url)
+	res, err := webhook.NewService(s, keys, nil, guard, sender, clk.Now).Test(context.Background(), u.ID, url)
 	require.NoError(t, err)
 	require.False(t, res.OK)
 	require.Nil(t, res.StatusCode)

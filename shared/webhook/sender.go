@@ -1,5 +1,6 @@
 // Package webhook is the webhook notification channel: it posts Standard Webhooks events
-// (signed with secrets derived per user from the notify key) through a guard that keeps them off
+// (signed with each user's secret, stored sealed, or derived from the notify key on a
+// deployment without TORALE_SECRET_KEYS) with the user's custom headers through a guard that keeps them off
 // Torale's own network, disables an endpoint that answers 410 Gone, and serves the settings that
 // users manage (URL, secret rotation, test sends, delivery log).
 package webhook
@@ -17,6 +18,7 @@ import (
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/outbox"
+	"github.com/torale-ai/torale/shared/sealed"
 	"github.com/torale-ai/torale/shared/store"
 )
 
@@ -30,7 +32,9 @@ const SecretOverlap = 24 * time.Hour
 // Store is what webhook delivery reads and writes.
 type Store interface {
 	GetWebhook(ctx context.Context, userID uuid.UUID) (store.Webhook, error)
-	EnsureWebhook(ctx context.Context, userID uuid.UUID, salt []byte) (store.Webhook, error)
+	EnsureWebhook(ctx context.Context, userID uuid.UUID, salt []byte, sealed string) (store.Webhook, error)
+	SealWebhookSecrets(ctx context.Context, userID uuid.UUID, current, previous string) (store.Webhook, error)
+	WebhookHeaders(ctx context.Context, userID uuid.UUID) ([]store.WebhookHeader, error)
 	WebhookDisabled(ctx context.Context, userID uuid.UUID, url string) (store.DisabledWebhook, error)
 	DisableWebhookURL(ctx context.Context, userID uuid.UUID, url, reason string, now time.Time) error
 }
@@ -40,6 +44,9 @@ type Deps struct {
 	Store Store
 	// Keys derives the signing secrets; nil makes every send fail with outbox.ErrNotConfigured.
 	Keys *notifykey.Keys
+	// Keyring seals signing secrets and custom header values; nil keeps secrets derived from
+	// Keys and custom headers off.
+	Keyring *sealed.Keyring
 	// Guard makes the requests (its client refuses private addresses and redirects).
 	Guard *netguard.Guard
 	// PublicURL prefixes the task links in payloads.
@@ -53,6 +60,7 @@ type Deps struct {
 type Sender struct {
 	store  Store
 	keys   *notifykey.Keys
+	vault  vault
 	client *http.Client
 	public string
 	now    func() time.Time
@@ -61,7 +69,8 @@ type Sender struct {
 
 // NewSender returns the sender.
 func NewSender(d Deps) *Sender {
-	return &Sender{store: d.Store, keys: d.Keys, client: d.Guard.Client(), public: d.PublicURL, now: d.Now, log: d.Log}
+	return &Sender{store: d.Store, keys: d.Keys, vault: vault{store: d.Store, keys: d.Keys, ring: d.Keyring, now: d.Now},
+		client: d.Guard.Client(), public: d.PublicURL, now: d.Now, log: d.Log}
 }
 
 // Send posts the task.condition_met event of m to the task's webhook, or the user's default.
@@ -71,7 +80,7 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 	if s.keys == nil {
 		return outbox.Receipt{}, fmt.Errorf("webhook signing is %w (set TORALE_NOTIFY_SECRET)", outbox.ErrNotConfigured)
 	}
-	hook, err := s.webhook(ctx, m.Delivery.UserID)
+	hook, err := s.vault.load(ctx, m.Delivery.UserID)
 	if err != nil {
 		return outbox.Receipt{}, fmt.Errorf("loading webhook settings: %w", err)
 	}
@@ -95,7 +104,7 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 	if err != nil {
 		return outbox.Receipt{}, outbox.Permanent(fmt.Errorf("encoding the event: %w", err))
 	}
-	r, err := s.post(ctx, url, m.Delivery.ID.String(), body, s.signers(hook))
+	r, err := s.postAs(ctx, hook, url, m.Delivery.ID.String(), body)
 	if r.ResponseCode == http.StatusGone {
 		reason := "The endpoint answered 410 Gone, so Torale stopped posting to it"
 		if derr := s.store.DisableWebhookURL(ctx, m.Delivery.UserID, url, reason, s.now()); derr != nil {
@@ -106,20 +115,16 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 	return r, err
 }
 
-// webhook reads the user's settings, making their secret on first use.
-func (s *Sender) webhook(ctx context.Context, userID uuid.UUID) (store.Webhook, error) {
-	h, err := s.store.GetWebhook(ctx, userID)
-	if errors.Is(err, store.ErrNotFound) {
-		return s.store.EnsureWebhook(ctx, userID, notifykey.NewSalt())
+// postAs posts body to url signed with the user's secrets, with their custom headers when url
+// is on their webhook's origin.
+func (s *Sender) postAs(ctx context.Context, hook store.Webhook, url, id string, body []byte) (outbox.Receipt, error) {
+	secrets, err := s.vault.signers(hook)
+	if err != nil {
+		return outbox.Receipt{}, err
 	}
-	return h, err
-}
-
-// signers returns the user's current secret and, during a rotation's overlap, the previous one.
-func (s *Sender) signers(h store.Webhook) []string {
-	secrets := []string{Secret(s.keys, h.UserID, h.SecretSalt)}
-	if h.PreviousSalt != nil && h.PreviousExpiresAt != nil && s.now().Before(*h.PreviousExpiresAt) {
-		secrets = append(secrets, Secret(s.keys, h.UserID, h.PreviousSalt))
+	extra, err := s.vault.headers(ctx, hook, url)
+	if err != nil {
+		return outbox.Receipt{}, err
 	}
-	return secrets
+	return s.post(ctx, url, id, body, secrets, extra)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notifykey"
 	"github.com/torale-ai/torale/shared/outbox"
+	"github.com/torale-ai/torale/shared/sealed"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -19,8 +20,10 @@ import (
 // SettingsStore is the database side of the webhook settings.
 type SettingsStore interface {
 	Store
-	SetWebhook(ctx context.Context, userID uuid.UUID, url string, enabled bool, salt []byte, now time.Time) (store.Webhook, error)
-	RotateWebhookSecret(ctx context.Context, userID uuid.UUID, salt []byte, now, keepUntil time.Time) (store.Webhook, error)
+	SetWebhook(ctx context.Context, userID uuid.UUID, url string, enabled bool, salt []byte, sealed string, now time.Time) (store.Webhook, error)
+	RotateWebhookSecret(ctx context.Context, userID uuid.UUID, salt []byte, sealed string, now, keepUntil time.Time) (store.Webhook, error)
+	SetWebhookHeader(ctx context.Context, userID uuid.UUID, name, valueSealed string, now time.Time) error
+	DeleteWebhookHeader(ctx context.Context, userID uuid.UUID, name string) error
 	EnableWebhookURL(ctx context.Context, userID uuid.UUID, url string) error
 	DisabledWebhooks(ctx context.Context, userID uuid.UUID) ([]store.DisabledWebhook, error)
 	ListDeliveryLog(ctx context.Context, userID uuid.UUID, channel task.ChannelType, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.DeliveryLog, error)
@@ -37,20 +40,25 @@ type Settings struct {
 	RotatedAt               *time.Time
 	UpdatedAt               time.Time
 	DisabledEndpoints       []store.DisabledWebhook
+	// Headers are the custom headers sent to the webhook's origin, values masked.
+	Headers []Header
 }
 
 // Service manages users' webhook settings and delivery log.
 type Service struct {
 	store  SettingsStore
 	keys   *notifykey.Keys
+	vault  vault
 	guard  *netguard.Guard
 	sender *Sender
 	now    func() time.Time
 }
 
-// NewService returns the settings service; sender makes the test deliveries.
-func NewService(s SettingsStore, keys *notifykey.Keys, guard *netguard.Guard, sender *Sender, now func() time.Time) *Service {
-	return &Service{store: s, keys: keys, guard: guard, sender: sender, now: now}
+// NewService returns the settings service; sender makes the test deliveries. ring (nil
+// without TORALE_SECRET_KEYS) seals secrets and custom header values.
+func NewService(s SettingsStore, keys *notifykey.Keys, ring *sealed.Keyring, guard *netguard.Guard, sender *Sender, now func() time.Time) *Service {
+	return &Service{store: s, keys: keys, vault: vault{store: s, keys: keys, ring: ring, now: now},
+		guard: guard, sender: sender, now: now}
 }
 
 func (w *Service) configured() error {
@@ -65,7 +73,7 @@ func (w *Service) Get(ctx context.Context, userID uuid.UUID) (Settings, error) {
 	if err := w.configured(); err != nil {
 		return Settings{}, err
 	}
-	h, err := w.store.EnsureWebhook(ctx, userID, notifykey.NewSalt())
+	h, err := w.vault.load(ctx, userID)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -82,8 +90,15 @@ func (w *Service) Set(ctx context.Context, userID uuid.UUID, url string, enabled
 	if err := w.CheckURL(url, enabled); err != nil {
 		return Settings{}, err
 	}
-	h, err := w.store.SetWebhook(ctx, userID, url, enabled, notifykey.NewSalt(), w.now())
+	salt, sealedSecret, err := w.vault.fresh(userID)
 	if err != nil {
+		return Settings{}, err
+	}
+	h, err := w.store.SetWebhook(ctx, userID, url, enabled, salt, sealedSecret, w.now())
+	if err != nil {
+		return Settings{}, err
+	}
+	if h, err = w.vault.settle(ctx, h); err != nil {
 		return Settings{}, err
 	}
 	return w.view(ctx, h)
@@ -115,11 +130,16 @@ func (w *Service) Rotate(ctx context.Context, userID uuid.UUID) (Settings, error
 	if err := w.configured(); err != nil {
 		return Settings{}, err
 	}
-	if _, err := w.store.EnsureWebhook(ctx, userID, notifykey.NewSalt()); err != nil {
+	// Sealing first keeps the secret being replaced as it is, to sign through the overlap.
+	if _, err := w.vault.load(ctx, userID); err != nil {
+		return Settings{}, err
+	}
+	salt, sealedSecret, err := w.vault.fresh(userID)
+	if err != nil {
 		return Settings{}, err
 	}
 	now := w.now()
-	h, err := w.store.RotateWebhookSecret(ctx, userID, notifykey.NewSalt(), now, now.Add(SecretOverlap))
+	h, err := w.store.RotateWebhookSecret(ctx, userID, salt, sealedSecret, now, now.Add(SecretOverlap))
 	if err != nil {
 		return Settings{}, err
 	}
@@ -166,8 +186,16 @@ func (w *Service) view(ctx context.Context, h store.Webhook) (Settings, error) {
 	if disabled == nil {
 		disabled = []store.DisabledWebhook{}
 	}
-	v := Settings{URL: h.URL, Enabled: h.Enabled, Secret: Secret(w.keys, h.UserID, h.SecretSalt),
-		RotatedAt: h.RotatedAt, UpdatedAt: h.UpdatedAt, DisabledEndpoints: disabled}
+	secret, err := w.vault.secret(h)
+	if err != nil {
+		return Settings{}, err
+	}
+	headers, err := w.maskedHeaders(ctx, h.UserID)
+	if err != nil {
+		return Settings{}, err
+	}
+	v := Settings{URL: h.URL, Enabled: h.Enabled, Secret: secret, RotatedAt: h.RotatedAt, UpdatedAt: h.UpdatedAt,
+		DisabledEndpoints: disabled, Headers: headers}
 	if h.PreviousExpiresAt != nil && w.now().Before(*h.PreviousExpiresAt) {
 		v.PreviousSecretExpiresAt = h.PreviousExpiresAt
 	}

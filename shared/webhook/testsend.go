@@ -19,12 +19,12 @@ type TestResult struct {
 }
 
 // Test posts a signed webhook.test event to url (the user's default when empty) through the
-// same client and checks as real deliveries.
+// same client and checks as real deliveries, with the custom headers a delivery there carries.
 func (s *Sender) Test(ctx context.Context, userID uuid.UUID, url string) (TestResult, error) {
 	if s.keys == nil {
 		return TestResult{}, fmt.Errorf("webhook signing is %w (set TORALE_NOTIFY_SECRET)", outbox.ErrNotConfigured)
 	}
-	hook, err := s.webhook(ctx, userID)
+	hook, err := s.vault.load(ctx, userID)
 	if err != nil {
 		return TestResult{}, err
 	}
@@ -41,7 +41,7 @@ func (s *Sender) Test(ctx context.Context, userID uuid.UUID, url string) (TestRe
 	if err != nil {
 		return TestResult{}, err
 	}
-	r, err := s.post(ctx, url, id, body, s.signers(hook))
+	r, err := s.postAs(ctx, hook, url, id, body)
 	res.OK, res.LatencyMS = err == nil, r.Latency.Milliseconds()
 	if r.ResponseCode != 0 {
 		res.StatusCode = &r.ResponseCode

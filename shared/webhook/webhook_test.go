@@ -47,7 +47,7 @@ func newHookEnv(t *testing.T, timeout time.Duration) hookEnv {
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Guard: guard,
 		PublicURL: "https://torale.example", Now: clk.Now, Log: logging.Discard()})
 	return hookEnv{s: s, clk: clk, recv: recv, keys: keys, guard: guard,
-		settings: webhook.NewService(s, keys, guard, sender, clk.Now),
+		settings: webhook.NewService(s, keys, nil, guard, sender, clk.Now),
 		n:        outbox.New(s, map[task.ChannelType]outbox.Sender{task.ChannelWebhook: sender}, clk.Now, logging.Discard())}
 }
 

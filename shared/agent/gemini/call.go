@@ -85,6 +85,8 @@ func (c *caller) generate(ctx context.Context, step string, user string, cfg *ge
 		if i > 0 {
 			c.log.Warn("falling back to another model", slog.String("step", step), slog.String("from", c.chain[i-1]), slog.String("to", model),
 				slog.String("error", last.Error()))
+			agent.Record(ctx, task.Step{Kind: task.StepRetry, At: time.Now(), Purpose: step, Model: model,
+				Failure: c.chain[i-1] + " failed (" + last.Message + "), so " + model + " was asked instead"})
 		}
 		for attempt := 0; attempt < c.retry.Attempts; attempt++ {
 			rep, err := c.once(ctx, step, model, contents, cfg)
@@ -111,6 +113,8 @@ func (c *caller) generate(ctx context.Context, step string, user string, cfg *ge
 			}
 			c.log.Info("retrying model call", slog.String("step", step), slog.String("model", model), slog.Int("attempt", attempt+1),
 				slog.String("wait", wait.String()), slog.String("error", err.Error()))
+			agent.Record(ctx, task.Step{Kind: task.StepRetry, At: time.Now(), Duration: wait, Purpose: step, Model: model,
+				Failure: ae.Message})
 			if err := sleep(ctx, wait); err != nil {
 				return reply{}, ctxError(ctx)
 			}
@@ -128,16 +132,33 @@ func (c *caller) once(ctx context.Context, step, model string, contents []*genai
 	defer cancel()
 	start := time.Now()
 	resp, err := c.models.GenerateContent(cctx, model, contents, cfg)
+	call := task.Step{Kind: task.StepModel, At: start, Duration: time.Since(start), Purpose: step, Model: model}
 	if err != nil {
 		if cctx.Err() != nil && ctx.Err() == nil {
 			err = fmt.Errorf("%w: %w", errCallTimeout, err)
 		}
+		call.Failure = failure(ctx, err)
+		agent.Record(ctx, call)
 		return reply{}, err
 	}
 	rep := reply{resp: resp, model: model, usage: usageOf(resp, model, c.prices)}
+	call.PromptTokens, call.OutputTokens, call.CostUSD = rep.usage.PromptTokens, rep.usage.OutputTokens, rep.usage.CostUSD
+	agent.Record(ctx, call)
 	c.log.Debug("model call", slog.String("step", step), slog.String("model", model), slog.Int("prompt_tokens", rep.usage.PromptTokens),
 		slog.Int("output_tokens", rep.usage.OutputTokens), slog.Int64("duration_ms", time.Since(start).Milliseconds()))
 	return rep, nil
+}
+
+// failure is a failed call in the user's words, for the trail.
+func failure(ctx context.Context, err error) string {
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		return "the run was interrupted"
+	case ctx.Err() != nil:
+		return agent.AsError(ctxError(ctx)).Message
+	}
+	ae, _, _ := classify(err)
+	return ae.Message
 }
 
 // errCallTimeout marks a call that outlived its own deadline while the run still had time.

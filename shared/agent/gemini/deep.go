@@ -77,6 +77,7 @@ func merge(into *search.Findings, f search.Findings, i int) int {
 		return "[" + strings.Join(parts, ", ") + "]"
 	})
 	into.Queries += f.Queries
+	into.Asked = append(into.Asked, f.Asked...)
 	if into.Provider == "" {
 		into.Provider = f.Provider
 	}

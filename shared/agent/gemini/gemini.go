@@ -127,8 +127,15 @@ func New(ctx context.Context, cfg Config) (*Agent, error) {
 }
 
 // Run searches, decides and validates one run. On failure the Output still carries the usage
-// of the calls that were made.
+// of the calls that were made, and the steps taken (agent.Trail).
 func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
+	ctx, trail := agent.WithTrail(ctx)
+	out, err := a.run(ctx, in)
+	out.Steps = trail.Steps()
+	return out, err
+}
+
+func (a *Agent) run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	var out agent.Output
 	if strings.TrimSpace(in.SearchQuery) == "" {
 		return out, &agent.Error{Category: task.CategoryUser, Message: "the watch has no search query"}
@@ -142,11 +149,18 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 		return out, err
 	}
 	f = withPages(f, reads)
+	if in.Depth == task.DepthDeep {
+		f = a.readPicked(ctx, f, in.URLs)
+	}
+	out.Findings = findingsOf(f)
+	start := time.Now()
 	d, usage, err := a.decide(ctx, in, f)
 	addUsage(&out.Usage, usage)
 	if err != nil {
 		return out, err
 	}
+	agent.Record(ctx, task.Step{Kind: task.StepDecision, At: start, Duration: time.Since(start), Notifies: d.Result.Notifies(),
+		Confidence: d.Result.Confidence, Silence: d.SilenceReason})
 	out.Result, out.Facts, out.Silence = d.Result, d.Facts, d.SilenceReason
 	out.Result.Sources = a.readable(ctx, out.Result.Sources)
 	out.Result.Evidence = withFailures(out.Result.Evidence, reads)
@@ -186,6 +200,8 @@ func (a *Agent) decide(ctx context.Context, in agent.Input, f search.Findings) (
 		var ie *verdict.InvalidError
 		if errors.As(err, &ie) {
 			a.log.Warn("unusable model answer", slog.String("model", rep.model), slog.Int("try", try+1), slog.String("error", ie.Error()))
+			agent.Record(ctx, task.Step{Kind: task.StepRetry, At: time.Now(), Purpose: "decide", Model: rep.model,
+				Failure: "the model's answer was unusable: " + ie.Reason})
 			reason, lastErr = ie.Reason, err
 			continue
 		}
@@ -231,6 +247,7 @@ func (g *grounded) Search(ctx context.Context, in agent.Input) (search.Findings,
 	}
 	var lastErr error
 	for try := 0; try < 2; try++ {
+		start := time.Now()
 		rep, err := g.caller.generate(ctx, "search", p.User, cfg)
 		if err != nil {
 			return search.Findings{}, usage, err
@@ -244,10 +261,20 @@ func (g *grounded) Search(ctx context.Context, in agent.Input) (search.Findings,
 		if c != nil {
 			f = groundedFindings(text, c)
 		}
+		fee := g.prices.Searches(config.SearchGemini, f.Queries)
 		usage.SearchQueries += f.Queries
-		usage.CostUSD += g.prices.Searches(config.SearchGemini, f.Queries)
+		usage.CostUSD += fee
+		// The model call is its own step; this one is the search it ran, with the query fees.
+		step := task.Step{Kind: task.StepSearch, At: start, Duration: time.Since(start), Queries: f.Asked,
+			Results: len(f.Pages), CostUSD: fee}
 		if f.Summary != "" || len(f.Pages) > 0 {
+			agent.Record(ctx, step)
 			return f, usage, nil
+		}
+		step.Failure = "the search found nothing usable"
+		agent.Record(ctx, step)
+		if try == 0 {
+			agent.Record(ctx, task.Step{Kind: task.StepRetry, At: time.Now(), Purpose: "search", Failure: step.Failure})
 		}
 		lastErr = errEmpty
 	}

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
+	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/page"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // PageReader reads the pages a watch lists (page.Reader).
@@ -30,6 +33,9 @@ func (a *Agent) readPages(ctx context.Context, urls []string) func() pageReads {
 		return func() pageReads { return pageReads{} }
 	}
 	if a.pages == nil {
+		for _, u := range urls {
+			agent.Record(ctx, task.Step{Kind: task.StepPage, At: time.Now(), URL: u, Failure: "this agent reads no pages"})
+		}
 		return func() pageReads {
 			return pageReads{failed: []string{"The watch's pages were not read: this agent reads no pages."}}
 		}
@@ -41,11 +47,13 @@ func (a *Agent) readPages(ctx context.Context, urls []string) func() pageReads {
 			reqs[i] = page.Request{URL: u}
 		}
 		var out pageReads
+		began := time.Now()
 		results, err := a.pages.ReadAll(ctx, reqs)
 		if err != nil {
 			out.failed = append(out.failed, "The watch's pages were not read: "+page.Reason(err)+".")
 		}
 		for i, r := range results {
+			agent.Record(ctx, page.Step(reqs[i], r.Page, r.Err, began))
 			if r.Err != nil {
 				reason := page.Reason(r.Err)
 				a.log.Info("page not read", slog.String("url", urls[i]), slog.String("reason", reason))
@@ -80,4 +88,17 @@ func withFailures(evidence string, reads pageReads) string {
 		return evidence
 	}
 	return strings.TrimSpace(evidence + "\n\n" + strings.Join(reads.failed, "\n"))
+}
+
+// findingsOf is what the decision saw, as the run keeps it: the search's report, then each
+// page as the decision numbers it, capped by agent.CapFindings.
+func findingsOf(f search.Findings) []task.Finding {
+	out := make([]task.Finding, 0, len(f.Pages)+1)
+	if s := strings.TrimSpace(f.Summary); s != "" {
+		out = append(out, task.Finding{Kind: "report", Text: s})
+	}
+	for _, p := range f.Pages {
+		out = append(out, task.Finding{Kind: "page", URL: p.URL, Title: p.Title, Text: p.Snippet, Read: p.Read})
+	}
+	return agent.CapFindings(out)
 }

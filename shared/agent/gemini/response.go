@@ -86,6 +86,7 @@ func groundedFindings(text string, c *genai.Candidate) search.Findings {
 	}
 	f.Summary = strings.TrimSpace(cite(text, gm.GroundingSupports, ids, singlePart(c)))
 	f.Queries = len(gm.WebSearchQueries)
+	f.Asked = append([]string(nil), gm.WebSearchQueries...)
 	if f.Queries == 0 && len(f.Pages) > 0 {
 		f.Queries = 1 // grounded without reporting its queries: the search still ran
 	}

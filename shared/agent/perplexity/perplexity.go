@@ -128,12 +128,22 @@ func (c *Client) Search(ctx context.Context, in agent.Input) (search.Findings, t
 				return search.Findings{}, usage, ctx.Err()
 			}
 		}
+		start := time.Now()
 		resp, err := c.post(ctx, body)
+		fee := c.cfg.Prices.Searches(config.SearchPerplexity, 1)
 		usage.SearchQueries++
-		usage.CostUSD += c.cfg.Prices.Searches(config.SearchPerplexity, 1)
+		usage.CostUSD += fee
+		// Every attempt is billed, so every attempt is a step: the trail adds up to the usage.
+		step := task.Step{Kind: task.StepSearch, At: start, Duration: time.Since(start), Queries: []string{strings.TrimSpace(in.SearchQuery)},
+			CostUSD: fee}
 		if err == nil {
-			return findings(resp), usage, nil
+			f := findings(resp)
+			step.Results = len(f.Pages)
+			agent.Record(ctx, step)
+			return f, usage, nil
 		}
+		step.Failure = agent.AsError(err).Message
+		agent.Record(ctx, step)
 		if ctx.Err() != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return search.Findings{}, usage, &agent.Error{Category: task.CategoryTimeout, Retryable: true,

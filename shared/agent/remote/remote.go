@@ -33,12 +33,40 @@ type Reply struct {
 	// Silence is agent.Output.Silence.
 	Silence task.SilenceReason `json:"silence_reason,omitempty"`
 	Error   *Failure           `json:"error,omitempty"`
+	// Steps and Findings are agent.Output's, failed runs' steps too; omitted when empty, so
+	// either side of another release reads the reply as it always did.
+	Steps    []contract.Step `json:"steps,omitempty"`
+	Findings []Finding       `json:"findings,omitempty"`
 }
 
 // ReplyOf is a decided run on the wire.
 func ReplyOf(out agent.Output) Reply {
 	r := contract.ResultOf(out.Result)
-	return Reply{Result: &r, Usage: contract.UsageOf(out.Usage), Facts: out.Facts, Silence: out.Silence}
+	reply := TrailOf(out)
+	reply.Result, reply.Usage, reply.Facts, reply.Silence = &r, contract.UsageOf(out.Usage), out.Facts, out.Silence
+	return reply
+}
+
+// TrailOf is a reply carrying only out's cost and trail: what a failed run sends beside its
+// error.
+func TrailOf(out agent.Output) Reply {
+	r := Reply{Usage: contract.UsageOf(out.Usage)}
+	if len(out.Steps) > 0 {
+		r.Steps = contract.StepsOf(out.Steps)
+	}
+	for _, f := range out.Findings {
+		r.Findings = append(r.Findings, Finding(f))
+	}
+	return r
+}
+
+// Finding is task.Finding on the wire.
+type Finding struct {
+	Kind  string `json:"kind"`
+	URL   string `json:"url,omitempty"`
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text"`
+	Read  bool   `json:"read,omitempty"`
 }
 
 // Failure is an *agent.Error on the wire. Detail is the internal error text: it travels only
@@ -115,6 +143,12 @@ func (a *Agent) Run(ctx context.Context, in agent.Input) (agent.Output, error) {
 	var reply Reply
 	if json.Unmarshal(data, &reply) == nil {
 		out := agent.Output{Usage: reply.Usage.Task(), Facts: reply.Facts, Silence: reply.Silence}
+		for _, s := range reply.Steps {
+			out.Steps = append(out.Steps, s.Task())
+		}
+		for _, f := range reply.Findings {
+			out.Findings = append(out.Findings, task.Finding(f))
+		}
 		switch {
 		case reply.Error != nil:
 			return out, reply.Error.Err()

@@ -24,6 +24,9 @@ type Findings struct {
 	Pages []Page
 	// Queries is how many billable search queries ran.
 	Queries int
+	// Asked are the queries as the search ran them, when the provider says; the run's trail
+	// shows them.
+	Asked []string
 	// Provider names the search (config.SearchGemini or config.SearchPerplexity), for pricing.
 	Provider string
 }

@@ -28,6 +28,7 @@ type Hook struct {
 	Timestamp string // webhook-timestamp
 	Signature string // webhook-signature
 	Body      []byte
+	Header    http.Header // every header as it arrived
 	// Verified lists, for each secret the receiver knows, whether a signature made with it
 	// checks out under the Standard Webhooks library's verifier.
 	Verified []bool
@@ -134,7 +135,7 @@ func (r *Receiver) Connections() int64 { return r.conns.Load() }
 func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
 	h := Hook{ID: req.Header.Get("webhook-id"), Timestamp: req.Header.Get("webhook-timestamp"),
-		Signature: req.Header.Get("webhook-signature"), Body: body}
+		Signature: req.Header.Get("webhook-signature"), Body: body, Header: req.Header.Clone()}
 	r.mu.Lock()
 	for _, secret := range r.secrets {
 		h.Verified = append(h.Verified, verify(secret, body, req.Header, r.checkAge))

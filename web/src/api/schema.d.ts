@@ -311,7 +311,7 @@ export interface paths {
         };
         /**
          * Get a run
-         * @description Returns one of your runs. Poll it to follow a run you started.
+         * @description Returns one of your runs with its trail: the steps it took, in order (every search with its queries and result count, every page read with its status, size and time or why it failed, every model call with its tokens, cost and latency, the decision, and any retry), every attempt's. Poll it to follow a run you started.
          */
         get: operations["getExecution"];
         put?: never;
@@ -659,7 +659,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test webhook
-         * @description Posts a signed `webhook.test` event, shaped like `task.condition_met`, to `url` or, without one, to your default webhook, through the same checks as real deliveries. Reports the status and latency, never the response body.
+         * @description Posts a signed `webhook.test` event, shaped like `task.condition_met`, to `url` or, without one, to your default webhook, through the same checks as real deliveries. Reports the status and latency, never the response body. It carries your custom headers when it goes to your webhook's origin.
          *
          *     Rate limited per user: a burst of 5, then one every 12 seconds.
          */
@@ -990,6 +990,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhook/headers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a custom webhook header
+         * @description Adds a custom header to your webhook, or replaces its value. Up to 10 headers. Refused with 400, naming the header: a name that is not an HTTP token; hop-by-hop headers (`Connection`, `Keep-Alive`, `Transfer-Encoding`, `TE`, `Trailer`, `Upgrade`, `Proxy-*`); `Host`, `Content-Length`, `Content-Type` and `User-Agent`; the Standard Webhooks headers (`webhook-*`) and Torale's own (`Torale-*`, `X-Torale-*`); a value with line breaks or control characters; an eleventh header. Needs `TORALE_SECRET_KEYS` on the deployment (503 otherwise).
+         */
+        put: operations["setWebhookHeader"];
+        post?: never;
+        /**
+         * Remove a custom webhook header
+         * @description Stops sending the header; deliveries already under way may still carry it.
+         */
+        delete: operations["deleteWebhookHeader"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1268,6 +1292,119 @@ export interface components {
             silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
             usage: components["schemas"]["Usage"];
         };
+        /** @description One run of a task with its trail: the steps it took. */
+        ExecutionDetail: {
+            /**
+             * Format: uuid
+             * @description The execution's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The task that ran.
+             */
+            task_id: string;
+            /**
+             * Format: date-time
+             * @description The schedule fire this run is for; null for a run you started.
+             */
+            scheduled_for: string | null;
+            /**
+             * @description Why the task ran: its schedule, or a run-now request.
+             * @enum {string}
+             */
+            trigger: "schedule" | "manual";
+            /**
+             * @description Where the run is. `success`, `failed` and `cancelled` are final; `retrying` waits to try again after a transient failure.
+             * @enum {string}
+             */
+            status: "pending" | "running" | "success" | "retrying" | "failed" | "cancelled";
+            /** @description How many times the run has been attempted. */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the run was recorded.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the current or last attempt started, or null while pending.
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the run finished, or null while it has not.
+             */
+            finished_at: string | null;
+            /** @description What the agent decided; null until the run succeeds. */
+            result: components["schemas"]["Result"] | null;
+            /** @description Why the run failed, in words safe to show. Absent when there is no error. */
+            error?: string;
+            /**
+             * @description The kind of failure. Absent when there is no error.
+             * @enum {string}
+             */
+            error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
+            /**
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @enum {string|null}
+             */
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
+            usage: components["schemas"]["Usage"];
+            /** @description What the run did, in order, every attempt's; empty for a run that has not run yet or ran before runs kept a trail. The tokens and costs of its `model` and `search` steps add up to the run's `usage`. */
+            steps: components["schemas"]["Step"][];
+        };
+        /** @description One step of a run. Only the fields of its kind are present. */
+        Step: {
+            /**
+             * @description `search`: one search (queries, results, its query fees in `cost_usd`). `page`: one page read (url, status, bytes). `model`: one model call (model, tokens, cost). `decision`: what the run decided. `retry`: a call or the whole run tried again, with what failed in `failure`.
+             * @enum {string}
+             */
+            kind: "search" | "page" | "model" | "decision" | "retry";
+            /** @description The run's attempt that took the step. */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the step began.
+             */
+            at: string;
+            /** @description How long it took, in milliseconds; for a retry, the wait before it. */
+            duration_ms: number;
+            /** @description What a model call or retry was for: `search`, `decide`, or `run` (the whole run). */
+            purpose?: string;
+            /** @description The queries a search ran, when the provider says. */
+            queries?: string[];
+            /** @description How many pages a search returned. */
+            results?: number;
+            /** @description The page read, as asked for. */
+            url?: string;
+            /** @description The page's final HTTP status; absent when none came. */
+            status?: number;
+            /**
+             * Format: int64
+             * @description The page's size as read.
+             */
+            bytes?: number;
+            /** @description The model called (or, on a retry, the model tried again). */
+            model?: string;
+            /** @description Input tokens of a model call. */
+            prompt_tokens?: number;
+            /** @description Output tokens of a model call. */
+            output_tokens?: number;
+            /** @description Estimated cost in US dollars: a model call's tokens, a search's query fees. */
+            cost_usd?: number;
+            /** @description Whether the decision notifies. */
+            notifies?: boolean;
+            /** @description The decision's confidence. */
+            confidence?: number;
+            /**
+             * @description On a decision that notified nobody: why, as the run's `silence_reason`.
+             * @enum {string}
+             */
+            silence_reason?: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed";
+            /** @description Why the step failed, in plain words (for a page: refused address, a redirect to a refused address, too large, timed out, refused by robots.txt, an error status); absent when it did not. */
+            failure?: string;
+        };
         /** @description A run with its owner and internal error, as admins see it. */
         AdminExecution: {
             /**
@@ -1395,7 +1532,7 @@ export interface components {
              * @enum {string}
              */
             channel: "email" | "webhook" | "channel";
-            /** @description The email address or webhook URL it goes to. */
+            /** @description The email address or webhook URL it goes to (empty for the default webhook), or for a `channel` delivery the saved channel's id (empty when the task named its default channels and none was marked). */
             target: string;
             /**
              * @description `delivered` and `failed` are final; `pending` is still being tried.
@@ -1898,6 +2035,8 @@ export interface components {
             updated_at: string;
             /** @description Endpoints Torale stopped posting to, most recent first. */
             disabled_endpoints: components["schemas"]["DisabledWebhook"][];
+            /** @description Custom headers sent with every delivery (and test send) to your webhook's origin (its scheme, host and port), by name. A task's webhook URL on another origin never receives them, since they often carry a credential for one endpoint. */
+            headers: components["schemas"]["WebhookHeader"][];
         };
         /** @description Your default webhook. Unknown fields are refused. */
         WebhookInput: {
@@ -1964,7 +2103,7 @@ export interface components {
              * @description The channel.
              * @enum {string}
              */
-            channel: "email" | "webhook" | "channel";
+            channel: "email" | "webhook";
             /** @description The email address or webhook URL it goes to. */
             target: string;
             /**
@@ -2199,6 +2338,26 @@ export interface components {
              * @description When the token was made or last rotated.
              */
             created_at: string;
+        };
+        /** @description A custom webhook header. Its value is stored encrypted and never returned in full. */
+        WebhookHeader: {
+            /** @description The header name, in canonical form (`X-Api-Key`). */
+            name: string;
+            /**
+             * @description The value's last four characters after `••••`, or `••••` alone when the value is shorter than 12 characters.
+             * @example ••••9f2c
+             */
+            value_masked: string;
+            /**
+             * Format: date-time
+             * @description When the value was last set.
+             */
+            updated_at: string;
+        };
+        /** @description A custom header's value. */
+        WebhookHeaderInput: {
+            /** @description The value: no line breaks, control characters or surrounding spaces. Stored encrypted; never returned in full. */
+            value: string;
         };
         /** @description A saved chat or push channel. Secret settings are shown masked (their last four characters at most); they are never returned after saving. */
         Channel: {
@@ -3059,14 +3218,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The run. */
+            /** @description The run and its steps. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Execution"];
+                    "application/json": components["schemas"]["ExecutionDetail"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4206,6 +4365,73 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["NoBodyTaken"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    setWebhookHeader: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The header name (an HTTP token, at most 100 characters; compared without case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The value. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookHeaderInput"];
+            };
+        };
+        responses: {
+            /** @description Your webhook settings, the header list as it now stands. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhookHeader: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The header name (an HTTP token, at most 100 characters; compared without case). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your webhook settings, the header list as it now stands. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

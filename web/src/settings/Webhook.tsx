@@ -1,5 +1,5 @@
 // The default webhook: where it points, whether it is on, the secret that signs every webhook,
-// a test send, endpoints Torale turned off after a 410 Gone, and the log of deliveries.
+// its custom headers, a test send, endpoints Torale turned off after a 410 Gone, and the log of deliveries.
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, friendly, unwrap, type Schemas } from "../api/client";
@@ -9,6 +9,7 @@ import { Secret } from "./Secret";
 import { TestResult } from "./TestResult";
 import { Time } from "./Time";
 import { WebhookDeliveries } from "./WebhookDeliveries";
+import { WebhookHeaders } from "./WebhookHeaders";
 
 type Settings = Schemas["WebhookSettings"];
 export const webhookKey = ["/api/v1/webhook"];
@@ -27,6 +28,7 @@ export function Webhook() {
       <WebhookForm s={s} />
       <Disabled s={s} />
       <Secret s={s} />
+      <WebhookHeaders s={s} />
       <WebhookDeliveries />
     </>
   );

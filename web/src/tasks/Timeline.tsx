@@ -4,6 +4,7 @@ import type { Execution, Notified } from "./api";
 import { Sources } from "./ResultSummary";
 import { Attempts } from "../settings/Delivery";
 import { failureWords, outcome, runDuration, SILENCE_WORDS, STATUS_LABEL } from "./words";
+import { RunSteps } from "./Trail";
 
 const tokens = new Intl.NumberFormat("en-US");
 
@@ -64,6 +65,7 @@ export function RunItem({ run, zone }: { run: Execution; zone: string }) {
           <span className="spinner" aria-hidden="true" /> {STATUS_LABEL[run.status]}…
         </p>
       )}
+      {run.status !== "pending" && run.status !== "cancelled" && <RunSteps run={run} />}
     </li>
   );
 }

@@ -6,6 +6,7 @@ import type { DeliveryWithAttempts, TaskView } from "../api/views";
 
 export type TaskState = Schemas["TaskView"]["state"];
 export type Execution = Schemas["Execution"];
+export type Step = Schemas["Step"];
 export type Notified = Omit<Schemas["Notified"], "deliveries"> & { deliveries: DeliveryWithAttempts[] };
 export type TaskInput = Schemas["TaskInput"];
 export type TaskPatch = Schemas["TaskPatch"];
@@ -56,6 +57,19 @@ export function useExecutions(id: string, task?: Pick<TaskView, "state" | "next_
       unwrap(api.GET("/api/v1/tasks/{id}/executions", { params: { path: { id }, query: { cursor: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some(unfinished)) ? 1500 : task && due(task) ? 3000 : false),
+  });
+}
+
+/**
+ * useExecutionSteps reads one run's trail, only while enabled (the run's steps are open), and
+ * again every 1.5 s while the run is unfinished, since an attempt's steps arrive when it ends.
+ */
+export function useExecutionSteps(run: Pick<Execution, "id" | "status">, enabled: boolean) {
+  return useQuery({
+    queryKey: [TASKS, "execution", run.id, run.status],
+    enabled,
+    queryFn: async () => (await unwrap(api.GET("/api/v1/executions/{id}", { params: { path: { id: run.id } } }))).steps,
+    refetchInterval: unfinished(run) ? 1500 : false,
   });
 }
 

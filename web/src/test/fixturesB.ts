@@ -57,6 +57,7 @@ export function webhookSettings(o: Partial<Schemas["WebhookSettings"]> = {}): Sc
     rotated_at: null,
     updated_at: t0,
     disabled_endpoints: [],
+    headers: [],
     ...o,
   };
 }

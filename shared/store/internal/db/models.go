@@ -88,11 +88,23 @@ type Execution struct {
 	SilenceReason *string
 }
 
+type ExecutionStep struct {
+	ExecutionID   uuid.UUID
+	Steps         []byte
+	FindingHashes [][]byte
+}
+
 type FeedToken struct {
 	UserID    uuid.UUID
 	Salt      []byte
 	TokenHash []byte
 	CreatedAt time.Time
+}
+
+type Finding struct {
+	Hash   []byte
+	Body   []byte
+	SeenAt time.Time
 }
 
 type NotificationDelivery struct {
@@ -182,4 +194,14 @@ type UserWebhook struct {
 	RotatedAt         *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	SecretSealed      *string
+	PreviousSealed    *string
+}
+
+type WebhookHeader struct {
+	UserID      uuid.UUID
+	Name        string
+	ValueSealed string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }

@@ -29,6 +29,23 @@ func (q *Queries) DeleteDisabledWebhook(ctx context.Context, arg DeleteDisabledW
 	return result.RowsAffected(), nil
 }
 
+const deleteWebhookHeader = `-- name: DeleteWebhookHeader :execrows
+DELETE FROM webhook_headers WHERE user_id = $1 AND name = $2
+`
+
+type DeleteWebhookHeaderParams struct {
+	UserID uuid.UUID
+	Name   string
+}
+
+func (q *Queries) DeleteWebhookHeader(ctx context.Context, arg DeleteWebhookHeaderParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteWebhookHeader, arg.UserID, arg.Name)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const disabledWebhooks = `-- name: DisabledWebhooks :many
 SELECT url, reason, disabled_at FROM disabled_webhooks WHERE user_id = $1 ORDER BY disabled_at DESC, url
 `
@@ -61,19 +78,20 @@ func (q *Queries) DisabledWebhooks(ctx context.Context, userID uuid.UUID) ([]Dis
 
 const ensureWebhook = `-- name: EnsureWebhook :one
 WITH ins AS (
-    INSERT INTO user_webhooks (user_id, secret_salt) VALUES ($1, $2)
+    INSERT INTO user_webhooks (user_id, secret_salt, secret_sealed) VALUES ($1, $2, $3)
     ON CONFLICT (user_id) DO NOTHING
-    RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at
+    RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed
 )
-SELECT user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at FROM ins
+SELECT user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed FROM ins
 UNION ALL
-SELECT user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at FROM user_webhooks WHERE user_id = $1
+SELECT user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed FROM user_webhooks WHERE user_id = $1
 LIMIT 1
 `
 
 type EnsureWebhookParams struct {
 	UserID uuid.UUID
 	Salt   []byte
+	Sealed *string
 }
 
 type EnsureWebhookRow struct {
@@ -86,11 +104,13 @@ type EnsureWebhookRow struct {
 	RotatedAt         *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	SecretSealed      *string
+	PreviousSealed    *string
 }
 
 // A concurrent first call may insert after this statement's snapshot: then no row comes back.
 func (q *Queries) EnsureWebhook(ctx context.Context, arg EnsureWebhookParams) (EnsureWebhookRow, error) {
-	row := q.db.QueryRow(ctx, ensureWebhook, arg.UserID, arg.Salt)
+	row := q.db.QueryRow(ctx, ensureWebhook, arg.UserID, arg.Salt, arg.Sealed)
 	var i EnsureWebhookRow
 	err := row.Scan(
 		&i.UserID,
@@ -102,12 +122,14 @@ func (q *Queries) EnsureWebhook(ctx context.Context, arg EnsureWebhookParams) (E
 		&i.RotatedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SecretSealed,
+		&i.PreviousSealed,
 	)
 	return i, err
 }
 
 const getWebhook = `-- name: GetWebhook :one
-SELECT user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at FROM user_webhooks WHERE user_id = $1
+SELECT user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed FROM user_webhooks WHERE user_id = $1
 `
 
 func (q *Queries) GetWebhook(ctx context.Context, userID uuid.UUID) (UserWebhook, error) {
@@ -123,6 +145,8 @@ func (q *Queries) GetWebhook(ctx context.Context, userID uuid.UUID) (UserWebhook
 		&i.RotatedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SecretSealed,
+		&i.PreviousSealed,
 	)
 	return i, err
 }
@@ -149,16 +173,30 @@ func (q *Queries) InsertDisabledWebhook(ctx context.Context, arg InsertDisabledW
 	return err
 }
 
+const lockWebhook = `-- name: LockWebhook :one
+SELECT user_id FROM user_webhooks WHERE user_id = $1 FOR UPDATE
+`
+
+// Serializes header changes of one user, so two at once cannot pass the limit together.
+func (q *Queries) LockWebhook(ctx context.Context, userID uuid.UUID) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, lockWebhook, userID)
+	var user_id uuid.UUID
+	err := row.Scan(&user_id)
+	return user_id, err
+}
+
 const rotateWebhookSecret = `-- name: RotateWebhookSecret :one
 UPDATE user_webhooks SET previous_salt = secret_salt, previous_expires_at = $1::timestamptz,
-       secret_salt = $2, rotated_at = $3::timestamptz, updated_at = $3::timestamptz
-WHERE user_id = $4
-RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at
+       previous_sealed = secret_sealed, secret_salt = $2, secret_sealed = $3,
+       rotated_at = $4::timestamptz, updated_at = $4::timestamptz
+WHERE user_id = $5
+RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed
 `
 
 type RotateWebhookSecretParams struct {
 	KeepUntil time.Time
 	Salt      []byte
+	Sealed    *string
 	Now       time.Time
 	UserID    uuid.UUID
 }
@@ -167,6 +205,7 @@ func (q *Queries) RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecr
 	row := q.db.QueryRow(ctx, rotateWebhookSecret,
 		arg.KeepUntil,
 		arg.Salt,
+		arg.Sealed,
 		arg.Now,
 		arg.UserID,
 	)
@@ -181,15 +220,51 @@ func (q *Queries) RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecr
 		&i.RotatedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SecretSealed,
+		&i.PreviousSealed,
+	)
+	return i, err
+}
+
+const sealWebhookSecrets = `-- name: SealWebhookSecrets :one
+UPDATE user_webhooks SET secret_sealed = $1,
+       previous_sealed = CASE WHEN previous_salt IS NULL THEN NULL ELSE $2 END
+WHERE user_id = $3 AND secret_sealed IS NULL
+RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed
+`
+
+type SealWebhookSecretsParams struct {
+	SecretSealed   *string
+	PreviousSealed *string
+	UserID         uuid.UUID
+}
+
+// Stores the sealed form of a secret that was still derived; a concurrent call that stored it
+// first wins (both sealed the same secret), and then no row comes back.
+func (q *Queries) SealWebhookSecrets(ctx context.Context, arg SealWebhookSecretsParams) (UserWebhook, error) {
+	row := q.db.QueryRow(ctx, sealWebhookSecrets, arg.SecretSealed, arg.PreviousSealed, arg.UserID)
+	var i UserWebhook
+	err := row.Scan(
+		&i.UserID,
+		&i.Url,
+		&i.Enabled,
+		&i.SecretSalt,
+		&i.PreviousSalt,
+		&i.PreviousExpiresAt,
+		&i.RotatedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.SecretSealed,
+		&i.PreviousSealed,
 	)
 	return i, err
 }
 
 const setWebhook = `-- name: SetWebhook :one
-INSERT INTO user_webhooks (user_id, url, enabled, secret_salt, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $5)
+INSERT INTO user_webhooks (user_id, url, enabled, secret_salt, secret_sealed, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $6)
 ON CONFLICT (user_id) DO UPDATE SET url = EXCLUDED.url, enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at
-RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at
+RETURNING user_id, url, enabled, secret_salt, previous_salt, previous_expires_at, rotated_at, created_at, updated_at, secret_sealed, previous_sealed
 `
 
 type SetWebhookParams struct {
@@ -197,6 +272,7 @@ type SetWebhookParams struct {
 	Url     string
 	Enabled bool
 	Salt    []byte
+	Sealed  *string
 	Now     time.Time
 }
 
@@ -206,6 +282,7 @@ func (q *Queries) SetWebhook(ctx context.Context, arg SetWebhookParams) (UserWeb
 		arg.Url,
 		arg.Enabled,
 		arg.Salt,
+		arg.Sealed,
 		arg.Now,
 	)
 	var i UserWebhook
@@ -219,6 +296,8 @@ func (q *Queries) SetWebhook(ctx context.Context, arg SetWebhookParams) (UserWeb
 		&i.RotatedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SecretSealed,
+		&i.PreviousSealed,
 	)
 	return i, err
 }
@@ -236,6 +315,37 @@ type SwitchOffWebhookParams struct {
 func (q *Queries) SwitchOffWebhook(ctx context.Context, arg SwitchOffWebhookParams) error {
 	_, err := q.db.Exec(ctx, switchOffWebhook, arg.Now, arg.UserID, arg.Url)
 	return err
+}
+
+const upsertWebhookHeader = `-- name: UpsertWebhookHeader :execrows
+INSERT INTO webhook_headers (user_id, name, value_sealed, created_at, updated_at)
+SELECT $1, $2, $3, $4, $4
+WHERE EXISTS (SELECT 1 FROM webhook_headers WHERE user_id = $1 AND name = $2)
+   OR (SELECT count(*) FROM webhook_headers WHERE user_id = $1) < $5::int
+ON CONFLICT (user_id, name) DO UPDATE SET value_sealed = EXCLUDED.value_sealed, updated_at = EXCLUDED.updated_at
+`
+
+type UpsertWebhookHeaderParams struct {
+	UserID      uuid.UUID
+	Name        string
+	ValueSealed string
+	Now         time.Time
+	MaxHeaders  int
+}
+
+// Replaces the header's value, or adds it when the user has fewer than @max_headers.
+func (q *Queries) UpsertWebhookHeader(ctx context.Context, arg UpsertWebhookHeaderParams) (int64, error) {
+	result, err := q.db.Exec(ctx, upsertWebhookHeader,
+		arg.UserID,
+		arg.Name,
+		arg.ValueSealed,
+		arg.Now,
+		arg.MaxHeaders,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const webhookDisabled = `-- name: WebhookDisabled :one
@@ -258,4 +368,34 @@ func (q *Queries) WebhookDisabled(ctx context.Context, arg WebhookDisabledParams
 	var i WebhookDisabledRow
 	err := row.Scan(&i.Url, &i.Reason, &i.DisabledAt)
 	return i, err
+}
+
+const webhookHeaders = `-- name: WebhookHeaders :many
+SELECT name, value_sealed, updated_at FROM webhook_headers WHERE user_id = $1 ORDER BY name
+`
+
+type WebhookHeadersRow struct {
+	Name        string
+	ValueSealed string
+	UpdatedAt   time.Time
+}
+
+func (q *Queries) WebhookHeaders(ctx context.Context, userID uuid.UUID) ([]WebhookHeadersRow, error) {
+	rows, err := q.db.Query(ctx, webhookHeaders, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []WebhookHeadersRow
+	for rows.Next() {
+		var i WebhookHeadersRow
+		if err := rows.Scan(&i.Name, &i.ValueSealed, &i.UpdatedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
