@@ -278,12 +278,19 @@ func TestDefaultChannelsAndReseal(t *testing.T) {
 	// Rotation: a new sealing key first, the old one still opening until re-sealed.
 	rotated, err := sealed.Parse(sealed.NewKey("k2") + "," + b.spec)
 	require.NoError(t, err)
-	n, err := b.st.ResealChannels(ctx, rotated, 2)
+	var col store.SealedColumn
+	for _, c := range store.SealedColumns() {
+		if c.Table == "channels" {
+			col = c
+		}
+	}
+	require.Equal(t, "settings", col.Column, "channels are in the rotation's registry")
+	n, err := b.st.Reseal(ctx, rotated, col, 2)
 	require.NoError(t, err)
-	require.Equal(t, 3, n)
-	n, err = b.st.ResealChannels(ctx, rotated, 2)
+	require.Equal(t, 3, n.Resealed)
+	n, err = b.st.Reseal(ctx, rotated, col, 2)
 	require.NoError(t, err)
-	require.Zero(t, n, "nothing left under the old key")
+	require.Zero(t, n.Stale, "nothing left under the old key")
 	b.keys = rotated
 	_, err = b.notifier(channel.NewSender(b.deps(g))).DeliverDue(ctx)
 	require.NoError(t, err)

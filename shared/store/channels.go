@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/torale-ai/torale/shared/sealed"
 	"github.com/torale-ai/torale/shared/store/internal/db"
 )
 
@@ -39,7 +38,8 @@ type Channel struct {
 }
 
 // ChannelWhere is the place a channel's settings are sealed for: a ciphertext copied into
-// another user's row, or another channel's, does not open.
+// another user's row, or another channel's, does not open. Rotation (SealedColumns) rebuilds it
+// from the row's user_id and id.
 func ChannelWhere(userID, id uuid.UUID) string {
 	return "channel/" + userID.String() + "/" + id.String()
 }
@@ -124,47 +124,6 @@ func (s *Store) OwnedChannels(ctx context.Context, userID uuid.UUID, ids []uuid.
 		out[id] = true
 	}
 	return out, nil
-}
-
-// ResealChannels seals every channel's settings that are not under k's sealing key again
-// under it, batch rows a read, and returns how many it re-sealed. Settings that do not open
-// (a key no longer in the keyring) are left as they are and reported in the error, after the
-// rest were re-sealed; a row changed meanwhile keeps its newer value.
-func (s *Store) ResealChannels(ctx context.Context, k *sealed.Keyring, batch int) (int, error) {
-	if k == nil {
-		return 0, sealed.ErrNotConfigured
-	}
-	if batch <= 0 {
-		batch = 100
-	}
-	var after uuid.UUID
-	var failed []error
-	n := 0
-	for {
-		rows, err := s.q.ChannelsAfter(ctx, db.ChannelsAfterParams{After: after, PageSize: int32(batch)})
-		if err != nil {
-			return n, fmt.Errorf("reading channels to re-seal: %w", translate(err))
-		}
-		for _, r := range rows {
-			after = r.ID
-			if !k.Stale(r.Settings) {
-				continue
-			}
-			fresh, err := k.Reseal(r.Settings, ChannelWhere(r.UserID, r.ID))
-			if err != nil {
-				failed = append(failed, fmt.Errorf("channel %s: %w", r.ID, err))
-				continue
-			}
-			done, err := s.q.ResealChannel(ctx, db.ResealChannelParams{ID: r.ID, Settings: fresh, Previous: r.Settings})
-			if err != nil {
-				return n, fmt.Errorf("re-sealing channel %s: %w", r.ID, translate(err))
-			}
-			n += int(done)
-		}
-		if len(rows) < batch {
-			return n, errors.Join(failed...)
-		}
-	}
 }
 
 func channelOf(r db.Channel) Channel {

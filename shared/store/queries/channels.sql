@@ -29,11 +29,3 @@ SELECT id FROM channels WHERE user_id = @user_id AND is_default ORDER BY created
 
 -- name: AlertChannels :many
 SELECT * FROM channels WHERE user_id = @user_id AND for_alerts ORDER BY created_at, id;
-
--- name: ChannelsAfter :many
--- One page of every user's channels in id order, for re-sealing under a new key.
-SELECT id, user_id, settings FROM channels WHERE id > @after ORDER BY id LIMIT @page_size;
-
--- name: ResealChannel :execrows
--- Replaces the sealed settings only if nobody changed them since they were read.
-UPDATE channels SET settings = @settings WHERE id = @id AND settings = @previous;

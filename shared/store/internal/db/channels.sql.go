@@ -47,42 +47,6 @@ func (q *Queries) AlertChannels(ctx context.Context, userID uuid.UUID) ([]Channe
 	return items, nil
 }
 
-const channelsAfter = `-- name: ChannelsAfter :many
-SELECT id, user_id, settings FROM channels WHERE id > $1 ORDER BY id LIMIT $2
-`
-
-type ChannelsAfterParams struct {
-	After    uuid.UUID
-	PageSize int32
-}
-
-type ChannelsAfterRow struct {
-	ID       uuid.UUID
-	UserID   uuid.UUID
-	Settings string
-}
-
-// One page of every user's channels in id order, for re-sealing under a new key.
-func (q *Queries) ChannelsAfter(ctx context.Context, arg ChannelsAfterParams) ([]ChannelsAfterRow, error) {
-	rows, err := q.db.Query(ctx, channelsAfter, arg.After, arg.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ChannelsAfterRow
-	for rows.Next() {
-		var i ChannelsAfterRow
-		if err := rows.Scan(&i.ID, &i.UserID, &i.Settings); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const createChannel = `-- name: CreateChannel :one
 INSERT INTO channels (id, user_id, kind, name, settings, masked, for_alerts, is_default, created_at, updated_at)
 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9
@@ -264,25 +228,6 @@ func (q *Queries) OwnedChannels(ctx context.Context, arg OwnedChannelsParams) ([
 		return nil, err
 	}
 	return items, nil
-}
-
-const resealChannel = `-- name: ResealChannel :execrows
-UPDATE channels SET settings = $1 WHERE id = $2 AND settings = $3
-`
-
-type ResealChannelParams struct {
-	Settings string
-	ID       uuid.UUID
-	Previous string
-}
-
-// Replaces the sealed settings only if nobody changed them since they were read.
-func (q *Queries) ResealChannel(ctx context.Context, arg ResealChannelParams) (int64, error) {
-	result, err := q.db.Exec(ctx, resealChannel, arg.Settings, arg.ID, arg.Previous)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const updateChannel = `-- name: UpdateChannel :one
