@@ -26,6 +26,7 @@ func NewCmdChannels(f *Factory) *cobra.Command {
 sealed, and its secrets (webhook URLs with keys, bot tokens, access tokens) are never shown
 again after saving: lists show them masked. Tasks name channels by id (torale tasks create
 --channel ID), or --channel default for every channel added with --default.`,
+		Example: "  torale channels kinds\n  torale channels add --kind slack --name Team --set-stdin webhook_url < slack-url.txt\n  torale channels test Team",
 	}
 	cmd.AddCommand(newCmdChannelsKinds(f), newCmdChannelsList(f), newCmdChannelsAdd(f), newCmdChannelsRemove(f),
 		newCmdChannelsTest(f))
@@ -39,7 +40,8 @@ func newCmdChannelsKinds(f *Factory) *cobra.Command {
 		Short: "List the kinds of channel and the settings each takes",
 		Long: `List the kinds of channel this server can send to and their settings: * marks a required
 one, (secret) one that is shown masked after saving, (url) an address Torale posts to.`,
-		Args: cobra.NoArgs,
+		Example: "  torale channels kinds\n  torale channels kinds --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := f.Client()
 			if err != nil {
@@ -79,9 +81,10 @@ one, (secret) one that is shown masked after saving, (url) an address Torale pos
 func newCmdChannelsList(f *Factory) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List your channels, secrets masked",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List your channels, secrets masked",
+		Example: "  torale channels list\n  torale channels list --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := f.Client()
 			if err != nil {
@@ -186,10 +189,11 @@ func parseSettings(sets []string, fromStdin string, in io.Reader) (map[string]st
 
 func newCmdChannelsRemove(f *Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:   "remove <id or name>",
-		Short: "Delete a channel",
-		Long:  "Delete a channel and its sealed settings. Tasks that named it keep the id; their deliveries to it fail, saying the channel was deleted.",
-		Args:  cobra.ExactArgs(1),
+		Use:     "remove <id or name>",
+		Short:   "Delete a channel",
+		Long:    "Delete a channel and its sealed settings. Tasks that named it keep the id; their deliveries to it fail, saying the channel was deleted.",
+		Example: "  torale channels remove Team\n  torale channels remove 3f2c1e9a-...",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Client()
 			if err != nil {
@@ -211,10 +215,11 @@ func newCmdChannelsRemove(f *Factory) *cobra.Command {
 func newCmdChannelsTest(f *Factory) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "test <id or name>",
-		Short: "Send a test message on a channel",
-		Long:  "Send a test message, shaped like a notification and marked as a test, through the same checks as real ones. Exits 1 when it was not delivered.",
-		Args:  cobra.ExactArgs(1),
+		Use:     "test <id or name>",
+		Short:   "Send a test message on a channel",
+		Long:    "Send a test message, shaped like a notification and marked as a test, through the same checks as real ones. Exits 1 when it was not delivered.",
+		Example: "  torale channels test Team\n  torale channels test 3f2c1e9a-... --json",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Client()
 			if err != nil {
