@@ -66,8 +66,6 @@ func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyPart
 	require.NoError(t, err)
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Keyring: ring, Guard: g, PublicURL: "https://app.torale.example",
 		Now: time.Now, Log: logging.Discard()})
-	ring, err := sealed.Parse(sealed.NewKey("api"))
-	require.NoError(t, err)
 	chats := channel.Deps{Store: s, Keys: ring, Guard: g, PublicURL: "https://app.torale.example", Now: time.Now, Log: logging.Discard()}
 	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
 		Webhooks:    webhook.NewService(s, keys, ring, g, sender, time.Now),

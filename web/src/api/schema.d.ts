@@ -2103,7 +2103,7 @@ export interface components {
              * @description The channel.
              * @enum {string}
              */
-            channel: "email" | "webhook";
+            channel: "email" | "webhook" | "channel";
             /** @description The email address or webhook URL it goes to. */
             target: string;
             /**
