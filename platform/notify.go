@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/torale-ai/torale/functions/api"
+	"github.com/torale-ai/torale/shared/channel"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/notifykey"
@@ -76,9 +77,12 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Keyring: keyring, Guard: guard,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
 
+	chats := channel.Deps{Store: d.Store, Keys: keyring, Guard: guard, PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log}
+	chatSender := channel.NewSender(chats)
 	p := notifyParts{senders: d.Senders, keyring: keyring, mailer: mailer}
 	if p.senders == nil && need.notifier {
-		p.senders = map[task.ChannelType]outbox.Sender{}
+		// Channels are always sent to: without TORALE_SECRET_KEYS each attempt fails saying so.
+		p.senders = map[task.ChannelType]outbox.Sender{task.ChannelChat: chatSender}
 		if keys != nil {
 			p.senders[task.ChannelWebhook] = sender
 		}
@@ -97,7 +101,8 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	}
 	p.webhooks = webhook.NewService(d.Store, keys, keyring, guard, sender, d.Now)
 	p.verifier = email.NewVerifier(d.Store, mailer, renderer, d.Now, d.Log)
-	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: email.NewUnsubscriber(d.Store, keys)}
+	p.api = api.Notify{Webhooks: p.webhooks, Emails: p.verifier, Unsubscribe: email.NewUnsubscriber(d.Store, keys),
+		Channels: channel.NewService(chats, chatSender)}
 	// Feed tokens derive from the notify key too; without it the feeds answer 503 and 404.
 	p.feeds = api.Feeds{Store: d.Store, Keys: keys, PublicURL: d.Config.PublicURL}
 	if d.Mailbox != nil && d.DevAuth {

@@ -8,7 +8,10 @@
 //     connect-time address check, no redirects), next to a plain http.Client posting the same
 //     body to the same receiver, with kept-alive connections and with a new connection per
 //     request (where the connect-time check runs), alternating the two clients;
-//   - the cost of signing and of the two checks on their own (testing.Benchmark).
+//   - the cost of signing and of the two checks on their own (testing.Benchmark);
+//   - deliveries a second with one notifier for each chat and push kind (shared/chat) against
+//     a local fake of its service (https, through the guard), beside the webhook in the same
+//     rounds, printed as ratios to the webhook's.
 //
 // bench/notify.sh runs it against a throwaway PostgreSQL.
 package main
@@ -88,6 +91,11 @@ func run(ctx context.Context, opts options) error {
 	defer drop()
 	fmt.Fprintln(os.Stderr, "measuring throughput…")
 	rep.Throughput, err = throughput(ctx, dbURL, recv, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "measuring each chat kind beside the webhook…")
+	rep.Channels, err = channelThroughput(ctx, dbURL, recv, opts)
 	if err != nil {
 		return err
 	}

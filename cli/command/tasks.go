@@ -33,7 +33,7 @@ func NewCmdTasks(f *Factory) *cobra.Command {
 type definition struct {
 	query, condition, name, schedule, timezone, notify, depth, email, webhook string
 	context, mode                                                             string
-	urls                                                                      []string
+	urls, channels                                                            []string
 	// template is create's --template: a template's definition under the other flags.
 	template string
 }
@@ -49,6 +49,7 @@ func (d *definition) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&d.email, "email", "", "email address to notify (must be verified)")
 	fs.StringVar(&d.webhook, "webhook", "", `webhook URL to notify; "default" for your account's webhook`)
 	fs.Lookup("webhook").NoOptDefVal = "default"
+	fs.StringArrayVar(&d.channels, "channel", nil, `a saved channel's id to notify (repeat); "default" for every channel added with --default`)
 	fs.StringArrayVar(&d.urls, "url", nil, fmt.Sprintf("a page to read on every run, beside the search (repeat for up to %d)", task.MaxURLs))
 	fs.StringVar(&d.context, "context", "", `background the agent should know ("I already own the 15 Pro")`)
 	fs.StringVar(&d.mode, "mode", "", `"agent" (search, and a model decides) or "change" (notify when a --url page's text changes, with a diff; needs no API key). Default: "change" for a task with --url on a server with no model configured, else "agent"; fixed at creation`)
@@ -65,6 +66,12 @@ func (d *definition) notifications() []contract.Notification {
 			url = ""
 		}
 		out = append(out, contract.Notification{Type: task.ChannelWebhook, URL: url})
+	}
+	for _, id := range d.channels {
+		if id == "default" {
+			id = ""
+		}
+		out = append(out, contract.Notification{Type: task.ChannelChat, ChannelID: id})
 	}
 	return out
 }

@@ -72,7 +72,7 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 				dp := task.Depth(d.depth)
 				p.Depth = &dp
 			}
-			if fl.Changed("email") || fl.Changed("webhook") {
+			if fl.Changed("email") || fl.Changed("webhook") || fl.Changed("channel") {
 				n := d.notifications()
 				p.Notifications = &n
 			}

@@ -104,6 +104,14 @@ var contractSchemas = map[string]reflect.Type{
 	"PublicTaskView":     typeOf[contract.PublicTaskView](),
 	"PublicResult":       typeOf[contract.PublicResult](),
 	"PublicTaskPage":     typeOf[contract.Page[contract.PublicTask]](),
+	"Channel":            typeOf[contract.Channel](),
+	"ChannelInput":       typeOf[contract.ChannelInput](),
+	"ChannelPatch":       typeOf[contract.ChannelPatch](),
+	"ChannelKind":        typeOf[contract.ChannelKind](),
+	"ChannelField":       typeOf[contract.ChannelField](),
+	"ChannelTestResult":  typeOf[contract.ChannelTestResult](),
+	"ChannelPage":        typeOf[contract.Page[contract.Channel]](),
+	"ChannelKindPage":    typeOf[contract.Page[contract.ChannelKind]](),
 }
 
 // contractWithoutSchema lists the contract's struct types that are no body of their own, with

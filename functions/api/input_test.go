@@ -157,6 +157,8 @@ func idKind(path string) string {
 		return "key"
 	case strings.Contains(path, "/executions/"):
 		return "execution"
+	case strings.Contains(path, "/channels/"):
+		return "channel"
 	}
 	return "task"
 }
@@ -178,9 +180,13 @@ func seedAdmin(t *testing.T, b testBundle) map[string]map[string]string {
 	require.NoError(t, err)
 	_, err = c.SetWebhook(ctx, contract.WebhookInput{URL: "https://hooks.example.com/root", Enabled: ptr(true)})
 	require.NoError(t, err)
+	ch, err := c.CreateChannel(ctx, contract.ChannelInput{Kind: "slack", Name: "root's",
+		Settings: map[string]string{"webhook_url": "https://hooks.slack.com/services/T1/B1/rootkey"}})
+	require.NoError(t, err)
 	const addr = "root@example.com"
 	return map[string]map[string]string{"task": {"id": tk.ID.String(), "email": addr},
-		"execution": {"id": exec.ID.String(), "email": addr}, "key": {"id": key.ID.String(), "email": addr}}
+		"execution": {"id": exec.ID.String(), "email": addr}, "key": {"id": key.ID.String(), "email": addr},
+		"channel": {"id": ch.ID.String(), "email": addr}}
 }
 
 // fillPath puts values into a route pattern's wildcards, escaping nothing: the values are

@@ -55,6 +55,13 @@ var isolationBodies = map[string]string{
 	"POST /api/v1/emails/verify":            `{"email":"alice@example.com","code":"123456"}`,
 	"GET /api/v1/emails":                    "",
 	"DELETE /api/v1/emails/{email}":         "",
+	"GET /api/v1/channels/kinds":            "",
+	"GET /api/v1/channels":                  "",
+	"POST /api/v1/channels":                 `{"kind":"slack","name":"bob's","settings":{"webhook_url":"https://hooks.slack.com/services/T1/B1/bobkey"}}`,
+	"GET /api/v1/channels/{id}":             "",
+	"PATCH /api/v1/channels/{id}":           `{"name":"hijacked"}`,
+	"DELETE /api/v1/channels/{id}":          "",
+	"POST /api/v1/channels/{id}/test":       "",
 	"POST /api/v1/unsubscribe":              "",
 	"GET /api/v1/feed":                      "",
 	"POST /api/v1/feed/rotate":              "",
@@ -107,8 +114,12 @@ func TestTenantIsolation(t *testing.T) {
 	exec := notifiedRun(t, b.store, me.ID, tk.ID, "alice's news")
 	key, err := alice.CreateAPIKey(ctx, "alice's key")
 	require.NoError(t, err)
-	ids := map[string]string{"task": tk.ID.String(), "execution": exec.ID.String(), "api key": key.ID.String(), "user": me.ID.String()}
-	leaks := []string{secret, "alice", tk.ID.String(), exec.ID.String(), key.ID.String(), me.ID.String(), key.Prefix}
+	ch, err := alice.CreateChannel(ctx, contract.ChannelInput{Kind: "slack", Name: "alice's channel",
+		Settings: map[string]string{"webhook_url": "https://hooks.slack.com/services/T1/B1/alicekey0123"}})
+	require.NoError(t, err)
+	ids := map[string]string{"task": tk.ID.String(), "execution": exec.ID.String(), "api key": key.ID.String(), "user": me.ID.String(),
+		"channel": ch.ID.String()}
+	leaks := []string{secret, "alice", tk.ID.String(), exec.ID.String(), key.ID.String(), me.ID.String(), key.Prefix, ch.ID.String(), "alicekey"}
 
 	httpc := validatingClient(t)
 	call := func(method, path, body string) (int, string) {

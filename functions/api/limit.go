@@ -29,6 +29,9 @@ const (
 	// ActionRedeliver sends a notification again; ActionExport reads all of a user's data.
 	ActionRedeliver Action = "redeliver"
 	ActionExport    Action = "export"
+	// ActionChannelTest sends a channel's test message, under the webhook tests' limit but in
+	// a bucket of its own.
+	ActionChannelTest Action = "channel test"
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Every per request.
@@ -121,7 +124,7 @@ type bucket struct {
 func newLocalLimiter(l Limits, now func() time.Time) *localLimiter {
 	return &localLimiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
 		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionPublic: l.Public,
-		ActionRedeliver: l.Redeliver, ActionExport: l.Export},
+		ActionRedeliver: l.Redeliver, ActionExport: l.Export, ActionChannelTest: l.WebhookTest},
 		buckets: map[string]*bucket{}, now: now}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/channel"
 	"github.com/torale-ai/torale/shared/client"
 	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/email"
@@ -65,11 +66,13 @@ func testNotify(t testing.TB, s *store.Store, guard netguard.Options) notifyPart
 	require.NoError(t, err)
 	sender := webhook.NewSender(webhook.Deps{Store: s, Keys: keys, Keyring: ring, Guard: g, PublicURL: "https://app.torale.example",
 		Now: time.Now, Log: logging.Discard()})
+	chats := channel.Deps{Store: s, Keys: ring, Guard: g, PublicURL: "https://app.torale.example", Now: time.Now, Log: logging.Discard()}
 	return notifyParts{mailbox: box, keys: keys, deps: api.Notify{
 		Webhooks:    webhook.NewService(s, keys, ring, g, sender, time.Now),
 		Emails:      email.NewVerifier(s, box, r, time.Now, logging.Discard()),
 		Unsubscribe: email.NewUnsubscriber(s, keys),
 		Mailbox:     box,
+		Channels:    channel.NewService(chats, channel.NewSender(chats)),
 	}}
 }
 

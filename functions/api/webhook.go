@@ -53,6 +53,8 @@ type Notify struct {
 	Emails      EmailService
 	Unsubscribe Unsubscriber
 	Mailbox     Mailbox
+	// Channels serves the chat and push channels (channels.go); nil answers 503.
+	Channels ChannelService
 }
 
 // notifyError turns the notify package's errors into problems; others pass through to

@@ -99,3 +99,44 @@ func (c *Client) DevMailbox(ctx context.Context) ([]contract.Mail, error) {
 	var out contract.Page[contract.Mail]
 	return out.Data, c.do(ctx, "GET", "/api/v1/dev/mailbox", nil, nil, &out)
 }
+
+// ListChannelKinds lists the kinds of channel this deployment can send to, with their settings.
+func (c *Client) ListChannelKinds(ctx context.Context) ([]contract.ChannelKind, error) {
+	var out contract.Page[contract.ChannelKind]
+	return out.Data, c.do(ctx, "GET", "/api/v1/channels/kinds", nil, nil, &out)
+}
+
+// ListChannels lists the caller's channels, secrets masked.
+func (c *Client) ListChannels(ctx context.Context) ([]contract.Channel, error) {
+	var out contract.Page[contract.Channel]
+	return out.Data, c.do(ctx, "GET", "/api/v1/channels", nil, nil, &out)
+}
+
+// CreateChannel saves a channel; the answer shows its secrets masked.
+func (c *Client) CreateChannel(ctx context.Context, in contract.ChannelInput) (contract.Channel, error) {
+	var ch contract.Channel
+	return ch, c.do(ctx, "POST", "/api/v1/channels", nil, in, &ch)
+}
+
+// GetChannel returns one of the caller's channels.
+func (c *Client) GetChannel(ctx context.Context, id uuid.UUID) (contract.Channel, error) {
+	var ch contract.Channel
+	return ch, c.do(ctx, "GET", "/api/v1/channels/"+id.String(), nil, nil, &ch)
+}
+
+// UpdateChannel changes one of the caller's channels; settings merge into the saved ones.
+func (c *Client) UpdateChannel(ctx context.Context, id uuid.UUID, p contract.ChannelPatch) (contract.Channel, error) {
+	var ch contract.Channel
+	return ch, c.do(ctx, "PATCH", "/api/v1/channels/"+id.String(), nil, p, &ch)
+}
+
+// DeleteChannel deletes one of the caller's channels.
+func (c *Client) DeleteChannel(ctx context.Context, id uuid.UUID) error {
+	return c.do(ctx, "DELETE", "/api/v1/channels/"+id.String(), nil, nil, nil)
+}
+
+// TestChannel sends a test message on one of the caller's channels.
+func (c *Client) TestChannel(ctx context.Context, id uuid.UUID) (contract.ChannelTestResult, error) {
+	var r contract.ChannelTestResult
+	return r, c.do(ctx, "POST", "/api/v1/channels/"+id.String()+"/test", nil, nil, &r)
+}

@@ -83,12 +83,15 @@ type AdminTask struct {
 	UserID uuid.UUID `json:"user_id"`
 }
 
-// Notification is one place a task's alerts go: an email address, or a webhook (an empty URL
-// means the user's default webhook).
+// Notification is one place a task's alerts go: an email address, a webhook (an empty URL
+// means the user's default webhook), or a saved chat or push channel.
 type Notification struct {
 	Type    task.ChannelType `json:"type"`
 	Address string           `json:"address,omitempty"`
 	URL     string           `json:"url,omitempty"`
+	// ChannelID names one of the user's saved channels (type "channel"); empty means every
+	// channel the user marked as a default.
+	ChannelID string `json:"channel_id,omitempty"`
 }
 
 // TaskInput is the body of POST /tasks and POST /tasks/preview. Empty fields take the

@@ -26,7 +26,7 @@ func NotificationsOf(in []task.Notification) []Notification {
 	}
 	out := make([]Notification, len(in))
 	for i, n := range in {
-		out[i] = Notification{Type: n.Type, Address: n.Address, URL: n.URL}
+		out[i] = Notification{Type: n.Type, Address: n.Address, URL: n.URL, ChannelID: n.ChannelID}
 	}
 	return out
 }
@@ -38,7 +38,7 @@ func TaskNotifications(in []Notification) []task.Notification {
 	}
 	out := make([]task.Notification, len(in))
 	for i, n := range in {
-		out[i] = task.Notification{Type: n.Type, Address: n.Address, URL: n.URL}
+		out[i] = task.Notification{Type: n.Type, Address: n.Address, URL: n.URL, ChannelID: n.ChannelID}
 	}
 	return out
 }

@@ -111,18 +111,56 @@ func silenceOf(o Outcome) task.SilenceReason {
 }
 
 func insertDeliveries(ctx context.Context, q *db.Queries, o Outcome) ([]task.Delivery, error) {
+	targets, err := deliveryTargets(ctx, q, o)
+	if err != nil {
+		return nil, err
+	}
 	var out []task.Delivery
-	for _, n := range o.Notify {
-		target := n.Address
-		if n.Type == task.ChannelWebhook {
-			target = n.URL
-		}
+	for _, t := range targets {
 		r, err := q.InsertDelivery(ctx, db.InsertDeliveryParams{ExecutionID: o.ExecutionID, TaskID: o.TaskID,
-			UserID: o.UserID, Channel: n.Type, Target: target, Now: o.Now})
+			UserID: o.UserID, Channel: t.Type, Target: t.Address, Now: o.Now})
 		if err != nil {
 			return nil, translate(err)
 		}
 		out = append(out, deliveryOf(r))
+	}
+	return out, nil
+}
+
+// deliveryTargets is one outbox row's channel and target per place o notifies. A "channel"
+// notification without an id becomes one row per channel the user marks as a default now (one
+// with an empty target when none is, whose delivery fails saying so), and a channel named
+// twice, by id and as a default, is told once.
+func deliveryTargets(ctx context.Context, q *db.Queries, o Outcome) ([]task.Notification, error) {
+	var out []task.Notification
+	seen := map[string]bool{}
+	for _, n := range o.Notify {
+		switch n.Type {
+		case task.ChannelWebhook:
+			out = append(out, task.Notification{Type: n.Type, Address: n.URL})
+		case task.ChannelChat:
+			ids := []string{n.ChannelID}
+			if n.ChannelID == "" {
+				defaults, err := q.DefaultChannelIDs(ctx, o.UserID)
+				if err != nil {
+					return nil, translate(err)
+				}
+				if len(defaults) > 0 {
+					ids = ids[:0]
+				}
+				for _, id := range defaults {
+					ids = append(ids, id.String())
+				}
+			}
+			for _, id := range ids {
+				if !seen[id] {
+					seen[id] = true
+					out = append(out, task.Notification{Type: n.Type, Address: id})
+				}
+			}
+		default:
+			out = append(out, task.Notification{Type: n.Type, Address: n.Address})
+		}
 	}
 	return out, nil
 }

@@ -40,6 +40,8 @@ func SealedColumns() []SealedColumn {
 		{Table: "user_webhooks", Column: "previous_sealed", Keys: []string{"user_id"}, Binds: []string{"user_id"}, Where: userWhere},
 		{Table: "webhook_headers", Column: "value_sealed", Keys: []string{"user_id", "name"}, Binds: []string{"user_id", "name"},
 			Where: func(b []string) string { return WebhookHeaderWhere(uuid.MustParse(b[0]), b[1]) }},
+		{Table: "channels", Column: "settings", Keys: []string{"id"}, Binds: []string{"user_id", "id"},
+			Where: func(b []string) string { return ChannelWhere(uuid.MustParse(b[0]), uuid.MustParse(b[1])) }},
 	}
 }
 

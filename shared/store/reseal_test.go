@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/sealed"
@@ -37,6 +38,15 @@ func TestResealMovesEveryColumnToThePrimaryKey(t *testing.T) {
 			want[store.WebhookHeaderWhere(u.ID, name)] = v
 		}
 	}
+	channels := map[string]store.Channel{} // where -> channel
+	for i, u := range []store.User{b.user, b.other} {
+		c := store.Channel{ID: uuid.New(), UserID: u.ID, Kind: "ntfy", Name: fmt.Sprintf("phone %d", i), Masked: map[string]string{}}
+		where := store.ChannelWhere(u.ID, c.ID)
+		c.Sealed = seal(old, `{"topic":"t`+u.ID.String()+`"}`, where)
+		_, err := b.store.CreateChannel(b.ctx, c, b.now)
+		require.NoError(t, err)
+		channels[where], want[where] = c, `{"topic":"t`+u.ID.String()+`"}`
+	}
 	// One value under a key nobody holds any more: counted, named, left alone.
 	require.NoError(t, b.store.SetWebhookHeader(b.ctx, b.other.ID, "X-Lost",
 		seal(ring(t, k0), "lost", store.WebhookHeaderWhere(b.other.ID, "X-Lost")), b.now))
@@ -66,8 +76,15 @@ func TestResealMovesEveryColumnToThePrimaryKey(t *testing.T) {
 		require.NoError(t, err)
 		require.Zero(t, c.Resealed, "a second run has nothing to do: %+v", c)
 	}
+	require.Equal(t, 2, got["channels.settings"].Resealed)
 
 	after := ring(t, k2)
+	for where, c := range channels {
+		got, err := b.store.GetChannel(b.ctx, c.UserID, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, want[where], open(t, after, got.Sealed, where))
+	}
+
 	for _, u := range []store.User{b.user, b.other} {
 		h, err := b.store.GetWebhook(b.ctx, u.ID)
 		require.NoError(t, err)

@@ -141,7 +141,7 @@ func TestNormalizeFieldErrors(t *testing.T) {
 		{"notification without type", func(d *Draft) { d.Notifications = []Notification{{Address: "a@b.co"}} }, Rules{},
 			"notifications[0].type", "is required"},
 		{"notification of unknown type", func(d *Draft) { d.Notifications = []Notification{{Type: "sms"}} }, Rules{},
-			"notifications[0].type", `must be "email" or "webhook"`},
+			"notifications[0].type", `must be "email", "webhook" or "channel"`},
 		{"duplicate email", func(d *Draft) { d.Notifications = append(email("a@b.co"), email("c@d.co")...) }, Rules{},
 			"notifications[1].type", "duplicate email notification; only one of each type is allowed"},
 		{"email without address", func(d *Draft) { d.Notifications = email(" ") }, Rules{},

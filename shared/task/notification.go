@@ -5,12 +5,16 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // Limits on notification targets, in bytes.
 const (
 	maxEmailLen = 254
 	maxURLLen   = 2048
+	// MaxChannelNotifications bounds the channel notifications of one task.
+	MaxChannelNotifications = 10
 )
 
 // normalizeNotifications checks each notification and returns them with
@@ -22,10 +26,12 @@ func normalizeNotifications(in []Notification, errs *problems) []Notification {
 	}
 	out := make([]Notification, len(in))
 	seen := map[ChannelType]bool{}
+	channels := map[string]bool{}
 	for i, n := range in {
 		path := fmt.Sprintf("notifications[%d]", i)
 		n.Address = strings.TrimSpace(n.Address)
 		n.URL = strings.TrimSpace(n.URL)
+		n.ChannelID = strings.TrimSpace(n.ChannelID)
 		switch n.Type {
 		case "":
 			errs.add(path+".type", "is required")
@@ -34,10 +40,19 @@ func normalizeNotifications(in []Notification, errs *problems) []Notification {
 				errs.add(path+".type", fmt.Sprintf("duplicate %s notification; only one of each type is allowed", n.Type))
 			}
 			seen[n.Type] = true
+		case ChannelChat:
+			if len(channels) == MaxChannelNotifications {
+				errs.add(path, fmt.Sprintf("a task names at most %d channels", MaxChannelNotifications))
+			}
 		default:
-			errs.add(path+".type", `must be "email" or "webhook"`)
+			errs.add(path+".type", `must be "email", "webhook" or "channel"`)
+		}
+		if (n.Type == ChannelEmail || n.Type == ChannelWebhook) && n.ChannelID != "" {
+			errs.add(path+".channel_id", fmt.Sprintf("must be empty for a%s %s notification", article(n.Type), n.Type))
 		}
 		switch n.Type {
+		case ChannelChat:
+			n = normalizeChannel(n, path, channels, errs)
 		case ChannelEmail:
 			var msg string
 			if n.Address, msg = normalizeEmail(n.Address); msg != "" {
@@ -102,6 +117,42 @@ func webhookProblem(raw string) string {
 	}
 	if u.Hostname() == "" {
 		return "must include a host"
+	}
+	return ""
+}
+
+// normalizeChannel checks a channel notification: no address or URL (the channel holds its
+// own), and an id in canonical form named once; "" (every default channel) counts as one name.
+func normalizeChannel(n Notification, path string, seen map[string]bool, errs *problems) Notification {
+	if n.Address != "" {
+		errs.add(path+".address", "must be empty for a channel notification")
+	}
+	if n.URL != "" {
+		errs.add(path+".url", "must be empty for a channel notification; save the URL in a channel and name it by channel_id")
+	}
+	if n.ChannelID != "" {
+		id, err := uuid.Parse(n.ChannelID)
+		if err != nil {
+			errs.add(path+".channel_id", "must be a channel's id (GET /api/v1/channels lists them)")
+			return n
+		}
+		n.ChannelID = id.String()
+	}
+	if seen[n.ChannelID] {
+		what := "channel " + n.ChannelID
+		if n.ChannelID == "" {
+			what = "default channels"
+		}
+		errs.add(path+".channel_id", "names the "+what+" twice")
+	}
+	seen[n.ChannelID] = true
+	return n
+}
+
+// article is "n" before a type read with a vowel sound ("an email"), "" otherwise.
+func article(t ChannelType) string {
+	if t == ChannelEmail {
+		return "n"
 	}
 	return ""
 }

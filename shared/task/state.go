@@ -51,10 +51,14 @@ type ChannelType string
 const (
 	ChannelEmail   ChannelType = "email"
 	ChannelWebhook ChannelType = "webhook"
+	// ChannelChat is a chat or push channel the user saved (Slack, Telegram, ntfy, ...),
+	// named by its id; without one, every channel the user marked as a default.
+	ChannelChat ChannelType = "channel"
 )
 
-// Notification is one place a task's alerts go. A task has at most one of
-// each type, so that a user is never told the same thing twice on a channel.
+// Notification is one place a task's alerts go. A task has at most one email and
+// one webhook, and names each saved channel at most once, so that a user is never
+// told the same thing twice on a channel.
 type Notification struct {
 	Type ChannelType
 	// Address is the recipient of an email notification.
@@ -62,6 +66,9 @@ type Notification struct {
 	// URL is where a webhook notification is posted; empty means the user's
 	// default webhook.
 	URL string
+	// ChannelID names a saved channel for a "channel" notification, in canonical uuid form;
+	// empty means every channel the user marked as a default.
+	ChannelID string
 }
 
 // CanTransition reports whether a task may move from one state to another,

@@ -64,6 +64,8 @@ type Channels interface {
 	EmailVerified(ctx context.Context, userID uuid.UUID, email string) (bool, error)
 	// CheckWebhookURL returns why a URL may not be used, or nil.
 	CheckWebhookURL(raw string) error
+	// OwnedChannels returns which of ids name the user's saved channels.
+	OwnedChannels(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 }
 
 // Deps are what the service is built from. Zero limits take the documented defaults.
@@ -293,10 +295,41 @@ func (s *Service) checkChannels(ctx context.Context, userID uuid.UUID, ns []task
 			}
 		}
 	}
+	owned, err := s.foreignChannels(ctx, userID, ns)
+	if err != nil {
+		return err
+	}
+	fields = append(fields, owned...)
 	if len(fields) > 0 {
 		return &task.ValidationError{Fields: fields}
 	}
 	return nil
+}
+
+// foreignChannels names each channel notification whose id is not one of the user's channels:
+// another user's looks the same as none, so ids cannot be probed.
+func (s *Service) foreignChannels(ctx context.Context, userID uuid.UUID, ns []task.Notification) ([]task.FieldError, error) {
+	var ids []uuid.UUID
+	for _, n := range ns {
+		if id, err := uuid.Parse(n.ChannelID); n.Type == task.ChannelChat && err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	owned, err := s.channels.OwnedChannels(ctx, userID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var fields []task.FieldError
+	for i, n := range ns {
+		if id, err := uuid.Parse(n.ChannelID); n.Type == task.ChannelChat && err == nil && !owned[id] {
+			fields = append(fields, task.FieldError{Field: fmt.Sprintf("notifications[%d].channel_id", i),
+				Message: "is not one of your channels (GET /api/v1/channels lists them)"})
+		}
+	}
+	return fields, nil
 }
 
 // MonthSpends returns what each task's runs cost this calendar month (UTC), in US dollars,

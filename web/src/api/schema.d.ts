@@ -1208,6 +1208,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the kinds of channel
+         * @description Every kind of chat or push channel this deployment can send to, with the settings each takes in the order a form shows them: which are required, which are secret (sealed when stored, shown masked after saving) and which are addresses (checked against the network policy when saved and at every send).
+         */
+        get: operations["listChannelKinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your channels
+         * @description Your saved chat and push channels, oldest first. Secret settings (webhook URLs with keys, bot tokens, access tokens) are shown masked: they are never returned after saving.
+         */
+        get: operations["listChannels"];
+        put?: never;
+        /**
+         * Save a channel
+         * @description Saves a Slack, Discord, Telegram, ntfy (or other kind `GET /api/v1/channels/kinds` lists) channel. Settings are checked by the kind's rules, and every address among them against the network policy: private, loopback, link-local and cloud-metadata addresses are refused (unless the deployment sets `TORALE_WEBHOOK_ALLOW_PRIVATE`, as `torale dev` does). The settings are stored sealed; the answer shows secret ones masked. Tasks name the channel by its id: `{"type":"channel","channel_id":"…"}`. At most 50 channels per account; names are unique per account.
+         */
+        post: operations["createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a channel
+         * @description One of your channels, secret settings masked.
+         */
+        get: operations["getChannel"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a channel
+         * @description Deletes the channel and its sealed settings. Tasks that named it keep the id; their deliveries to it fail, saying the channel was deleted.
+         */
+        delete: operations["deleteChannel"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a channel
+         * @description Renames a channel, changes its settings or its flags. Settings merge into the saved ones: a setting given replaces its value, `""` removes it (an optional one takes its default), the others are kept, so a secret need not be typed again. The merged settings are checked as on saving.
+         */
+        patch: operations["updateChannel"];
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message
+         * @description Posts a test message, shaped like a notification and marked as a test, on the channel, through the same checks and client as real deliveries. Reports the status and latency, never the service's response body.
+         *
+         *     Rate limited per user: a burst of 5, then one every 12 seconds.
+         */
+        post: operations["testChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1415,25 +1509,30 @@ export interface components {
              */
             user_id: string;
         };
-        /** @description One place a task's alerts go. A task has at most one of each type. */
+        /** @description One place a task's alerts go. A task has at most one email and one webhook notification, and names each channel at most once (at most 10 channel notifications). */
         Notification: {
             /**
              * @description The channel.
              * @enum {string}
              */
-            type: "email" | "webhook";
+            type: "email" | "webhook" | "channel";
             /**
              * Format: email
-             * @description Recipient of an `email` notification; required for email, absent for webhook.
+             * @description Recipient of an `email` notification; required for email, absent otherwise.
              * @example me@example.com
              */
             address?: string;
             /**
              * Format: uri
-             * @description Where a `webhook` notification is posted: an absolute http(s) URL without credentials. Leave it out to use your default webhook. Absent for email.
+             * @description Where a `webhook` notification is posted: an absolute http(s) URL without credentials. Leave it out to use your default webhook. Absent otherwise.
              * @example https://example.com/hooks/torale
              */
             url?: string;
+            /**
+             * @description The saved channel a `channel` notification tells (one of yours: `GET /api/v1/channels`). Leave it out to tell every channel you marked `is_default`. Absent otherwise.
+             * @example 0b6f2c1e-8d3a-4e8b-9f2a-1c2d3e4f5a6b
+             */
+            channel_id?: string;
         };
         /** @description One run of a task. */
         Execution: {
@@ -1731,11 +1830,11 @@ export interface components {
              */
             task_id: string;
             /**
-             * @description The channel.
+             * @description The channel: `email`, `webhook`, or `channel` (a saved chat or push channel, whose id is the target).
              * @enum {string}
              */
-            channel: "email" | "webhook";
-            /** @description The email address or webhook URL it goes to. */
+            channel: "email" | "webhook" | "channel";
+            /** @description The email address or webhook URL it goes to (empty for the default webhook), or for a `channel` delivery the saved channel's id (empty when the task named its default channels and none was marked). */
             target: string;
             /**
              * @description `delivered` and `failed` are final; `pending` is still being tried.
@@ -2325,7 +2424,7 @@ export interface components {
              * @description The channel.
              * @enum {string}
              */
-            channel: "email" | "webhook";
+            channel: "email" | "webhook" | "channel";
             /** @description The email address or webhook URL it goes to. */
             target: string;
             /**
@@ -3046,6 +3145,130 @@ export interface components {
             /** @description Always true, written last: an export without it was cut off. */
             complete: boolean;
         };
+        /** @description A saved chat or push channel. Secret settings are shown masked (their last four characters at most); they are never returned after saving. */
+        Channel: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The kind of channel.
+             * @example slack
+             */
+            kind: string;
+            /** @description Your name for it, unique in your account. */
+            name: string;
+            /**
+             * @description Each setting as saved; secret ones masked.
+             * @example {
+             *       "webhook_url": "••••x9Qz"
+             *     }
+             */
+            settings: {
+                [key: string]: string;
+            };
+            /** @description Failure alerts about your watches go here. */
+            for_alerts: boolean;
+            /** @description Tasks with a `{"type":"channel"}` notification without a `channel_id` tell this channel (and every other default). */
+            is_default: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A channel to save. */
+        ChannelInput: {
+            /**
+             * @description One of the kinds `GET /api/v1/channels/kinds` lists.
+             * @example slack
+             */
+            kind: string;
+            /**
+             * @description Your name for it, unique in your account.
+             * @example Team channel
+             */
+            name: string;
+            /**
+             * @description Setting name to value, as `GET /api/v1/channels/kinds` lists the kind's fields.
+             * @example {
+             *       "webhook_url": "https://hooks.slack.com/services/T000/B000/XXXX"
+             *     }
+             */
+            settings: {
+                [key: string]: string;
+            };
+            /**
+             * @description Send failure alerts about your watches here.
+             * @default false
+             */
+            for_alerts?: boolean;
+            /**
+             * @description Tell this channel wherever a task names your default channels.
+             * @default false
+             */
+            is_default?: boolean;
+        };
+        /** @description Changes to a channel; absent fields stay as they are. */
+        ChannelPatch: {
+            name?: string;
+            /** @description Settings to change: a value replaces the saved one, `""` removes it, absent ones are kept. */
+            settings?: {
+                [key: string]: string;
+            };
+            for_alerts?: boolean;
+            is_default?: boolean;
+        };
+        /** @description One setting of a kind of channel. */
+        ChannelField: {
+            /**
+             * @description The key in `settings`.
+             * @example webhook_url
+             */
+            name: string;
+            /** @example Webhook URL */
+            label: string;
+            required: boolean;
+            /** @description Sealed when stored and shown masked after saving. */
+            secret: boolean;
+            /** @description An address Torale posts to; private, loopback and metadata addresses are refused. */
+            url: boolean;
+            /** @description Where to find the value. */
+            hint?: string;
+            /** @description The value an empty setting takes. */
+            default?: string;
+        };
+        /** @description A kind of channel and its settings. */
+        ChannelKind: {
+            /** @example telegram */
+            kind: string;
+            /** @description The settings, in a form's order. */
+            fields: components["schemas"]["ChannelField"][];
+        };
+        /** @description Your channels, oldest first; `next_cursor` is always null. */
+        ChannelPage: {
+            /** @description The channels. */
+            data: components["schemas"]["Channel"][];
+            /** @description Always null: the list is not paginated. */
+            next_cursor: string | null;
+        };
+        /** @description The kinds of channel, by name; `next_cursor` is always null. */
+        ChannelKindPage: {
+            /** @description The kinds. */
+            data: components["schemas"]["ChannelKind"][];
+            /** @description Always null: the list is not paginated. */
+            next_cursor: string | null;
+        };
+        /** @description How a test message went. The service's response body is never read into the answer. */
+        ChannelTestResult: {
+            /** @description Whether the service accepted the message. */
+            ok: boolean;
+            /** @description The HTTP status it answered with; null when no answer came. */
+            status_code: number | null;
+            /** @description How long the request took, in milliseconds. */
+            latency_ms: number;
+            /** @description Why it failed, when it did: what the service answered, a refused destination, a timeout or a connection failure; never a token or a webhook URL. */
+            error?: string;
+            /** @description The id the test message carried. */
+            delivery_id: string;
+        };
     };
     responses: {
         /** @description A query parameter is not valid; `detail` says which and how. */
@@ -3211,6 +3434,8 @@ export interface components {
         UserId: string;
         /** @description The delivery's id. */
         DeliveryId: string;
+        /** @description The channel's id. */
+        ChannelId: string;
     };
     requestBodies: never;
     headers: {
@@ -5304,6 +5529,209 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listChannelKinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kinds, sorted by name. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelKindPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your channels. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The channel. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            /** @description The channel as saved, secrets masked. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The channel's id. */
+                id: components["parameters"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The channel's id. */
+                id: components["parameters"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The channel's id. */
+                id: components["parameters"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        /** @description What changes. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPatch"];
+            };
+        };
+        responses: {
+            /** @description The channel as it is now, secrets masked. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    testChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The channel's id. */
+                id: components["parameters"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How the test went (also when it failed). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["NoBodyTaken"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

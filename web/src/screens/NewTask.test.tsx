@@ -250,3 +250,25 @@ test("a page watch is created in change mode, tells of every change and has noth
     notify_behavior: "always",
   });
 });
+
+test("a saved chat channel can be picked; the task names it by id", async () => {
+  const channels = {
+    data: [
+      { id: "c1", kind: "slack", name: "Team", settings: { webhook_url: "••••9876" }, for_alerts: false, is_default: false, created_at: "2026-12-01T09:00:00Z", updated_at: "2026-12-01T09:00:00Z" },
+    ],
+    next_cursor: null,
+  };
+  const api = stubApi(
+    base([
+      ["GET", "/api/v1/channels", { body: channels }],
+      ["POST", "/api/v1/tasks", { status: 201, body: makeTask({ id: "t2" }) }],
+    ]),
+  );
+  renderScreen(<NewTask />, { route: "/tasks/new" });
+  await userEvent.type(screen.getByLabelText("What should Torale look for?"), "next iPhone release date");
+  await userEvent.click(await screen.findByRole("checkbox", { name: "Team (slack)" }));
+  await userEvent.click(screen.getByRole("button", { name: "Create task" }));
+  await waitFor(() => expect(api.called("POST", "/api/v1/tasks")).toHaveLength(1));
+  const sent = api.called("POST", "/api/v1/tasks")[0]!.body as Record<string, unknown>;
+  expect(sent.notifications).toEqual([{ type: "email", address: "me@example.com" }, { type: "channel", channel_id: "c1" }]);
+});

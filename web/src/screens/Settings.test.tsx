@@ -14,6 +14,10 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
     "GET /api/v1/webhook/deliveries": page([]),
     "GET /api/v1/api-keys": page([]),
     "GET /api/v1/me": user(),
+    "GET /api/v1/channels": page([]),
+    "GET /api/v1/channels/kinds": page([
+      { kind: "ntfy", fields: [{ name: "topic", label: "Topic", required: true, secret: false, url: false }] },
+    ]),
     "GET /api/v1/feed": {
       atom_url: "https://app.torale.example/api/v1/feeds/t.atom",
       json_url: "https://app.torale.example/api/v1/feeds/t.json",
@@ -24,7 +28,7 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
   });
   renderB(<Settings />, { mode: "dev" });
   expect(screen.getAllByRole("heading", { level: 1 }).map((h) => h.textContent)).toEqual(["Settings"]);
-  for (const name of ["Notification emails", "Webhook", "Feeds", "API keys", "Your data"]) {
+  for (const name of ["Notification emails", "Webhook", "Chat and push channels", "Feeds", "API keys", "Your data"]) {
     expect(screen.getByRole("region", { name })).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 2, name })).toBeInTheDocument();
   }
@@ -34,5 +38,6 @@ test("Settings has one h1 and a section per area, with the labelled controls", a
   expect(await screen.findByRole("heading", { level: 3, name: "Dev mailbox" })).toBeInTheDocument();
   expect(await screen.findByText("https://app.torale.example/api/v1/feeds/t.atom")).toBeInTheDocument();
   expect(await screen.findByLabelText("Type dev@example.com to confirm")).toBeInTheDocument();
+  expect(await screen.findByLabelText("Topic")).toBeInTheDocument();
   expect(api.unmatched).toEqual([]);
 });

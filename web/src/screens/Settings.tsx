@@ -2,6 +2,7 @@
 // API keys scripts use. Each section loads on its own, so one failing leaves the others usable.
 import "../settings/webB.css";
 import { APIKeys } from "../settings/APIKeys";
+import { Channels } from "../settings/Channels";
 import { Emails } from "../settings/Emails";
 import { Feeds } from "../settings/Feeds";
 import { Webhook } from "../settings/Webhook";
@@ -10,6 +11,7 @@ import { YourData } from "../settings/YourData";
 const sections = [
   { id: "emails", title: "Notification emails", body: <Emails /> },
   { id: "webhook", title: "Webhook", body: <Webhook /> },
+  { id: "channels", title: "Chat and push channels", body: <Channels /> },
   { id: "feeds", title: "Feeds", body: <Feeds /> },
   { id: "api-keys", title: "API keys", body: <APIKeys /> },
   { id: "your-data", title: "Your data", body: <YourData /> },

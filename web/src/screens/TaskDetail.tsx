@@ -209,7 +209,9 @@ function Detail({ task }: { task: TaskView }) {
               <dd>
                 {task.notifications.length === 0
                   ? "Nowhere: results are only shown here"
-                  : task.notifications.map((n) => (n.type === "email" ? n.address : n.url ?? "My webhook")).join(", ")}
+                  : task.notifications
+                      .map((n) => (n.type === "email" ? n.address : n.type === "channel" ? (n.channel_id ? "A chat channel" : "My default channels") : (n.url ?? "My webhook")))
+                      .join(", ")}
               </dd>
             </div>
             <div>

@@ -8,6 +8,7 @@ import type { TaskView } from "../api/views";
 import { moneyExact } from "../format";
 import { Field } from "../ui/Field";
 import { useCreateTask, useEmails, usePreview, useUpdateTask, useWebhook, type TaskInput } from "./api";
+import { ChannelChoices } from "./ChannelChoices";
 import { Evidence } from "./ResultSummary";
 import { browserZone, DEFAULT_CHOICE, fromCron, toCron, type ScheduleChoice } from "./schedule";
 import { ScheduleFields } from "./ScheduleFields";
@@ -395,6 +396,7 @@ function Channels({
           )}
         </>
       )}
+      <ChannelChoices chosen={chosen} onChange={onChange} />
       <p className="hint" id="channels-hint">
         {addresses.length === 0 && !hasWebhook ? "You have no verified email address or webhook yet, so this task can only be followed here. " : "One email address per task, plus your webhook. "}
         <Link to="/settings">Add addresses and your webhook in Settings</Link>.

@@ -32,6 +32,19 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type Channel struct {
+	ID        uuid.UUID
+	UserID    uuid.UUID
+	Kind      string
+	Name      string
+	Settings  string
+	Masked    []byte
+	ForAlerts bool
+	IsDefault bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type DeliveryAttempt struct {
 	ID           uuid.UUID
 	DeliveryID   uuid.UUID

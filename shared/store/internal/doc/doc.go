@@ -15,6 +15,8 @@ type Notification struct {
 	Type    string `json:"type"`
 	Address string `json:"address,omitempty"`
 	URL     string `json:"url,omitempty"`
+	// ChannelID names a saved channel; empty means the user's default channels.
+	ChannelID string `json:"channel_id,omitempty"`
 }
 
 // Notifications is tasks.notifications: a JSON array, never null.
@@ -24,7 +26,7 @@ type Notifications []Notification
 func FromNotifications(ns []task.Notification) Notifications {
 	out := Notifications{}
 	for _, n := range ns {
-		out = append(out, Notification{Type: string(n.Type), Address: n.Address, URL: n.URL})
+		out = append(out, Notification{Type: string(n.Type), Address: n.Address, URL: n.URL, ChannelID: n.ChannelID})
 	}
 	return out
 }
@@ -33,7 +35,7 @@ func FromNotifications(ns []task.Notification) Notifications {
 func (ns Notifications) Task() []task.Notification {
 	out := make([]task.Notification, 0, len(ns))
 	for _, n := range ns {
-		out = append(out, task.Notification{Type: task.ChannelType(n.Type), Address: n.Address, URL: n.URL})
+		out = append(out, task.Notification{Type: task.ChannelType(n.Type), Address: n.Address, URL: n.URL, ChannelID: n.ChannelID})
 	}
 	return out
 }
