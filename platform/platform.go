@@ -15,7 +15,9 @@ import (
 
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/alert"
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/budget"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/event"
@@ -75,14 +77,16 @@ type Platform struct {
 	// Reconciler makes the world match the database (scheduling.go).
 	Reconciler *reconcile.Reconciler
 	Notifier   *outbox.Notifier
-	Webhooks   *webhook.Service
-	Verifier   *email.Verifier
-	API        *api.API
-	store      *store.Store
-	bus        event.Publisher
-	notifyAPI  api.Notify
-	feedsAPI   api.Feeds
-	now        func() time.Time
+	// Alerts tell owners when a watch breaks and recovers (runs, the tick, webhook sends).
+	Alerts    *alert.Service
+	Webhooks  *webhook.Service
+	Verifier  *email.Verifier
+	API       *api.API
+	store     *store.Store
+	bus       event.Publisher
+	notifyAPI api.Notify
+	feedsAPI  api.Feeds
+	now       func() time.Time
 	// retention is how long quiet runs are kept (TORALE_EXECUTION_RETENTION); 0 keeps them.
 	retention time.Duration
 	log       *slog.Logger
@@ -119,9 +123,12 @@ func New(d Deps) (*Platform, error) {
 		return nil, err
 	}
 	p.bus = sched.pub
+	p.Alerts = alert.New(d.Store, sched.runnerPub, d.Now, d.Log, alert.Config{AfterFailures: d.Config.Alerts.AfterFailures,
+		MinInterval: rules.MinInterval})
 	if need.runner {
 		cfg := runnerConfig(d, rules)
 		cfg.AfterRun, cfg.Memory = sched.afterRun(), newMemory(d)
+		cfg.Alerts, cfg.Spend = p.Alerts, budget.New(d.Store, d.Config.Alerts.MonthlySpendCapUSD, d.Now)
 		// Change-mode watches read their pages here, with no model (runner/change.go).
 		cfg.Pages = pages()
 		cfg.Snapshots = d.Store
@@ -174,7 +181,7 @@ func (p *Platform) addNotify(d Deps, need parts) error {
 	if !need.notifier && !need.api {
 		return nil
 	}
-	np, err := newNotify(d, need)
+	np, err := newNotify(d, need, p.Alerts)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type User struct {
 	DisplayName string
 	Role        Role
 	CreatedAt   time.Time
+	// SpendCapUSD is the user's own monthly model-spend cap, set by an admin; nil means the
+	// platform's (TORALE_MONTHLY_SPEND_CAP_USD). Only GetUser reads it.
+	SpendCapUSD *float64
 }
 
 // Identity is who an authenticator says a caller is.

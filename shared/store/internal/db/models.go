@@ -12,6 +12,17 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
+type Alert struct {
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	TaskID     uuid.UUID
+	Cause      task.AlertCause
+	Message    string
+	Advice     string
+	OpenedAt   time.Time
+	ResolvedAt *time.Time
+}
+
 type ApiKey struct {
 	ID         uuid.UUID
 	UserID     uuid.UUID
@@ -84,7 +95,7 @@ type FeedToken struct {
 
 type NotificationDelivery struct {
 	ID            uuid.UUID
-	ExecutionID   uuid.UUID
+	ExecutionID   *uuid.UUID
 	TaskID        uuid.UUID
 	UserID        uuid.UUID
 	Channel       task.ChannelType
@@ -96,6 +107,8 @@ type NotificationDelivery struct {
 	LastError     *string
 	CreatedAt     time.Time
 	DeliveredAt   *time.Time
+	AlertID       *uuid.UUID
+	AlertPhase    *string
 }
 
 type PageSnapshot struct {
@@ -138,6 +151,7 @@ type Task struct {
 	Urls                 []string
 	Context              string
 	Mode                 task.Mode
+	MonthlyBudgetUsd     *float64
 }
 
 type TaskMemory struct {
@@ -150,13 +164,14 @@ type TaskMemory struct {
 }
 
 type User struct {
-	ID          uuid.UUID
-	ExternalID  string
-	Email       *string
-	DisplayName *string
-	Role        string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID                 uuid.UUID
+	ExternalID         string
+	Email              *string
+	DisplayName        *string
+	Role               string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	MonthlySpendCapUsd *float64
 }
 
 type UserWebhook struct {

@@ -154,7 +154,7 @@ func (q *Queries) DeleteTaskAtVersion(ctx context.Context, arg DeleteTaskAtVersi
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks WHERE id = $1 AND user_id = $2
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskParams struct {
@@ -188,12 +188,13 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 		&i.Urls,
 		&i.Context,
 		&i.Mode,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskByID = `-- name: GetTaskByID :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks WHERE id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd FROM tasks WHERE id = $1
 `
 
 func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -222,12 +223,13 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 		&i.Urls,
 		&i.Context,
 		&i.Mode,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskByIDForUpdate = `-- name: GetTaskByIDForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks WHERE id = $1 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd FROM tasks WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -256,12 +258,13 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 		&i.Urls,
 		&i.Context,
 		&i.Mode,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskForUpdate = `-- name: GetTaskForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
 `
 
 type GetTaskForUpdateParams struct {
@@ -295,12 +298,13 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 		&i.Urls,
 		&i.Context,
 		&i.Mode,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskVersion = `-- name: GetTaskVersion :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.monthly_budget_usd, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskVersionParams struct {
@@ -340,6 +344,7 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 		&i.Task.Urls,
 		&i.Task.Context,
 		&i.Task.Mode,
+		&i.Task.MonthlyBudgetUsd,
 		&i.Version,
 	)
 	return i, err
@@ -350,7 +355,7 @@ INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_d
                    timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context, mode)
 VALUES ($1, $2, $3, $4, $5, $6, $7,
         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd
 `
 
 type InsertTaskParams struct {
@@ -417,12 +422,13 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.Urls,
 		&i.Context,
 		&i.Mode,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd FROM tasks
 WHERE user_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -477,6 +483,7 @@ func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]Task, e
 			&i.Urls,
 			&i.Context,
 			&i.Mode,
+			&i.MonthlyBudgetUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -594,7 +601,7 @@ UPDATE tasks SET name = $1, name_is_default = $2, search_query = $3,
        state_changed_at = $11, next_run_at = $12, next_run_cause = $13,
        urls = $14, context = $15, updated_at = now()
 WHERE id = $16 AND user_id = $17
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd
 `
 
 type UpdateTaskParams struct {
@@ -661,6 +668,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		&i.Urls,
 		&i.Context,
 		&i.Mode,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }

@@ -45,7 +45,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, arg CreateAPIKeyParams) (Api
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE id = $1
+SELECT id, external_id, email, display_name, role, created_at, updated_at, monthly_spend_cap_usd FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -59,6 +59,7 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Role,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.MonthlySpendCapUsd,
 	)
 	return i, err
 }
@@ -158,7 +159,7 @@ func (q *Queries) ListAllExecutions(ctx context.Context, arg ListAllExecutionsPa
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, monthly_budget_usd FROM tasks
 WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $3
 `
@@ -201,6 +202,7 @@ func (q *Queries) ListAllTasks(ctx context.Context, arg ListAllTasksParams) ([]T
 			&i.Urls,
 			&i.Context,
 			&i.Mode,
+			&i.MonthlyBudgetUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -213,7 +215,7 @@ func (q *Queries) ListAllTasks(ctx context.Context, arg ListAllTasksParams) ([]T
 }
 
 const listUsers = `-- name: ListUsers :many
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users
+SELECT id, external_id, email, display_name, role, created_at, updated_at, monthly_spend_cap_usd FROM users
 WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $3
 `
@@ -241,6 +243,7 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 			&i.Role,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.MonthlySpendCapUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -377,7 +380,7 @@ ON CONFLICT (external_id) DO UPDATE
        updated_at = CASE WHEN EXCLUDED.email IS DISTINCT FROM users.email
                            OR EXCLUDED.display_name IS DISTINCT FROM users.display_name
                          THEN now() ELSE users.updated_at END
-RETURNING id, external_id, email, display_name, role, created_at, updated_at
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, monthly_spend_cap_usd
 `
 
 type UpsertUserParams struct {
@@ -397,12 +400,13 @@ func (q *Queries) UpsertUser(ctx context.Context, arg UpsertUserParams) (User, e
 		&i.Role,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.MonthlySpendCapUsd,
 	)
 	return i, err
 }
 
 const userByExternalID = `-- name: UserByExternalID :one
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE external_id = $1
+SELECT id, external_id, email, display_name, role, created_at, updated_at, monthly_spend_cap_usd FROM users WHERE external_id = $1
 `
 
 func (q *Queries) UserByExternalID(ctx context.Context, externalID string) (User, error) {
@@ -416,12 +420,13 @@ func (q *Queries) UserByExternalID(ctx context.Context, externalID string) (User
 		&i.Role,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.MonthlySpendCapUsd,
 	)
 	return i, err
 }
 
 const usersByEmail = `-- name: UsersByEmail :many
-SELECT id, external_id, email, display_name, role, created_at, updated_at FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
+SELECT id, external_id, email, display_name, role, created_at, updated_at, monthly_spend_cap_usd FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
 `
 
 // Addresses are compared without case, as mail systems do; more than one row means the address
@@ -443,6 +448,7 @@ func (q *Queries) UsersByEmail(ctx context.Context, email string) ([]User, error
 			&i.Role,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.MonthlySpendCapUsd,
 		); err != nil {
 			return nil, err
 		}
