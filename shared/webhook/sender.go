@@ -56,9 +56,9 @@ type Deps struct {
 // Sender posts signed Standard Webhooks events. It is the webhook channel's outbox.Sender and
 // also sends the test events of the settings page, through the same guarded client.
 type Sender struct {
-	store  Store
-	keys   *notifykey.Keys
-	client *http.Client
+	store    Store
+	keys     *notifykey.Keys
+	client   *http.Client
 	public   string
 	reporter Reporter
 	now      func() time.Time
