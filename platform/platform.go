@@ -207,7 +207,7 @@ func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules tas
 	}
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
 		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Feeds: p.feedsAPI, Scheduler: admin,
-		Buckets: d.Store, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()}})
+		Buckets: d.Store, Spend: budget.New(d.Store, d.Config.Alerts.MonthlySpendCapUSD, d.Now), Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()}})
 	return nil
 }
 

@@ -39,6 +39,7 @@ type Admin interface {
 	ListAllTasks(ctx context.Context, limit int, after *store.Cursor) ([]task.Task, error)
 	ListAllExecutions(ctx context.Context, status task.Status, limit int, after *store.Cursor) ([]task.Execution, error)
 	TaskOwner(ctx context.Context, taskID uuid.UUID) (uuid.UUID, error)
+	SetUserSpendCap(ctx context.Context, userID uuid.UUID, capUSD *float64) error
 }
 
 // Deps are what the API is built from.
@@ -63,6 +64,9 @@ type Deps struct {
 	Scheduler Scheduler
 	// Feeds serve the Atom and JSON feeds (feeds.go); without a store they answer 404 and 503.
 	Feeds Feeds
+	// Spend says what a user's watches cost this month against their cap (GET /spend); nil
+	// answers 503.
+	Spend SpendReader
 	// Site is what GET /api/v1/config tells the dashboard.
 	Site Site
 	Now  func() time.Time
@@ -92,6 +96,7 @@ type API struct {
 	notify  Notify
 	sched   Scheduler
 	feeds   Feeds
+	spend   SpendReader
 	site    Site
 	now     func() time.Time
 	log     *slog.Logger
@@ -108,7 +113,7 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
-		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, spend: d.Spend, site: d.Site}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}

@@ -79,6 +79,8 @@ func (a *API) routes() []route {
 		r("GET", v1+"/tasks/{id}/notifications", AccessUser, "", a.listTaskNotifications),
 		r("GET", v1+"/executions/{id}", AccessUser, "", a.getExecution),
 		r("GET", v1+"/notifications", AccessUser, "", a.listNotifications),
+		r("GET", v1+"/alerts", AccessUser, "", a.listAlerts),
+		r("GET", v1+"/spend", AccessUser, "", a.getSpend),
 
 		r("GET", v1+"/me", AccessUser, "", a.me),
 		r("POST", v1+"/api-keys", AccessUser, "", a.createKey).takes(BodyJSON),
@@ -110,6 +112,7 @@ func (a *API) routes() []route {
 		r("GET", v1+"/admin/errors", AccessAdmin, "", a.adminErrors),
 		r("POST", v1+"/admin/tasks/{id}/run", AccessAdmin, "", a.adminRunTask),
 		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState).takes(BodyJSON),
+		r("PUT", v1+"/admin/users/{id}/spend-cap", AccessAdmin, "", a.adminSetSpendCap).takes(BodyJSON),
 		r("POST", v1+"/admin/reconcile", AccessAdmin, "", a.adminReconcile),
 		r("GET", v1+"/admin/scheduler/jobs", AccessAdmin, "", a.adminSchedulerJobs),
 	}

@@ -29,7 +29,8 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 
 func taskView(t task.Task, last *task.Execution, monthSpend float64, silence task.SilenceSummary) contract.TaskView {
 	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
-		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence)}
+		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence),
+		MonthlyBudgetUSD: t.MonthlyBudgetUSD, OpenAlerts: []contract.Alert{}}
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {

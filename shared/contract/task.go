@@ -47,6 +47,11 @@ type TaskView struct {
 	Context string `json:"context"`
 	// SilenceSummary counts why the task's recent runs notified nobody.
 	SilenceSummary SilenceSummary `json:"silence_summary"`
+	// MonthlyBudgetUSD caps what the task's runs may cost in a calendar month; null when the
+	// task has no budget of its own (the owner's monthly cap still applies).
+	MonthlyBudgetUSD *float64 `json:"monthly_budget_usd"`
+	// OpenAlerts are the task's alerts that are not over, oldest first; usually none.
+	OpenAlerts []Alert `json:"open_alerts"`
 }
 
 // SilenceSummary counts why a task's most recent finished runs (up to the last 50) stayed
@@ -104,6 +109,8 @@ type TaskInput struct {
 	// Mode is "agent" or "change"; when absent, a task listing urls gets "change" if no model
 	// is configured, else "agent".
 	Mode task.Mode `json:"mode,omitempty"`
+	// MonthlyBudgetUSD, when set, caps what the task's runs may cost in a calendar month.
+	MonthlyBudgetUSD *float64 `json:"monthly_budget_usd,omitempty"`
 }
 
 // TaskPatch is the body of PATCH /tasks/{id}: nil fields stay as they are, so a client sends
@@ -122,6 +129,8 @@ type TaskPatch struct {
 	// URLs, when set, replaces the whole list; an empty list reads no page.
 	URLs    *[]string `json:"urls,omitempty"`
 	Context *string   `json:"context,omitempty"`
+	// MonthlyBudgetUSD, when set, replaces the task's monthly budget; 0 removes it.
+	MonthlyBudgetUSD *float64 `json:"monthly_budget_usd,omitempty"`
 }
 
 // StateInput is the body of POST /admin/tasks/{id}/state.

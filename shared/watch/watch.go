@@ -34,6 +34,9 @@ type Store interface {
 	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
 	SilenceSummaries(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID]task.SilenceSummary, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
+	OpenAlertsOf(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID][]task.Alert, error)
+	ListAlerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error)
+	SetTaskBudget(ctx context.Context, userID, taskID uuid.UUID, budget *float64) error
 }
 
 // Trigger keeps what fires a task in step with the stored task: one Cloud Scheduler job per
