@@ -78,6 +78,10 @@ var contractSchemas = map[string]reflect.Type{
 	"DeliveryLogPage":    typeOf[contract.Page[contract.DeliveryLog]](),
 	"EmailPage":          typeOf[contract.Page[contract.EmailAddress]](),
 	"MailPage":           typeOf[contract.Page[contract.Mail]](),
+	"Alert":              typeOf[contract.Alert](),
+	"AlertPage":          typeOf[contract.Page[contract.Alert]](),
+	"Spend":              typeOf[contract.Spend](),
+	"SpendCapInput":      typeOf[contract.SpendCapInput](),
 }
 
 // contractWithoutSchema lists the contract's struct types that are no body of their own, with
