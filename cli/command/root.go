@@ -72,6 +72,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(NewCmdAuth(f), NewCmdTasks(f), NewCmdExecutions(f), NewCmdNotifications(f),
 		NewCmdKeys(f), NewCmdFeed(f), NewCmdAdmin(f), NewCmdDev(f), NewCmdMigrate(f))
+	root.AddCommand(NewCmdSpend(f), NewCmdAlerts(f))
 	return root
 }
 
