@@ -44,8 +44,11 @@ func TestSpendCapAndAlerts(t *testing.T) {
 	require.Contains(t, plain, "spent\t$0.60")
 	require.Contains(t, plain, "cap\t$1.00 (the platform's)")
 
-	run := c.ok("tasks", "run", id) // $0.60 spent, about $0.60 a run: this one would pass $1.00
-	require.Contains(t, run, "Not run: your watches' model spend this month ($0.60) has reached, or with this run would pass, your monthly cap of $1.00.")
+	// $0.60 spent, about $0.60 a run: this one would pass $1.00. It is not started, and says why.
+	held := c.run("tasks", "run", id)
+	require.Equal(t, command.ExitError, held.code, held.err)
+	require.Contains(t, held.out, "Not run: your watches' model spend this month ($0.60) has reached, or with this run would pass, your monthly cap of $1.00.")
+	require.Contains(t, held.out, "spend cap (spend_cap)")
 	require.Contains(t, c.ok("executions", "get", uuidRE.FindString(c.ok("executions", "list", id, "--limit", "1")), "--json"),
 		`"silence_reason": "spend_cap"`)
 	require.Contains(t, c.ok("tasks", "get", id), "alert")

@@ -4,12 +4,14 @@ import "../settings/webB.css";
 import { APIKeys } from "../settings/APIKeys";
 import { Emails } from "../settings/Emails";
 import { Feeds } from "../settings/Feeds";
+import { Spend } from "../settings/Spend";
 import { Webhook } from "../settings/Webhook";
 
 const sections = [
   { id: "emails", title: "Notification emails", body: <Emails /> },
   { id: "webhook", title: "Webhook", body: <Webhook /> },
   { id: "feeds", title: "Feeds", body: <Feeds /> },
+  { id: "spend", title: "Spend", body: <Spend /> },
   { id: "api-keys", title: "API keys", body: <APIKeys /> },
 ];
 

@@ -26,6 +26,8 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     next_run_reason: { kind: "schedule", summary: "Its schedule: every Monday at 09:00" },
     context: "",
     silence_summary: { runs: 0, silent: 0, by_reason: {}, sentence: "" },
+    monthly_budget_usd: null,
+    open_alerts: [],
     ...over,
   };
 }
