@@ -74,7 +74,6 @@ func TestCostTable(t *testing.T) {
 	monthRow("deep, checked hourly", time.Hour, deep)
 }
 
-
 // steppedModels answers the n-th search as models[n] would (the last one after that), token
 // counts included, and every decision as the last model: the deep-run scenario of
 // deep_test.go, priced like the routine ones.
