@@ -1354,6 +1354,11 @@ export interface components {
             execution_id: string;
             /**
              * Format: uuid
+             * @description The alert whose message this is, for an alert's delivery (then `execution_id` is the nil UUID); absent for a run's notification.
+             */
+            alert_id?: string;
+            /**
+             * Format: uuid
              * @description The task.
              */
             task_id: string;
@@ -1926,6 +1931,11 @@ export interface components {
              * @description The run whose notification this is.
              */
             execution_id: string;
+            /**
+             * Format: uuid
+             * @description The alert whose message this is, for an alert's delivery (then `execution_id` is the nil UUID); absent for a run's notification.
+             */
+            alert_id?: string;
             /**
              * Format: uuid
              * @description The task.
