@@ -18,6 +18,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/budget"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
@@ -49,7 +50,7 @@ func setup(t testing.TB) testBundle {
 	a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(),
 		Auth:           &auth.Chain{APIKeys: auth.NewAPIKeys(s, time.Now, logging.Discard()), Dev: auth.NewDev(s)},
 		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s),
-		Feeds: api.Feeds{Store: s, Keys: testFeedKeys(t), PublicURL: feedPublicURL}})
+		Feeds: api.Feeds{Store: s, Keys: testFeedKeys(t), PublicURL: feedPublicURL}, Spend: budget.New(s, 25, time.Now)})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return testBundle{srv: srv, dbURL: dbURL, store: s, api: a, agent: fake}
