@@ -23,6 +23,8 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_open_idx ON alerts (task_id, cause) WHERE resolved_at IS NULL;
 -- GET /api/v1/alerts lists one user's alerts, newest first.
 CREATE INDEX alerts_user_idx ON alerts (user_id, opened_at DESC, id DESC);
+-- A webhook that works again closes its user's open endpoint alerts, on every good delivery.
+CREATE INDEX alerts_user_open_idx ON alerts (user_id) WHERE resolved_at IS NULL;
 
 -- An alert's messages: phase 'opened' tells the owner, 'resolved' tells them it is over.
 ALTER TABLE notification_deliveries ALTER COLUMN execution_id DROP NOT NULL;
