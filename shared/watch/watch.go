@@ -37,6 +37,7 @@ type Store interface {
 	OpenAlertsOf(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID][]task.Alert, error)
 	ListAlerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error)
 	SetTaskBudget(ctx context.Context, userID, taskID uuid.UUID, budget *float64) error
+	ResolveAlerts(ctx context.Context, userID, taskID uuid.UUID, causes []task.AlertCause, now time.Time, to []store.AlertTarget) ([]task.Alert, []task.Delivery, error)
 }
 
 // Trigger keeps what fires a task in step with the stored task: one Cloud Scheduler job per
