@@ -138,7 +138,9 @@ func New(d Deps) (*Platform, error) {
 	}
 	if need.sweeper {
 		// Every sweep (and so every tick) takes back dead runs, retrying them as the runner would.
-		reaper := runner.NewReaper(d.Store, sched.pub, d.Now, d.Log, runnerConfig(d, rules))
+		reapCfg := runnerConfig(d, rules)
+		reapCfg.Alerts = p.Alerts // a run given up counts toward its task's failures
+		reaper := runner.NewReaper(d.Store, sched.pub, d.Now, d.Log, reapCfg)
 		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{Reaper: reaper,
 			Lease: sweepLease(runnerConfig(d, rules))})
 	}

@@ -300,3 +300,25 @@ func TestEndpointFailingADayIsReportedOnceNotDisabled(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, disabled, "reported, not disabled")
 }
+
+// Runs the reaper gives up (their attempt died) count toward the streak like any failure.
+func TestRunsGivenUpByTheReaperAlert(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, "0 * * * *", b.clk.Now().Add(time.Hour))
+	reaper := runner.NewReaper(b.s, &eventtest.Recorder{}, b.clk.Now, logging.Discard(), runner.Config{MaxAttempts: 1, Alerts: b.alerts})
+	for range 3 {
+		e, err := b.s.CreateManualRun(b.ctx, b.user.ID, tk.ID)
+		require.NoError(t, err)
+		now := b.clk.Now()
+		_, err = b.s.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ExecutionID: &e.ID, Now: now,
+			Deadline: now.Add(-time.Second)})
+		require.NoError(t, err)
+		n, err := reaper.Reap(b.ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	}
+	open := b.openAlerts(t, tk)
+	require.Len(t, open, 1)
+	require.Equal(t, task.AlertFailing, open[0].Cause)
+	require.Contains(t, open[0].Message, "The run stopped before it finished and was given up.")
+}
