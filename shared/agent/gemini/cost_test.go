@@ -72,6 +72,7 @@ func TestCostTable(t *testing.T) {
 	monthRow("routine, checked hourly (`0 * * * *`)", time.Hour, silent)
 	monthRow(fmt.Sprintf("deep, the agent picks when (every %s)", deep.gap.Round(time.Minute)), deep.gap, deep)
 	monthRow("deep, checked hourly", time.Hour, deep)
+	fmt.Printf("| ratio: hourly / agent's pick, routine | %.0f× | |\n", float64(month/time.Hour)/float64(month/silent.gap))
 }
 
 // steppedModels answers the n-th search as models[n] would (the last one after that), token
