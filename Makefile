@@ -94,6 +94,7 @@ bench: ## Run every benchmark; each prints its figures next to a baseline from t
 	bench/ratelimit.sh
 	bench/extract.sh
 	bench/scale.sh
+	bench/cost.sh
 
 .PHONY: clean
 clean: ## Remove build output (keeps .torale/, the local database)

@@ -38,7 +38,7 @@ type notifyParts struct {
 // newNotify builds the senders and the settings services from the configuration: webhooks when
 // the notify key is set, email when a mailer is (d.Mailer, else TORALE_SMTP_URL).
 // Only the parts need asks for are made: senders for the notifier, settings for the API.
-func newNotify(d Deps, need parts) (notifyParts, error) {
+func newNotify(d Deps, need parts, reporter webhook.Reporter) (notifyParts, error) {
 	cfg := d.Config.Notify
 	var keys *notifykey.Keys
 	if cfg.Secret != "" {
@@ -75,7 +75,7 @@ func newNotify(d Deps, need parts) (notifyParts, error) {
 	guard := netguard.New(netguard.Options{AllowPrivate: cfg.WebhookAllowPrivate})
 	renderer := email.NewRenderer(d.Config.PublicURL, keys)
 	sender := webhook.NewSender(webhook.Deps{Store: d.Store, Keys: keys, Keyring: keyring, Guard: guard,
-		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log})
+		PublicURL: d.Config.PublicURL, Reporter: reporter, Now: d.Now, Log: d.Log})
 
 	chats := channel.Deps{Store: d.Store, Keys: keyring, Guard: guard, PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Log}
 	chatSender := channel.NewSender(chats)
@@ -117,11 +117,15 @@ type SweepFunc func(ctx context.Context) (int, error)
 // Sweep calls f.
 func (f SweepFunc) Sweep(ctx context.Context) (int, error) { return f(ctx) }
 
-// Tick is the periodic pass of a deployment without background loops: it triggers due tasks
-// and asks for every notification whose retry has come due (each even when the other fails).
+// Tick is the periodic pass of a deployment without background loops: it triggers due tasks,
+// alerts the owners of overdue watches, and asks for every notification whose retry has come
+// due (each even when another fails).
 // It returns how many tasks it triggered.
 func (p *Platform) Tick(ctx context.Context) (int, error) {
 	n, err := p.Sweeper.Sweep(ctx)
+	if _, oerr := p.Alerts.CheckOverdue(ctx); oerr != nil {
+		err = errors.Join(err, fmt.Errorf("checking for overdue watches: %w", oerr))
+	}
 	if _, perr := outbox.PublishDue(ctx, p.store, p.bus, p.now(), 500); perr != nil {
 		err = errors.Join(err, fmt.Errorf("publishing due notifications: %w", perr))
 	}

@@ -16,7 +16,9 @@ import (
 	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/shared/account"
 	"github.com/torale-ai/torale/shared/agent"
+	"github.com/torale-ai/torale/shared/alert"
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/budget"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/email"
 	"github.com/torale-ai/torale/shared/event"
@@ -79,15 +81,17 @@ type Platform struct {
 	// Reconciler makes the world match the database (scheduling.go).
 	Reconciler *reconcile.Reconciler
 	Notifier   *outbox.Notifier
-	Webhooks   *webhook.Service
-	Verifier   *email.Verifier
-	API        *api.API
-	store      *store.Store
-	bus        event.Publisher
-	notifyAPI  api.Notify
-	feedsAPI   api.Feeds
-	mailer     email.Mailer
-	now        func() time.Time
+	// Alerts tell owners when a watch breaks and recovers (runs, the tick, webhook sends).
+	Alerts    *alert.Service
+	Webhooks  *webhook.Service
+	Verifier  *email.Verifier
+	API       *api.API
+	store     *store.Store
+	bus       event.Publisher
+	notifyAPI api.Notify
+	feedsAPI  api.Feeds
+	mailer    email.Mailer
+	now       func() time.Time
 	// retention is how long quiet runs are kept (TORALE_EXECUTION_RETENTION); 0 keeps them.
 	retention time.Duration
 	// findingsRetention is how long unseen findings are kept (TORALE_FINDINGS_RETENTION); 0
@@ -131,9 +135,12 @@ func New(d Deps) (*Platform, error) {
 		return nil, err
 	}
 	p.bus = sched.pub
+	p.Alerts = alert.New(d.Store, sched.runnerPub, d.Now, d.Log, alert.Config{AfterFailures: d.Config.Alerts.AfterFailures,
+		MinInterval: rules.MinInterval})
 	if need.runner {
 		cfg := runnerConfig(d, rules)
 		cfg.AfterRun, cfg.Memory = sched.afterRun(), newMemory(d)
+		cfg.Alerts, cfg.Spend = p.Alerts, budget.New(d.Store, d.Config.Alerts.MonthlySpendCapUSD, d.Now)
 		// Change-mode watches read their pages here, with no model (runner/change.go).
 		cfg.Pages = pages()
 		cfg.Snapshots = d.Store
@@ -143,7 +150,9 @@ func New(d Deps) (*Platform, error) {
 	}
 	if need.sweeper {
 		// Every sweep (and so every tick) takes back dead runs, retrying them as the runner would.
-		reaper := runner.NewReaper(d.Store, sched.pub, d.Now, d.Log, runnerConfig(d, rules))
+		reapCfg := runnerConfig(d, rules)
+		reapCfg.Alerts = p.Alerts // a run given up counts toward its task's failures
+		reaper := runner.NewReaper(d.Store, sched.pub, d.Now, d.Log, reapCfg)
 		p.Sweeper = schedule.NewSweeper(sched.claimer, sched.pub, d.Now, d.Log, schedule.SweepConfig{Reaper: reaper,
 			Lease: sweepLease(runnerConfig(d, rules))})
 	}
@@ -186,7 +195,7 @@ func (p *Platform) addNotify(d Deps, need parts) error {
 	if !need.notifier && !need.api {
 		return nil
 	}
-	np, err := newNotify(d, need)
+	np, err := newNotify(d, need, p.Alerts)
 	if err != nil {
 		return err
 	}
@@ -214,6 +223,7 @@ func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules tas
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
 		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Feeds: p.feedsAPI, Scheduler: admin,
 		Buckets: d.Store, BehindGoogleFrontEnd: d.Config.BehindGoogleFrontEnd, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()},
+		Spend:     budget.New(d.Store, d.Config.Alerts.MonthlySpendCapUSD, d.Now),
 		Account:   account.New(account.Deps{Store: d.Store, Tasks: p.Watch, Mailer: p.mailer, Now: d.Now, Log: d.Log}),
 		Redeliver: outbox.NewRedeliverer(d.Store, sched.pub, d.Now, d.Log)})
 	return nil

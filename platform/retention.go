@@ -43,7 +43,8 @@ func (p *Platform) ExpireRuns(ctx context.Context) (int, error) {
 	return runs, nil
 }
 
-// expireEvery runs ExpireRuns every interval until ctx ends; torale dev's stand-in for the tick.
+// expireEvery runs ExpireRuns and the overdue check every interval until ctx ends; torale
+// dev's stand-in for the tick.
 func (p *Platform) expireEvery(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -52,6 +53,11 @@ func (p *Platform) expireEvery(ctx context.Context, interval time.Duration) {
 			p.log.WarnContext(ctx, "execution retention failed", slog.String("error", err.Error()))
 		} else if n > 0 {
 			p.log.InfoContext(ctx, "execution retention", slog.Int("deleted", n))
+		}
+		if p.Alerts != nil {
+			if _, err := p.Alerts.CheckOverdue(ctx); err != nil && ctx.Err() == nil {
+				p.log.WarnContext(ctx, "checking for overdue watches failed", slog.String("error", err.Error()))
+			}
 		}
 		select {
 		case <-ctx.Done():

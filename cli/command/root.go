@@ -72,7 +72,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 4 authentication.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(NewCmdAuth(f), NewCmdTasks(f), NewCmdExecutions(f), NewCmdNotifications(f),
 		NewCmdKeys(f), NewCmdFeed(f), NewCmdAdmin(f), NewCmdDev(f), NewCmdMigrate(f), NewCmdTemplates(f),
-		NewCmdAccount(f), NewCmdWebhook(f), NewCmdEmails(f), NewCmdDeliveries(f), NewCmdChannels(f))
+		NewCmdAccount(f), NewCmdWebhook(f), NewCmdEmails(f), NewCmdDeliveries(f), NewCmdChannels(f),
+		NewCmdSpend(f), NewCmdAlerts(f))
 	return root
 }
 

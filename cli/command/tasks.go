@@ -2,6 +2,8 @@ package command
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -32,7 +34,7 @@ func NewCmdTasks(f *Factory) *cobra.Command {
 // definition holds the flags that define a task, shared by create, update and preview.
 type definition struct {
 	query, condition, name, schedule, timezone, notify, depth, email, webhook string
-	context, mode                                                             string
+	context, mode, budget                                                     string
 	urls, channels                                                            []string
 	// template is create's --template: a template's definition under the other flags.
 	template string
@@ -52,6 +54,7 @@ func (d *definition) bind(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&d.channels, "channel", nil, `a saved channel's id to notify (repeat); "default" for every channel added with --default`)
 	fs.StringArrayVar(&d.urls, "url", nil, fmt.Sprintf("a page to read on every run, beside the search (repeat for up to %d)", task.MaxURLs))
 	fs.StringVar(&d.context, "context", "", `background the agent should know ("I already own the 15 Pro")`)
+	fs.StringVar(&d.budget, "budget", "", "the most the task's runs may cost in a calendar month, in US dollars (0 removes it); your monthly cap applies too (torale spend)")
 	fs.StringVar(&d.mode, "mode", "", `"agent" (search, and a model decides) or "change" (notify when a --url page's text changes, with a diff; needs no API key). Default: "change" for a task with --url on a server with no model configured, else "agent"; fixed at creation`)
 }
 
@@ -96,10 +99,26 @@ func (d *definition) input() (contract.TaskInput, error) {
 	if d.depth != "" && !validDepth(d.depth) {
 		return contract.TaskInput{}, usagef(`--depth must be "routine" or "deep"`)
 	}
+	budget, err := d.budgetUSD()
+	if err != nil {
+		return contract.TaskInput{}, err
+	}
 	return contract.TaskInput{Name: d.name, SearchQuery: d.query, ConditionDescription: d.condition,
 		Schedule: d.schedule, Timezone: d.timezone, NotifyBehavior: task.NotifyBehavior(d.notify),
 		Depth: task.Depth(d.depth), Notifications: d.notifications(), URLs: d.urls, Context: d.context,
-		Mode: task.Mode(d.mode), TemplateID: strings.TrimSpace(d.template)}, nil
+		Mode: task.Mode(d.mode), TemplateID: strings.TrimSpace(d.template), MonthlyBudgetUSD: budget}, nil
+}
+
+// budgetUSD is --budget as dollars, nil when it was not given.
+func (d *definition) budgetUSD() (*float64, error) {
+	if d.budget == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(strings.TrimPrefix(d.budget, "$"), 64)
+	if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, usagef("--budget must be an amount of US dollars, such as 2.50 (0 removes the budget)")
+	}
+	return &v, nil
 }
 
 // checkURLs refuses more pages than a task may list before anything is sent; the API checks
@@ -241,6 +260,12 @@ func printTask(f *Factory, t contract.TaskView) error {
 		{"mode", string(t.Mode)}, {"depth", string(t.Depth)},
 		{"next run", p.when(t.NextRunAt)}, {"why then", t.NextRunReason.Summary}, {"last run", p.when(t.LastRunAt)},
 		{"spent this month", fmt.Sprintf("$%.4f", t.MonthSpendUSD)}}
+	if t.MonthlyBudgetUSD != nil {
+		pairs = append(pairs, [2]string{"monthly budget", usd(*t.MonthlyBudgetUSD)})
+	}
+	for _, a := range t.OpenAlerts {
+		pairs = append(pairs, [2]string{"alert", p.cell(string(a.Cause)+": "+a.Message, 200)})
+	}
 	if t.SilenceSummary.Sentence != "" {
 		pairs = append(pairs, [2]string{"recent silence", fmt.Sprintf("%s (of the last %d runs)", t.SilenceSummary.Sentence, t.SilenceSummary.Runs)})
 	}

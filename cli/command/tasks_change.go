@@ -62,6 +62,11 @@ func newCmdTasksUpdate(f *Factory) *cobra.Command {
 			if fl.Changed("context") {
 				p.Context = &d.context
 			}
+			if fl.Changed("budget") {
+				if p.MonthlyBudgetUSD, err = d.budgetUSD(); err != nil {
+					return err
+				}
+			}
 			if fl.Changed("mode") {
 				return usagef("--mode cannot be changed: a task's mode is fixed when it is created")
 			}

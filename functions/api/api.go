@@ -40,6 +40,7 @@ type Admin interface {
 	ListAllTasks(ctx context.Context, limit int, after *store.Cursor) ([]task.Task, error)
 	ListAllExecutions(ctx context.Context, status task.Status, limit int, after *store.Cursor) ([]task.Execution, error)
 	TaskOwner(ctx context.Context, taskID uuid.UUID) (uuid.UUID, error)
+	SetUserSpendCap(ctx context.Context, userID uuid.UUID, capUSD *float64) error
 }
 
 // Deps are what the API is built from.
@@ -69,6 +70,9 @@ type Deps struct {
 	Account *account.Service
 	// Redeliver sends a delivery again (data.go); nil answers 503.
 	Redeliver Redeliverer
+	// Spend says what a user's watches cost this month against their cap (GET /spend); nil
+	// answers 503.
+	Spend SpendReader
 	// Site is what GET /api/v1/config tells the dashboard.
 	Site Site
 	// BehindGoogleFrontEnd says requests come through Google's front end (Cloud Run), which
@@ -104,6 +108,7 @@ type API struct {
 	feeds   Feeds
 	account *account.Service
 	redo    Redeliverer
+	spend   SpendReader
 	site    Site
 	google  bool
 	now     func() time.Time
@@ -121,8 +126,8 @@ func New(d Deps) *API {
 	}
 	a := &API{watch: d.Watch, keys: d.Keys, admin: d.Admin, auth: d.Auth, health: d.Health,
 		origins: map[string]bool{}, limiter: newLimiter(d.Limits, d.Buckets, d.Now, d.Log), now: d.Now, log: d.Log,
-		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, site: d.Site, google: d.BehindGoogleFrontEnd,
-		account: d.Account, redo: d.Redeliver}
+		mux: http.NewServeMux(), notify: d.Notify, sched: d.Scheduler, feeds: d.Feeds, spend: d.Spend, site: d.Site,
+		google: d.BehindGoogleFrontEnd, account: d.Account, redo: d.Redeliver}
 	for _, o := range d.AllowedOrigins {
 		a.origins[o] = true
 	}

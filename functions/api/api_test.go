@@ -19,6 +19,7 @@ import (
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/agent/agenttest"
 	"github.com/torale-ai/torale/shared/auth"
+	"github.com/torale-ai/torale/shared/budget"
 	"github.com/torale-ai/torale/shared/logging"
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/store"
@@ -53,7 +54,8 @@ func setup(t testing.TB) testBundle {
 		AllowedOrigins: []string{"https://app.torale.ai"}, Notify: isolationNotify(t, s),
 		Feeds:     api.Feeds{Store: s, Keys: testFeedKeys(t), PublicURL: feedPublicURL},
 		Account:   account.New(account.Deps{Store: s, Tasks: w, Now: time.Now, Log: logging.Discard()}),
-		Redeliver: outbox.NewRedeliverer(s, discardPublisher{}, time.Now, logging.Discard())})
+		Redeliver: outbox.NewRedeliverer(s, discardPublisher{}, time.Now, logging.Discard()),
+		Spend:     budget.New(s, 25, time.Now)})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return testBundle{srv: srv, dbURL: dbURL, store: s, api: a, agent: fake}

@@ -112,6 +112,10 @@ var contractSchemas = map[string]reflect.Type{
 	"ChannelTestResult":  typeOf[contract.ChannelTestResult](),
 	"ChannelPage":        typeOf[contract.Page[contract.Channel]](),
 	"ChannelKindPage":    typeOf[contract.Page[contract.ChannelKind]](),
+	"Alert":              typeOf[contract.Alert](),
+	"AlertPage":          typeOf[contract.Page[contract.Alert]](),
+	"Spend":              typeOf[contract.Spend](),
+	"SpendCapInput":      typeOf[contract.SpendCapInput](),
 }
 
 // contractWithoutSchema lists the contract's struct types that are no body of their own, with

@@ -96,6 +96,9 @@ var isolationBodies = map[string]string{
 	"POST /api/v1/admin/users/{id}/reactivate":       `{"resume_tasks":true}`,
 	"POST /api/v1/admin/users/{id}/role":             `{"role":"admin"}`,
 	"GET /api/v1/admin/actions":                      "",
+	"GET /api/v1/alerts":                             "",
+	"GET /api/v1/spend":                              "",
+	"PUT /api/v1/admin/users/{id}/spend-cap":         `{"monthly_spend_cap_usd":5}`,
 }
 
 // TestTenantIsolation has user B call every route with every kind of user A's ids: no call may

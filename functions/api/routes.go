@@ -88,6 +88,8 @@ func (a *API) routes() []route {
 		r("GET", v1+"/public/tasks/{slug}/feed.json", AccessPublic, ActionPublic, a.publicJSON),
 		r("POST", v1+"/public/tasks/{slug}/fork", AccessUser, ActionCreate, a.forkPublicTask),
 		r("GET", v1+"/notifications", AccessUser, "", a.listNotifications),
+		r("GET", v1+"/alerts", AccessUser, "", a.listAlerts),
+		r("GET", v1+"/spend", AccessUser, "", a.getSpend),
 
 		r("GET", v1+"/me", AccessUser, "", a.me),
 		r("GET", v1+"/me/export", AccessUser, ActionExport, a.exportMe),
@@ -131,6 +133,7 @@ func (a *API) routes() []route {
 		r("GET", v1+"/admin/errors", AccessAdmin, "", a.adminErrors),
 		r("POST", v1+"/admin/tasks/{id}/run", AccessAdmin, "", a.adminRunTask),
 		r("POST", v1+"/admin/tasks/{id}/state", AccessAdmin, "", a.adminSetState).takes(BodyJSON),
+		r("PUT", v1+"/admin/users/{id}/spend-cap", AccessAdmin, "", a.adminSetSpendCap).takes(BodyJSON),
 		r("POST", v1+"/admin/reconcile", AccessAdmin, "", a.adminReconcile),
 		r("GET", v1+"/admin/scheduler/jobs", AccessAdmin, "", a.adminSchedulerJobs),
 		r("POST", v1+"/admin/users/{id}/deactivate", AccessAdmin, "", a.adminDeactivate),

@@ -11,12 +11,18 @@ import (
 	"github.com/torale-ai/torale/shared/contract"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
+	"github.com/torale-ai/torale/shared/watch"
 )
 
 func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User) error {
 	var b contract.TaskInput
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
+	}
+	if b.MonthlyBudgetUSD != nil {
+		if err := watch.CheckBudget("monthly_budget_usd", *b.MonthlyBudgetUSD); err != nil {
+			return err
+		}
 	}
 	d, err := a.draftOf(r, user, b)
 	if err != nil {
@@ -25,6 +31,11 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User
 	t, err := a.watch.Create(r.Context(), user.ID, d)
 	if err != nil {
 		return err
+	}
+	if b.MonthlyBudgetUSD != nil && *b.MonthlyBudgetUSD > 0 {
+		if t, err = a.watch.SetBudget(r.Context(), user.ID, t.ID, *b.MonthlyBudgetUSD); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Location", "/api/v1/tasks/"+t.ID.String())
 	return a.writeTask(w, r, http.StatusCreated, t)
@@ -56,9 +67,9 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User)
 }
 
 // taskViews maps the user's tasks with what a view carries besides the task itself (its latest
-// run, its month's spend and why its recent runs stayed silent, each fetched for the whole list
-// in one query; why its next run is when it is comes with the task), so a page of 100 tasks
-// costs three queries beyond the list, not 300.
+// run, its month's spend, why its recent runs stayed silent and its open alerts, each fetched
+// for the whole list in one query; why its next run is when it is comes with the task), so a
+// page of 100 tasks costs four queries beyond the list, not 400.
 func (a *API) taskViews(ctx context.Context, userID uuid.UUID, tasks []task.Task) ([]contract.TaskView, error) {
 	last, err := a.watch.LastExecutions(ctx, userID, tasks)
 	if err != nil {
@@ -72,9 +83,14 @@ func (a *API) taskViews(ctx context.Context, userID uuid.UUID, tasks []task.Task
 	if err != nil {
 		return nil, err
 	}
+	alerts, err := a.watch.OpenAlerts(ctx, userID, tasks)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]contract.TaskView, len(tasks))
 	for i, t := range tasks {
 		out[i] = taskView(t, last[t.ID], spend[t.ID], silence[t.ID])
+		out[i].OpenAlerts = contract.AlertsOf(alerts[t.ID])
 	}
 	return out, nil
 }
@@ -113,9 +129,21 @@ func (a *API) updateTask(w http.ResponseWriter, r *http.Request, user store.User
 	if b.State != nil && !b.State.Valid() {
 		return &task.ValidationError{Fields: []task.FieldError{{Field: "state", Message: `must be "active", "paused" or "completed"`}}}
 	}
-	t, err := a.watch.Update(r.Context(), user.ID, id, patchOf(b))
-	if err != nil {
-		return err
+	if b.MonthlyBudgetUSD != nil {
+		if err := watch.CheckBudget("monthly_budget_usd", *b.MonthlyBudgetUSD); err != nil {
+			return err
+		}
+	}
+	var t task.Task
+	if p := patchOf(b); p != (watch.Patch{}) || b.MonthlyBudgetUSD == nil {
+		if t, err = a.watch.Update(r.Context(), user.ID, id, p); err != nil {
+			return err
+		}
+	}
+	if b.MonthlyBudgetUSD != nil {
+		if t, err = a.watch.SetBudget(r.Context(), user.ID, id, *b.MonthlyBudgetUSD); err != nil {
+			return err
+		}
 	}
 	return a.writeTask(w, r, http.StatusOK, t)
 }

@@ -30,7 +30,8 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 func taskView(t task.Task, last *task.Execution, monthSpend float64, silence task.SilenceSummary) contract.TaskView {
 	v := contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
 		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence),
-		Public: t.Public, PublicContextOK: t.PublicContextOK, PublishedAt: t.PublishedAt}
+		Public: t.Public, PublicContextOK: t.PublicContextOK, PublishedAt: t.PublishedAt,
+		MonthlyBudgetUSD: t.MonthlyBudgetUSD, OpenAlerts: []contract.Alert{}}
 	if t.PublicSlug != "" {
 		v.PublicSlug = &t.PublicSlug
 	}

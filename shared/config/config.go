@@ -80,6 +80,8 @@ type Config struct {
 	Cloud CloudConfig
 	// Notify is how notifications go out: SMTP, webhook signing and egress (notify.go).
 	Notify NotifyConfig
+	// Alerts is when owners hear that a watch broke, and the spend cap (alerts.go).
+	Alerts AlertConfig
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests) and
@@ -116,6 +118,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Agent = agentFromEnv(getenv, &errs)
 	c.Cloud = cloudFromEnv(getenv, c.Scheduler, &errs)
 	c.Notify = notifyFromEnv(getenv, &errs)
+	c.Alerts = alertsFromEnv(getenv, &errs)
 	if c.Scheduler != SchedulerSweep && c.Scheduler != SchedulerCloudSchedule {
 		errs = append(errs, fmt.Errorf("TORALE_SCHEDULER: %q is not %q or %q", c.Scheduler, SchedulerSweep, SchedulerCloudSchedule))
 	}

@@ -11,8 +11,10 @@ import (
 // Delivery is one notification owed on one channel, and how sending it went.
 type Delivery struct {
 	// ID is also the webhook-id header, so receivers can drop duplicates.
-	ID            uuid.UUID           `json:"id"`
-	ExecutionID   uuid.UUID           `json:"execution_id"`
+	ID          uuid.UUID `json:"id"`
+	ExecutionID uuid.UUID `json:"execution_id"`
+	// AlertID names the alert whose message this is (then ExecutionID is the nil UUID).
+	AlertID       *uuid.UUID          `json:"alert_id,omitempty"`
 	TaskID        uuid.UUID           `json:"task_id"`
 	Channel       task.ChannelType    `json:"channel"`
 	Target        string              `json:"target"`

@@ -54,6 +54,11 @@ type TaskView struct {
 	PublicSlug      *string    `json:"public_slug"`
 	PublicContextOK bool       `json:"public_context_ok"`
 	PublishedAt     *time.Time `json:"published_at"`
+	// MonthlyBudgetUSD caps what the task's runs may cost in a calendar month; null when the
+	// task has no budget of its own (the owner's monthly cap still applies).
+	MonthlyBudgetUSD *float64 `json:"monthly_budget_usd"`
+	// OpenAlerts are the task's alerts that are not over, oldest first; usually none.
+	OpenAlerts []Alert `json:"open_alerts"`
 }
 
 // SilenceSummary counts why a task's most recent finished runs (up to the last 50) stayed
@@ -117,6 +122,8 @@ type TaskInput struct {
 	// TemplateID starts the task from a template (GET /templates): its definition, with every
 	// field given here taking precedence.
 	TemplateID string `json:"template_id,omitempty"`
+	// MonthlyBudgetUSD, when set, caps what the task's runs may cost in a calendar month.
+	MonthlyBudgetUSD *float64 `json:"monthly_budget_usd,omitempty"`
 }
 
 // TaskPatch is the body of PATCH /tasks/{id}: nil fields stay as they are, so a client sends
@@ -139,6 +146,8 @@ type TaskPatch struct {
 	// or its context changed while public, only with PublicContextOK true in the same request.
 	Public          *bool `json:"public,omitempty"`
 	PublicContextOK *bool `json:"public_context_ok,omitempty"`
+	// MonthlyBudgetUSD, when set, replaces the task's monthly budget; 0 removes it.
+	MonthlyBudgetUSD *float64 `json:"monthly_budget_usd,omitempty"`
 }
 
 // StateInput is the body of POST /admin/tasks/{id}/state.

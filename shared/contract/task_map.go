@@ -141,7 +141,7 @@ func UsageOf(u task.Usage) Usage {
 // DeliveryOf maps one outbox row; the owner stays out. Its attempt log starts empty (never
 // null): the row does not carry it, so the caller fills it in.
 func DeliveryOf(d task.Delivery) Delivery {
-	return Delivery{ID: d.ID, ExecutionID: d.ExecutionID, TaskID: d.TaskID, Channel: d.Channel,
+	return Delivery{ID: d.ID, ExecutionID: d.ExecutionID, AlertID: d.AlertID, TaskID: d.TaskID, Channel: d.Channel,
 		Target: d.Target, Status: d.Status, Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt,
 		LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, RedeliveryOf: d.RedeliveryOf,
 		AttemptLog: []DeliveryAttempt{}}

@@ -54,7 +54,11 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 	if sent >= MaxPerHour {
 		return outbox.Receipt{RetryAfter: 15 * time.Minute}, fmt.Errorf("%d notification emails went to you in the last hour, the most allowed; this one waits", sent)
 	}
-	e, err := s.render.Notification(m)
+	render := s.render.Notification
+	if m.Alert != nil {
+		render = s.render.Alert
+	}
+	e, err := render(m)
 	if err != nil {
 		return outbox.Receipt{}, outbox.Permanent(fmt.Errorf("rendering the email: %w", err))
 	}

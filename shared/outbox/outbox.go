@@ -28,6 +28,7 @@ type Store interface {
 	RecordAttempt(ctx context.Context, a store.Attempt) error
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
+	GetAlert(ctx context.Context, userID, id uuid.UUID) (task.Alert, error)
 }
 
 // RetrySchedule is the wait after each failed attempt: about 1 m, 5 m, 30 m, 2 h, 6 h and
@@ -161,6 +162,13 @@ func (n *Notifier) send(ctx context.Context, d task.Delivery) (Receipt, error) {
 	t, err := n.store.GetTask(ctx, d.UserID, d.TaskID)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("loading task: %w", err)
+	}
+	if d.AlertID != nil {
+		a, err := n.store.GetAlert(ctx, d.UserID, *d.AlertID)
+		if err != nil {
+			return Receipt{}, fmt.Errorf("loading alert: %w", err)
+		}
+		return sender.Send(ctx, Message{Delivery: d, Task: t, Alert: &a})
 	}
 	e, err := n.store.GetExecution(ctx, d.UserID, d.ExecutionID)
 	if err != nil {

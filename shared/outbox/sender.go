@@ -11,11 +11,14 @@ import (
 	"github.com/torale-ai/torale/shared/task"
 )
 
-// Message is everything a sender needs to tell the user about one run.
+// Message is everything a sender needs to tell the user about one run, or about one alert.
 type Message struct {
 	Delivery  task.Delivery
 	Task      task.Task
 	Execution task.Execution
+	// Alert is set, and Execution empty, when the delivery is an alert's message: opened or
+	// resolved, as Delivery.AlertPhase says.
+	Alert *task.Alert
 }
 
 // Receipt is what the far side answered.
@@ -79,3 +82,7 @@ func Clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// FailingAfter is how long a channel's endpoint may fail every delivery before its owner is
+// told; Torale goes on retrying it (RetrySchedule reaches past it).
+const FailingAfter = 24 * time.Hour

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
@@ -95,6 +97,7 @@ func (r *Reaper) reap(ctx context.Context, startedBefore *time.Time) (reaped, re
 	var errs []error
 	for _, run := range runs {
 		if !run.Retry {
+			r.givenUp(ctx, run.PendingRun)
 			continue
 		}
 		if err := retrigger(ctx, r.pub, run.PendingRun); err != nil {
@@ -121,4 +124,21 @@ func retrigger(ctx context.Context, pub event.Publisher, p store.PendingRun) err
 		return fmt.Errorf("re-triggering run %s: %w", p.ExecutionID, err)
 	}
 	return nil
+}
+
+// givenUp tells the alerts (Config.Alerts) of a run the reap failed for good: it counts toward
+// its task's streak of failures like any failed run. Only logged when it goes wrong.
+func (r *Reaper) givenUp(ctx context.Context, p store.PendingRun) {
+	tasks, ok := r.store.(interface {
+		GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
+	})
+	if r.cfg.Alerts == nil || !ok {
+		return
+	}
+	t, err := tasks.GetTask(ctx, p.UserID, p.TaskID)
+	if err != nil {
+		r.log.WarnContext(ctx, "reading a reaped run's task for its alerts", slog.String("task_id", p.TaskID.String()), slog.String("error", err.Error()))
+		return
+	}
+	r.cfg.Alerts.RunFinished(ctx, t, task.StatusFailed, "The run stopped before it finished and was given up.")
 }

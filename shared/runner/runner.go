@@ -58,6 +58,22 @@ type Config struct {
 	// both, change-mode runs fail saying so (change.go).
 	Pages     PageReader
 	Snapshots Snapshots
+	// Alerts, when set, hears of every run's final outcome and of every run the spend guard
+	// held back, to tell the owner when a watch breaks and when it recovers (shared/alert).
+	Alerts Alerts
+	// Spend, when set, is asked before each run whether it may start (shared/budget).
+	Spend SpendGuard
+}
+
+// Alerts follows runs' outcomes to alert their owners; its errors are its own to log.
+type Alerts interface {
+	RunFinished(ctx context.Context, t task.Task, status task.Status, errText string)
+	SpendCapped(ctx context.Context, t task.Task, reason string)
+}
+
+// SpendGuard says, in plain words, why a run of t may not start, or "".
+type SpendGuard interface {
+	Check(ctx context.Context, t task.Task) (string, error)
 }
 
 // Memory is a task's memory of facts already reported, so the agent does not notify twice
@@ -178,7 +194,11 @@ func (r *Runner) RunHere(ctx context.Context, m event.RunTask, t task.Task) erro
 	case err != nil:
 		return fmt.Errorf("starting execution: %w", err)
 	}
-	return r.run(ctx, t, exec, log.With(slog.String("execution_id", exec.ID.String()), slog.Int("attempt", exec.Attempt)))
+	log = log.With(slog.String("execution_id", exec.ID.String()), slog.Int("attempt", exec.Attempt))
+	if held, err := r.holdBack(ctx, t, exec, log); held || err != nil {
+		return err
+	}
+	return r.run(ctx, t, exec, log)
 }
 
 // dropFire cancels the fire of a task that is no longer active if the sweep claimed it: left
@@ -290,6 +310,9 @@ func (r *Runner) succeedThen(ctx context.Context, t task.Task, exec task.Executi
 	if err != nil {
 		return fmt.Errorf("recording result: %w", err)
 	}
+	if r.cfg.Alerts != nil {
+		r.cfg.Alerts.RunFinished(ctx, t, task.StatusSuccess, "")
+	}
 	log.InfoContext(ctx, "run succeeded", slog.Bool("notified", res.Notifies()), slog.Int("deliveries", len(deliveries)))
 	if stored != nil {
 		// The result is recorded; keep what follows from it even if the caller is going away.
@@ -342,6 +365,9 @@ func (r *Runner) fail(ctx context.Context, t task.Task, exec task.Execution, o s
 	}
 	if err == nil && !retry {
 		r.afterRun(wctx, o, log)
+		if r.cfg.Alerts != nil {
+			r.cfg.Alerts.RunFinished(wctx, t, task.StatusFailed, o.Error)
+		}
 	}
 	log.WarnContext(ctx, "run failed", slog.String("status", string(o.Status)), slog.String("category", string(ae.Category)),
 		slog.String("error", runErr.Error()))

@@ -92,6 +92,6 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) error {
 
 // ListDeliveries returns the outbox rows of one of the user's executions.
 func (s *Store) ListDeliveries(ctx context.Context, userID, executionID uuid.UUID) ([]task.Delivery, error) {
-	rows, err := s.q.ListDeliveries(ctx, db.ListDeliveriesParams{ExecutionID: executionID, UserID: userID})
+	rows, err := s.q.ListDeliveries(ctx, db.ListDeliveriesParams{ExecutionID: &executionID, UserID: userID})
 	return mapAll(rows, err, "listing deliveries", deliveryOf)
 }

@@ -68,7 +68,10 @@ func (s *Store) attachDeliveries(ctx context.Context, userID uuid.UUID, list []N
 		return err
 	}
 	for _, d := range ds {
-		i := index[d.ExecutionID]
+		if d.ExecutionID == nil {
+			continue // an alert's message, not a run's
+		}
+		i := index[*d.ExecutionID]
 		list[i].Deliveries = append(list[i].Deliveries, AttemptedDelivery{Delivery: deliveryOf(d), AttemptLog: logs[d.ID]})
 	}
 	return nil

@@ -29,7 +29,7 @@ type Outcome struct {
 	Category      task.ErrorCategory
 	RetryBy       *time.Time // for retrying: when the retry must have started, or be reaped
 	// SilenceReason is why a successful run that notifies nobody stayed silent. A failed run is
-	// always task.SilenceFailed and one that notifies or will be retried has none, whatever is
+	// task.SilenceFailed, or task.SilenceSpendCap when the spend cap held it back, and one that notifies or will be retried has none, whatever is
 	// set here; a silent success without a known reason is task.SilenceNothingNew.
 	SilenceReason task.SilenceReason
 
@@ -99,6 +99,8 @@ func finishExecutionRow(ctx context.Context, q *db.Queries, o Outcome) error {
 // silenceOf is the reason o's run records for notifying nobody.
 func silenceOf(o Outcome) task.SilenceReason {
 	switch {
+	case o.Status == task.StatusFailed && o.SilenceReason == task.SilenceSpendCap:
+		return task.SilenceSpendCap // held back by the spend cap: it never ran
 	case o.Status == task.StatusFailed:
 		return task.SilenceFailed
 	case o.Status != task.StatusSuccess || o.Result.Notifies():
@@ -117,7 +119,7 @@ func insertDeliveries(ctx context.Context, q *db.Queries, o Outcome) ([]task.Del
 	}
 	var out []task.Delivery
 	for _, t := range targets {
-		r, err := q.InsertDelivery(ctx, db.InsertDeliveryParams{ExecutionID: o.ExecutionID, TaskID: o.TaskID,
+		r, err := q.InsertDelivery(ctx, db.InsertDeliveryParams{ExecutionID: &o.ExecutionID, TaskID: o.TaskID,
 			UserID: o.UserID, Channel: t.Type, Target: t.Address, Now: o.Now})
 		if err != nil {
 			return nil, translate(err)

@@ -18,7 +18,7 @@ func taskOf(r db.Task) task.Task {
 		Timezone: r.Timezone, NotifyBehavior: r.NotifyBehavior, Depth: r.Depth, Notifications: r.Notifications.Task(),
 		State: r.State, NextRunAt: r.NextRunAt, NextRunCause: r.NextRunCause, LastRunAt: r.LastRunAt, LastExecutionID: r.LastExecutionID,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StateChangedAt: r.StateChangedAt,
-		URLs: nonNil(r.Urls), Context: r.Context, Mode: r.Mode,
+		URLs: nonNil(r.Urls), Context: r.Context, Mode: r.Mode, MonthlyBudgetUSD: r.MonthlyBudgetUsd,
 		Public: r.Public, PublicSlug: str(r.PublicSlug), PublicContextOK: r.PublicContextOk, PublishedAt: r.PublishedAt}
 }
 
@@ -49,15 +49,22 @@ func executionOf(r db.Execution) task.Execution {
 }
 
 func deliveryOf(r db.NotificationDelivery) task.Delivery {
-	return task.Delivery{ID: r.ID, ExecutionID: r.ExecutionID, TaskID: r.TaskID, UserID: r.UserID,
+	d := task.Delivery{ID: r.ID, AlertID: r.AlertID, TaskID: r.TaskID, UserID: r.UserID,
 		Channel: r.Channel, Target: r.Target, Status: r.Status, Attempts: r.Attempts,
 		NextAttemptAt: r.NextAttemptAt, LastError: str(r.LastError), CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt,
 		RedeliveryOf: r.RedeliveryOf}
+	if r.ExecutionID != nil {
+		d.ExecutionID = *r.ExecutionID
+	}
+	if r.AlertPhase != nil {
+		d.AlertPhase = task.AlertPhase(*r.AlertPhase)
+	}
+	return d
 }
 
 func userOf(r db.User) User {
 	return User{ID: r.ID, ExternalID: r.ExternalID, Email: str(r.Email), DisplayName: str(r.DisplayName),
-		Role: Role(r.Role), CreatedAt: r.CreatedAt, DeactivatedAt: r.DeactivatedAt}
+		Role: Role(r.Role), CreatedAt: r.CreatedAt, DeactivatedAt: r.DeactivatedAt, SpendCapUSD: r.MonthlySpendCapUsd}
 }
 
 func apiKeyOf(r db.ApiKey) APIKey {

@@ -22,10 +22,8 @@ func (s *Store) MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uui
 	if len(taskIDs) == 0 {
 		return out, nil
 	}
-	u := now.UTC()
-	start := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
-	rows, err := s.q.MonthSpends(ctx, db.MonthSpendsParams{UserID: userID, TaskIds: taskIDs, MonthStart: start,
-		MonthEnd: start.AddDate(0, 1, 0)})
+	start, end := monthOf(now)
+	rows, err := s.q.MonthSpends(ctx, db.MonthSpendsParams{UserID: userID, TaskIds: taskIDs, MonthStart: start, MonthEnd: end})
 	if err != nil {
 		return nil, fmt.Errorf("reading the month's spend: %w", translate(err))
 	}
@@ -33,4 +31,64 @@ func (s *Store) MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uui
 		out[r.TaskID] = r.Total
 	}
 	return out, nil
+}
+
+// monthOf is the calendar month (UTC) that holds now, as [start, end).
+func monthOf(now time.Time) (time.Time, time.Time) {
+	u := now.UTC()
+	start := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return start, start.AddDate(0, 1, 0)
+}
+
+// UserMonthSpend is what all the user's runs created in now's calendar month (UTC) cost, in US
+// dollars.
+func (s *Store) UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.Time) (float64, error) {
+	start, end := monthOf(now)
+	total, err := s.q.UserMonthSpend(ctx, db.UserMonthSpendParams{UserID: userID, MonthStart: start, MonthEnd: end})
+	if err != nil {
+		return 0, fmt.Errorf("reading the user's spend this month: %w", translate(err))
+	}
+	return total, nil
+}
+
+// TaskUsage is what a task's runs cost this month and how many of them cost anything.
+type TaskUsage struct {
+	SpentUSD float64
+	PaidRuns int
+}
+
+// TaskMonthUsage returns what the task's runs created in now's calendar month (UTC) cost.
+func (s *Store) TaskMonthUsage(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (TaskUsage, error) {
+	start, end := monthOf(now)
+	r, err := s.q.TaskMonthUsage(ctx, db.TaskMonthUsageParams{TaskID: taskID, UserID: userID, MonthStart: start, MonthEnd: end})
+	if err != nil {
+		return TaskUsage{}, fmt.Errorf("reading the task's spend this month: %w", translate(err))
+	}
+	return TaskUsage{SpentUSD: r.Total, PaidRuns: r.PaidRuns}, nil
+}
+
+// SetTaskBudget sets (nil: removes) the task's monthly budget. ErrNotFound when the task is not
+// the user's.
+func (s *Store) SetTaskBudget(ctx context.Context, userID, taskID uuid.UUID, budget *float64) error {
+	n, err := s.q.SetTaskBudget(ctx, db.SetTaskBudgetParams{Budget: budget, ID: taskID, UserID: userID})
+	if err != nil {
+		return fmt.Errorf("setting the task's budget: %w", translate(err))
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetUserSpendCap sets (nil: back to the platform's) a user's monthly spend cap. ErrNotFound when
+// there is no such user.
+func (s *Store) SetUserSpendCap(ctx context.Context, userID uuid.UUID, capUSD *float64) error {
+	n, err := s.q.SetUserSpendCap(ctx, db.SetUserSpendCapParams{Cap: capUSD, ID: userID})
+	if err != nil {
+		return fmt.Errorf("setting the user's spend cap: %w", translate(err))
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }

@@ -31,6 +31,9 @@ type User struct {
 	CreatedAt   time.Time
 	// DeactivatedAt is when an admin deactivated the account; nil while it may sign in.
 	DeactivatedAt *time.Time
+	// SpendCapUSD is the user's own monthly model-spend cap, set by an admin; nil means the
+	// platform's (TORALE_MONTHLY_SPEND_CAP_USD). Only GetUser reads it.
+	SpendCapUSD *float64
 }
 
 // Identity is who an authenticator says a caller is.

@@ -39,9 +39,11 @@ type Task struct {
 	PublicSlug      string
 	PublicContextOK bool
 	PublishedAt     *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	StateChangedAt  time.Time
+	// MonthlyBudgetUSD, when set, caps what the task's runs may cost in a calendar month (UTC).
+	MonthlyBudgetUSD *float64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	StateChangedAt   time.Time
 }
 
 // Trigger says why an execution ran.
@@ -149,8 +151,12 @@ const (
 
 // Delivery is one notification owed on one channel: a row of the outbox.
 type Delivery struct {
-	ID            uuid.UUID
+	ID uuid.UUID
+	// ExecutionID is the run that notified; uuid.Nil for an alert's message, which has AlertID
+	// and AlertPhase instead.
 	ExecutionID   uuid.UUID
+	AlertID       *uuid.UUID
+	AlertPhase    AlertPhase
 	TaskID        uuid.UUID
 	UserID        uuid.UUID
 	Channel       ChannelType

@@ -23,11 +23,12 @@ const (
 	SilenceUnchanged       SilenceReason = "unchanged"         // change mode: the page is as it was
 	SilenceFiltered        SilenceReason = "filtered"          // change mode: the page changed only where the watch ignores
 	SilencePageFailed      SilenceReason = "page_failed"       // change mode: the page could not be read
+	SilenceSpendCap        SilenceReason = "spend_cap"         // not run: the month's spend reached the user's cap or the task's budget
 )
 
 // SilenceReasons lists every reason in the order summaries name them.
 var SilenceReasons = []SilenceReason{SilenceNothingNew, SilenceConditionNotMet, SilenceLowConfidence,
-	SilenceUnsourced, SilenceAlreadyReported, SilenceFailed, SilenceUnchanged, SilenceFiltered, SilencePageFailed}
+	SilenceUnsourced, SilenceAlreadyReported, SilenceFailed, SilenceUnchanged, SilenceFiltered, SilencePageFailed, SilenceSpendCap}
 
 // Valid reports whether r is one of SilenceReasons.
 func (r SilenceReason) Valid() bool {

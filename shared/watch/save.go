@@ -85,7 +85,19 @@ func (s *Service) save(ctx context.Context, userID, id uuid.UUID, change func(ta
 		case err != nil:
 			return fail(err)
 		}
+		if cur.State == task.StateActive && out.State != task.StateActive {
+			s.closeRunAlerts(ctx, out)
+		}
 		return out, nil
+	}
+}
+
+// closeRunAlerts quietly closes the alerts about a task's runs when it stops running (paused or
+// completed): nothing is late or failing any more, and there is no recovery to tell. A failure
+// is only logged; the next run closes them anyway.
+func (s *Service) closeRunAlerts(ctx context.Context, t task.Task) {
+	if _, _, err := s.store.ResolveAlerts(ctx, t.UserID, t.ID, task.RunCauses, s.now(), nil); err != nil {
+		s.log.WarnContext(ctx, "closing a stopped task's alerts", slog.String("task_id", t.ID.String()), slog.String("error", err.Error()))
 	}
 }
 

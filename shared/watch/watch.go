@@ -44,6 +44,10 @@ type Store interface {
 	GetPublicTask(ctx context.Context, slug string) (task.Task, error)
 	ListPublicTasks(ctx context.Context, query string, limit int, after *store.PublicCursor) ([]task.Task, error)
 	PublicResults(ctx context.Context, taskID uuid.UUID, limit int) ([]task.Execution, error)
+	OpenAlertsOf(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID][]task.Alert, error)
+	ListAlerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error)
+	SetTaskBudget(ctx context.Context, userID, taskID uuid.UUID, budget *float64) error
+	ResolveAlerts(ctx context.Context, userID, taskID uuid.UUID, causes []task.AlertCause, now time.Time, to []store.AlertTarget) ([]task.Alert, []task.Delivery, error)
 }
 
 // Trigger keeps what fires a task in step with the stored task: one Cloud Scheduler job per

@@ -20,6 +20,7 @@ import (
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/sealed"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // maxResponseRead caps how much of a receiver's answer is read (and thrown away): enough to
@@ -37,6 +38,7 @@ type Store interface {
 	WebhookHeaders(ctx context.Context, userID uuid.UUID) ([]store.WebhookHeader, error)
 	WebhookDisabled(ctx context.Context, userID uuid.UUID, url string) (store.DisabledWebhook, error)
 	DisableWebhookURL(ctx context.Context, userID uuid.UUID, url, reason string, now time.Time) error
+	DeliveredSince(ctx context.Context, userID uuid.UUID, channel task.ChannelType, since time.Time) (int, error)
 }
 
 // Deps build a Sender.
@@ -51,31 +53,36 @@ type Deps struct {
 	Guard *netguard.Guard
 	// PublicURL prefixes the task links in payloads.
 	PublicURL string
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Reporter, when set, tells owners about endpoints disabled after a 410 Gone or failing
+	// for a day (shared/alert); nil tells no one beyond the delivery log.
+	Reporter Reporter
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Sender posts signed Standard Webhooks events. It is the webhook channel's outbox.Sender and
 // also sends the test events of the settings page, through the same guarded client.
 type Sender struct {
-	store  Store
-	keys   *notifykey.Keys
-	vault  vault
-	client *http.Client
-	public string
-	now    func() time.Time
-	log    *slog.Logger
+	store    Store
+	keys     *notifykey.Keys
+	vault    vault
+	client   *http.Client
+	public   string
+	reporter Reporter
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 // NewSender returns the sender.
 func NewSender(d Deps) *Sender {
 	return &Sender{store: d.Store, keys: d.Keys, vault: vault{store: d.Store, keys: d.Keys, ring: d.Keyring, now: d.Now},
-		client: d.Guard.Client(), public: d.PublicURL, now: d.Now, log: d.Log}
+		client: d.Guard.Client(), public: d.PublicURL, reporter: d.Reporter, now: d.Now, log: d.Log}
 }
 
-// Send posts the task.condition_met event of m to the task's webhook, or the user's default.
-// A 410 Gone disables the endpoint for the user and fails for good; a redirect fails this
-// delivery for good but leaves the endpoint on (the user may fix the URL).
+// Send posts the task.condition_met event of m (task.alert for an alert's message) to the
+// task's webhook, or the user's default. A 410 Gone disables the endpoint for the user, fails
+// for good and is reported to the owner by email; a redirect fails this delivery for good but
+// leaves the endpoint on (the user may fix the URL); an endpoint failing for a day is reported.
 func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, error) {
 	if s.keys == nil {
 		return outbox.Receipt{}, fmt.Errorf("webhook signing is %w (set TORALE_NOTIFY_SECRET)", outbox.ErrNotConfigured)
@@ -100,7 +107,7 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return outbox.Receipt{}, fmt.Errorf("checking the endpoint: %w", err)
 	}
-	body, err := NewEvent(m, s.public).marshal()
+	body, err := eventBody(m, s.public)
 	if err != nil {
 		return outbox.Receipt{}, outbox.Permanent(fmt.Errorf("encoding the event: %w", err))
 	}
@@ -112,6 +119,7 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, er
 		}
 		s.log.InfoContext(ctx, "webhook endpoint disabled after 410 Gone", slog.String("user_id", m.Delivery.UserID.String()), slog.String("delivery_id", m.Delivery.ID.String()))
 	}
+	s.report(ctx, m, url, r, err)
 	return r, err
 }
 

@@ -622,7 +622,7 @@ export interface paths {
         get: operations["getWebhook"];
         /**
          * Set your default webhook
-         * @description Sets the endpoint used by tasks whose webhook notification names no URL, and whether it is used. The URL is checked as deliveries check it: https, a public host, port 443 or 8443; deliveries check the address again at connect time and never follow redirects. Enabling an endpoint that Torale disabled after a 410 Gone enables it again.
+         * @description Sets the endpoint used by tasks whose webhook notification names no URL, and whether it is used. The URL is checked as deliveries check it: https, a public host, port 443 or 8443; deliveries check the address again at connect time and never follow redirects. Enabling an endpoint that Torale disabled after a 410 Gone enables it again. Besides each task's `task.condition_met` events, the default webhook receives `task.alert` events when a watch breaks and when it recovers: `{"type": "task.alert", "timestamp", "data": {"task": {...as in task.condition_met}, "alert": {"id", "cause", "status": "opened" or "resolved", "message", "advice", "opened_at", "resolved_at"}}}`, signed like every event; both messages of one alert share `alert.id`.
          */
         put: operations["setWebhook"];
         post?: never;
@@ -1302,6 +1302,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your alerts
+         * @description Returns your watches' alerts, newest first: a watch failing several runs in a row, not running for too long, held back by the spend cap, or a webhook endpoint disabled (410 Gone) or failing for a day. Each was told to you once when it opened and, for the watch's own troubles, once more when it was over. `open=true` lists only those not over.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get your spend against your cap
+         * @description Returns what your watches cost in model calls this calendar month (UTC) and your monthly cap. Each task also carries `month_spend_usd` and its own `monthly_budget_usd`.
+         */
+        get: operations["getSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/spend-cap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a user's spend cap
+         * @description Sets a user's own monthly model-spend cap, in place of the platform's (`TORALE_MONTHLY_SPEND_CAP_USD`), or, with null, puts them back on it. Returns the user's spend against the cap.
+         *
+         *     For administrators only.
+         */
+        put: operations["adminSetSpendCap"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1397,6 +1459,10 @@ export interface components {
              * @description When the watch was last made public; null if never.
              */
             published_at: string | null;
+            /** @description The most this task's runs may cost in a calendar month (UTC), in US dollars; null when it has no budget of its own (your monthly cap still applies). A run that would pass it is not started. */
+            monthly_budget_usd: number | null;
+            /** @description The task's alerts that are not over, oldest first; usually none. */
+            open_alerts: components["schemas"]["Alert"][];
         };
         /** @description Why a task's next run is when it is. Whoever sets next_run_at records what decided it, so this is never guessed afterwards. */
         NextRunReason: {
@@ -1588,10 +1654,10 @@ export interface components {
              */
             error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
             /**
-             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. `spend_cap`: the run was not started, because this month's model spend reached the owner's monthly cap or the task's budget (the error says which). For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
              * @enum {string|null}
              */
-            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | "spend_cap" | null;
             usage: components["schemas"]["Usage"];
         };
         /** @description One run of a task with its trail: the steps it took. */
@@ -1761,10 +1827,10 @@ export interface components {
              */
             error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
             /**
-             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. `spend_cap`: the run was not started, because this month's model spend reached the owner's monthly cap or the task's budget (the error says which). For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
              * @enum {string|null}
              */
-            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | "spend_cap" | null;
             usage: components["schemas"]["Usage"];
             /**
              * Format: uuid
@@ -1867,6 +1933,11 @@ export interface components {
              * @description The delivery this one sends again (`POST /api/v1/webhook/deliveries/{id}/redeliver`); null for a run's own delivery.
              */
             redelivery_of: string | null;
+            /**
+             * Format: uuid
+             * @description The alert whose message this is, for an alert's delivery (then `execution_id` is the nil UUID); absent for a run's notification.
+             */
+            alert_id?: string;
         };
         /** @description A run that notified you, with how each channel's delivery went. */
         Notified: {
@@ -1922,10 +1993,10 @@ export interface components {
              */
             error_category?: "rate_limit" | "timeout" | "network" | "agent" | "user" | "system";
             /**
-             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
+             * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. `spend_cap`: the run was not started, because this month's model spend reached the owner's monthly cap or the task's budget (the error says which). For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
              * @enum {string|null}
              */
-            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | "spend_cap" | null;
             usage: components["schemas"]["Usage"];
             /** @description The task's name. */
             task_name: string;
@@ -2209,6 +2280,8 @@ export interface components {
              * @example gpu-price-drop
              */
             template_id?: string;
+            /** @description The most the task's runs may cost in a calendar month (UTC), in US dollars, at least 0.01; 0 or absent means no budget of its own. */
+            monthly_budget_usd?: number;
         };
         /** @description Any subset of a task's fields to change; fields left out (or null) stay as they are. The resulting definition is validated as a whole. Unknown fields are refused. */
         TaskPatch: {
@@ -2250,6 +2323,8 @@ export interface components {
             public?: boolean;
             /** @description Confirms that the watch's private context may shape its public results (the evidence is written with it in view). The context itself is never shown. */
             public_context_ok?: boolean;
+            /** @description A new monthly budget in US dollars (at least 0.01); 0 removes it. */
+            monthly_budget_usd?: number;
         };
         /** @description The new key's name. Unknown fields are refused. */
         APIKeyInput: {
@@ -2460,6 +2535,11 @@ export interface components {
              * @description The delivery this one sends again (`POST /api/v1/webhook/deliveries/{id}/redeliver`); null for a run's own delivery.
              */
             redelivery_of: string | null;
+            /**
+             * Format: uuid
+             * @description The alert whose message this is, for an alert's delivery (then `execution_id` is the nil UUID); absent for a run's notification.
+             */
+            alert_id?: string;
         };
         /** @description A page of webhook deliveries, newest first. */
         DeliveryLogPage: {
@@ -3268,6 +3348,81 @@ export interface components {
             error?: string;
             /** @description The id the test message carried. */
             delivery_id: string;
+        };
+        /** @description Tells a watch's owner that it broke, in plain words, and what to do. A task has at most one open alert per cause; its owner is told once when it opens (on their verified sign-in email and default webhook, as a `task.alert` event) and, for `failing`, `overdue` and `spend_cap`, once more when it is over. */
+        Alert: {
+            /**
+             * Format: uuid
+             * @description The alert's id; both messages of one alert carry it.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The task the alert is about.
+             */
+            task_id: string;
+            /** @description The task's name, in lists of alerts. */
+            task_name?: string;
+            /**
+             * @description What went wrong. `failing`: the last runs all failed (`TORALE_ALERT_AFTER_FAILURES` in a row, default 3). `overdue`: the run the task owes is late by more than its expected gap (its cron's gap, or 48 h when the agent picks its runs), so no run finished for about twice the gap. `spend_cap`: a run was not started because the month's model spend reached the owner's cap or the task's budget. `webhook_gone`: Torale disabled the task's webhook endpoint after it answered 410 Gone. `webhook_failing`: the task's webhook endpoint has failed every delivery for 24 hours (it stays on).
+             * @enum {string}
+             */
+            cause: "failing" | "overdue" | "spend_cap" | "webhook_gone" | "webhook_failing";
+            /**
+             * @description What is wrong, in plain words.
+             * @example Your watch "iPhone 18 date" failed its last 3 runs. The last error: the search service refused the query
+             */
+            message: string;
+            /** @description What to do about it. */
+            advice: string;
+            /** @description True until the trouble is over. */
+            open: boolean;
+            /**
+             * Format: date-time
+             * @description When the alert opened.
+             */
+            opened_at: string;
+            /**
+             * Format: date-time
+             * @description When it was over; null while open.
+             */
+            resolved_at: string | null;
+        };
+        /** @description A page of alerts. */
+        AlertPage: {
+            /** @description This page's items, newest first. */
+            data: components["schemas"]["Alert"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description What your watches cost in model calls this calendar month (UTC), against your monthly cap. A run that would take the month's spend past the cap is not started: it is recorded with `silence_reason` `spend_cap` and an error saying why, and you get a `spend_cap` alert. */
+        Spend: {
+            /**
+             * Format: date-time
+             * @description The start of the month the figures are for.
+             */
+            month_start: string;
+            /**
+             * Format: date-time
+             * @description The start of the next month, when the spend starts from zero.
+             */
+            month_end: string;
+            /** @description Estimated cost in US dollars of every run of yours this month. */
+            spent_usd: number;
+            /** @description Your monthly cap in US dollars; null when there is none. */
+            cap_usd: number | null;
+            /**
+             * @description Whose cap applies: the platform's (`TORALE_MONTHLY_SPEND_CAP_USD`), one an administrator set for you, or none.
+             * @enum {string}
+             */
+            cap_source: "platform" | "user" | "none";
+            /** @description What may still be spent this month; null without a cap. */
+            remaining_usd: number | null;
+        };
+        /** @description A user's own monthly model-spend cap. */
+        SpendCapInput: {
+            /** @description The cap in US dollars (0 means no cap), or null to go back to the platform's (`TORALE_MONTHLY_SPEND_CAP_USD`). */
+            monthly_spend_cap_usd: number | null;
         };
     };
     responses: {
@@ -5734,6 +5889,107 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 200. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. It is opaque: pass it back unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `true` for open alerts only. */
+                open?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSpend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your spend this month. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Spend"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["NoBodyTaken"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminSetSpendCap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The cap. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpendCapInput"];
+            };
+        };
+        responses: {
+            /** @description The user's spend against their cap. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Spend"];
+                };
+            };
+            /** @description Set; this deployment does not track spend. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

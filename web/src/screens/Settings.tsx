@@ -5,6 +5,7 @@ import { APIKeys } from "../settings/APIKeys";
 import { Channels } from "../settings/Channels";
 import { Emails } from "../settings/Emails";
 import { Feeds } from "../settings/Feeds";
+import { Spend } from "../settings/Spend";
 import { Webhook } from "../settings/Webhook";
 import { YourData } from "../settings/YourData";
 
@@ -13,6 +14,7 @@ const sections = [
   { id: "webhook", title: "Webhook", body: <Webhook /> },
   { id: "channels", title: "Chat and push channels", body: <Channels /> },
   { id: "feeds", title: "Feeds", body: <Feeds /> },
+  { id: "spend", title: "Spend", body: <Spend /> },
   { id: "api-keys", title: "API keys", body: <APIKeys /> },
   { id: "your-data", title: "Your data", body: <YourData /> },
 ];

@@ -8,6 +8,7 @@ import type { TaskView } from "../api/views";
 import { inZone, money, relative } from "../format";
 import { TASKS, unfinished, useExecutions, useRunNow, useTask, useTaskAction, useTaskNotifications, type Execution } from "../tasks/api";
 import { cronWords } from "../tasks/cronWords";
+import { OpenAlerts } from "../tasks/Alerts";
 import { NextRun } from "../tasks/NextRun";
 import { Evidence } from "../tasks/ResultSummary";
 import { ShareCard } from "../sharing/ShareCard";
@@ -95,6 +96,7 @@ function Detail({ task }: { task: TaskView }) {
         <h1>{task.name}</h1>
         <span className={`badge ${STATE_TONE[task.state]}`}>{STATE_LABEL[task.state]}</span>
       </div>
+      <OpenAlerts alerts={task.open_alerts} />
       <div className="actions" role="group" aria-label="Task actions">
         <button type="button" className="button primary" disabled={runNow.isPending || running} onClick={() => runNow.mutate(false)}>
           Run now
@@ -216,7 +218,12 @@ function Detail({ task }: { task: TaskView }) {
             </div>
             <div>
               <dt>This month</dt>
-              <dd>{money(task.month_spend_usd)}</dd>
+              <dd>
+                {money(task.month_spend_usd)}
+                {task.monthly_budget_usd != null && (
+                  <span className="muted"> of a {money(task.monthly_budget_usd)} monthly budget</span>
+                )}
+              </dd>
             </div>
             {task.silence_summary.sentence && (
               <div>

@@ -30,6 +30,8 @@ export function makeTask(over: Partial<TaskView> = {}): TaskView {
     public_slug: null,
     public_context_ok: false,
     published_at: null,
+    monthly_budget_usd: null,
+    open_alerts: [],
     ...over,
   };
 }

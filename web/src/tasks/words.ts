@@ -36,6 +36,7 @@ export const SILENCE_WORDS: Record<SilenceReason, string> = {
   unchanged: "The page has not changed.",
   filtered: "The page changed only in parts this watch ignores.",
   page_failed: "The page could not be read.",
+  spend_cap: "Not run: this month's model spend reached your monthly cap or this watch's budget.",
 };
 
 type Category = NonNullable<Execution["error_category"]>;

@@ -15,7 +15,7 @@ import (
 const deactivateUser = `-- name: DeactivateUser :one
 UPDATE users SET deactivated_at = $1::timestamptz, updated_at = $1::timestamptz
 WHERE id = $2 AND deactivated_at IS NULL
-RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd
 `
 
 type DeactivateUserParams struct {
@@ -35,6 +35,7 @@ func (q *Queries) DeactivateUser(ctx context.Context, arg DeactivateUserParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
+		&i.MonthlySpendCapUsd,
 	)
 	return i, err
 }
@@ -129,7 +130,7 @@ func (q *Queries) ExportAdminActions(ctx context.Context, userID *uuid.UUID) ([]
 }
 
 const exportDeliveries = `-- name: ExportDeliveries :many
-SELECT d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at, d.redelivery_of, COALESCE((SELECT t.name FROM tasks t WHERE t.id = d.task_id), '')::text AS task_name
+SELECT d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at, d.redelivery_of, d.alert_id, d.alert_phase, COALESCE((SELECT t.name FROM tasks t WHERE t.id = d.task_id), '')::text AS task_name
 FROM notification_deliveries d WHERE d.user_id = $1
   AND ($2::timestamptz IS NULL OR (d.created_at, d.id) > ($2::timestamptz, $3::uuid))
 ORDER BY d.created_at, d.id LIMIT $4
@@ -176,6 +177,8 @@ func (q *Queries) ExportDeliveries(ctx context.Context, arg ExportDeliveriesPara
 			&i.NotificationDelivery.CreatedAt,
 			&i.NotificationDelivery.DeliveredAt,
 			&i.NotificationDelivery.RedeliveryOf,
+			&i.NotificationDelivery.AlertID,
+			&i.NotificationDelivery.AlertPhase,
 			&i.TaskName,
 		); err != nil {
 			return nil, err
@@ -331,7 +334,7 @@ func (q *Queries) ExportSnapshots(ctx context.Context, userID uuid.UUID) ([]Expo
 }
 
 const exportTasks = `-- name: ExportTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks WHERE user_id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE user_id = $1
   AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
 ORDER BY created_at, id LIMIT $4
 `
@@ -384,6 +387,7 @@ func (q *Queries) ExportTasks(ctx context.Context, arg ExportTasksParams) ([]Tas
 			&i.PublicSlug,
 			&i.PublicContextOk,
 			&i.PublishedAt,
+			&i.MonthlyBudgetUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -407,7 +411,7 @@ func (q *Queries) FeedTokenCreatedAt(ctx context.Context, userID uuid.UUID) (tim
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of FROM notification_deliveries WHERE id = $1 AND user_id = $2
+SELECT id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase FROM notification_deliveries WHERE id = $1 AND user_id = $2
 `
 
 type GetDeliveryParams struct {
@@ -433,6 +437,8 @@ func (q *Queries) GetDelivery(ctx context.Context, arg GetDeliveryParams) (Notif
 		&i.CreatedAt,
 		&i.DeliveredAt,
 		&i.RedeliveryOf,
+		&i.AlertID,
+		&i.AlertPhase,
 	)
 	return i, err
 }
@@ -476,7 +482,7 @@ INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, ta
 SELECT d.execution_id, d.task_id, d.user_id, d.channel, d.target, $1::timestamptz, d.id
 FROM notification_deliveries d
 WHERE d.id = $2 AND d.user_id = $3 AND d.status IN ('delivered', 'failed')
-RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of
+RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase
 `
 
 type InsertRedeliveryParams struct {
@@ -504,6 +510,8 @@ func (q *Queries) InsertRedelivery(ctx context.Context, arg InsertRedeliveryPara
 		&i.CreatedAt,
 		&i.DeliveredAt,
 		&i.RedeliveryOf,
+		&i.AlertID,
+		&i.AlertPhase,
 	)
 	return i, err
 }
@@ -587,7 +595,7 @@ func (q *Queries) ListAdminActions(ctx context.Context, arg ListAdminActionsPara
 const reactivateUser = `-- name: ReactivateUser :one
 UPDATE users SET deactivated_at = NULL, updated_at = $1::timestamptz
 WHERE id = $2 AND deactivated_at IS NOT NULL
-RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd
 `
 
 type ReactivateUserParams struct {
@@ -607,6 +615,7 @@ func (q *Queries) ReactivateUser(ctx context.Context, arg ReactivateUserParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
+		&i.MonthlySpendCapUsd,
 	)
 	return i, err
 }

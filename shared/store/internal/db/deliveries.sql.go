@@ -58,7 +58,7 @@ const claimDelivery = `-- name: ClaimDelivery :one
 UPDATE notification_deliveries SET next_attempt_at = $1, attempts = attempts + 1
 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3::timestamptz
   AND NOT (user_id = ANY(COALESCE($4::uuid[], '{}')))
-RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of
+RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase
 `
 
 type ClaimDeliveryParams struct {
@@ -92,6 +92,8 @@ func (q *Queries) ClaimDelivery(ctx context.Context, arg ClaimDeliveryParams) (N
 		&i.CreatedAt,
 		&i.DeliveredAt,
 		&i.RedeliveryOf,
+		&i.AlertID,
+		&i.AlertPhase,
 	)
 	return i, err
 }
@@ -114,7 +116,7 @@ WITH due AS (
 )
 UPDATE notification_deliveries d SET next_attempt_at = $1::timestamptz, attempts = d.attempts + 1
 FROM fair WHERE d.id = fair.due_id
-RETURNING d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at, d.redelivery_of
+RETURNING d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at, d.redelivery_of, d.alert_id, d.alert_phase
 `
 
 type ClaimDueDeliveriesParams struct {
@@ -161,6 +163,8 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 			&i.CreatedAt,
 			&i.DeliveredAt,
 			&i.RedeliveryOf,
+			&i.AlertID,
+			&i.AlertPhase,
 		); err != nil {
 			return nil, err
 		}
@@ -191,7 +195,7 @@ func (q *Queries) DeliveredSince(ctx context.Context, arg DeliveredSinceParams) 
 }
 
 const deliveriesOf = `-- name: DeliveriesOf :many
-SELECT id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of FROM notification_deliveries WHERE user_id = $1 AND execution_id = ANY($2::uuid[]) ORDER BY channel
+SELECT id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase FROM notification_deliveries WHERE user_id = $1 AND execution_id = ANY($2::uuid[]) ORDER BY channel
 `
 
 type DeliveriesOfParams struct {
@@ -223,6 +227,8 @@ func (q *Queries) DeliveriesOf(ctx context.Context, arg DeliveriesOfParams) ([]N
 			&i.CreatedAt,
 			&i.DeliveredAt,
 			&i.RedeliveryOf,
+			&i.AlertID,
+			&i.AlertPhase,
 		); err != nil {
 			return nil, err
 		}
@@ -296,11 +302,11 @@ func (q *Queries) InsertAttempt(ctx context.Context, arg InsertAttemptParams) er
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
-SELECT id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of FROM notification_deliveries WHERE execution_id = $1 AND user_id = $2 ORDER BY channel
+SELECT id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase FROM notification_deliveries WHERE execution_id = $1 AND user_id = $2 ORDER BY channel
 `
 
 type ListDeliveriesParams struct {
-	ExecutionID uuid.UUID
+	ExecutionID *uuid.UUID
 	UserID      uuid.UUID
 }
 
@@ -328,6 +334,8 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 			&i.CreatedAt,
 			&i.DeliveredAt,
 			&i.RedeliveryOf,
+			&i.AlertID,
+			&i.AlertPhase,
 		); err != nil {
 			return nil, err
 		}
@@ -340,7 +348,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 }
 
 const listDeliveryLog = `-- name: ListDeliveryLog :many
-SELECT d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at, d.redelivery_of, COALESCE((SELECT t.name FROM tasks t WHERE t.id = d.task_id), '')::text AS task_name
+SELECT d.id, d.execution_id, d.task_id, d.user_id, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.published_at, d.last_error, d.created_at, d.delivered_at, d.redelivery_of, d.alert_id, d.alert_phase, COALESCE((SELECT t.name FROM tasks t WHERE t.id = d.task_id), '')::text AS task_name
 FROM notification_deliveries d
 WHERE d.user_id = $1 AND d.channel = $2 AND ($3::uuid IS NULL OR d.task_id = $3::uuid)
   AND ($4::timestamptz IS NULL OR (d.created_at, d.id) < ($4::timestamptz, $5::uuid))
@@ -392,6 +400,8 @@ func (q *Queries) ListDeliveryLog(ctx context.Context, arg ListDeliveryLogParams
 			&i.NotificationDelivery.CreatedAt,
 			&i.NotificationDelivery.DeliveredAt,
 			&i.NotificationDelivery.RedeliveryOf,
+			&i.NotificationDelivery.AlertID,
+			&i.NotificationDelivery.AlertPhase,
 			&i.TaskName,
 		); err != nil {
 			return nil, err

@@ -244,11 +244,11 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 const insertDelivery = `-- name: InsertDelivery :one
 INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, target, next_attempt_at)
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of
+RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase
 `
 
 type InsertDeliveryParams struct {
-	ExecutionID uuid.UUID
+	ExecutionID *uuid.UUID
 	TaskID      uuid.UUID
 	UserID      uuid.UUID
 	Channel     task.ChannelType
@@ -281,6 +281,8 @@ func (q *Queries) InsertDelivery(ctx context.Context, arg InsertDeliveryParams) 
 		&i.CreatedAt,
 		&i.DeliveredAt,
 		&i.RedeliveryOf,
+		&i.AlertID,
+		&i.AlertPhase,
 	)
 	return i, err
 }

@@ -21,6 +21,17 @@ type AdminAction struct {
 	CreatedAt time.Time
 }
 
+type Alert struct {
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	TaskID     uuid.UUID
+	Cause      task.AlertCause
+	Message    string
+	Advice     string
+	OpenedAt   time.Time
+	ResolvedAt *time.Time
+}
+
 type ApiKey struct {
 	ID         uuid.UUID
 	UserID     uuid.UUID
@@ -118,7 +129,7 @@ type Finding struct {
 
 type NotificationDelivery struct {
 	ID            uuid.UUID
-	ExecutionID   uuid.UUID
+	ExecutionID   *uuid.UUID
 	TaskID        uuid.UUID
 	UserID        uuid.UUID
 	Channel       task.ChannelType
@@ -131,6 +142,8 @@ type NotificationDelivery struct {
 	CreatedAt     time.Time
 	DeliveredAt   *time.Time
 	RedeliveryOf  *uuid.UUID
+	AlertID       *uuid.UUID
+	AlertPhase    *string
 }
 
 type PageSnapshot struct {
@@ -177,6 +190,7 @@ type Task struct {
 	PublicSlug           *string
 	PublicContextOk      bool
 	PublishedAt          *time.Time
+	MonthlyBudgetUsd     *float64
 }
 
 type TaskMemory struct {
@@ -204,14 +218,15 @@ type TaskTemplate struct {
 }
 
 type User struct {
-	ID            uuid.UUID
-	ExternalID    string
-	Email         *string
-	DisplayName   *string
-	Role          string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	DeactivatedAt *time.Time
+	ID                 uuid.UUID
+	ExternalID         string
+	Email              *string
+	DisplayName        *string
+	Role               string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	DeactivatedAt      *time.Time
+	MonthlySpendCapUsd *float64
 }
 
 type UserWebhook struct {

@@ -14,7 +14,7 @@ import (
 )
 
 const getPublicTask = `-- name: GetPublicTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks WHERE public_slug = $1 AND public
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE public_slug = $1 AND public
 `
 
 // A public watch by its slug; a private one is no row at all.
@@ -48,12 +48,13 @@ func (q *Queries) GetPublicTask(ctx context.Context, slug *string) (Task, error)
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const listPublicTasks = `-- name: ListPublicTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
 WHERE public
   AND ($1::timestamptz IS NULL OR (published_at, public_slug) < ($1::timestamptz, $2::text))
 ORDER BY published_at DESC, public_slug DESC
@@ -103,6 +104,7 @@ func (q *Queries) ListPublicTasks(ctx context.Context, arg ListPublicTasksParams
 			&i.PublicSlug,
 			&i.PublicContextOk,
 			&i.PublishedAt,
+			&i.MonthlyBudgetUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -161,7 +163,7 @@ func (q *Queries) PublicResults(ctx context.Context, arg PublicResultsParams) ([
 }
 
 const searchPublicTasks = `-- name: SearchPublicTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
 WHERE public
   AND to_tsvector('english', name || ' ' || search_query || ' ' || condition_description) @@ websearch_to_tsquery('english', $1::text)
   AND ($2::timestamptz IS NULL OR (published_at, public_slug) < ($2::timestamptz, $3::text))
@@ -218,6 +220,7 @@ func (q *Queries) SearchPublicTasks(ctx context.Context, arg SearchPublicTasksPa
 			&i.PublicSlug,
 			&i.PublicContextOk,
 			&i.PublishedAt,
+			&i.MonthlyBudgetUsd,
 		); err != nil {
 			return nil, err
 		}

@@ -154,7 +154,7 @@ func (q *Queries) DeleteTaskAtVersion(ctx context.Context, arg DeleteTaskAtVersi
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks WHERE id = $1 AND user_id = $2
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskParams struct {
@@ -192,12 +192,13 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskByID = `-- name: GetTaskByID :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks WHERE id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1
 `
 
 func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -230,12 +231,13 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskByIDForUpdate = `-- name: GetTaskByIDForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks WHERE id = $1 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -268,12 +270,13 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskForUpdate = `-- name: GetTaskForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
 `
 
 type GetTaskForUpdateParams struct {
@@ -311,12 +314,13 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const getTaskVersion = `-- name: GetTaskVersion :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskVersionParams struct {
@@ -360,6 +364,7 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 		&i.Task.PublicSlug,
 		&i.Task.PublicContextOk,
 		&i.Task.PublishedAt,
+		&i.Task.MonthlyBudgetUsd,
 		&i.Version,
 	)
 	return i, err
@@ -370,7 +375,7 @@ INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_d
                    timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context, mode)
 VALUES ($1, $2, $3, $4, $5, $6, $7,
         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd
 `
 
 type InsertTaskParams struct {
@@ -441,12 +446,13 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
 WHERE user_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -505,6 +511,7 @@ func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]Task, e
 			&i.PublicSlug,
 			&i.PublicContextOk,
 			&i.PublishedAt,
+			&i.MonthlyBudgetUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -623,7 +630,7 @@ UPDATE tasks SET name = $1, name_is_default = $2, search_query = $3,
        urls = $14, context = $15, public = $16, public_slug = $17,
        public_context_ok = $18, published_at = $19, updated_at = now()
 WHERE id = $20 AND user_id = $21
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd
 `
 
 type UpdateTaskParams struct {
@@ -702,6 +709,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		&i.PublicSlug,
 		&i.PublicContextOk,
 		&i.PublishedAt,
+		&i.MonthlyBudgetUsd,
 	)
 	return i, err
 }

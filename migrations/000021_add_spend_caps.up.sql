@@ -1,0 +1,8 @@
+-- Why: money per watch, and a ceiling (issue 16). A user's runs stop for the month once their
+-- model spend reaches a cap (the platform's, TORALE_MONTHLY_SPEND_CAP_USD, unless an admin set
+-- theirs here), and a task may carry its own monthly budget. Null means "no own limit".
+ALTER TABLE users ADD COLUMN monthly_spend_cap_usd numeric(10, 2) CHECK (monthly_spend_cap_usd >= 0);
+ALTER TABLE tasks ADD COLUMN monthly_budget_usd numeric(10, 2) CHECK (monthly_budget_usd > 0);
+
+-- Every run checks the user's spend this month: one index range, summed from the index alone.
+CREATE INDEX IF NOT EXISTS executions_user_month_idx ON executions (user_id, created_at) INCLUDE (cost_usd);

@@ -1,0 +1,63 @@
+package task
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AlertCause is what an alert is about, in a word a program can read. A task has at most one
+// open alert per cause, so a watch that keeps failing tells its owner once.
+type AlertCause string
+
+// The causes of alerts.
+const (
+	// AlertFailing: the task's last runs all failed.
+	AlertFailing AlertCause = "failing"
+	// AlertOverdue: the task has not finished a run for longer than its schedule allows.
+	AlertOverdue AlertCause = "overdue"
+	// AlertSpendCap: a run was not started because the month's spend reached a cap or budget.
+	AlertSpendCap AlertCause = "spend_cap"
+	// AlertWebhookGone: Torale disabled a webhook endpoint of the task that answered 410 Gone.
+	AlertWebhookGone AlertCause = "webhook_gone"
+	// AlertWebhookFailing: the task's webhook endpoint has failed every delivery for a day.
+	AlertWebhookFailing AlertCause = "webhook_failing"
+)
+
+// Valid reports whether c is a known cause.
+func (c AlertCause) Valid() bool {
+	switch c {
+	case AlertFailing, AlertOverdue, AlertSpendCap, AlertWebhookGone, AlertWebhookFailing:
+		return true
+	}
+	return false
+}
+
+// RunCauses are the alerts a finished run can end: the ones about the task's runs, not its
+// endpoints.
+var RunCauses = []AlertCause{AlertFailing, AlertOverdue, AlertSpendCap}
+
+// AlertPhase is which message of an alert an outbox row carries.
+type AlertPhase string
+
+// The phases of an alert's messages.
+const (
+	AlertOpened   AlertPhase = "opened"
+	AlertResolved AlertPhase = "resolved"
+)
+
+// Alert tells a task's owner that something is wrong with it: Message says what in plain words,
+// Advice what to do. It is open until ResolvedAt.
+type Alert struct {
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	TaskID     uuid.UUID
+	Cause      AlertCause
+	Message    string
+	Advice     string
+	OpenedAt   time.Time
+	ResolvedAt *time.Time
+}
+
+// Open reports whether the alert has not been resolved.
+func (a Alert) Open() bool { return a.ResolvedAt == nil }
