@@ -6,7 +6,7 @@ DROP INDEX IF EXISTS notification_deliveries_redelivery_idx;
 DROP INDEX IF EXISTS notification_deliveries_execution_idx;
 DROP INDEX IF EXISTS notification_deliveries_original_idx;
 ALTER TABLE notification_deliveries DROP COLUMN IF EXISTS redelivery_of;
-ALTER TABLE notification_deliveries ADD CONSTRAINT notification_deliveries_execution_id_channel_key
-    UNIQUE (execution_id, channel);
+CREATE UNIQUE INDEX IF NOT EXISTS notification_deliveries_execution_channel_target_key
+    ON notification_deliveries (execution_id, channel, target);
 DROP TABLE IF EXISTS admin_actions;
 ALTER TABLE users DROP COLUMN IF EXISTS deactivated_at;

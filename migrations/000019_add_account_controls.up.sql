@@ -20,20 +20,21 @@ CREATE INDEX admin_actions_created_idx ON admin_actions (created_at DESC, id DES
 CREATE INDEX admin_actions_target_idx ON admin_actions (target_id, created_at DESC);
 CREATE INDEX admin_actions_actor_idx ON admin_actions (actor_id);
 
--- A redelivery is a new outbox row for the same run and channel, pointing at the row it
--- replays. One original row per run and channel stays unique, as before, through a partial
--- index; the old constraint, which forbade the replay, goes.
--- contract: dropping the unique constraint only widens what may be written; no query names it
--- as an ON CONFLICT target, and the partial index keeps older builds' guarantee (they write
+-- A redelivery is a new outbox row for the same run, channel and target, pointing at the row it
+-- replays. One original row per run, channel and target stays unique, as before, through a
+-- partial index; the full keys, which forbade the replay, go.
+-- contract: dropping the unique keys only widens what may be written; no query names them as
+-- an ON CONFLICT target, and the partial index keeps older builds' guarantee (they write
 -- originals only, redelivery_of null).
 ALTER TABLE notification_deliveries
     ADD COLUMN redelivery_of uuid REFERENCES notification_deliveries (id) ON DELETE SET NULL;
 CREATE UNIQUE INDEX notification_deliveries_original_idx
-    ON notification_deliveries (execution_id, channel) WHERE redelivery_of IS NULL;
+    ON notification_deliveries (execution_id, channel, target) WHERE redelivery_of IS NULL;
 -- The constraint's index served every lookup of a run's deliveries (and the cascade from
 -- executions); this one takes over before it goes.
 CREATE INDEX notification_deliveries_execution_idx ON notification_deliveries (execution_id);
 ALTER TABLE notification_deliveries DROP CONSTRAINT IF EXISTS notification_deliveries_execution_id_channel_key;
+DROP INDEX IF EXISTS notification_deliveries_execution_channel_target_key;
 CREATE INDEX notification_deliveries_redelivery_idx ON notification_deliveries (redelivery_of)
     WHERE redelivery_of IS NOT NULL;
 

@@ -31,7 +31,7 @@ ALTER TABLE notification_deliveries ALTER COLUMN execution_id DROP NOT NULL;
 ALTER TABLE notification_deliveries ADD COLUMN alert_id uuid REFERENCES alerts (id) ON DELETE CASCADE;
 ALTER TABLE notification_deliveries ADD COLUMN alert_phase text CHECK (alert_phase IN ('opened', 'resolved'));
 CREATE UNIQUE INDEX notification_deliveries_alert_idx
-    ON notification_deliveries (alert_id, alert_phase, channel) WHERE alert_id IS NOT NULL;
+    ON notification_deliveries (alert_id, alert_phase, channel, target) WHERE alert_id IS NOT NULL;
 
 -- A run the spend cap held back records why it stayed silent.
 ALTER TABLE executions DROP CONSTRAINT IF EXISTS executions_silence_reason_check;

@@ -25,6 +25,7 @@ type Store interface {
 	GetUser(ctx context.Context, id uuid.UUID) (store.User, error)
 	EmailVerified(ctx context.Context, userID uuid.UUID, email string) (bool, error)
 	GetWebhook(ctx context.Context, userID uuid.UUID) (store.Webhook, error)
+	AlertChannels(ctx context.Context, userID uuid.UUID) ([]store.Channel, error)
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	OpenAlert(ctx context.Context, a store.NewAlert) (task.Alert, []task.Delivery, bool, error)
 	ResolveAlerts(ctx context.Context, userID, taskID uuid.UUID, causes []task.AlertCause, now time.Time, to []store.AlertTarget) ([]task.Alert, []task.Delivery, error)
@@ -81,8 +82,8 @@ func New(s Store, pub event.Publisher, now func() time.Time, log *slog.Logger, c
 }
 
 // recipients is where an alert to userID goes: their sign-in email when it is verified, and,
-// unless emailOnly, their default webhook when one is set and on. Chat channels the user marks
-// for alerts (for_alerts) belong here too, beside these two.
+// unless emailOnly, their default webhook when one is set and on and every chat channel they
+// marked for alerts (for_alerts).
 func (s *Service) recipients(ctx context.Context, userID uuid.UUID, emailOnly bool) ([]store.AlertTarget, error) {
 	var to []store.AlertTarget
 	u, err := s.store.GetUser(ctx, userID)
@@ -108,6 +109,13 @@ func (s *Service) recipients(ctx context.Context, userID uuid.UUID, emailOnly bo
 		return nil, fmt.Errorf("reading the owner's webhook: %w", err)
 	case hook.URL != "" && hook.Enabled:
 		to = append(to, store.AlertTarget{Channel: task.ChannelWebhook}) // "": the default webhook
+	}
+	chans, err := s.store.AlertChannels(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range chans {
+		to = append(to, store.AlertTarget{Channel: task.ChannelChat, Target: c.ID.String()})
 	}
 	return to, nil
 }

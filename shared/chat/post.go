@@ -24,6 +24,19 @@ const (
 func FromMessage(m outbox.Message, publicURL string) Post {
 	p := Post{Title: oneLine(m.Task.Name), Link: outbox.TaskURL(strings.TrimRight(publicURL, "/"), m.Task.ID),
 		ID: m.Delivery.ID.String(), Diff: m.Task.Mode == task.ModeChange}
+	if a := m.Alert; a != nil {
+		// An alert's message: what broke and what to do, or that it works again.
+		resolved := m.Delivery.AlertPhase == task.AlertResolved
+		p.Title = oneLine(a.Cause.Headline(resolved) + ": " + m.Task.Name)
+		p.Diff = false
+		p.Text = strings.TrimSpace(outbox.Clip(a.Message, maxText))
+		if resolved {
+			p.Text = "It is fine again. What was wrong: " + p.Text
+		} else {
+			p.Evidence = strings.TrimSpace(outbox.Clip(a.Advice, maxText))
+		}
+		return p
+	}
 	if r := m.Execution.Result; r != nil {
 		if r.Notification != nil {
 			p.Text = strings.TrimSpace(outbox.Clip(*r.Notification, maxText))

@@ -17,39 +17,13 @@ func (r *Renderer) Alert(m outbox.Message) (Message, error) {
 	v := alertView{TaskName: oneLine(m.Task.Name), TaskURL: outbox.TaskURL(r.public, m.Task.ID), To: m.Delivery.Target,
 		Message: outbox.Clip(a.Message, maxText), Advice: outbox.Clip(a.Advice, maxText)}
 	if m.Delivery.AlertPhase == task.AlertResolved {
-		v.Headline = AlertHeadline(a.Cause, true)
+		v.Headline = a.Cause.Headline(true)
 		v.Message = "It is fine again. What was wrong: " + v.Message
 		v.Advice = ""
 	} else {
-		v.Headline = AlertHeadline(a.Cause, false)
+		v.Headline = a.Cause.Headline(false)
 	}
 	v.Subject = outbox.Clip("Torale: "+v.Headline+": "+v.TaskName, 150)
 	e := Message{To: m.Delivery.Target, Subject: v.Subject, UserID: m.Delivery.UserID}
 	return e, r.execute(&e, "alert", v)
-}
-
-// AlertHeadline is an alert's title in a few words: what broke, or that it recovered.
-func AlertHeadline(c task.AlertCause, resolved bool) string {
-	if resolved {
-		switch c {
-		case task.AlertSpendCap:
-			return "Your watch runs again"
-		case task.AlertWebhookGone, task.AlertWebhookFailing:
-			return "Your webhook works again"
-		}
-		return "Your watch has recovered"
-	}
-	switch c {
-	case task.AlertFailing:
-		return "Your watch keeps failing"
-	case task.AlertOverdue:
-		return "Your watch has stopped running"
-	case task.AlertSpendCap:
-		return "Your watch was not run: spend cap reached"
-	case task.AlertWebhookGone:
-		return "Torale stopped posting to your webhook"
-	case task.AlertWebhookFailing:
-		return "Your webhook has been failing for a day"
-	}
-	return "Your watch needs attention"
 }

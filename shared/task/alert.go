@@ -61,3 +61,29 @@ type Alert struct {
 
 // Open reports whether the alert has not been resolved.
 func (a Alert) Open() bool { return a.ResolvedAt == nil }
+
+// Headline is an alert's title in a few words: what broke, or that it recovered.
+func (c AlertCause) Headline(resolved bool) string {
+	if resolved {
+		switch c {
+		case AlertSpendCap:
+			return "Your watch runs again"
+		case AlertWebhookGone, AlertWebhookFailing:
+			return "Your webhook works again"
+		}
+		return "Your watch has recovered"
+	}
+	switch c {
+	case AlertFailing:
+		return "Your watch keeps failing"
+	case AlertOverdue:
+		return "Your watch has stopped running"
+	case AlertSpendCap:
+		return "Your watch was not run: spend cap reached"
+	case AlertWebhookGone:
+		return "Torale stopped posting to your webhook"
+	case AlertWebhookFailing:
+		return "Your webhook has been failing for a day"
+	}
+	return "Your watch needs attention"
+}

@@ -19,7 +19,7 @@ WHERE user_id = @user_id AND cause = ANY(@causes::text[]) AND resolved_at IS NUL
 -- name: InsertAlertDelivery :one
 INSERT INTO notification_deliveries (alert_id, alert_phase, task_id, user_id, channel, target, next_attempt_at)
 VALUES (@alert_id, @alert_phase, @task_id, @user_id, @channel, @target, @now)
-ON CONFLICT (alert_id, alert_phase, channel) WHERE alert_id IS NOT NULL DO NOTHING
+ON CONFLICT (alert_id, alert_phase, channel, target) WHERE alert_id IS NOT NULL DO NOTHING
 RETURNING *;
 
 -- name: GetAlert :one

@@ -41,7 +41,7 @@ func (q *Queries) GetAlert(ctx context.Context, arg GetAlertParams) (Alert, erro
 const insertAlertDelivery = `-- name: InsertAlertDelivery :one
 INSERT INTO notification_deliveries (alert_id, alert_phase, task_id, user_id, channel, target, next_attempt_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (alert_id, alert_phase, channel) WHERE alert_id IS NOT NULL DO NOTHING
+ON CONFLICT (alert_id, alert_phase, channel, target) WHERE alert_id IS NOT NULL DO NOTHING
 RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase
 `
 
