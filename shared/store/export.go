@@ -104,7 +104,8 @@ func (s *Store) FeedCreatedAt(ctx context.Context, userID uuid.UUID) (*time.Time
 
 // Redeliver queues the delivered or failed delivery id names for sending again, as a new
 // delivery of the same run to the same stored target, due now. ErrNotFound when it is not the
-// user's; a ConflictError while it is still being delivered.
+// user's; a ConflictError while it is still being delivered, or when it is a failure alert's
+// message rather than a run's notification.
 func (s *Store) Redeliver(ctx context.Context, userID, id uuid.UUID, now time.Time) (task.Delivery, error) {
 	r, err := s.q.InsertRedelivery(ctx, db.InsertRedeliveryParams{ID: id, UserID: userID, Now: now})
 	if err == nil {
@@ -113,8 +114,12 @@ func (s *Store) Redeliver(ctx context.Context, userID, id uuid.UUID, now time.Ti
 	if !errors.Is(translate(err), ErrNotFound) {
 		return task.Delivery{}, fmt.Errorf("redelivering: %w", translate(err))
 	}
-	if _, err := s.q.GetDelivery(ctx, db.GetDeliveryParams{ID: id, UserID: userID}); err != nil {
+	d, err := s.q.GetDelivery(ctx, db.GetDeliveryParams{ID: id, UserID: userID})
+	if err != nil {
 		return task.Delivery{}, fmt.Errorf("reading delivery: %w", translate(err))
+	}
+	if d.AlertID != nil {
+		return task.Delivery{}, &ConflictError{Reason: "This is a failure alert's message; only a run's notifications are sent again."}
 	}
 	return task.Delivery{}, &ConflictError{Reason: "This delivery is still being sent; redeliver it once it is delivered or has failed."}
 }

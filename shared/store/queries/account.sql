@@ -73,11 +73,13 @@ SELECT * FROM admin_actions WHERE target_id = @user_id ORDER BY created_at, id;
 SELECT * FROM notification_deliveries WHERE id = @id AND user_id = @user_id;
 
 -- name: InsertRedelivery :one
--- A replay is a new row for the same run, channel and stored target, due now.
+-- A replay is a new row for the same run, channel and stored target, due now; runs only.
 INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, target, next_attempt_at, redelivery_of)
 SELECT d.execution_id, d.task_id, d.user_id, d.channel, d.target, @now::timestamptz, d.id
 FROM notification_deliveries d
 WHERE d.id = @id AND d.user_id = @user_id AND d.status IN ('delivered', 'failed')
+    -- An alert's message is not replayed: it was about a moment that has passed.
+    AND d.alert_id IS NULL
 RETURNING *;
 
 -- name: FeedTokenCreatedAt :one

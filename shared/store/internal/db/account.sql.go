@@ -482,6 +482,8 @@ INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, ta
 SELECT d.execution_id, d.task_id, d.user_id, d.channel, d.target, $1::timestamptz, d.id
 FROM notification_deliveries d
 WHERE d.id = $2 AND d.user_id = $3 AND d.status IN ('delivered', 'failed')
+    -- An alert's message is not replayed: it was about a moment that has passed.
+    AND d.alert_id IS NULL
 RETURNING id, execution_id, task_id, user_id, channel, target, status, attempts, next_attempt_at, published_at, last_error, created_at, delivered_at, redelivery_of, alert_id, alert_phase
 `
 
@@ -491,7 +493,7 @@ type InsertRedeliveryParams struct {
 	UserID uuid.UUID
 }
 
-// A replay is a new row for the same run, channel and stored target, due now.
+// A replay is a new row for the same run, channel and stored target, due now; runs only.
 func (q *Queries) InsertRedelivery(ctx context.Context, arg InsertRedeliveryParams) (NotificationDelivery, error) {
 	row := q.db.QueryRow(ctx, insertRedelivery, arg.Now, arg.ID, arg.UserID)
 	var i NotificationDelivery
