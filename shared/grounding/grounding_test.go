@@ -100,12 +100,16 @@ func TestResolvesTheFirstHopWithoutFetchingTheDestination(t *testing.T) {
 
 func TestFailuresFallBackToTheLinkWithTheHostNamed(t *testing.T) {
 	t.Parallel()
+	// The hanging handler never answers while the test runs: returning when the client gives
+	// up would write an implicit 200, which a loaded machine can deliver before the timeout.
+	release := make(chan struct{})
 	rd := newRedirector(t, map[string]func(http.ResponseWriter, *http.Request){
 		"/grounding-api-redirect/gone": func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) },
 		"/grounding-api-redirect/js":   redirectTo("javascript:alert(1)"),
 		"/grounding-api-redirect/loop": redirectTo("/grounding-api-redirect/gone"),
-		"/grounding-api-redirect/hang": func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+		"/grounding-api-redirect/hang": func(http.ResponseWriter, *http.Request) { <-release },
 	})
+	t.Cleanup(func() { close(release) }) // before the server closes: cleanups run last first
 	r := rd.resolver(grounding.Options{Timeout: 200 * time.Millisecond})
 	for path, want := range map[string]string{
 		"gone": "answered HTTP 404 without a redirect",
