@@ -27,9 +27,10 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 	return out
 }
 
-func taskView(t task.Task, last *task.Execution, monthSpend float64, silence task.SilenceSummary) contract.TaskView {
-	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
-		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence)}
+func taskView(v store.TaskView) contract.TaskView {
+	t := v.Task
+	return contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(v.Last), MonthSpendUSD: v.MonthSpendUSD,
+		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(v.Silence)}
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {

@@ -31,8 +31,8 @@ type Store interface {
 	GetExecution(ctx context.Context, userID, id uuid.UUID) (task.Execution, error)
 	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
-	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
-	SilenceSummaries(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID]task.SilenceSummary, error)
+	ListTaskViews(ctx context.Context, userID uuid.UUID, f store.TaskFilter, now time.Time) ([]store.TaskView, error)
+	GetTaskView(ctx context.Context, userID, id uuid.UUID, now time.Time) (store.TaskView, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
 
@@ -214,39 +214,6 @@ func (s *Service) Notifications(ctx context.Context, userID uuid.UUID, taskID *u
 	return s.store.ListNotified(ctx, userID, taskID, limit, after)
 }
 
-// LastExecutions returns the latest finished run of each of the user's tasks that has one,
-// keyed by task id, in one query.
-func (s *Service) LastExecutions(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]*task.Execution, error) {
-	var ids []uuid.UUID
-	for _, t := range tasks {
-		if t.LastExecutionID != nil {
-			ids = append(ids, *t.LastExecutionID)
-		}
-	}
-	out := map[uuid.UUID]*task.Execution{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	list, err := s.store.GetExecutions(ctx, userID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("reading last executions: %w", err)
-	}
-	for i := range list {
-		out[list[i].TaskID] = &list[i]
-	}
-	return out, nil
-}
-
-// SilenceSummaries counts why each task's recent runs stayed silent, keyed by task id, in one
-// query for the whole list.
-func (s *Service) SilenceSummaries(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]task.SilenceSummary, error) {
-	ids := make([]uuid.UUID, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	return s.store.SilenceSummaries(ctx, userID, ids)
-}
-
 // checkChannels refuses email addresses the user has not verified and webhook URLs the network
 // policy forbids, naming each field, so a task never waits on a channel that cannot deliver.
 func (s *Service) checkChannels(ctx context.Context, userID uuid.UUID, ns []task.Notification) error {
@@ -276,16 +243,6 @@ func (s *Service) checkChannels(ctx context.Context, userID uuid.UUID, ns []task
 		return &task.ValidationError{Fields: fields}
 	}
 	return nil
-}
-
-// MonthSpends returns what each task's runs cost this calendar month (UTC), in US dollars,
-// keyed by task id, in one query; every task has an entry.
-func (s *Service) MonthSpends(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]float64, error) {
-	ids := make([]uuid.UUID, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	return s.store.MonthSpends(ctx, userID, ids, s.now())
 }
 
 // SchedulePreview is a schedule as a task would store it, and its next fires.

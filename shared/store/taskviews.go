@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/task"
+)
+
+// TaskView is a task with what its API view carries besides: its latest run, what its runs cost
+// this calendar month (UTC, in US dollars) and why its recent runs stayed silent.
+type TaskView struct {
+	Task task.Task
+	// Last is the run last_execution_id names, nil without one.
+	Last          *task.Execution
+	MonthSpendUSD float64
+	// Silence counts the task's last SilenceRuns finished runs.
+	Silence task.SilenceSummary
+}
+
+// ListTaskViews returns a page of the user's tasks as ListTasks does, each with its view's
+// extras, in one statement: a page costs one round trip, not four.
+func (s *Store) ListTaskViews(ctx context.Context, userID uuid.UUID, f TaskFilter, now time.Time) ([]TaskView, error) {
+	at, id := keyset(f.After)
+	start, end := monthOf(now)
+	rows, err := s.q.ListTaskViews(ctx, db.ListTaskViewsParams{UserID: userID, State: string(f.State),
+		AfterAt: at, AfterID: id, MaxRows: int32(f.Limit), MonthStart: start, MonthEnd: end, SilenceRuns: SilenceRuns})
+	return mapAll(rows, err, "listing tasks", taskViewOf)
+}
+
+// GetTaskView returns one of the user's tasks with its view's extras, in one statement;
+// ErrNotFound when the task is missing or someone else's.
+func (s *Store) GetTaskView(ctx context.Context, userID, id uuid.UUID, now time.Time) (TaskView, error) {
+	start, end := monthOf(now)
+	r, err := s.q.GetTaskView(ctx, db.GetTaskViewParams{UserID: userID, ID: id, MonthStart: start, MonthEnd: end,
+		SilenceRuns: SilenceRuns})
+	if err != nil {
+		return TaskView{}, fmt.Errorf("reading task: %w", translate(err))
+	}
+	return taskViewOf(db.ListTaskViewsRow(r)), nil
+}
+
+// monthOf is the calendar month (UTC) holding now, as [start, end).
+func monthOf(now time.Time) (start, end time.Time) {
+	u := now.UTC()
+	start = time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return start, start.AddDate(0, 1, 0)
+}
+
+func taskViewOf(r db.ListTaskViewsRow) TaskView {
+	v := TaskView{Task: taskOf(r.Task), MonthSpendUSD: r.MonthSpendUsd,
+		Silence: task.SilenceSummary{Runs: r.SilenceRuns, Silent: r.SilenceSilent, ByReason: make(map[task.SilenceReason]int, len(r.SilenceReasons))}}
+	for i, reason := range r.SilenceReasons {
+		if i < len(r.SilenceCounts) && task.SilenceReason(reason).Valid() {
+			v.Silence.ByReason[task.SilenceReason(reason)] += r.SilenceCounts[i]
+		}
+	}
+	if r.LeID != nil {
+		e := executionOf(db.Execution{ID: *r.LeID, TaskID: r.Task.ID, UserID: r.Task.UserID, ScheduledFor: r.LeScheduledFor,
+			Trigger: task.Trigger(r.LeTrigger), Status: task.Status(r.LeStatus), Attempt: deref(r.LeAttempt),
+			CreatedAt: deref(r.LeCreatedAt), StartedAt: r.LeStartedAt, FinishedAt: r.LeFinishedAt, DeadlineAt: r.LeDeadlineAt,
+			Result: r.LeResult, Error: r.LeError, InternalError: r.LeInternalError, ErrorCategory: r.LeErrorCategory,
+			Model: deref(r.LeModel), PromptTokens: deref(r.LePromptTokens), OutputTokens: deref(r.LeOutputTokens),
+			SearchQueries: deref(r.LeSearchQueries), CostUsd: r.LeCostUsd, SilenceReason: r.LeSilenceReason})
+		v.Last = &e
+	}
+	return v
+}
+
+// deref is *p, or the zero value for nil: a column of a LEFT JOIN's missing row.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
