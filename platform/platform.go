@@ -56,8 +56,10 @@ type Deps struct {
 	// Functions are the functions this process serves; it builds only what they need (parts.go).
 	// Nil is every function.
 	Functions []Function
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Limits replace the API's per-user rate limits (zero: api.DefaultLimits); benchmarks raise them.
+	Limits api.Limits
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 // Platform is the services of one process; those its functions do not need are nil.
@@ -200,7 +202,7 @@ func (p *Platform) addAPI(d Deps, sched scheduling, calls agent.Agent, rules tas
 	}
 	p.API = api.New(api.Deps{Watch: p.Watch, Keys: d.Store, Admin: d.Store, Auth: authn, Health: p.Health,
 		AllowedOrigins: d.Config.AllowedOrigins, Now: d.Now, Log: d.Log, Notify: p.notifyAPI, Feeds: p.feedsAPI, Scheduler: admin,
-		Buckets: d.Store, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()}})
+		Buckets: d.Store, Limits: d.Limits, Site: api.Site{DevAuth: d.DevAuth, ClerkPublishableKey: d.Config.ClerkPublishableKey, Version: Version()}})
 	return nil
 }
 
