@@ -26,20 +26,50 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User
 }
 
 func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User) error {
-	p, err := pageParams(r)
+	f, err := taskFilter(r)
 	if err != nil {
 		return err
+	}
+	views, err := a.watch.Views(r.Context(), user.ID, f)
+	if err != nil {
+		return err
+	}
+	writeTaskPage(w, views, f.Limit-1)
+	return nil
+}
+
+// listTasksByKey answers a list request that carries an API key with one statement that
+// authenticates the key and reads the page. It leaves the request to listTasks (done false)
+// when that statement reads nothing: an unknown or revoked key, or an empty page.
+func (a *API) listTasksByKey(w http.ResponseWriter, r *http.Request, keyHash []byte) (bool, error) {
+	f, bad := taskFilter(r)
+	if bad != nil {
+		return false, nil //nolint:nilerr // listTasks says why, once the caller is known
+	}
+	views, err := a.watch.ViewsByKey(r.Context(), keyHash, f)
+	if err != nil || len(views) == 0 {
+		return false, err
+	}
+	writeTaskPage(w, views, f.Limit-1)
+	return true, nil
+}
+
+// taskFilter reads a list request's page and state; its Limit is the page's plus one, to learn
+// whether a next page exists.
+func taskFilter(r *http.Request) (store.TaskFilter, error) {
+	p, err := pageParams(r)
+	if err != nil {
+		return store.TaskFilter{}, err
 	}
 	state := task.State(r.URL.Query().Get("state"))
 	if state != "" && !state.Valid() {
-		return badRequest(`state must be "active", "paused" or "completed"`)
+		return store.TaskFilter{}, badRequest(`state must be "active", "paused" or "completed"`)
 	}
-	views, err := a.watch.Views(r.Context(), user.ID, store.TaskFilter{State: state, Limit: p.limit + 1, After: p.after})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page(views, p.limit, func(v store.TaskView) store.Cursor { return taskCursor(v.Task) }, taskView))
-	return nil
+	return store.TaskFilter{State: state, Limit: p.limit + 1, After: p.after}, nil
+}
+
+func writeTaskPage(w http.ResponseWriter, views []store.TaskView, limit int) {
+	writeJSON(w, http.StatusOK, page(views, limit, func(v store.TaskView) store.Cursor { return taskCursor(v.Task) }, taskView))
 }
 
 // writeTask answers with one task's view, read again with its extras in one query.
@@ -63,6 +93,25 @@ func (a *API) getTask(w http.ResponseWriter, r *http.Request, user store.User) e
 	}
 	writeJSON(w, http.StatusOK, taskView(v))
 	return nil
+}
+
+// getTaskByKey is getTask for a request that carries an API key, authenticated in the same
+// statement as the read; it leaves the request to getTask when that reads nothing (an unknown
+// or revoked key, or a task that is missing or not the owner's).
+func (a *API) getTaskByKey(w http.ResponseWriter, r *http.Request, keyHash []byte) (bool, error) {
+	id, bad := pathID(r)
+	if bad != nil {
+		return false, nil //nolint:nilerr // getTask says why, once the caller is known
+	}
+	v, err := a.watch.ViewByKey(r.Context(), keyHash, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	writeJSON(w, http.StatusOK, taskView(v))
+	return true, nil
 }
 
 func (a *API) updateTask(w http.ResponseWriter, r *http.Request, user store.User) error {

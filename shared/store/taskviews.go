@@ -79,3 +79,31 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// ListTaskViewsByKey is ListTaskViews for the owner of the unrevoked API key whose hash is
+// given, authenticated in the same statement (which also records the key's use, at most once a
+// minute): a revoked key reads nothing from the next request on, on every instance. No views
+// means the key is unknown or revoked, or the page is empty; the caller tells them apart by
+// authenticating on its own.
+func (s *Store) ListTaskViewsByKey(ctx context.Context, keyHash []byte, f TaskFilter, now time.Time) ([]TaskView, error) {
+	at, id := keyset(f.After)
+	start, end := monthOf(now)
+	rows, err := s.q.ListTaskViewsByKey(ctx, db.ListTaskViewsByKeyParams{KeyHash: keyHash, UsedAt: now, State: string(f.State),
+		AfterAt: at, AfterID: id, MaxRows: int32(f.Limit), MonthStart: start, MonthEnd: end, SilenceRuns: SilenceRuns})
+	return mapAll(rows, err, "listing tasks", func(r db.ListTaskViewsByKeyRow) TaskView {
+		return taskViewOf(db.ListTaskViewsRow(r))
+	})
+}
+
+// GetTaskViewByKey is GetTaskView for the owner of the unrevoked API key whose hash is given,
+// authenticated in the same statement; ErrNotFound when the key is unknown or revoked or the
+// task is not its owner's.
+func (s *Store) GetTaskViewByKey(ctx context.Context, keyHash []byte, id uuid.UUID, now time.Time) (TaskView, error) {
+	start, end := monthOf(now)
+	r, err := s.q.GetTaskViewByKey(ctx, db.GetTaskViewByKeyParams{KeyHash: keyHash, UsedAt: now, ID: id, MonthStart: start,
+		MonthEnd: end, SilenceRuns: SilenceRuns})
+	if err != nil {
+		return TaskView{}, fmt.Errorf("reading task: %w", translate(err))
+	}
+	return taskViewOf(db.ListTaskViewsRow(r)), nil
+}

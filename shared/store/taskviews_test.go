@@ -88,3 +88,52 @@ func TestTaskViewsPageAsListTasksDoes(t *testing.T) {
 	require.Empty(t, theirs)
 	requireViewsMatch(t, b.store, b.user.ID, b.now)
 }
+
+// Reading by API key authenticates in the same statement: the key's owner reads what
+// ListTaskViews reads, an unknown or revoked key reads nothing, and the key's use is recorded
+// at most once a minute.
+func TestTaskViewsByKeyAuthenticate(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	theirs := b.task(t, b.other, b.now)
+	hash := []byte("0123456789abcdef0123456789abcdef")
+	k, err := b.store.CreateAPIKey(b.ctx, b.user.ID, "laptop", "tor_0123", hash)
+	require.NoError(t, err)
+
+	views, err := b.store.ListTaskViewsByKey(b.ctx, hash, store.TaskFilter{Limit: 10}, b.now)
+	require.NoError(t, err)
+	want, err := b.store.ListTaskViews(b.ctx, b.user.ID, store.TaskFilter{Limit: 10}, b.now)
+	require.NoError(t, err)
+	require.Equal(t, want, views)
+	one, err := b.store.GetTaskViewByKey(b.ctx, hash, tk.ID, b.now)
+	require.NoError(t, err)
+	require.Equal(t, want[0], one)
+	_, err = b.store.GetTaskViewByKey(b.ctx, hash, theirs.ID, b.now)
+	require.ErrorIs(t, err, store.ErrNotFound, "another user's task")
+
+	used := func() *time.Time {
+		keys, err := b.store.ListAPIKeys(b.ctx, b.user.ID)
+		require.NoError(t, err)
+		require.Len(t, keys, 1)
+		return keys[0].LastUsedAt
+	}
+	first := used()
+	require.NotNil(t, first, "the read records the key's use")
+	require.True(t, first.Equal(b.now))
+	_, err = b.store.ListTaskViewsByKey(b.ctx, hash, store.TaskFilter{Limit: 10}, b.now.Add(30*time.Second))
+	require.NoError(t, err)
+	require.True(t, used().Equal(b.now), "not again within the minute")
+	_, err = b.store.GetTaskViewByKey(b.ctx, hash, tk.ID, b.now.Add(2*time.Minute))
+	require.NoError(t, err)
+	require.True(t, used().Equal(b.now.Add(2*time.Minute)))
+
+	none, err := b.store.ListTaskViewsByKey(b.ctx, []byte("another key hash of 32 bytes...."), store.TaskFilter{Limit: 10}, b.now)
+	require.NoError(t, err)
+	require.Empty(t, none, "an unknown key reads nothing")
+	require.NoError(t, b.store.RevokeAPIKey(b.ctx, b.user.ID, k.ID))
+	none, err = b.store.ListTaskViewsByKey(b.ctx, hash, store.TaskFilter{Limit: 10}, b.now)
+	require.NoError(t, err)
+	require.Empty(t, none, "a revoked key reads nothing")
+	_, err = b.store.GetTaskViewByKey(b.ctx, hash, tk.ID, b.now)
+	require.ErrorIs(t, err, store.ErrNotFound)
+}

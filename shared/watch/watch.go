@@ -33,6 +33,8 @@ type Store interface {
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
 	ListTaskViews(ctx context.Context, userID uuid.UUID, f store.TaskFilter, now time.Time) ([]store.TaskView, error)
 	GetTaskView(ctx context.Context, userID, id uuid.UUID, now time.Time) (store.TaskView, error)
+	ListTaskViewsByKey(ctx context.Context, keyHash []byte, f store.TaskFilter, now time.Time) ([]store.TaskView, error)
+	GetTaskViewByKey(ctx context.Context, keyHash []byte, id uuid.UUID, now time.Time) (store.TaskView, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 }
 
