@@ -178,12 +178,12 @@ func countTasks(b []byte) (int, error) {
 	return bytes.Count(b, []byte(taskKey)), nil
 }
 
-// newBareOp returns workers that run the handler's own query, (*store.Store).ListTasks with
+// newBareOp returns workers that run the handler's own query, (*store.Store).ListTaskViews with
 // the handler's limit+1, and check that it returned pageSize+1 rows.
 func newBareOp(st *store.Store, userID uuid.UUID) func() func(context.Context) error {
 	return func() func(context.Context) error {
 		return func(ctx context.Context) error {
-			tasks, err := st.ListTasks(ctx, userID, store.TaskFilter{Limit: pageSize + 1})
+			tasks, err := st.ListTaskViews(ctx, userID, store.TaskFilter{Limit: pageSize + 1}, time.Now())
 			if err != nil {
 				return err
 			}

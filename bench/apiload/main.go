@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/torale-ai/torale/bench/apiserver"
@@ -44,6 +45,9 @@ type options struct {
 	JSON bool
 	// CPUProfile, when set, is where a CPU profile of the timed rounds is written (-cpuprofile).
 	CPUProfile string
+	// Ops are the requests measured, each beside its bare store call (-op, default every one:
+	// list, get, create, run).
+	Ops []string
 	// ServerURL is the PostgreSQL server the benchmark database is made on (TEST_DATABASE_URL).
 	ServerURL string
 }
@@ -57,7 +61,9 @@ func main() {
 	flag.IntVar(&opts.PoolSize, "pool", 0, "connection pool size (0: 2×c, at most 100)")
 	flag.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
 	flag.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the timed rounds to this file")
+	op := flag.String("op", strings.Join(ops, ","), "requests to measure, comma-separated: "+strings.Join(ops, ", "))
 	flag.Parse()
+	opts.Ops = strings.Split(*op, ",")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -88,7 +94,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	fmt.Fprintf(stderr, "seeding %d tasks\n", seedTasks)
-	fx, err := seed(ctx, st)
+	fx, err := seed(ctx, st, dbURL)
 	if err != nil {
 		return err
 	}
@@ -99,28 +105,38 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	}
 
 	log := logging.New(stderr, logging.FormatJSON, "warn")
-	srv, err := apiserver.Serve(ctx, dbURL, st, log)
+	srv, err := apiserver.Serve(ctx, dbURL, st, log, apiserver.Options{Unlimited: true})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 
-	phases := []phase{
-		{Name: "api", NewWorker: newAPIOp(srv.URL, fx.Key, opts.Concurrency)},
-		{Name: "bare", NewWorker: newBareOp(st, fx.UserID)},
+	var reps []report
+	for _, op := range opts.Ops {
+		phases, err := opPhases(op, srv.URL, st, fx, opts.Concurrency)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%s:\n", op)
+		if err := warmUp(ctx, phases, opts, stderr); err != nil {
+			return err
+		}
+		results, err := measure(ctx, phases, opts, stderr)
+		if err != nil {
+			return err
+		}
+		reps = append(reps, newReport(op, opts, loadBefore, results))
+		loadBefore = machine.LoadAvg()
 	}
-	if err := warmUp(ctx, phases, opts, stderr); err != nil {
-		return err
-	}
-	results, err := measure(ctx, phases, opts, stderr)
-	if err != nil {
-		return err
-	}
-	rep := newReport(opts, loadBefore, results)
 	if opts.JSON {
-		return rep.writeJSON(stdout)
+		return writeJSON(stdout, reps)
 	}
-	return rep.writeTable(stdout)
+	for _, rep := range reps {
+		if err := rep.writeTable(stdout); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // check refuses options that cannot make a measurement.

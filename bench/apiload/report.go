@@ -32,6 +32,8 @@ type summary struct {
 
 // report is what one run of apiload found.
 type report struct {
+	// Op is the request measured: list, get, create or run.
+	Op          string `json:"op"`
 	Date        string `json:"date"`
 	GoVersion   string `json:"go_version"`
 	CPUs        int    `json:"cpus"`
@@ -49,8 +51,9 @@ type report struct {
 }
 
 // newReport summarizes each phase's merged result; results are api then bare.
-func newReport(opts options, loadBefore float64, results []result) report {
+func newReport(op string, opts options, loadBefore float64, results []result) report {
 	r := report{
+		Op:          op,
 		Date:        time.Now().UTC().Format(time.DateOnly),
 		GoVersion:   runtime.Version(),
 		CPUs:        runtime.NumCPU(),
@@ -98,16 +101,17 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// writeJSON prints the report as indented JSON.
-func (r report) writeJSON(w io.Writer) error {
+// writeJSON prints the reports, one per op, as indented JSON.
+func writeJSON(w io.Writer, reps []report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return enc.Encode(reps)
 }
 
 // writeTable prints one row per phase, any errors, and the ratio beneath.
 func (r report) writeTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "%s:\n", r.Op)
 	fmt.Fprintln(tw, "phase\tok\terrors\trate\tp50\tp99\tGo CPU/op\tother CPU/op\t")
 	for _, s := range r.Phases {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f/s\t%.2f ms\t%.2f ms\t%.0f µs\t%.0f µs\t\n",
@@ -121,7 +125,7 @@ func (r report) writeTable(w io.Writer) error {
 			fmt.Fprintf(w, "%s: first error: %s\n", s.Name, s.FirstError)
 		}
 	}
-	_, err := fmt.Fprintf(w, "\napi / bare, rate: %.2f  (c=%d, pool %d, %s per phase in %d rounds; %s, %s, %d CPUs, load %.2f before, %.2f after)\n",
-		r.Ratio, r.Concurrency, r.PoolSize, r.Duration, r.Rounds, r.Date, r.GoVersion, r.CPUs, r.LoadBefore, r.LoadAvg)
+	_, err := fmt.Fprintf(w, "%s: api / bare, rate: %.2f  (c=%d, pool %d, %s per phase in %d rounds; rate limits raised; %s, %s, %d CPUs, load %.2f before, %.2f after)\n\n",
+		r.Op, r.Ratio, r.Concurrency, r.PoolSize, r.Duration, r.Rounds, r.Date, r.GoVersion, r.CPUs, r.LoadBefore, r.LoadAvg)
 	return err
 }

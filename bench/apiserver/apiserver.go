@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/torale-ai/torale/functions/api"
 	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
@@ -29,13 +30,26 @@ type Server struct {
 	serve chan error
 }
 
-// Serve builds the platform over st and serves its API on 127.0.0.1. Its goroutines carry
-// the pprof label role=server, so a CPU profile can be split into server and load generator.
-func Serve(ctx context.Context, dbURL string, st *store.Store, log *slog.Logger) (*Server, error) {
+// Options change the server from the deployment's defaults, for benchmarks that say so.
+type Options struct {
+	// Unlimited lifts the per-user rate limits and the cap on active tasks, so a load of
+	// creates and runs measures their cost rather than the limits. The limits' token is still
+	// taken from PostgreSQL on every limited request, as in production.
+	Unlimited bool
+}
+
+// Serve builds the platform over st as the api service (FUNCTION_TARGET=api) builds it and
+// serves its API on 127.0.0.1; the run topics of the in-process bus are drained by handlers that
+// drop each message, as a publish to Pub/Sub hands it off. Its goroutines carry the pprof label
+// role=server, so a CPU profile can be split into server and load generator.
+func Serve(ctx context.Context, dbURL string, st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	// Only DATABASE_URL is set: the process environment must not change what is measured.
 	cfg, err := config.FromEnv(func(k string) string {
-		if k == "DATABASE_URL" {
+		switch {
+		case k == "DATABASE_URL":
 			return dbURL
+		case k == "TORALE_MAX_ACTIVE_TASKS" && opts.Unlimited:
+			return "1000000000"
 		}
 		return ""
 	})
@@ -43,7 +57,16 @@ func Serve(ctx context.Context, dbURL string, st *store.Store, log *slog.Logger)
 		return nil, fmt.Errorf("configuring the platform: %w", err)
 	}
 	bus := event.NewBus(log, event.BusOptions{})
-	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Log: log})
+	drop := func(context.Context, []byte) error { return nil }
+	bus.Subscribe(event.TopicRunTask, 1, drop)
+	bus.Subscribe(event.TopicDeepRun, 1, drop)
+	var limits api.Limits
+	if opts.Unlimited {
+		free := api.Limit{Every: time.Nanosecond, Burst: 1 << 30}
+		limits = api.Limits{Create: free, Run: free, Preview: free, WebhookTest: free, EmailCode: free}
+	}
+	p, err := platform.New(platform.Deps{Config: cfg, Store: st, Bus: bus, Log: log, Limits: limits,
+		Functions: []platform.Function{platform.FunctionAPI}})
 	if err != nil {
 		bus.Close(ctx)
 		return nil, fmt.Errorf("building the platform: %w", err)

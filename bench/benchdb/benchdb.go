@@ -65,11 +65,16 @@ func Exec(ctx context.Context, dbURL, sql string, args ...any) error {
 // Seed stores n active tasks of userID due at due, without a cron (a finished run moves them a
 // day on), each notifying by email and webhook when its run notifies.
 func Seed(ctx context.Context, dbURL string, userID uuid.UUID, n int, due time.Time) error {
+	return SeedUsers(ctx, dbURL, []uuid.UUID{userID}, n, due)
+}
+
+// SeedUsers stores n tasks as Seed does, dealt to the users in turn.
+func SeedUsers(ctx context.Context, dbURL string, users []uuid.UUID, n int, due time.Time) error {
 	err := Exec(ctx, dbURL, `INSERT INTO tasks (user_id, name, search_query, condition_description, state,
 		notify_behavior, notifications, next_run_at)
-		SELECT $1, 'Watch ' || g, 'iphone release date', 'announced', 'active', 'always',
+		SELECT ($1::uuid[])[1 + g % cardinality($1::uuid[])], 'Watch ' || g, 'iphone release date', 'announced', 'active', 'always',
 		'[{"type":"email","address":"me@example.com"},{"type":"webhook","url":"https://hooks.example.com/x"}]', $2
-		FROM generate_series(1, $3::int) g`, userID, due, n)
+		FROM generate_series(1, $3::int) g`, users, due, n)
 	if err != nil {
 		return fmt.Errorf("seeding tasks: %w", err)
 	}

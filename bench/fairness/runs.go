@@ -25,7 +25,7 @@ func runStart(opts options, burst int) time.Duration {
 	defer bus.Close(context.Background())
 	attacker := uuid.New()
 	started := make(chan time.Time, 1)
-	bus.Subscribe(event.TopicRunTask, 4, func(_ context.Context, data []byte) error {
+	bus.Subscribe(event.TopicRunTask, 16, func(_ context.Context, data []byte) error {
 		m, err := event.DecodeRunTask(data)
 		if err != nil {
 			return err

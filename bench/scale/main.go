@@ -87,7 +87,7 @@ func measureScale(ctx context.Context, server string, sz size, requests, c int) 
 	if err != nil {
 		return f, fmt.Errorf("preparing callers: %w", err)
 	}
-	srv, err := apiserver.Serve(ctx, dbURL, st, logging.New(os.Stderr, logging.FormatJSON, "error"))
+	srv, err := apiserver.Serve(ctx, dbURL, st, logging.New(os.Stderr, logging.FormatJSON, "error"), apiserver.Options{})
 	if err != nil {
 		return f, err
 	}

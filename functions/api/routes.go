@@ -44,6 +44,9 @@ const (
 type route struct {
 	Route
 	handle func(w http.ResponseWriter, r *http.Request, user store.User) error
+	// byKey, when set, answers a request carrying an API key with the key's authentication
+	// folded into the route's read; it returns false to leave the request to handle.
+	byKey func(w http.ResponseWriter, r *http.Request, keyHash []byte) (bool, error)
 }
 
 // takes marks the route as reading a body of kind b.
@@ -52,9 +55,15 @@ func (rt route) takes(b Body) route {
 	return rt
 }
 
+// folds gives the route a read that authenticates an API key in its own statement.
+func (rt route) folds(byKey func(http.ResponseWriter, *http.Request, []byte) (bool, error)) route {
+	rt.byKey = byKey
+	return rt
+}
+
 func (a *API) routes() []route {
 	r := func(method, path string, access Access, limit Action, h func(http.ResponseWriter, *http.Request, store.User) error) route {
-		return route{Route{Method: method, Path: path, Access: access, Limit: limit}, h}
+		return route{Route: Route{Method: method, Path: path, Access: access, Limit: limit}, handle: h}
 	}
 	const v1 = "/api/v1"
 	return []route{
@@ -65,10 +74,10 @@ func (a *API) routes() []route {
 		r("GET", v1+"/config", AccessPublic, "", a.runtimeConfig),
 
 		r("POST", v1+"/tasks", AccessUser, ActionCreate, a.createTask).takes(BodyJSON),
-		r("GET", v1+"/tasks", AccessUser, "", a.listTasks),
+		r("GET", v1+"/tasks", AccessUser, "", a.listTasks).folds(a.listTasksByKey),
 		r("POST", v1+"/tasks/preview", AccessUser, ActionPreview, a.previewTask).takes(BodyJSON),
 		r("POST", v1+"/schedules/preview", AccessUser, "", a.previewSchedule).takes(BodyJSON),
-		r("GET", v1+"/tasks/{id}", AccessUser, "", a.getTask),
+		r("GET", v1+"/tasks/{id}", AccessUser, "", a.getTask).folds(a.getTaskByKey),
 		r("PATCH", v1+"/tasks/{id}", AccessUser, "", a.updateTask).takes(BodyJSON),
 		r("DELETE", v1+"/tasks/{id}", AccessUser, "", a.deleteTask),
 		r("POST", v1+"/tasks/{id}/pause", AccessUser, "", a.pauseTask),

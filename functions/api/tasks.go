@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -42,66 +41,59 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request, user store.User
 }
 
 func (a *API) listTasks(w http.ResponseWriter, r *http.Request, user store.User) error {
-	p, err := pageParams(r)
+	f, err := taskFilter(r)
 	if err != nil {
 		return err
 	}
-	state := task.State(r.URL.Query().Get("state"))
-	if state != "" && !state.Valid() {
-		return badRequest(`state must be "active", "paused" or "completed"`)
-	}
-	tasks, err := a.watch.List(r.Context(), user.ID, store.TaskFilter{State: state, Limit: p.limit + 1, After: p.after})
+	views, err := a.watch.Views(r.Context(), user.ID, f)
 	if err != nil {
 		return err
 	}
-	views, err := a.taskViews(r.Context(), user.ID, tasks)
-	if err != nil {
-		return err
-	}
-	byID := make(map[uuid.UUID]contract.TaskView, len(views))
-	for _, v := range views {
-		byID[v.ID] = v
-	}
-	writeJSON(w, http.StatusOK, page(tasks, p.limit, taskCursor, func(t task.Task) contract.TaskView { return byID[t.ID] }))
+	writeTaskPage(w, views, f.Limit-1)
 	return nil
 }
 
-// taskViews maps the user's tasks with what a view carries besides the task itself (its latest
-// run, its month's spend, why its recent runs stayed silent and its open alerts, each fetched
-// for the whole list in one query; why its next run is when it is comes with the task), so a
-// page of 100 tasks costs four queries beyond the list, not 400.
-func (a *API) taskViews(ctx context.Context, userID uuid.UUID, tasks []task.Task) ([]contract.TaskView, error) {
-	last, err := a.watch.LastExecutions(ctx, userID, tasks)
-	if err != nil {
-		return nil, err
+// listTasksByKey answers a list request that carries an API key with one statement that
+// authenticates the key and reads the page. It leaves the request to listTasks (done false)
+// when that statement reads nothing: an unknown or revoked key, or an empty page.
+func (a *API) listTasksByKey(w http.ResponseWriter, r *http.Request, keyHash []byte) (bool, error) {
+	f, bad := taskFilter(r)
+	if bad != nil {
+		return false, nil //nolint:nilerr // listTasks says why, once the caller is known
 	}
-	spend, err := a.watch.MonthSpends(ctx, userID, tasks)
-	if err != nil {
-		return nil, err
+	views, err := a.watch.ViewsByKey(r.Context(), keyHash, f)
+	if err != nil || len(views) == 0 {
+		return false, err
 	}
-	silence, err := a.watch.SilenceSummaries(ctx, userID, tasks)
-	if err != nil {
-		return nil, err
-	}
-	alerts, err := a.watch.OpenAlerts(ctx, userID, tasks)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]contract.TaskView, len(tasks))
-	for i, t := range tasks {
-		out[i] = taskView(t, last[t.ID], spend[t.ID], silence[t.ID])
-		out[i].OpenAlerts = contract.AlertsOf(alerts[t.ID])
-	}
-	return out, nil
+	writeTaskPage(w, views, f.Limit-1)
+	return true, nil
 }
 
-// writeTask answers with one task's view.
+// taskFilter reads a list request's page and state; its Limit is the page's plus one, to learn
+// whether a next page exists.
+func taskFilter(r *http.Request) (store.TaskFilter, error) {
+	p, err := pageParams(r)
+	if err != nil {
+		return store.TaskFilter{}, err
+	}
+	state := task.State(r.URL.Query().Get("state"))
+	if state != "" && !state.Valid() {
+		return store.TaskFilter{}, badRequest(`state must be "active", "paused" or "completed"`)
+	}
+	return store.TaskFilter{State: state, Limit: p.limit + 1, After: p.after}, nil
+}
+
+func writeTaskPage(w http.ResponseWriter, views []store.TaskView, limit int) {
+	writeJSON(w, http.StatusOK, page(views, limit, func(v store.TaskView) store.Cursor { return taskCursor(v.Task) }, taskView))
+}
+
+// writeTask answers with one task's view, read again with its extras in one query.
 func (a *API) writeTask(w http.ResponseWriter, r *http.Request, status int, t task.Task) error {
-	views, err := a.taskViews(r.Context(), t.UserID, []task.Task{t})
+	v, err := a.watch.View(r.Context(), t.UserID, t.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, views[0])
+	writeJSON(w, status, taskView(v))
 	return nil
 }
 
@@ -110,11 +102,31 @@ func (a *API) getTask(w http.ResponseWriter, r *http.Request, user store.User) e
 	if err != nil {
 		return err
 	}
-	t, err := a.watch.Get(r.Context(), user.ID, id)
+	v, err := a.watch.View(r.Context(), user.ID, id)
 	if err != nil {
 		return err
 	}
-	return a.writeTask(w, r, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, taskView(v))
+	return nil
+}
+
+// getTaskByKey is getTask for a request that carries an API key, authenticated in the same
+// statement as the read; it leaves the request to getTask when that reads nothing (an unknown
+// or revoked key, or a task that is missing or not the owner's).
+func (a *API) getTaskByKey(w http.ResponseWriter, r *http.Request, keyHash []byte) (bool, error) {
+	id, bad := pathID(r)
+	if bad != nil {
+		return false, nil //nolint:nilerr // getTask says why, once the caller is known
+	}
+	v, err := a.watch.ViewByKey(r.Context(), keyHash, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	writeJSON(w, http.StatusOK, taskView(v))
+	return true, nil
 }
 
 func (a *API) updateTask(w http.ResponseWriter, r *http.Request, user store.User) error {

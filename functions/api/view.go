@@ -27,15 +27,16 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 	return out
 }
 
-func taskView(t task.Task, last *task.Execution, monthSpend float64, silence task.SilenceSummary) contract.TaskView {
-	v := contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(last), MonthSpendUSD: monthSpend,
-		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(silence),
+func taskView(v store.TaskView) contract.TaskView {
+	t := v.Task
+	out := contract.TaskView{Task: contract.TaskOf(t), LastExecution: contract.ExecutionPtrOf(v.Last), MonthSpendUSD: v.MonthSpendUSD,
+		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(v.Silence),
 		Public: t.Public, PublicContextOK: t.PublicContextOK, PublishedAt: t.PublishedAt,
-		MonthlyBudgetUSD: t.MonthlyBudgetUSD, OpenAlerts: []contract.Alert{}}
+		MonthlyBudgetUSD: t.MonthlyBudgetUSD, OpenAlerts: contract.AlertsOf(v.OpenAlerts)}
 	if t.PublicSlug != "" {
-		v.PublicSlug = &t.PublicSlug
+		out.PublicSlug = &t.PublicSlug
 	}
-	return v
+	return out
 }
 
 func adminTaskView(t task.Task) contract.AdminTask {

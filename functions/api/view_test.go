@@ -16,7 +16,7 @@ import (
 // a field added to the contract and forgotten here fails instead of going out as a zero.
 func TestViewsFillEveryWireField(t *testing.T) {
 	full := func(v any) { t.Helper(); contracttest.RequireComplete(t, v) }
-	full(taskView(contracttest.Filled[task.Task](t), contracttest.Filled[*task.Execution](t), 1, contracttest.Filled[task.SilenceSummary](t)))
+	full(taskView(contracttest.Filled[store.TaskView](t)))
 	full(adminTaskView(contracttest.Filled[task.Task](t)))
 	full(patchOf(contracttest.Filled[contract.TaskPatch](t)))
 	full(notifiedView(contracttest.Filled[store.Notified](t)))

@@ -94,3 +94,15 @@ func parseBearer(value string) (string, bool) {
 	}
 	return token, true
 }
+
+// RequestAPIKey returns the hash of the API key the request carries as its one bearer
+// credential, for a read that authenticates it in its own statement (store.ListTaskViewsByKey);
+// ok is false for any other request, which Authenticate handles.
+func RequestAPIKey(r *http.Request) (hash []byte, ok bool) {
+	token, err := bearerToken(r)
+	if err != nil || !strings.HasPrefix(token, APIKeyPrefix) {
+		return nil, false
+	}
+	hash, err = ParseAPIKey(token)
+	return hash, err == nil
+}

@@ -18,6 +18,8 @@ import (
 type GateStore interface {
 	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
 	RunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (bool, error)
+	// GetTaskRunAlive is GetTask and RunAlive in one round trip.
+	GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error)
 }
 
 // RunFunc runs one trigger of task t, read by the gate so the runner need not read it again;
@@ -85,20 +87,27 @@ func (g *Gate) Handle(ctx context.Context, m event.RunTask) error {
 		}
 		t = &loaded
 	}
-	alive, err := g.store.RunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now())
-	if err != nil {
+	var alive bool
+	var err error
+	if t == nil {
+		// The task and the live-run check in one round trip: a burst of due tasks is
+		// dispatched as fast as each run's statements allow (bench/dispatch).
+		var loaded task.Task
+		loaded, alive, err = g.store.GetTaskRunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now())
+		if errors.Is(err, store.ErrNotFound) {
+			log.InfoContext(ctx, "task is gone; ignoring its message")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		t = &loaded
+	} else if alive, err = g.store.RunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now()); err != nil {
 		return err
 	}
 	if alive {
 		log.InfoContext(ctx, "run is in progress elsewhere; asking for redelivery")
 		return ErrBusy
-	}
-	if t == nil {
-		loaded, ok, err := g.load(ctx, m, log)
-		if !ok || err != nil {
-			return err
-		}
-		t = &loaded
 	}
 	return g.run(ctx, m, *t)
 }

@@ -92,4 +92,6 @@ func TestMonthSpend(t *testing.T) {
 	spend, err = b.store.MonthSpends(b.ctx, b.other.ID, []uuid.UUID{tk.ID}, time.Now())
 	require.NoError(t, err)
 	require.Zero(t, spend[tk.ID], "another user's task shows none of its spend")
+	views := requireViewsMatch(t, b.store, b.user.ID, time.Now())
+	require.NotNil(t, views[1].Last, "the older task's latest run is in its view")
 }

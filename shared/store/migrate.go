@@ -13,6 +13,7 @@ import (
 	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/torale-ai/torale/migrations"
@@ -143,21 +144,21 @@ func (s *Store) MigrateDown(steps int) error {
 }
 
 // Schema reports the database's schema version against this build's. It reads golang-migrate's
-// bookkeeping table directly, cheaply enough for every health check. These two queries stay
-// hand-written: schema_migrations is made by golang-migrate at run time, not by a migration,
-// so sqlc (which compiles against migrations/) cannot see it, and it may not exist yet.
+// bookkeeping table directly, in one round trip (the simple protocol: no statement to prepare
+// first), cheaply enough for every health check and a service's start. The query stays
+// hand-written: schema_migrations is made by golang-migrate at run time, not by a migration, so
+// sqlc (which compiles against migrations/) cannot see it, and it may not exist yet, which
+// PostgreSQL answers with undefined_table: a database nothing has migrated.
 func (s *Store) Schema(ctx context.Context) (SchemaStatus, error) {
 	st := SchemaStatus{Latest: LatestVersion()}
-	var exists bool
-	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
-		return st, fmt.Errorf("reading schema version: %w", err)
-	}
-	if !exists {
-		return st, nil
-	}
 	var v int64
-	err := s.pool.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&v, &st.Dirty)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	err := s.pool.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`, pgx.QueryExecModeSimpleProtocol).
+		Scan(&v, &st.Dirty)
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &pgErr) && pgErr.Code == "42P01": // undefined_table
+		return st, nil
+	case err != nil && !errors.Is(err, pgx.ErrNoRows):
 		return st, fmt.Errorf("reading schema version: %w", err)
 	}
 	st.Current = uint(v)

@@ -27,6 +27,17 @@ func (s *Store) RunAlive(ctx context.Context, userID, taskID uuid.UUID, executio
 	return alive, nil
 }
 
+// GetTaskRunAlive returns the user's task and RunAlive's answer for the run executionID or
+// scheduledFor names, in one statement; ErrNotFound when the task is missing or not theirs.
+func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error) {
+	r, err := s.q.GetTaskRunAlive(ctx, db.GetTaskRunAliveParams{TaskID: taskID, UserID: userID, ExecutionID: executionID,
+		ScheduledFor: scheduledFor, Now: &now})
+	if err != nil {
+		return task.Task{}, false, fmt.Errorf("reading the task to run: %w", translate(err))
+	}
+	return taskOf(r.Task), r.Alive, nil
+}
+
 // TasksWithJobs returns every task that needs a scheduler job (active or paused), so
 // reconcile can compare them with the jobs that exist.
 func (s *Store) TasksWithJobs(ctx context.Context) ([]task.Task, error) {

@@ -92,4 +92,5 @@ func TestSilenceSummariesCountTheLastFiftyRuns(t *testing.T) {
 	require.Equal(t, empty, sums[quiet.ID], "a task without runs has an empty summary")
 	require.Empty(t, sums[quiet.ID].Sentence())
 	require.Equal(t, empty, sums[theirs.ID], "another user's task is not counted")
+	requireViewsMatch(t, s, u.ID, now)
 }

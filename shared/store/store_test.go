@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/store"
@@ -278,4 +279,22 @@ func TestMigrationsGoDownAndUp(t *testing.T) {
 	require.NoError(t, b.store.MigrateUp())
 	require.NoError(t, b.store.MigrateUp(), "a second up is a no-op")
 	require.NoError(t, b.store.CheckSchema(b.ctx))
+}
+
+// A database nothing has migrated has no schema_migrations table: its schema is version 0,
+// behind this build, not an error reading it.
+func TestSchemaOfAnUnmigratedDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := storetest.URL(t)
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `DROP TABLE schema_migrations`)
+	require.NoError(t, err)
+	require.NoError(t, conn.Close(ctx))
+	s := storetest.Open(t, url)
+	st, err := s.Schema(ctx)
+	require.NoError(t, err)
+	require.Zero(t, st.Current)
+	require.ErrorIs(t, s.CheckSchema(ctx), store.ErrSchemaBehind)
 }

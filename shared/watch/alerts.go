@@ -13,16 +13,6 @@ import (
 // MaxBudgetUSD is the largest monthly budget a task may carry.
 const MaxBudgetUSD = 100_000
 
-// OpenAlerts returns the open alerts of each of the user's tasks, keyed by task id, in one
-// query for the whole list; a task without any has no entry.
-func (s *Service) OpenAlerts(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID][]task.Alert, error) {
-	ids := make([]uuid.UUID, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	return s.store.OpenAlertsOf(ctx, userID, ids)
-}
-
 // Alerts returns a page of the user's alerts, newest first; only open ones when openOnly.
 func (s *Service) Alerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error) {
 	return s.store.ListAlerts(ctx, userID, openOnly, limit, after)

@@ -33,8 +33,10 @@ type Store interface {
 	ExecutionSteps(ctx context.Context, userID, id uuid.UUID) ([]task.Step, error)
 	GetExecutions(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) ([]task.Execution, error)
 	ListExecutions(ctx context.Context, userID, taskID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
-	MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error)
-	SilenceSummaries(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID]task.SilenceSummary, error)
+	ListTaskViews(ctx context.Context, userID uuid.UUID, f store.TaskFilter, now time.Time) ([]store.TaskView, error)
+	GetTaskView(ctx context.Context, userID, id uuid.UUID, now time.Time) (store.TaskView, error)
+	ListTaskViewsByKey(ctx context.Context, keyHash []byte, f store.TaskFilter, now time.Time) ([]store.TaskView, error)
+	GetTaskViewByKey(ctx context.Context, keyHash []byte, id uuid.UUID, now time.Time) (store.TaskView, error)
 	ListNotified(ctx context.Context, userID uuid.UUID, taskID *uuid.UUID, limit int, after *store.Cursor) ([]store.Notified, error)
 	// Templates and public watches (template.go, public.go).
 	CreateTemplate(ctx context.Context, userID uuid.UUID, t task.Template) (task.Template, error)
@@ -44,7 +46,6 @@ type Store interface {
 	GetPublicTask(ctx context.Context, slug string) (task.Task, error)
 	ListPublicTasks(ctx context.Context, query string, limit int, after *store.PublicCursor) ([]task.Task, error)
 	PublicResults(ctx context.Context, taskID uuid.UUID, limit int) ([]task.Execution, error)
-	OpenAlertsOf(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID) (map[uuid.UUID][]task.Alert, error)
 	ListAlerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error)
 	SetTaskBudget(ctx context.Context, userID, taskID uuid.UUID, budget *float64) error
 	ResolveAlerts(ctx context.Context, userID, taskID uuid.UUID, causes []task.AlertCause, now time.Time, to []store.AlertTarget) ([]task.Alert, []task.Delivery, error)
@@ -241,39 +242,6 @@ func (s *Service) Notifications(ctx context.Context, userID uuid.UUID, taskID *u
 	return s.store.ListNotified(ctx, userID, taskID, limit, after)
 }
 
-// LastExecutions returns the latest finished run of each of the user's tasks that has one,
-// keyed by task id, in one query.
-func (s *Service) LastExecutions(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]*task.Execution, error) {
-	var ids []uuid.UUID
-	for _, t := range tasks {
-		if t.LastExecutionID != nil {
-			ids = append(ids, *t.LastExecutionID)
-		}
-	}
-	out := map[uuid.UUID]*task.Execution{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	list, err := s.store.GetExecutions(ctx, userID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("reading last executions: %w", err)
-	}
-	for i := range list {
-		out[list[i].TaskID] = &list[i]
-	}
-	return out, nil
-}
-
-// SilenceSummaries counts why each task's recent runs stayed silent, keyed by task id, in one
-// query for the whole list.
-func (s *Service) SilenceSummaries(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]task.SilenceSummary, error) {
-	ids := make([]uuid.UUID, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	return s.store.SilenceSummaries(ctx, userID, ids)
-}
-
 // checkChannels refuses email addresses the user has not verified and webhook URLs the network
 // policy forbids, naming each field, so a task never waits on a channel that cannot deliver.
 func (s *Service) checkChannels(ctx context.Context, userID uuid.UUID, ns []task.Notification) error {
@@ -334,16 +302,6 @@ func (s *Service) foreignChannels(ctx context.Context, userID uuid.UUID, ns []ta
 		}
 	}
 	return fields, nil
-}
-
-// MonthSpends returns what each task's runs cost this calendar month (UTC), in US dollars,
-// keyed by task id, in one query; every task has an entry.
-func (s *Service) MonthSpends(ctx context.Context, userID uuid.UUID, tasks []task.Task) (map[uuid.UUID]float64, error) {
-	ids := make([]uuid.UUID, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	return s.store.MonthSpends(ctx, userID, ids, s.now())
 }
 
 // SchedulePreview is a schedule as a task would store it, and its next fires.

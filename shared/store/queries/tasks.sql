@@ -102,3 +102,223 @@ FROM executions
 WHERE user_id = @user_id AND task_id = ANY(@task_ids::uuid[])
   AND created_at >= @month_start AND created_at < @month_end
 GROUP BY task_id;
+
+-- name: ListTaskViews :many
+-- A page of the user's tasks with everything their API views carry, in one statement: the page
+-- itself (the ids first, from tasks_user_id_idx, so the per-task reads below run for the page's
+-- rows only), each task's latest run (le_*, null without one), its runs' spend in
+-- [@month_start, @month_end), and its last @silence_runs finished runs counted by whether they
+-- notified and, silent, why not (silence_reasons[i] silence_counts[i] times).
+SELECT sqlc.embed(t),
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT @silence_runs::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = @user_id
+  AND t.id = ANY(ARRAY(
+      SELECT p.id FROM tasks p
+      WHERE p.user_id = @user_id
+        AND (@state::text = '' OR p.state = @state::text)
+        AND (sqlc.narg(after_at)::timestamptz IS NULL OR (p.created_at, p.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+      ORDER BY p.created_at DESC, p.id DESC
+      LIMIT @max_rows))
+ORDER BY t.created_at DESC, t.id DESC;
+
+-- name: GetTaskView :one
+-- One task with its view's extras, as ListTaskViews reads them (the same columns, in order).
+SELECT sqlc.embed(t),
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT @silence_runs::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = @user_id AND t.id = @id;
+
+-- name: ListTaskViewsByKey :many
+-- ListTaskViews for the owner of an unrevoked API key, authenticating in the same statement:
+-- no row when the key is unknown or revoked (or the page is empty: the caller tells them
+-- apart the slow way).
+WITH caller AS (
+    -- The authenticating statement's own checks, in the same statement as the read, so a
+    -- revoked key or a deactivated user reads nothing from the next
+    -- request on, on every instance.
+    SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id
+    WHERE k.key_hash = @key_hash AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
+), touched AS (
+    -- The key's last use, written at most once a minute (TouchAPIKey's guard).
+    UPDATE api_keys used SET last_used_at = sqlc.arg(used_at)::timestamptz
+    WHERE used.id = (SELECT c.id FROM caller c)
+      AND (used.last_used_at IS NULL OR used.last_used_at < sqlc.arg(used_at)::timestamptz - interval '1 minute')
+    RETURNING used.id
+)
+SELECT sqlc.embed(t),
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT @silence_runs::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = (SELECT user_id FROM caller)
+  AND t.id = ANY(ARRAY(
+      SELECT p.id FROM tasks p
+      WHERE p.user_id = (SELECT user_id FROM caller)
+        AND (@state::text = '' OR p.state = @state::text)
+        AND (sqlc.narg(after_at)::timestamptz IS NULL OR (p.created_at, p.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+      ORDER BY p.created_at DESC, p.id DESC
+      LIMIT @max_rows))
+ORDER BY t.created_at DESC, t.id DESC;
+
+-- name: GetTaskViewByKey :one
+-- GetTaskView for the owner of an unrevoked API key, authenticating in the same statement.
+WITH caller AS (
+    -- The authenticating statement's own checks, in the same statement as the read, so a
+    -- revoked key or a deactivated user reads nothing from the next
+    -- request on, on every instance.
+    SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id
+    WHERE k.key_hash = @key_hash AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
+), touched AS (
+    -- The key's last use, written at most once a minute (TouchAPIKey's guard).
+    UPDATE api_keys used SET last_used_at = sqlc.arg(used_at)::timestamptz
+    WHERE used.id = (SELECT c.id FROM caller c)
+      AND (used.last_used_at IS NULL OR used.last_used_at < sqlc.arg(used_at)::timestamptz - interval '1 minute')
+    RETURNING used.id
+)
+SELECT sqlc.embed(t),
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT @silence_runs::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = (SELECT user_id FROM caller) AND t.id = @id;

@@ -1717,7 +1717,7 @@ export interface components {
              * @description Why a finished run notified nobody, for programs; the result's evidence says it in words. `nothing_new`: what the watch looks for has happened, but everything found was told before. `condition_not_met`: nothing found meets the condition. `low_confidence`: a notification was written but the agent was not sure enough. `unsourced`: a notification that no search source backs, or that carried a link none backs. `already_reported`: a notification whose facts were all reported before. `failed`: the run failed. For change-mode watches: `unchanged` (the page is as it was), `filtered` (it changed only where the watch ignores) and `page_failed` (it could not be read). Null for a run that notified, one that has not finished, and runs recorded before reasons were.
              * @enum {string|null}
              */
-            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | null;
+            silence_reason: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | "spend_cap" | null;
             usage: components["schemas"]["Usage"];
             /** @description What the run did, in order, every attempt's; empty for a run that has not run yet or ran before runs kept a trail. The tokens and costs of its `model` and `search` steps add up to the run's `usage`. */
             steps: components["schemas"]["Step"][];
@@ -1769,7 +1769,7 @@ export interface components {
              * @description On a decision that notified nobody: why, as the run's `silence_reason`.
              * @enum {string}
              */
-            silence_reason?: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed";
+            silence_reason?: "nothing_new" | "condition_not_met" | "low_confidence" | "unsourced" | "already_reported" | "failed" | "unchanged" | "filtered" | "page_failed" | "spend_cap";
             /** @description Why the step failed, in plain words (for a page: refused address, a redirect to a refused address, too large, timed out, refused by robots.txt, an error status); absent when it did not. */
             failure?: string;
         };

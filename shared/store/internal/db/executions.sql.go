@@ -241,6 +241,70 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 	return items, nil
 }
 
+const getTaskRunAlive = `-- name: GetTaskRunAlive :one
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, EXISTS (SELECT 1 FROM executions e
+    WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= $1
+      AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive
+FROM tasks WHERE tasks.id = $4 AND tasks.user_id = $5
+`
+
+type GetTaskRunAliveParams struct {
+	Now          *time.Time
+	ExecutionID  *uuid.UUID
+	ScheduledFor *time.Time
+	TaskID       uuid.UUID
+	UserID       uuid.UUID
+}
+
+type GetTaskRunAliveRow struct {
+	Task  Task
+	Alive bool
+}
+
+// The task a run-task message names and, in the same statement, RunAlive's answer for the
+// message's run: the gate's two reads in one round trip.
+func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams) (GetTaskRunAliveRow, error) {
+	row := q.db.QueryRow(ctx, getTaskRunAlive,
+		arg.Now,
+		arg.ExecutionID,
+		arg.ScheduledFor,
+		arg.TaskID,
+		arg.UserID,
+	)
+	var i GetTaskRunAliveRow
+	err := row.Scan(
+		&i.Task.ID,
+		&i.Task.UserID,
+		&i.Task.Name,
+		&i.Task.NameIsDefault,
+		&i.Task.SearchQuery,
+		&i.Task.ConditionDescription,
+		&i.Task.Schedule,
+		&i.Task.Timezone,
+		&i.Task.NotifyBehavior,
+		&i.Task.Notifications,
+		&i.Task.State,
+		&i.Task.NextRunAt,
+		&i.Task.LastRunAt,
+		&i.Task.LastExecutionID,
+		&i.Task.CreatedAt,
+		&i.Task.UpdatedAt,
+		&i.Task.StateChangedAt,
+		&i.Task.NextRunCause,
+		&i.Task.Depth,
+		&i.Task.Urls,
+		&i.Task.Context,
+		&i.Task.Mode,
+		&i.Task.Public,
+		&i.Task.PublicSlug,
+		&i.Task.PublicContextOk,
+		&i.Task.PublishedAt,
+		&i.Task.MonthlyBudgetUsd,
+		&i.Alive,
+	)
+	return i, err
+}
+
 const insertDelivery = `-- name: InsertDelivery :one
 INSERT INTO notification_deliveries (execution_id, task_id, user_id, channel, target, next_attempt_at)
 VALUES ($1, $2, $3, $4, $5, $6)

@@ -370,6 +370,315 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 	return i, err
 }
 
+const getTaskView = `-- name: GetTaskView :one
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT $3::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = $4 AND t.id = $5
+`
+
+type GetTaskViewParams struct {
+	MonthStart  time.Time
+	MonthEnd    time.Time
+	SilenceRuns int
+	UserID      uuid.UUID
+	ID          uuid.UUID
+}
+
+type GetTaskViewRow struct {
+	Task            Task
+	LeID            *uuid.UUID
+	LeScheduledFor  *time.Time
+	LeTrigger       string
+	LeStatus        string
+	LeAttempt       *int
+	LeCreatedAt     *time.Time
+	LeStartedAt     *time.Time
+	LeFinishedAt    *time.Time
+	LeDeadlineAt    *time.Time
+	LeResult        *doc.Result
+	LeError         *string
+	LeInternalError *string
+	LeErrorCategory *string
+	LeModel         *string
+	LePromptTokens  *int
+	LeOutputTokens  *int
+	LeSearchQueries *int
+	LeCostUsd       float64
+	LeSilenceReason *string
+	MonthSpendUsd   float64
+	SilenceRuns     int
+	SilenceSilent   int
+	SilenceReasons  []string
+	SilenceCounts   []int
+	OpenAlerts      []byte
+}
+
+// One task with its view's extras, as ListTaskViews reads them (the same columns, in order).
+func (q *Queries) GetTaskView(ctx context.Context, arg GetTaskViewParams) (GetTaskViewRow, error) {
+	row := q.db.QueryRow(ctx, getTaskView,
+		arg.MonthStart,
+		arg.MonthEnd,
+		arg.SilenceRuns,
+		arg.UserID,
+		arg.ID,
+	)
+	var i GetTaskViewRow
+	err := row.Scan(
+		&i.Task.ID,
+		&i.Task.UserID,
+		&i.Task.Name,
+		&i.Task.NameIsDefault,
+		&i.Task.SearchQuery,
+		&i.Task.ConditionDescription,
+		&i.Task.Schedule,
+		&i.Task.Timezone,
+		&i.Task.NotifyBehavior,
+		&i.Task.Notifications,
+		&i.Task.State,
+		&i.Task.NextRunAt,
+		&i.Task.LastRunAt,
+		&i.Task.LastExecutionID,
+		&i.Task.CreatedAt,
+		&i.Task.UpdatedAt,
+		&i.Task.StateChangedAt,
+		&i.Task.NextRunCause,
+		&i.Task.Depth,
+		&i.Task.Urls,
+		&i.Task.Context,
+		&i.Task.Mode,
+		&i.Task.Public,
+		&i.Task.PublicSlug,
+		&i.Task.PublicContextOk,
+		&i.Task.PublishedAt,
+		&i.Task.MonthlyBudgetUsd,
+		&i.LeID,
+		&i.LeScheduledFor,
+		&i.LeTrigger,
+		&i.LeStatus,
+		&i.LeAttempt,
+		&i.LeCreatedAt,
+		&i.LeStartedAt,
+		&i.LeFinishedAt,
+		&i.LeDeadlineAt,
+		&i.LeResult,
+		&i.LeError,
+		&i.LeInternalError,
+		&i.LeErrorCategory,
+		&i.LeModel,
+		&i.LePromptTokens,
+		&i.LeOutputTokens,
+		&i.LeSearchQueries,
+		&i.LeCostUsd,
+		&i.LeSilenceReason,
+		&i.MonthSpendUsd,
+		&i.SilenceRuns,
+		&i.SilenceSilent,
+		&i.SilenceReasons,
+		&i.SilenceCounts,
+		&i.OpenAlerts,
+	)
+	return i, err
+}
+
+const getTaskViewByKey = `-- name: GetTaskViewByKey :one
+WITH caller AS (
+    -- The authenticating statement's own checks, in the same statement as the read, so a
+    -- revoked key or a deactivated user reads nothing from the next
+    -- request on, on every instance.
+    SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id
+    WHERE k.key_hash = $5 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
+), touched AS (
+    -- The key's last use, written at most once a minute (TouchAPIKey's guard).
+    UPDATE api_keys used SET last_used_at = $6::timestamptz
+    WHERE used.id = (SELECT c.id FROM caller c)
+      AND (used.last_used_at IS NULL OR used.last_used_at < $6::timestamptz - interval '1 minute')
+    RETURNING used.id
+)
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT $3::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = (SELECT user_id FROM caller) AND t.id = $4
+`
+
+type GetTaskViewByKeyParams struct {
+	MonthStart  time.Time
+	MonthEnd    time.Time
+	SilenceRuns int
+	ID          uuid.UUID
+	KeyHash     []byte
+	UsedAt      time.Time
+}
+
+type GetTaskViewByKeyRow struct {
+	Task            Task
+	LeID            *uuid.UUID
+	LeScheduledFor  *time.Time
+	LeTrigger       string
+	LeStatus        string
+	LeAttempt       *int
+	LeCreatedAt     *time.Time
+	LeStartedAt     *time.Time
+	LeFinishedAt    *time.Time
+	LeDeadlineAt    *time.Time
+	LeResult        *doc.Result
+	LeError         *string
+	LeInternalError *string
+	LeErrorCategory *string
+	LeModel         *string
+	LePromptTokens  *int
+	LeOutputTokens  *int
+	LeSearchQueries *int
+	LeCostUsd       float64
+	LeSilenceReason *string
+	MonthSpendUsd   float64
+	SilenceRuns     int
+	SilenceSilent   int
+	SilenceReasons  []string
+	SilenceCounts   []int
+	OpenAlerts      []byte
+}
+
+// GetTaskView for the owner of an unrevoked API key, authenticating in the same statement.
+func (q *Queries) GetTaskViewByKey(ctx context.Context, arg GetTaskViewByKeyParams) (GetTaskViewByKeyRow, error) {
+	row := q.db.QueryRow(ctx, getTaskViewByKey,
+		arg.MonthStart,
+		arg.MonthEnd,
+		arg.SilenceRuns,
+		arg.ID,
+		arg.KeyHash,
+		arg.UsedAt,
+	)
+	var i GetTaskViewByKeyRow
+	err := row.Scan(
+		&i.Task.ID,
+		&i.Task.UserID,
+		&i.Task.Name,
+		&i.Task.NameIsDefault,
+		&i.Task.SearchQuery,
+		&i.Task.ConditionDescription,
+		&i.Task.Schedule,
+		&i.Task.Timezone,
+		&i.Task.NotifyBehavior,
+		&i.Task.Notifications,
+		&i.Task.State,
+		&i.Task.NextRunAt,
+		&i.Task.LastRunAt,
+		&i.Task.LastExecutionID,
+		&i.Task.CreatedAt,
+		&i.Task.UpdatedAt,
+		&i.Task.StateChangedAt,
+		&i.Task.NextRunCause,
+		&i.Task.Depth,
+		&i.Task.Urls,
+		&i.Task.Context,
+		&i.Task.Mode,
+		&i.Task.Public,
+		&i.Task.PublicSlug,
+		&i.Task.PublicContextOk,
+		&i.Task.PublishedAt,
+		&i.Task.MonthlyBudgetUsd,
+		&i.LeID,
+		&i.LeScheduledFor,
+		&i.LeTrigger,
+		&i.LeStatus,
+		&i.LeAttempt,
+		&i.LeCreatedAt,
+		&i.LeStartedAt,
+		&i.LeFinishedAt,
+		&i.LeDeadlineAt,
+		&i.LeResult,
+		&i.LeError,
+		&i.LeInternalError,
+		&i.LeErrorCategory,
+		&i.LeModel,
+		&i.LePromptTokens,
+		&i.LeOutputTokens,
+		&i.LeSearchQueries,
+		&i.LeCostUsd,
+		&i.LeSilenceReason,
+		&i.MonthSpendUsd,
+		&i.SilenceRuns,
+		&i.SilenceSilent,
+		&i.SilenceReasons,
+		&i.SilenceCounts,
+		&i.OpenAlerts,
+	)
+	return i, err
+}
+
 const insertTask = `-- name: InsertTask :one
 INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_description, schedule,
                    timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context, mode)
@@ -449,6 +758,375 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.MonthlyBudgetUsd,
 	)
 	return i, err
+}
+
+const listTaskViews = `-- name: ListTaskViews :many
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT $3::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = $4
+  AND t.id = ANY(ARRAY(
+      SELECT p.id FROM tasks p
+      WHERE p.user_id = $4
+        AND ($5::text = '' OR p.state = $5::text)
+        AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6::timestamptz, $7::uuid))
+      ORDER BY p.created_at DESC, p.id DESC
+      LIMIT $8))
+ORDER BY t.created_at DESC, t.id DESC
+`
+
+type ListTaskViewsParams struct {
+	MonthStart  time.Time
+	MonthEnd    time.Time
+	SilenceRuns int
+	UserID      uuid.UUID
+	State       string
+	AfterAt     *time.Time
+	AfterID     *uuid.UUID
+	MaxRows     int32
+}
+
+type ListTaskViewsRow struct {
+	Task            Task
+	LeID            *uuid.UUID
+	LeScheduledFor  *time.Time
+	LeTrigger       string
+	LeStatus        string
+	LeAttempt       *int
+	LeCreatedAt     *time.Time
+	LeStartedAt     *time.Time
+	LeFinishedAt    *time.Time
+	LeDeadlineAt    *time.Time
+	LeResult        *doc.Result
+	LeError         *string
+	LeInternalError *string
+	LeErrorCategory *string
+	LeModel         *string
+	LePromptTokens  *int
+	LeOutputTokens  *int
+	LeSearchQueries *int
+	LeCostUsd       float64
+	LeSilenceReason *string
+	MonthSpendUsd   float64
+	SilenceRuns     int
+	SilenceSilent   int
+	SilenceReasons  []string
+	SilenceCounts   []int
+	OpenAlerts      []byte
+}
+
+// A page of the user's tasks with everything their API views carry, in one statement: the page
+// itself (the ids first, from tasks_user_id_idx, so the per-task reads below run for the page's
+// rows only), each task's latest run (le_*, null without one), its runs' spend in
+// [@month_start, @month_end), and its last @silence_runs finished runs counted by whether they
+// notified and, silent, why not (silence_reasons[i] silence_counts[i] times).
+func (q *Queries) ListTaskViews(ctx context.Context, arg ListTaskViewsParams) ([]ListTaskViewsRow, error) {
+	rows, err := q.db.Query(ctx, listTaskViews,
+		arg.MonthStart,
+		arg.MonthEnd,
+		arg.SilenceRuns,
+		arg.UserID,
+		arg.State,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListTaskViewsRow
+	for rows.Next() {
+		var i ListTaskViewsRow
+		if err := rows.Scan(
+			&i.Task.ID,
+			&i.Task.UserID,
+			&i.Task.Name,
+			&i.Task.NameIsDefault,
+			&i.Task.SearchQuery,
+			&i.Task.ConditionDescription,
+			&i.Task.Schedule,
+			&i.Task.Timezone,
+			&i.Task.NotifyBehavior,
+			&i.Task.Notifications,
+			&i.Task.State,
+			&i.Task.NextRunAt,
+			&i.Task.LastRunAt,
+			&i.Task.LastExecutionID,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.StateChangedAt,
+			&i.Task.NextRunCause,
+			&i.Task.Depth,
+			&i.Task.Urls,
+			&i.Task.Context,
+			&i.Task.Mode,
+			&i.Task.Public,
+			&i.Task.PublicSlug,
+			&i.Task.PublicContextOk,
+			&i.Task.PublishedAt,
+			&i.Task.MonthlyBudgetUsd,
+			&i.LeID,
+			&i.LeScheduledFor,
+			&i.LeTrigger,
+			&i.LeStatus,
+			&i.LeAttempt,
+			&i.LeCreatedAt,
+			&i.LeStartedAt,
+			&i.LeFinishedAt,
+			&i.LeDeadlineAt,
+			&i.LeResult,
+			&i.LeError,
+			&i.LeInternalError,
+			&i.LeErrorCategory,
+			&i.LeModel,
+			&i.LePromptTokens,
+			&i.LeOutputTokens,
+			&i.LeSearchQueries,
+			&i.LeCostUsd,
+			&i.LeSilenceReason,
+			&i.MonthSpendUsd,
+			&i.SilenceRuns,
+			&i.SilenceSilent,
+			&i.SilenceReasons,
+			&i.SilenceCounts,
+			&i.OpenAlerts,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTaskViewsByKey = `-- name: ListTaskViewsByKey :many
+WITH caller AS (
+    -- The authenticating statement's own checks, in the same statement as the read, so a
+    -- revoked key or a deactivated user reads nothing from the next
+    -- request on, on every instance.
+    SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id
+    WHERE k.key_hash = $8 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
+), touched AS (
+    -- The key's last use, written at most once a minute (TouchAPIKey's guard).
+    UPDATE api_keys used SET last_used_at = $9::timestamptz
+    WHERE used.id = (SELECT c.id FROM caller c)
+      AND (used.last_used_at IS NULL OR used.last_used_at < $9::timestamptz - interval '1 minute')
+    RETURNING used.id
+)
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+       le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
+       COALESCE(le.status, '')::text AS le_status,
+       le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
+       le.finished_at AS le_finished_at, le.deadline_at AS le_deadline_at, le.result AS le_result,
+       le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
+       le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
+       le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
+       sp.total AS month_spend_usd,
+       si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
+       -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
+                    'advice', a.advice, 'opened_at', a.opened_at) ORDER BY a.opened_at)
+                 FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
+FROM tasks t
+LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.task_id = t.id AND e.user_id = t.user_id
+      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
+) sp
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(g.n), 0)::int AS runs,
+           COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
+           COALESCE(array_agg(g.reason) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::text[] AS reasons,
+           COALESCE(array_agg(g.n) FILTER (WHERE NOT g.notified AND g.reason <> ''), '{}')::int[] AS counts
+    FROM (
+        SELECT r.notified, r.reason, count(*)::int AS n
+        FROM (
+            SELECT COALESCE(e.status = 'success' AND COALESCE(e.result->>'notification', '') <> '', false) AS notified,
+                   COALESCE(e.silence_reason, '') AS reason
+            FROM executions e
+            WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT $3::int
+        ) r
+        GROUP BY r.notified, r.reason
+    ) g
+) si
+WHERE t.user_id = (SELECT user_id FROM caller)
+  AND t.id = ANY(ARRAY(
+      SELECT p.id FROM tasks p
+      WHERE p.user_id = (SELECT user_id FROM caller)
+        AND ($4::text = '' OR p.state = $4::text)
+        AND ($5::timestamptz IS NULL OR (p.created_at, p.id) < ($5::timestamptz, $6::uuid))
+      ORDER BY p.created_at DESC, p.id DESC
+      LIMIT $7))
+ORDER BY t.created_at DESC, t.id DESC
+`
+
+type ListTaskViewsByKeyParams struct {
+	MonthStart  time.Time
+	MonthEnd    time.Time
+	SilenceRuns int
+	State       string
+	AfterAt     *time.Time
+	AfterID     *uuid.UUID
+	MaxRows     int32
+	KeyHash     []byte
+	UsedAt      time.Time
+}
+
+type ListTaskViewsByKeyRow struct {
+	Task            Task
+	LeID            *uuid.UUID
+	LeScheduledFor  *time.Time
+	LeTrigger       string
+	LeStatus        string
+	LeAttempt       *int
+	LeCreatedAt     *time.Time
+	LeStartedAt     *time.Time
+	LeFinishedAt    *time.Time
+	LeDeadlineAt    *time.Time
+	LeResult        *doc.Result
+	LeError         *string
+	LeInternalError *string
+	LeErrorCategory *string
+	LeModel         *string
+	LePromptTokens  *int
+	LeOutputTokens  *int
+	LeSearchQueries *int
+	LeCostUsd       float64
+	LeSilenceReason *string
+	MonthSpendUsd   float64
+	SilenceRuns     int
+	SilenceSilent   int
+	SilenceReasons  []string
+	SilenceCounts   []int
+	OpenAlerts      []byte
+}
+
+// ListTaskViews for the owner of an unrevoked API key, authenticating in the same statement:
+// no row when the key is unknown or revoked (or the page is empty: the caller tells them
+// apart the slow way).
+func (q *Queries) ListTaskViewsByKey(ctx context.Context, arg ListTaskViewsByKeyParams) ([]ListTaskViewsByKeyRow, error) {
+	rows, err := q.db.Query(ctx, listTaskViewsByKey,
+		arg.MonthStart,
+		arg.MonthEnd,
+		arg.SilenceRuns,
+		arg.State,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.MaxRows,
+		arg.KeyHash,
+		arg.UsedAt,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListTaskViewsByKeyRow
+	for rows.Next() {
+		var i ListTaskViewsByKeyRow
+		if err := rows.Scan(
+			&i.Task.ID,
+			&i.Task.UserID,
+			&i.Task.Name,
+			&i.Task.NameIsDefault,
+			&i.Task.SearchQuery,
+			&i.Task.ConditionDescription,
+			&i.Task.Schedule,
+			&i.Task.Timezone,
+			&i.Task.NotifyBehavior,
+			&i.Task.Notifications,
+			&i.Task.State,
+			&i.Task.NextRunAt,
+			&i.Task.LastRunAt,
+			&i.Task.LastExecutionID,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.StateChangedAt,
+			&i.Task.NextRunCause,
+			&i.Task.Depth,
+			&i.Task.Urls,
+			&i.Task.Context,
+			&i.Task.Mode,
+			&i.Task.Public,
+			&i.Task.PublicSlug,
+			&i.Task.PublicContextOk,
+			&i.Task.PublishedAt,
+			&i.Task.MonthlyBudgetUsd,
+			&i.LeID,
+			&i.LeScheduledFor,
+			&i.LeTrigger,
+			&i.LeStatus,
+			&i.LeAttempt,
+			&i.LeCreatedAt,
+			&i.LeStartedAt,
+			&i.LeFinishedAt,
+			&i.LeDeadlineAt,
+			&i.LeResult,
+			&i.LeError,
+			&i.LeInternalError,
+			&i.LeErrorCategory,
+			&i.LeModel,
+			&i.LePromptTokens,
+			&i.LeOutputTokens,
+			&i.LeSearchQueries,
+			&i.LeCostUsd,
+			&i.LeSilenceReason,
+			&i.MonthSpendUsd,
+			&i.SilenceRuns,
+			&i.SilenceSilent,
+			&i.SilenceReasons,
+			&i.SilenceCounts,
+			&i.OpenAlerts,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listTasks = `-- name: ListTasks :many

@@ -1,0 +1,53 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/storetest"
+)
+
+// Ids cross the wire as PostgreSQL's uuid in both formats, as parameters (alone and in arrays)
+// and as results, and NULL reads as it did through uuid.UUID's own Scan.
+func TestUUIDsRoundTripThroughTheCodec(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, storetest.URL(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(ctx) })
+	require.NoError(t, store.RegisterUUID(ctx, conn))
+	a, b := uuid.New(), uuid.New()
+
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		var got uuid.UUID
+		var text string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT $1::uuid, $1::uuid::text`, mode, a).Scan(&got, &text))
+		require.Equal(t, a, got, "mode %v", mode)
+		require.Equal(t, a.String(), text, "mode %v", mode)
+
+		var n int
+		var first uuid.UUID
+		require.NoError(t, conn.QueryRow(ctx, `SELECT cardinality($1::uuid[]), ($1::uuid[])[2]`, mode, []uuid.UUID{a, b}).Scan(&n, &first))
+		require.Equal(t, 2, n, "mode %v", mode)
+		require.Equal(t, b, first, "mode %v", mode)
+
+		some, none := &uuid.UUID{}, &uuid.UUID{}
+		zero := uuid.New()
+		require.NoError(t, conn.QueryRow(ctx, `SELECT $1::uuid, NULL::uuid, NULL::uuid`, mode, b).Scan(&some, &none, &zero))
+		require.Equal(t, b, *some, "mode %v", mode)
+		require.Nil(t, none, "mode %v", mode)
+		require.Equal(t, uuid.UUID{}, zero, "mode %v: NULL into a plain id is the zero id", mode)
+
+		var null *uuid.UUID
+		var isNull bool
+		require.NoError(t, conn.QueryRow(ctx, `SELECT $1::uuid IS NULL`, mode, null).Scan(&isNull))
+		require.True(t, isNull, "mode %v", mode)
+	}
+	var bad uuid.UUID
+	require.Error(t, conn.QueryRow(ctx, `SELECT 'x'::text`).Scan(&bad), "text that is no uuid")
+}
