@@ -120,6 +120,18 @@ func (b accountBundle) seed(t *testing.T, name string) seeded {
 	k, err := c.CreateAPIKey(ctx, name+"'s laptop")
 	require.NoError(t, err)
 	out.key = k.Key
+	// A template, a channel (its sealed settings stand in: the export never opens them), a
+	// custom webhook header and an alert: the tables other features added.
+	_, err = c.CreateTemplate(ctx, contract.TemplateInput{Name: name + "'s template", SearchQuery: name + " template query"})
+	require.NoError(t, err)
+	now := time.Now()
+	_, err = b.store.CreateChannel(ctx, store.Channel{ID: uuid.New(), UserID: out.user.ID, Kind: "slack", Name: name + "'s slack",
+		Sealed: "k1.sealed-" + name, Masked: map[string]string{"webhook_url": "••••" + name}}, now)
+	require.NoError(t, err)
+	require.NoError(t, b.store.SetWebhookHeader(ctx, out.user.ID, "X-Api-Key", "k1.header-"+name, now))
+	_, _, _, err = b.store.OpenAlert(ctx, store.NewAlert{UserID: out.user.ID, TaskID: out.tasks[0].ID, Cause: task.AlertFailing,
+		Message: name + "'s watch failed", Advice: "look", Now: now})
+	require.NoError(t, err)
 	return out
 }
 
@@ -228,6 +240,13 @@ func TestExportListsOneUsersDataAndNoOneElses(t *testing.T) {
 	require.NotEmpty(t, ex.Emails)
 	require.NotNil(t, ex.Webhook)
 	require.NotNil(t, ex.Feed)
+	require.Len(t, ex.Templates, 1)
+	require.Len(t, ex.Channels, 1)
+	require.Equal(t, map[string]string{"webhook_url": "••••alice"}, ex.Channels[0].Settings, "masked, as the API shows it")
+	require.Len(t, ex.Alerts, 1)
+	require.Equal(t, []string{"X-Api-Key"}, ex.Webhook.HeaderNames)
+	require.NotContains(t, raw, "sealed-alice", "a channel's sealed settings stay out")
+	require.NotContains(t, raw, "header-alice", "a header's value stays out")
 	attempts := 0
 	for _, d := range ex.Deliveries {
 		attempts += len(d.AttemptLog)

@@ -28,6 +28,10 @@ type Exporter interface {
 	ExportMemory(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]store.MemoryFact, error)
 	ExportSnapshots(ctx context.Context, userID uuid.UUID) ([]store.PageText, error)
 	ExportAdminActions(ctx context.Context, userID uuid.UUID) ([]store.AdminAction, error)
+	ListTemplates(ctx context.Context, userID uuid.UUID) ([]task.Template, error)
+	ListChannels(ctx context.Context, userID uuid.UUID) ([]store.Channel, error)
+	ListAlerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error)
+	WebhookHeaders(ctx context.Context, userID uuid.UUID) ([]store.WebhookHeader, error)
 }
 
 // exportPage is how many rows each read of a long list takes: memory stays bounded however
@@ -108,9 +112,36 @@ func (s *Service) exportLists(ctx context.Context, u store.User, e *streamer) er
 		return err
 	}
 	e.field("admin_actions", mapList(acts, ActionView))
+	if err := s.exportSettings(ctx, u, e); err != nil {
+		return err
+	}
 	e.field("complete", true)
 	e.raw("}\n")
 	return e.err
+}
+
+// exportSettings writes the user's templates, channels (secret settings masked, as the API
+// shows them) and alerts.
+func (s *Service) exportSettings(ctx context.Context, u store.User, e *streamer) error {
+	tpls, err := s.store.ListTemplates(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	e.field("templates", mapList(tpls, contract.TemplateOf))
+	chans, err := s.store.ListChannels(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	e.field("channels", mapList(chans, func(c store.Channel) contract.Channel {
+		return contract.Channel{ID: c.ID, Kind: c.Kind, Name: c.Name, Settings: c.Masked, ForAlerts: c.ForAlerts,
+			IsDefault: c.IsDefault, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+	}))
+	alerts := func(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]store.ListedAlert, error) {
+		return s.store.ListAlerts(ctx, userID, false, limit, after)
+	}
+	return streamList(ctx, e, "alerts", u, alerts,
+		func(a store.ListedAlert) store.Cursor { return store.Cursor{CreatedAt: a.OpenedAt, ID: a.ID} },
+		func(a store.ListedAlert) (any, bool) { return contract.AlertOf(a.Alert), true })
 }
 
 func (s *Service) webhook(ctx context.Context, u store.User) (*contract.ExportWebhook, error) {
@@ -125,7 +156,11 @@ func (s *Service) webhook(ctx context.Context, u store.User) (*contract.ExportWe
 	if err != nil {
 		return nil, err
 	}
-	return &contract.ExportWebhook{URL: h.URL, Enabled: h.Enabled, RotatedAt: h.RotatedAt, CreatedAt: h.CreatedAt, UpdatedAt: h.UpdatedAt,
+	headers, err := s.store.WebhookHeaders(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &contract.ExportWebhook{URL: h.URL, HeaderNames: mapList(headers, func(h store.WebhookHeader) string { return h.Name }), Enabled: h.Enabled, RotatedAt: h.RotatedAt, CreatedAt: h.CreatedAt, UpdatedAt: h.UpdatedAt,
 		DisabledEndpoints: mapList(off, func(d store.DisabledWebhook) contract.DisabledWebhook {
 			return contract.DisabledWebhook{URL: d.URL, Reason: d.Reason, DisabledAt: d.DisabledAt}
 		})}, nil

@@ -83,6 +83,12 @@ type Export struct {
 	TaskMemory    []MemoryFact     `json:"task_memory"`
 	PageSnapshots []PageSnapshot   `json:"page_snapshots"`
 	AdminActions  []AdminAction    `json:"admin_actions"`
+	// Templates are the user's own saved templates (the built-in gallery is everyone's).
+	Templates []Template `json:"templates"`
+	// Channels are the user's chat and push channels, their secret settings masked.
+	Channels []Channel `json:"channels"`
+	// Alerts are every failure alert about the user's watches, open and resolved, newest first.
+	Alerts []Alert `json:"alerts"`
 	// Complete is written last: an export without it was cut off and is not whole.
 	Complete bool `json:"complete"`
 }
@@ -95,6 +101,8 @@ type ExportWebhook struct {
 	CreatedAt         time.Time         `json:"created_at"`
 	UpdatedAt         time.Time         `json:"updated_at"`
 	DisabledEndpoints []DisabledWebhook `json:"disabled_endpoints"`
+	// HeaderNames name the custom headers sent with each delivery; their values are secrets.
+	HeaderNames []string `json:"header_names"`
 }
 
 // ExportFeed says the user has feed URLs, without the token that makes them.

@@ -3049,6 +3049,8 @@ export interface components {
             updated_at: string;
             /** @description Endpoints Torale stopped posting to (they answered 410 Gone). */
             disabled_endpoints: components["schemas"]["DisabledWebhook"][];
+            /** @description The custom headers sent with each delivery, by name; their values are secrets and stay out. */
+            header_names: string[];
         };
         /** @description Your feeds, without the token in their URLs. */
         ExportFeed: {
@@ -3222,6 +3224,12 @@ export interface components {
             page_snapshots: components["schemas"]["PageSnapshot"][];
             /** @description What admins did to your account. */
             admin_actions: components["schemas"]["AdminAction"][];
+            /** @description The user's own saved templates (the built-in gallery is everyone's). */
+            templates: components["schemas"]["Template"][];
+            /** @description The user's chat and push channels, secret settings masked as the API shows them. */
+            channels: components["schemas"]["Channel"][];
+            /** @description Every failure alert about the user's watches, open and resolved, newest first. */
+            alerts: components["schemas"]["Alert"][];
             /** @description Always true, written last: an export without it was cut off. */
             complete: boolean;
         };
