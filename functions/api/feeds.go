@@ -138,6 +138,16 @@ func (a *API) serveFeed(w http.ResponseWriter, r *http.Request, token, format st
 		}
 		f.Entries = append(f.Entries, e)
 	}
+	// Readers revalidate every time, which the validators make cheap; the URL is a secret, so
+	// shared caches keep nothing.
+	w.Header().Set("X-Robots-Tag", "noindex")
+	writeFeed(w, r, f, format, "private, no-cache")
+	return nil
+}
+
+// writeFeed answers with f as Atom, or JSON Feed when format is "json", with validators
+// (ETag from the body, Last-Modified from f.Updated) and a 304 to a request that has it.
+func writeFeed(w http.ResponseWriter, r *http.Request, f feed.Feed, format, cacheControl string) {
 	body, ctype := feed.Atom(f), feed.AtomType
 	if format == "json" {
 		body, ctype = feed.JSON(f), feed.JSONType
@@ -147,18 +157,14 @@ func (a *API) serveFeed(w http.ResponseWriter, r *http.Request, token, format st
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", f.Updated.UTC().Format(http.TimeFormat))
-	// Readers revalidate every time, which the validators make cheap; the URL is a secret, so
-	// shared caches keep nothing.
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("X-Robots-Tag", "noindex")
+	h.Set("Cache-Control", cacheControl)
 	if notModified(r, etag, f.Updated) {
 		w.WriteHeader(http.StatusNotModified)
-		return nil
+		return
 	}
 	h.Set("Content-Type", ctype)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
-	return nil
 }
 
 // feedSpace names the feeds' IDs, so that they stay the same when the token is rotated.

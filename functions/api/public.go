@@ -1,7 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -175,24 +174,8 @@ func (a *API) publicFeed(w http.ResponseWriter, r *http.Request, format string) 
 		}
 		f.Entries = append(f.Entries, entry)
 	}
-	body, ctype := feed.Atom(f), feed.AtomType
-	if format == "json" {
-		body, ctype = feed.JSON(f), feed.JSONType
-	}
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
-	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", f.Updated.UTC().Format(http.TimeFormat))
 	// Readers revalidate every time, which the validators make cheap, so a watch made private
 	// is gone from the next poll on.
-	h.Set("Cache-Control", "no-cache")
-	if notModified(r, etag, f.Updated) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	h.Set("Content-Type", ctype)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	writeFeed(w, r, f, format, "no-cache")
 	return nil
 }
