@@ -62,6 +62,7 @@ func TestLocalDeliversToSlackDiscordTelegramAndNtfy(t *testing.T) {
 	secrets := map[string]string{"slack": "SlackKeyAbc123xyz", "discord": "DiscordTokenQwe456", "telegram": "AAHtelegramSecret0123456789",
 		"ntfy": "NtfyTokenZx9876"}
 	fakes := map[string]*channeltest.Service{}
+	ids := map[string]string{}
 	var ns []map[string]string
 	for _, kind := range []string{"slack", "discord", "telegram", "ntfy"} {
 		f := channeltest.New(kind) // torale dev lets channels reach this machine over http
@@ -70,6 +71,7 @@ func TestLocalDeliversToSlackDiscordTelegramAndNtfy(t *testing.T) {
 		var ch contract.Channel
 		require.Equal(t, http.StatusCreated, call(t, "POST", base+"/api/v1/channels", map[string]any{
 			"kind": kind, "name": "My " + kind, "settings": f.Settings(secrets[kind])}, &ch), kind)
+		ids[kind] = ch.ID.String()
 		ns = append(ns, map[string]string{"type": "channel", "channel_id": ch.ID.String()})
 	}
 
@@ -149,6 +151,23 @@ func TestLocalDeliversToSlackDiscordTelegramAndNtfy(t *testing.T) {
 		require.NotContains(t, logs.String(), s, "%s's secret in the log", kind)
 	}
 	require.Contains(t, logs.String(), "Slack answered 404", "the revoked channel's failure was logged")
+
+	// Replaying the Slack delivery posts the same message again, as a new delivery of the run.
+	var original contract.Delivery
+	for _, d := range notified.Data[0].Deliveries {
+		if d.Target == ids["slack"] {
+			original = d
+		}
+	}
+	require.Equal(t, task.ChannelChat, original.Channel)
+	var replay contract.Delivery
+	require.Equal(t, http.StatusAccepted, call(t, "POST", base+"/api/v1/webhook/deliveries/"+original.ID.String()+"/redeliver", nil, &replay))
+	require.NotEqual(t, original.ID, replay.ID, "a new delivery id")
+	require.Equal(t, original.ID, *replay.RedeliveryOf)
+	require.Eventually(t, func() bool { return fakes["slack"].Count() == 2 }, 10*time.Second, 20*time.Millisecond)
+	again := fakes["slack"].Requests()[1]
+	require.Equal(t, slack.Path, again.Path, "to the stored channel")
+	require.Equal(t, slack.JSON()["text"], again.JSON()["text"], "the same message")
 }
 
 func onlyRequest(t *testing.T, f *channeltest.Service) channeltest.Request {
