@@ -33,6 +33,9 @@ func taskView(v store.TaskView) contract.TaskView {
 		NextRunReason: contract.NextRunReasonOf(t), Context: t.Context, SilenceSummary: contract.SilenceSummaryOf(v.Silence),
 		Public: t.Public, PublicContextOK: t.PublicContextOK, PublishedAt: t.PublishedAt,
 		MonthlyBudgetUSD: t.MonthlyBudgetUSD, OpenAlerts: contract.AlertsOf(v.OpenAlerts)}
+	for i := range out.OpenAlerts {
+		out.OpenAlerts[i].TaskName = t.Name // as GET /alerts names it
+	}
 	if t.PublicSlug != "" {
 		out.PublicSlug = &t.PublicSlug
 	}
