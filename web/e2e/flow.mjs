@@ -54,10 +54,12 @@ export async function flow(page, env) {
   });
 
   await step("set a webhook and send a test", async () => {
-    await page.getByLabel("Webhook URL").fill(env.webhook);
-    await page.getByRole("button", { name: "Save webhook" }).click();
-    await page.getByRole("button", { name: "Send test" }).click();
-    await expectVisible(page.getByRole("status").filter({ hasText: /200/ }), "the test delivery's 200");
+    // The channels section has webhook URLs of its own (Slack, Discord): stay in this one.
+    const hook = page.getByRole("region", { name: "Webhook", exact: true });
+    await hook.getByLabel("Webhook URL").fill(env.webhook);
+    await hook.getByRole("button", { name: "Save webhook" }).click();
+    await hook.getByRole("button", { name: "Send test" }).click();
+    await expectVisible(hook.getByRole("status").filter({ hasText: /200/ }), "the test delivery's 200");
   });
 
   await step("create and revoke an API key", async () => {
