@@ -168,6 +168,9 @@ func (s *Service) merge(c *store.Channel, changed chat.Settings) error {
 	if err != nil {
 		return fmt.Errorf("opening the channel's settings: %w", err)
 	}
+	if err := secretsFollowAddress(svc, settings, changed); err != nil {
+		return err
+	}
 	for k, v := range changed {
 		settings[k] = v
 		if strings.TrimSpace(v) == "" {
@@ -178,6 +181,32 @@ func (s *Service) merge(c *store.Channel, changed chat.Settings) error {
 		return err
 	}
 	return s.seal(c, svc, settings)
+}
+
+// secretsFollowAddress refuses a change of address that keeps a stored secret: the secret would
+// go to the new address, and a caller who cannot read it could then receive it there. Every
+// secret the service takes must be given again with the new address.
+func secretsFollowAddress(svc chat.Service, old, changed chat.Settings) error {
+	moved := false
+	for _, f := range svc.Fields() {
+		if v, ok := changed[f.Name]; f.URL && ok && strings.TrimSpace(v) != strings.TrimSpace(old[f.Name]) {
+			moved = true
+		}
+	}
+	if !moved {
+		return nil
+	}
+	var fields []task.FieldError
+	for _, f := range svc.Fields() {
+		if v, ok := changed[f.Name]; f.Secret && old[f.Name] != "" && (!ok || strings.TrimSpace(v) == "") {
+			fields = append(fields, task.FieldError{Field: "settings." + f.Name,
+				Message: "enter it again with the new address: a saved secret is never sent to a new address"})
+		}
+	}
+	if len(fields) > 0 {
+		return &task.ValidationError{Fields: fields}
+	}
+	return nil
 }
 
 // Delete removes one of the user's channels; store.ErrNotFound when there is none.

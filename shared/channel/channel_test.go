@@ -320,3 +320,29 @@ func TestEveryKindSendsATest(t *testing.T) {
 		require.Equal(t, 1, f.Count(), k)
 	}
 }
+
+// Moving a channel to a new address needs its secrets again: otherwise anyone holding the
+// account could point a saved token at a server of theirs and read it there.
+func TestANewAddressNeedsTheSecretsAgain(t *testing.T) {
+	b := setup(t)
+	ntfy := channeltest.NewTLS("ntfy")
+	defer ntfy.Close()
+	svc := b.service(guardFor(ntfy))
+	ctx := context.Background()
+	ch, err := svc.Create(ctx, b.user, channel.Input{Kind: chat.Ntfy, Name: "Phone", Settings: ntfy.Settings("SavedToken123")})
+	require.NoError(t, err)
+
+	_, err = svc.Update(ctx, b.user, ch.ID, channel.Patch{Settings: chat.Settings{"server": "https://collector.example"}})
+	var ve *task.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "settings.token", ve.Fields[0].Field)
+	require.NotContains(t, err.Error(), "SavedToken123")
+
+	// The same address again, or a change that is not an address, keeps the secret.
+	_, err = svc.Update(ctx, b.user, ch.ID, channel.Patch{Settings: chat.Settings{"topic": "torale-other"}})
+	require.NoError(t, err)
+	res, err := svc.Test(ctx, b.user, ch.ID)
+	require.NoError(t, err)
+	require.True(t, res.OK, res.Error)
+	require.Equal(t, "Bearer tk_SavedToken123", ntfy.Requests()[0].Header.Get("Authorization"))
+}
