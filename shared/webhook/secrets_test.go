@@ -148,6 +148,15 @@ func TestCustomHeadersGoToTheWebhookOriginOnly(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, res.OK)
 	require.Empty(t, e.recv.Hooks()[2].Header.Get("Authorization"))
+
+	// Disabling keeps them; moving the webhook to another origin drops them, so whoever moves
+	// it never receives a credential meant for the old endpoint.
+	got, err = e.settings.Set(ctx, u.ID, e.recv.URL+"/default", false)
+	require.NoError(t, err)
+	require.Len(t, got.Headers, 1)
+	got, err = e.settings.Set(ctx, u.ID, "https://93.184.215.14:8443/collect", true) // saved, never reached
+	require.NoError(t, err)
+	require.Empty(t, got.Headers)
 }
 
 // A task's webhook on another origin than the account's never receives the headers: they often

@@ -90,6 +90,9 @@ func (w *Service) Set(ctx context.Context, userID uuid.UUID, url string, enabled
 	if err := w.CheckURL(url, enabled); err != nil {
 		return Settings{}, err
 	}
+	if err := w.dropHeadersOnMove(ctx, userID, url); err != nil {
+		return Settings{}, err
+	}
 	salt, sealedSecret, err := w.vault.fresh(userID)
 	if err != nil {
 		return Settings{}, err
@@ -102,6 +105,29 @@ func (w *Service) Set(ctx context.Context, userID uuid.UUID, url string, enabled
 		return Settings{}, err
 	}
 	return w.view(ctx, h)
+}
+
+// dropHeadersOnMove removes the custom headers when the webhook moves to another origin: a
+// header usually carries a credential for one endpoint, and whoever moves the URL must not
+// receive it at an address of their choosing. They are entered again for the new endpoint.
+func (w *Service) dropHeadersOnMove(ctx context.Context, userID uuid.UUID, url string) error {
+	old, err := w.store.GetWebhook(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (old.URL == "" || sameOrigin(url, old.URL))) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	headers, err := w.store.WebhookHeaders(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, h := range headers {
+		if err := w.store.DeleteWebhookHeader(ctx, userID, h.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CheckURL validates a webhook URL for saving: a *task.ValidationError on field "url" says
