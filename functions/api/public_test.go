@@ -112,8 +112,20 @@ func TestPublicWatch(t *testing.T) {
 	require.False(t, tk.Public)
 	require.Nil(t, tk.PublicSlug)
 
+	// A watch that reads pages its owner named is never public: its results name those pages.
+	p := requireProblem(t, errOf(alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{Public: ptr(true), PublicContextOK: ptr(true)})),
+		http.StatusConflict)
+	require.Contains(t, p.Detail, "urls")
+	_, err = alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{URLs: &[]string{}})
+	require.NoError(t, err)
+
+	// A run from before it was published stays private.
+	me, err := alice.Me(ctx)
+	require.NoError(t, err)
+	notifiedRun(t, b.store, me.ID, tk.ID, "written while private, pre-publish-5e1")
+
 	// A watch with a context is published only with the owner's confirmation.
-	p := requireProblem(t, errOf(alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{Public: ptr(true)})), http.StatusConflict)
+	p = requireProblem(t, errOf(alice.UpdateTask(ctx, tk.ID, contract.TaskPatch{Public: ptr(true)})), http.StatusConflict)
 	require.Contains(t, p.Detail, "public_context_ok")
 	got, err := alice.GetTask(ctx, tk.ID)
 	require.NoError(t, err)
@@ -126,8 +138,6 @@ func TestPublicWatch(t *testing.T) {
 	slug := *pub.PublicSlug
 	require.Regexp(t, `^next-iphone-launch-[a-z2-7]{8}$`, slug)
 
-	me, err := alice.Me(ctx)
-	require.NoError(t, err)
 	run := notifiedRun(t, b.store, me.ID, tk.ID, "Apple set the date: 9 September.")
 	conn, err := pgx.Connect(ctx, b.dbURL)
 	require.NoError(t, err)
@@ -139,7 +149,7 @@ func TestPublicWatch(t *testing.T) {
 	status, _, raw := getRaw(t, b.srv.URL+"/api/v1/public/tasks/"+slug, nil)
 	require.Equal(t, http.StatusOK, status, raw)
 	for _, private := range []string{secretContext, "alice", tk.ID.String(), run.ID.String(), me.ID.String(), "page-secret-9c2",
-		"0.4242", "gemini-secret-model", "deep", "email", "cost"} {
+		"0.4242", "gemini-secret-model", "deep", "email", "cost", "pre-publish-5e1"} {
 		require.NotContains(t, raw, private)
 	}
 	var body any

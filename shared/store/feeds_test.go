@@ -75,4 +75,10 @@ func TestReadFeed(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = b.store.ReadFeed(b.ctx, []byte("nobody"), nil, 50)
 	require.ErrorIs(t, err, store.ErrNotFound)
+
+	// A deactivated account's feed answers as an unknown token does.
+	_, err = b.store.DeactivateUser(b.ctx, b.user.ID, time.Now())
+	require.NoError(t, err)
+	_, err = b.store.ReadFeed(b.ctx, []byte("alice"), nil, 50)
+	require.ErrorIs(t, err, store.ErrNotFound)
 }

@@ -49,10 +49,11 @@ func (s *Store) ListPublicTasks(ctx context.Context, query string, limit int, af
 	return mapAll(rows, err, "listing public tasks", taskOf)
 }
 
-// PublicResults returns a task's newest successful runs with a result, at most limit. The
-// caller has checked the task is public; only the run's time and result are filled in.
-func (s *Store) PublicResults(ctx context.Context, taskID uuid.UUID, limit int) ([]task.Execution, error) {
-	rows, err := s.q.PublicResults(ctx, db.PublicResultsParams{TaskID: taskID, MaxRows: int32(limit)})
+// PublicResults returns a task's newest successful runs with a result created since since (its
+// latest publish), at most limit. The caller has checked the task is public; only the run's
+// time and result are filled in.
+func (s *Store) PublicResults(ctx context.Context, taskID uuid.UUID, since time.Time, limit int) ([]task.Execution, error) {
+	rows, err := s.q.PublicResults(ctx, db.PublicResultsParams{TaskID: taskID, Since: since, MaxRows: int32(limit)})
 	return mapAll(rows, err, "reading public results", func(r db.PublicResultsRow) task.Execution {
 		return task.Execution{ID: r.ID, TaskID: taskID, Status: task.StatusSuccess, CreatedAt: r.CreatedAt,
 			FinishedAt: r.FinishedAt, Result: r.Result.Task()}

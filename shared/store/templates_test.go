@@ -73,6 +73,21 @@ func TestPublicTaskOnlyWhilePublic(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 
+	// A deactivated owner's public watches are gone from the next request, and back after.
+	_, err = b.store.DeactivateUser(b.ctx, b.user.ID, now)
+	require.NoError(t, err)
+	_, err = b.store.GetPublicTask(b.ctx, "watch-abcdefgh")
+	require.ErrorIs(t, err, store.ErrNotFound)
+	for _, q := range []string{"", "iphone"} {
+		list, err = b.store.ListPublicTasks(b.ctx, q, 10, nil)
+		require.NoError(t, err)
+		require.Empty(t, list, "search %q", q)
+	}
+	_, err = b.store.ReactivateUser(b.ctx, b.user.ID, now)
+	require.NoError(t, err)
+	_, err = b.store.GetPublicTask(b.ctx, "watch-abcdefgh")
+	require.NoError(t, err)
+
 	cur, v, err = b.store.GetTaskVersion(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
 	cur.Public = false

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -30,6 +31,12 @@ func (s *Service) applyPublic(cur, next task.Task, p Patch) (task.Task, error) {
 		next.PublicContextOK = *p.PublicContextOK
 	case becomes || next.Context != cur.Context:
 		next.PublicContextOK = false // a confirmation covers one publish of one context
+	}
+	if next.Public && len(next.URLs) > 0 {
+		// Its results name the pages it reads (sources, evidence, a change's diff), which are
+		// the owner's to keep private.
+		return task.Task{}, &store.ConflictError{Reason: "This watch reads pages you named, and its results name them, " +
+			"so it cannot be public. Remove its pages (urls) first."}
 	}
 	if next.Public && next.Context != "" && !next.PublicContextOK {
 		return task.Task{}, &store.ConflictError{Reason: "This watch has a context, which shapes the results a public watch " +
@@ -100,7 +107,11 @@ func (s *Service) PublicTask(ctx context.Context, slug string) (Public, error) {
 	if err != nil {
 		return Public{}, err
 	}
-	results, err := s.store.PublicResults(ctx, t.ID, PublicResultsShown)
+	var since time.Time
+	if t.PublishedAt != nil {
+		since = *t.PublishedAt
+	}
+	results, err := s.store.PublicResults(ctx, t.ID, since, PublicResultsShown)
 	if err != nil {
 		return Public{}, err
 	}

@@ -45,7 +45,7 @@ type Store interface {
 	DeleteTemplate(ctx context.Context, userID, id uuid.UUID) error
 	GetPublicTask(ctx context.Context, slug string) (task.Task, error)
 	ListPublicTasks(ctx context.Context, query string, limit int, after *store.PublicCursor) ([]task.Task, error)
-	PublicResults(ctx context.Context, taskID uuid.UUID, limit int) ([]task.Execution, error)
+	PublicResults(ctx context.Context, taskID uuid.UUID, since time.Time, limit int) ([]task.Execution, error)
 	ListAlerts(ctx context.Context, userID uuid.UUID, openOnly bool, limit int, after *store.Cursor) ([]store.ListedAlert, error)
 	SetTaskBudget(ctx context.Context, userID, taskID uuid.UUID, budget *float64) error
 	ResolveAlerts(ctx context.Context, userID, taskID uuid.UUID, causes []task.AlertCause, now time.Time, to []store.AlertTarget) ([]task.Alert, []task.Delivery, error)

@@ -38,5 +38,7 @@ SELECT f.user_id, f.created_at AS token_made_at,
            ) x
        ), '[]'::jsonb)::jsonb AS entries
 FROM feed_tokens f
+JOIN users fu ON fu.id = f.user_id
 LEFT JOIN tasks ft ON ft.id = sqlc.narg(task_id)::uuid AND ft.user_id = f.user_id
-WHERE f.token_hash = @token_hash;
+-- A deactivated account's feeds answer as an unknown token does, from the next poll on.
+WHERE f.token_hash = @token_hash AND fu.deactivated_at IS NULL;

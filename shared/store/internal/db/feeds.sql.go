@@ -84,8 +84,9 @@ SELECT f.user_id, f.created_at AS token_made_at,
            ) x
        ), '[]'::jsonb)::jsonb AS entries
 FROM feed_tokens f
+JOIN users fu ON fu.id = f.user_id
 LEFT JOIN tasks ft ON ft.id = $1::uuid AND ft.user_id = f.user_id
-WHERE f.token_hash = $3
+WHERE f.token_hash = $3 AND fu.deactivated_at IS NULL
 `
 
 type ReadFeedParams struct {
@@ -104,6 +105,7 @@ type ReadFeedRow struct {
 
 // A feed in one query: the token's owner (no row when the token names nobody), whether the task
 // asked for is the owner's, and the newest runs that notified as one JSON array, newest first.
+// A deactivated account's feeds answer as an unknown token does, from the next poll on.
 func (q *Queries) ReadFeed(ctx context.Context, arg ReadFeedParams) (ReadFeedRow, error) {
 	row := q.db.QueryRow(ctx, readFeed, arg.TaskID, arg.MaxRows, arg.TokenHash)
 	var i ReadFeedRow

@@ -14,10 +14,12 @@ import (
 )
 
 const getPublicTask = `-- name: GetPublicTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE public_slug = $1 AND public
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
+WHERE public_slug = $1 AND public
+  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = tasks.user_id AND u.deactivated_at IS NOT NULL)
 `
 
-// A public watch by its slug; a private one is no row at all.
+// A public watch by its slug; a private one, or one of a deactivated account, is no row at all.
 func (q *Queries) GetPublicTask(ctx context.Context, slug *string) (Task, error) {
 	row := q.db.QueryRow(ctx, getPublicTask, slug)
 	var i Task
@@ -56,6 +58,7 @@ func (q *Queries) GetPublicTask(ctx context.Context, slug *string) (Task, error)
 const listPublicTasks = `-- name: ListPublicTasks :many
 SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
 WHERE public
+  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = tasks.user_id AND u.deactivated_at IS NOT NULL)
   AND ($1::timestamptz IS NULL OR (published_at, public_slug) < ($1::timestamptz, $2::text))
 ORDER BY published_at DESC, public_slug DESC
 LIMIT $3
@@ -118,13 +121,14 @@ func (q *Queries) ListPublicTasks(ctx context.Context, arg ListPublicTasksParams
 
 const publicResults = `-- name: PublicResults :many
 SELECT id, created_at, finished_at, result FROM executions
-WHERE task_id = $1 AND status = 'success' AND result IS NOT NULL
+WHERE task_id = $1 AND status = 'success' AND result IS NOT NULL AND created_at >= $2::timestamptz
 ORDER BY created_at DESC, id DESC
-LIMIT $2
+LIMIT $3
 `
 
 type PublicResultsParams struct {
 	TaskID  uuid.UUID
+	Since   time.Time
 	MaxRows int32
 }
 
@@ -135,10 +139,11 @@ type PublicResultsRow struct {
 	Result     *doc.Result
 }
 
-// A public watch's newest finished runs with a result, for its page and feed: only what the
-// public view shows is read.
+// A public watch's newest finished runs with a result since it was last published, for its page
+// and feed: only what the public view shows is read. Runs from before the publish stay private
+// (they may have been written with a context the owner cleared to publish).
 func (q *Queries) PublicResults(ctx context.Context, arg PublicResultsParams) ([]PublicResultsRow, error) {
-	rows, err := q.db.Query(ctx, publicResults, arg.TaskID, arg.MaxRows)
+	rows, err := q.db.Query(ctx, publicResults, arg.TaskID, arg.Since, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +171,7 @@ const searchPublicTasks = `-- name: SearchPublicTasks :many
 SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
 WHERE public
   AND to_tsvector('english', name || ' ' || search_query || ' ' || condition_description) @@ websearch_to_tsquery('english', $1::text)
+  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = tasks.user_id AND u.deactivated_at IS NOT NULL)
   AND ($2::timestamptz IS NULL OR (published_at, public_slug) < ($2::timestamptz, $3::text))
 ORDER BY published_at DESC, public_slug DESC
 LIMIT $4
