@@ -30,9 +30,10 @@ func ConfirmationFor(u store.User) string {
 
 // Delete removes the user's account once confirm matches ConfirmationFor (email without
 // case). In order: the account is deactivated, so every key and session stops at once; every
-// task's scheduler job is removed (on failure the account is reactivated and nothing else
-// changed; reconcile puts back any job already gone); the keys are revoked; the confirmation
-// is mailed to the sign-in address while it is still known; and the rows go, by cascade.
+// task's scheduler job is removed; the keys are revoked; the rows go, by cascade; and the
+// confirmation is mailed to the sign-in address read before. When a step fails the account is
+// reactivated, so its owner can sign in and try again (reconcile puts back any job already
+// gone; revoked keys stay revoked), and nothing is mailed.
 func (s *Service) Delete(ctx context.Context, u store.User, confirm string) (Deletion, error) {
 	if !strings.EqualFold(strings.TrimSpace(confirm), ConfirmationFor(u)) {
 		what := "your account's email address"
@@ -44,32 +45,35 @@ func (s *Service) Delete(ctx context.Context, u store.User, confirm string) (Del
 	if _, err := s.store.DeactivateUser(ctx, u.ID, s.now()); err != nil {
 		return Deletion{}, err
 	}
-	n, err := s.tasks.RemoveTriggers(ctx, u.ID)
-	if err != nil {
+	undo := func(err error) (Deletion, error) {
 		if _, rerr := s.store.ReactivateUser(context.WithoutCancel(ctx), u.ID, s.now()); rerr != nil {
 			s.log.ErrorContext(ctx, "reactivating after a failed deletion", slog.String("user_id", u.ID.String()),
 				slog.String("error", rerr.Error()))
 		}
-		return Deletion{}, fmt.Errorf("removing the scheduler jobs of the account's tasks: %w", err)
+		return Deletion{}, err
+	}
+	n, err := s.tasks.RemoveTriggers(ctx, u.ID)
+	if err != nil {
+		return undo(fmt.Errorf("removing the scheduler jobs of the account's tasks: %w", err))
 	}
 	d := Deletion{Tasks: n}
 	if d.RevokedKeys, err = s.store.RevokeUserAPIKeys(ctx, u.ID, s.now()); err != nil {
-		return Deletion{}, err
+		return undo(err)
 	}
+	if err := s.store.DeleteUser(context.WithoutCancel(ctx), u.ID); err != nil {
+		return undo(err)
+	}
+	s.log.InfoContext(ctx, "account deleted", slog.String("user_id", u.ID.String()), slog.Int("tasks", n))
 	if s.mailer != nil && u.Email != "" {
-		// The account goes whether or not the mail does: the user asked for it, and a mail
-		// server that is down must not keep their data.
-		if err := s.mailer.Mail(ctx, confirmation(u)); err != nil {
+		// The account is gone whether or not the mail goes: a mail server that is down must
+		// not keep anyone's data.
+		if err := s.mailer.Mail(context.WithoutCancel(ctx), confirmation(u)); err != nil {
 			s.log.WarnContext(ctx, "account deletion confirmation not sent", slog.String("user_id", u.ID.String()),
 				slog.String("error", err.Error()))
 		} else {
 			d.SentTo = u.Email
 		}
 	}
-	if err := s.store.DeleteUser(context.WithoutCancel(ctx), u.ID); err != nil {
-		return Deletion{}, err
-	}
-	s.log.InfoContext(ctx, "account deleted", slog.String("user_id", u.ID.String()), slog.Int("tasks", n))
 	return d, nil
 }
 
