@@ -77,7 +77,7 @@ export default function PublicTaskPage() {
                 {" · "}
                 {r.notification ? "notified" : "nothing to tell"}
               </p>
-              <Evidence result={{ ...r, confidence: 0, next_run: null, topic: "" }} />
+              <Evidence result={{ ...r, confidence: 0, next_run: null, topic: "" }} showConfidence={false} />
             </li>
           ))}
         </ol>

@@ -32,14 +32,25 @@ export function Sources({ sources }: { sources: Result["sources"] }) {
 }
 
 /** Evidence is the agent's finding: what it found, how sure, the pages, and any message sent. */
-export function Evidence({ result, headingLevel = 3 }: { result: Result; headingLevel?: 2 | 3 }) {
+export function Evidence({
+  result,
+  headingLevel = 3,
+  showConfidence = true,
+}: {
+  result: Result;
+  headingLevel?: 2 | 3;
+  /** Off where the result carries no confidence (a public watch's results). */
+  showConfidence?: boolean;
+}) {
   const H = headingLevel === 2 ? "h2" : "h3";
   return (
     <div className="evidence">
       <p className="evidence-text">{result.evidence}</p>
-      <p>
-        <Confidence value={result.confidence} />
-      </p>
+      {showConfidence ? (
+        <p>
+          <Confidence value={result.confidence} />
+        </p>
+      ) : null}
       <H className="small-heading">Sources</H>
       <Sources sources={result.sources} />
       {result.notification ? (
