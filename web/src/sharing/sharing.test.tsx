@@ -85,6 +85,7 @@ test("the public page shows the watch and its results, and says plainly when it 
   expect(await screen.findByRole("heading", { level: 1, name: "iPhone release" })).toBeInTheDocument();
   expect(screen.getByText("next iPhone release date")).toBeInTheDocument();
   expect(screen.getByText(/Found on apple.com/)).toBeInTheDocument();
+  expect(screen.queryByText(/confidence/i)).not.toBeInTheDocument(); // public results carry none
   expect(screen.getByRole("link", { name: "Copy to my watches" })).toHaveAttribute("href", "/fork/iphone-abc12345");
   expect(screen.getByRole("link", { name: "Atom feed" })).toHaveAttribute("href", expect.stringContaining("feed.atom"));
 
