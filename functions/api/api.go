@@ -216,7 +216,10 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 		}
 		if rt.Limit != "" {
 			subject := user.ID
-			if rt.Access == AccessPublic {
+			switch {
+			case rt.Limit == ActionFeed:
+				subject = feedSubject(r)
+			case rt.Access == AccessPublic:
 				subject = clientSubject(a.clientIP(r))
 			}
 			if wait, ok := a.limiter.allow(r.Context(), subject, rt.Limit); !ok {

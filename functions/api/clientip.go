@@ -47,3 +47,17 @@ func clientSubject(ip netip.Addr) uuid.UUID {
 	}
 	return uuid.NewSHA1(clientSpace, []byte(ip.String()))
 }
+
+// feedLimitSpace names the rate-limit subjects of private feed tokens.
+var feedLimitSpace = uuid.MustParse("6b0f1f8e-9d43-4f4e-8a57-2f0d7c1b9e21")
+
+// feedSubject is the private feed token a request reads (the path's {token}, else its {feed}
+// without the extension), as a rate-limit subject: the limit follows the feed, not the
+// address polling it. The token itself is never stored; only this one-way name of it is.
+func feedSubject(r *http.Request) uuid.UUID {
+	token := r.PathValue("token")
+	if token == "" {
+		token = strings.TrimSuffix(strings.TrimSuffix(r.PathValue("feed"), ".atom"), ".json")
+	}
+	return uuid.NewSHA1(feedLimitSpace, []byte(token))
+}

@@ -26,6 +26,9 @@ const (
 	// ActionPublic is a read of a route anyone may call (public watches, feeds), limited per
 	// client address (clientip.go) rather than per user.
 	ActionPublic Action = "public read"
+	// ActionFeed is a read of a private feed, limited per feed token: feed-reader services poll
+	// many people's feeds from one address, which a per-address limit would starve.
+	ActionFeed Action = "feed read"
 	// ActionRedeliver sends a notification again; ActionExport reads all of a user's data.
 	ActionRedeliver Action = "redeliver"
 	ActionExport    Action = "export"
@@ -45,16 +48,18 @@ type Limits struct {
 	Create, Run, Preview   Limit
 	WebhookTest, EmailCode Limit
 	// Public limits each client address's reads of the public routes.
-	Public            Limit
+	Public Limit
+	// Feed limits each private feed token's reads.
+	Feed              Limit
 	Redeliver, Export Limit
 }
 
 // DefaultLimits allow a burst of 20 creates (then one every 3 s), 10 runs (one every 6 s), 5
 // previews (one every 12 s), 5 webhook tests (one every 12 s) and 10 verification emails (one
 // every 30 s; each address also gets at most 3 codes an hour), 10 redeliveries (one every 6 s)
-// and 3 exports (one a minute) per user, and 60 public reads (one a second) per client
-// address: a page view, a feed reader's poll or a person browsing Explore never comes near
-// it, a scraper does.
+// and 3 exports (one a minute) per user, 60 public reads (one a second) per client address
+// (a page view or a person browsing Explore never comes near it, a scraper does) and 30 reads
+// (one every 10 s) per private feed token (a reader polls every few minutes at most).
 func DefaultLimits() Limits {
 	return Limits{
 		Create:      Limit{Every: 3 * time.Second, Burst: 20},
@@ -63,6 +68,7 @@ func DefaultLimits() Limits {
 		WebhookTest: Limit{Every: 12 * time.Second, Burst: 5},
 		EmailCode:   Limit{Every: 30 * time.Second, Burst: 10},
 		Public:      Limit{Every: time.Second, Burst: 60},
+		Feed:        Limit{Every: 10 * time.Second, Burst: 30},
 		Redeliver:   Limit{Every: 6 * time.Second, Burst: 10},
 		Export:      Limit{Every: time.Minute, Burst: 3},
 	}
@@ -123,7 +129,7 @@ type bucket struct {
 
 func newLocalLimiter(l Limits, now func() time.Time) *localLimiter {
 	return &localLimiter{limits: map[Action]Limit{ActionCreate: l.Create, ActionRun: l.Run, ActionPreview: l.Preview,
-		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionPublic: l.Public,
+		ActionWebhookTest: l.WebhookTest, ActionEmailCode: l.EmailCode, ActionPublic: l.Public, ActionFeed: l.Feed,
 		ActionRedeliver: l.Redeliver, ActionExport: l.Export, ActionChannelTest: l.WebhookTest},
 		buckets: map[string]*bucket{}, now: now}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
@@ -287,6 +288,7 @@ func TestPublicRoutesAreLimitedPerClientAddress(t *testing.T) {
 		w := watch.New(watch.Deps{Store: s, Publisher: discardPublisher{}, Now: time.Now, Rules: task.DefaultRules(), Log: logging.Discard()})
 		limits := api.DefaultLimits()
 		limits.Public = api.Limit{Every: time.Hour, Burst: 2}
+		limits.Feed = api.Limit{Every: time.Hour, Burst: 1}
 		a := api.New(api.Deps{Watch: w, Keys: s, Admin: s, Health: s.Health, Log: logging.Discard(), Limits: limits, Buckets: s,
 			Auth: &auth.Chain{Dev: auth.NewDev(s)}, BehindGoogleFrontEnd: behindGoogle, Feeds: api.Feeds{Store: s}})
 		call := func(path, xff string) *httptest.ResponseRecorder {
@@ -300,7 +302,7 @@ func TestPublicRoutesAreLimitedPerClientAddress(t *testing.T) {
 		}
 		list, feedPath := "/api/v1/public/tasks", "/api/v1/feeds/nosuchtoken.atom"
 		require.Equal(t, http.StatusOK, call(list, "203.0.113.9, 198.51.100.1").Code)
-		require.Equal(t, http.StatusNotFound, call(feedPath, "203.0.113.8, 198.51.100.1").Code)
+		require.Equal(t, http.StatusOK, call(list, "203.0.113.8, 198.51.100.1").Code)
 		limited := call(list, "203.0.113.7, 198.51.100.1")
 		require.Equal(t, http.StatusTooManyRequests, limited.Code, "the client forged the left hops; the limit holds")
 		require.NotEmpty(t, limited.Header().Get("Retry-After"))
@@ -310,5 +312,13 @@ func TestPublicRoutesAreLimitedPerClientAddress(t *testing.T) {
 		} else {
 			require.Equal(t, http.StatusTooManyRequests, other.Code, "off Cloud Run the header is ignored")
 		}
+
+		// Private feeds are limited per token, not per address: a feed-reader service polls
+		// many people's feeds from one address.
+		require.Equal(t, http.StatusNotFound, call(feedPath, "").Code, "the address's public limit is spent; the feed's is not")
+		require.Equal(t, http.StatusTooManyRequests, call(feedPath, "").Code)
+		require.Equal(t, http.StatusNotFound, call("/api/v1/feeds/anothertoken.json", "").Code, "another feed has its own bucket")
+		require.Equal(t, http.StatusTooManyRequests, call("/api/v1/feeds/anothertoken/tasks/"+uuid.NewString()+".atom", "").Code,
+			"a task's feed shares its token's bucket")
 	}
 }

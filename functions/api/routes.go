@@ -131,8 +131,8 @@ func (a *API) routes() []route {
 		r("GET", v1+"/feed", AccessUser, "", a.getFeed),
 		r("POST", v1+"/feed/rotate", AccessUser, "", a.rotateFeed),
 		// The token in the path is the credential: feed readers have no account.
-		r("GET", v1+"/feeds/{feed}", AccessPublic, ActionPublic, a.userFeed),
-		r("GET", v1+"/feeds/{token}/tasks/{feed}", AccessPublic, ActionPublic, a.taskFeed),
+		r("GET", v1+"/feeds/{feed}", AccessPublic, ActionFeed, a.userFeed),
+		r("GET", v1+"/feeds/{token}/tasks/{feed}", AccessPublic, ActionFeed, a.taskFeed),
 		r("GET", v1+"/dev/mailbox", AccessUser, "", a.devMailbox),
 
 		r("GET", v1+"/admin/stats", AccessAdmin, "", a.adminStats),
