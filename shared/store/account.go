@@ -162,6 +162,9 @@ func (s *Store) RevokeUserAPIKeys(ctx context.Context, userID uuid.UUID, at time
 // it, with its rate-limit buckets; the admin log keeps its entries with the ids set null.
 func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 	return s.inTx(ctx, func(q *db.Queries) error {
+		if err := q.DeleteUserFindings(ctx, id); err != nil {
+			return fmt.Errorf("deleting the findings of the user's runs: %w", translate(err))
+		}
 		n, err := q.DeleteUser(ctx, id)
 		if err != nil {
 			return fmt.Errorf("deleting user: %w", translate(err))

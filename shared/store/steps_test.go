@@ -141,4 +141,8 @@ func TestRunTrailAndFindings(t *testing.T) {
 	steps, err = s.ExecutionSteps(ctx, u.ID, id)
 	require.NoError(t, err)
 	require.Len(t, steps, 8, "the steps stay as long as the run")
+
+	// Deleting the account takes the findings its runs saw, which have no owner of their own.
+	require.NoError(t, s.DeleteUser(ctx, u.ID))
+	require.Zero(t, count())
 }

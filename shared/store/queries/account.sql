@@ -32,6 +32,15 @@ SELECT id FROM tasks WHERE user_id = @user_id AND (@state::text = '' OR state = 
 -- name: RevokeUserAPIKeys :execrows
 UPDATE api_keys SET revoked_at = @at::timestamptz WHERE user_id = @user_id AND revoked_at IS NULL;
 
+-- name: DeleteUserFindings :exec
+-- The findings the user's runs saw (page text, search reports) have no owner: they are stored
+-- once per content hash. They go before the runs that name them; another user's run that saw
+-- the same content finds it gone, as it would once the findings retention had passed.
+DELETE FROM findings WHERE hash IN (
+    SELECT unnest(s.finding_hashes) FROM execution_steps s JOIN executions e ON e.id = s.execution_id
+    WHERE e.user_id = @user_id
+);
+
 -- name: DeleteUser :execrows
 -- Every row of the user goes with it through ON DELETE CASCADE; admin actions keep their
 -- entry with the id set null.

@@ -64,6 +64,21 @@ func (q *Queries) DeleteUserBuckets(ctx context.Context, userID uuid.UUID) error
 	return err
 }
 
+const deleteUserFindings = `-- name: DeleteUserFindings :exec
+DELETE FROM findings WHERE hash IN (
+    SELECT unnest(s.finding_hashes) FROM execution_steps s JOIN executions e ON e.id = s.execution_id
+    WHERE e.user_id = $1
+)
+`
+
+// The findings the user's runs saw (page text, search reports) have no owner: they are stored
+// once per content hash. They go before the runs that name them; another user's run that saw
+// the same content finds it gone, as it would once the findings retention had passed.
+func (q *Queries) DeleteUserFindings(ctx context.Context, userID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteUserFindings, userID)
+	return err
+}
+
 const exportAPIKeys = `-- name: ExportAPIKeys :many
 SELECT id, user_id, name, prefix, key_hash, created_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at, id
 `
