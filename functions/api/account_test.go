@@ -233,6 +233,9 @@ func TestExportListsOneUsersDataAndNoOneElses(t *testing.T) {
 	require.Equal(t, alice.user.ID, ex.Profile.ID)
 	require.Len(t, ex.Tasks, 3)
 	require.Len(t, ex.Executions, 2)
+	for _, x := range ex.Executions {
+		require.NotNil(t, x.Steps, "every run carries its trail, [] when it has none")
+	}
 	require.Len(t, ex.Notifications, 2)
 	require.Len(t, ex.Deliveries, 4)
 	require.Len(t, ex.TaskMemory, 2)

@@ -23,7 +23,7 @@ type Exporter interface {
 	DisabledWebhooks(ctx context.Context, userID uuid.UUID) ([]store.DisabledWebhook, error)
 	FeedCreatedAt(ctx context.Context, userID uuid.UUID) (*time.Time, error)
 	ExportTasks(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]task.Task, error)
-	ExportExecutions(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]task.Execution, error)
+	ExportExecutions(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]store.RunWithSteps, error)
 	ExportDeliveries(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]store.DeliveryLog, error)
 	ExportMemory(ctx context.Context, userID uuid.UUID, limit int, after *store.Cursor) ([]store.MemoryFact, error)
 	ExportSnapshots(ctx context.Context, userID uuid.UUID) ([]store.PageText, error)
@@ -87,7 +87,9 @@ func (s *Service) exportLists(ctx context.Context, u store.User, e *streamer) er
 				return contract.ExportTask{Task: contract.TaskOf(t), Context: t.Context}, true
 			}),
 		streamList(ctx, e, "executions", u, s.store.ExportExecutions, executionCursor,
-			func(x task.Execution) (any, bool) { return contract.ExecutionOf(x), true }),
+			func(x store.RunWithSteps) (any, bool) {
+				return contract.ExecutionDetail{Execution: contract.ExecutionOf(x.Execution), Steps: contract.StepsOf(x.Steps)}, true
+			}),
 		streamList(ctx, e, "notifications", u, s.store.ExportExecutions, executionCursor, notifiedOf),
 		streamList(ctx, e, "deliveries", u, s.store.ExportDeliveries,
 			func(d store.DeliveryLog) store.Cursor { return store.Cursor{CreatedAt: d.CreatedAt, ID: d.ID} }, deliveryOf),
@@ -166,11 +168,11 @@ func (s *Service) webhook(ctx context.Context, u store.User) (*contract.ExportWe
 		})}, nil
 }
 
-func executionCursor(x task.Execution) store.Cursor {
+func executionCursor(x store.RunWithSteps) store.Cursor {
 	return store.Cursor{CreatedAt: x.CreatedAt, ID: x.ID}
 }
 
-func notifiedOf(x task.Execution) (any, bool) {
+func notifiedOf(x store.RunWithSteps) (any, bool) {
 	if x.Result == nil || x.Result.Notification == nil || *x.Result.Notification == "" {
 		return nil, false
 	}

@@ -72,17 +72,17 @@ type Export struct {
 	ExportedAt time.Time `json:"exported_at"`
 	Profile    User      `json:"profile"`
 	// APIKeys are every key made, revoked ones too (prefixes only).
-	APIKeys       []APIKey         `json:"api_keys"`
-	Emails        []EmailAddress   `json:"emails"`
-	Webhook       *ExportWebhook   `json:"webhook"`
-	Feed          *ExportFeed      `json:"feed"`
-	Tasks         []ExportTask     `json:"tasks"`
-	Executions    []Execution      `json:"executions"`
-	Notifications []ExportNotified `json:"notifications"`
-	Deliveries    []DeliveryLog    `json:"deliveries"`
-	TaskMemory    []MemoryFact     `json:"task_memory"`
-	PageSnapshots []PageSnapshot   `json:"page_snapshots"`
-	AdminActions  []AdminAction    `json:"admin_actions"`
+	APIKeys       []APIKey          `json:"api_keys"`
+	Emails        []EmailAddress    `json:"emails"`
+	Webhook       *ExportWebhook    `json:"webhook"`
+	Feed          *ExportFeed       `json:"feed"`
+	Tasks         []ExportTask      `json:"tasks"`
+	Executions    []ExecutionDetail `json:"executions"`
+	Notifications []ExportNotified  `json:"notifications"`
+	Deliveries    []DeliveryLog     `json:"deliveries"`
+	TaskMemory    []MemoryFact      `json:"task_memory"`
+	PageSnapshots []PageSnapshot    `json:"page_snapshots"`
+	AdminActions  []AdminAction     `json:"admin_actions"`
 	// Templates are the user's own saved templates (the built-in gallery is everyone's).
 	Templates []Template `json:"templates"`
 	// Channels are the user's chat and push channels, their secret settings masked.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -28,11 +30,29 @@ func (s *Store) ExportTasks(ctx context.Context, userID uuid.UUID, limit int, af
 	return mapAll(rows, err, "exporting tasks", taskOf)
 }
 
-// ExportExecutions returns a page of the user's runs of every task, oldest first.
-func (s *Store) ExportExecutions(ctx context.Context, userID uuid.UUID, limit int, after *Cursor) ([]task.Execution, error) {
+// RunWithSteps is a run with its trail, as the export carries it.
+type RunWithSteps struct {
+	task.Execution
+	Steps []task.Step
+}
+
+// ExportExecutions returns a page of the user's runs of every task, oldest first, each with
+// its steps.
+func (s *Store) ExportExecutions(ctx context.Context, userID uuid.UUID, limit int, after *Cursor) ([]RunWithSteps, error) {
 	at, id := keyset(after)
 	rows, err := s.q.ExportExecutions(ctx, db.ExportExecutionsParams{UserID: userID, AfterAt: at, AfterID: id, MaxRows: int32(limit)})
-	return mapAll(rows, err, "exporting executions", executionOf)
+	if err != nil {
+		return nil, fmt.Errorf("exporting executions: %w", translate(err))
+	}
+	out := make([]RunWithSteps, len(rows))
+	for i, r := range rows {
+		var steps []doc.Step
+		if err := json.Unmarshal(r.Steps, &steps); err != nil {
+			return nil, fmt.Errorf("decoding a run's steps: %w", err)
+		}
+		out[i] = RunWithSteps{Execution: executionOf(r.Execution), Steps: doc.TaskSteps(steps)}
+	}
+	return out, nil
 }
 
 // ExportDeliveries returns a page of the user's deliveries on every channel, oldest first, each

@@ -56,9 +56,12 @@ SELECT * FROM tasks WHERE user_id = @user_id
 ORDER BY created_at, id LIMIT @max_rows;
 
 -- name: ExportExecutions :many
-SELECT * FROM executions WHERE user_id = @user_id
-  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
-ORDER BY created_at, id LIMIT @max_rows;
+-- A page of the user's runs, each with its trail ('[]' when it has none).
+SELECT sqlc.embed(e), COALESCE(s.steps, '[]')::jsonb AS steps
+FROM executions e LEFT JOIN execution_steps s ON s.execution_id = e.id
+WHERE e.user_id = @user_id
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (e.created_at, e.id) > (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY e.created_at, e.id LIMIT @max_rows;
 
 -- name: ExportDeliveries :many
 SELECT sqlc.embed(d), COALESCE((SELECT t.name FROM tasks t WHERE t.id = d.task_id), '')::text AS task_name

@@ -3212,8 +3212,8 @@ export interface components {
             feed: components["schemas"]["ExportFeed"] | null;
             /** @description Every task, oldest first. */
             tasks: components["schemas"]["ExportTask"][];
-            /** @description Every run of every task, oldest first. */
-            executions: components["schemas"]["Execution"][];
+            /** @description Every run, oldest first, each with its steps. */
+            executions: components["schemas"]["ExecutionDetail"][];
             /** @description Every notification a run made, oldest first. */
             notifications: components["schemas"]["ExportNotified"][];
             /** @description Every delivery on every channel, oldest first, with its attempts. */

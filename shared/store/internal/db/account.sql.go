@@ -207,9 +207,11 @@ func (q *Queries) ExportDeliveries(ctx context.Context, arg ExportDeliveriesPara
 }
 
 const exportExecutions = `-- name: ExportExecutions :many
-SELECT id, task_id, user_id, scheduled_for, trigger, status, attempt, created_at, started_at, finished_at, deadline_at, result, error, internal_error, error_category, model, prompt_tokens, output_tokens, search_queries, cost_usd, silence_reason FROM executions WHERE user_id = $1
-  AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-ORDER BY created_at, id LIMIT $4
+SELECT e.id, e.task_id, e.user_id, e.scheduled_for, e.trigger, e.status, e.attempt, e.created_at, e.started_at, e.finished_at, e.deadline_at, e.result, e.error, e.internal_error, e.error_category, e.model, e.prompt_tokens, e.output_tokens, e.search_queries, e.cost_usd, e.silence_reason, COALESCE(s.steps, '[]')::jsonb AS steps
+FROM executions e LEFT JOIN execution_steps s ON s.execution_id = e.id
+WHERE e.user_id = $1
+  AND ($2::timestamptz IS NULL OR (e.created_at, e.id) > ($2::timestamptz, $3::uuid))
+ORDER BY e.created_at, e.id LIMIT $4
 `
 
 type ExportExecutionsParams struct {
@@ -219,7 +221,13 @@ type ExportExecutionsParams struct {
 	MaxRows int32
 }
 
-func (q *Queries) ExportExecutions(ctx context.Context, arg ExportExecutionsParams) ([]Execution, error) {
+type ExportExecutionsRow struct {
+	Execution Execution
+	Steps     []byte
+}
+
+// A page of the user's runs, each with its trail ('[]' when it has none).
+func (q *Queries) ExportExecutions(ctx context.Context, arg ExportExecutionsParams) ([]ExportExecutionsRow, error) {
 	rows, err := q.db.Query(ctx, exportExecutions,
 		arg.UserID,
 		arg.AfterAt,
@@ -230,31 +238,32 @@ func (q *Queries) ExportExecutions(ctx context.Context, arg ExportExecutionsPara
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Execution
+	var items []ExportExecutionsRow
 	for rows.Next() {
-		var i Execution
+		var i ExportExecutionsRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.TaskID,
-			&i.UserID,
-			&i.ScheduledFor,
-			&i.Trigger,
-			&i.Status,
-			&i.Attempt,
-			&i.CreatedAt,
-			&i.StartedAt,
-			&i.FinishedAt,
-			&i.DeadlineAt,
-			&i.Result,
-			&i.Error,
-			&i.InternalError,
-			&i.ErrorCategory,
-			&i.Model,
-			&i.PromptTokens,
-			&i.OutputTokens,
-			&i.SearchQueries,
-			&i.CostUsd,
-			&i.SilenceReason,
+			&i.Execution.ID,
+			&i.Execution.TaskID,
+			&i.Execution.UserID,
+			&i.Execution.ScheduledFor,
+			&i.Execution.Trigger,
+			&i.Execution.Status,
+			&i.Execution.Attempt,
+			&i.Execution.CreatedAt,
+			&i.Execution.StartedAt,
+			&i.Execution.FinishedAt,
+			&i.Execution.DeadlineAt,
+			&i.Execution.Result,
+			&i.Execution.Error,
+			&i.Execution.InternalError,
+			&i.Execution.ErrorCategory,
+			&i.Execution.Model,
+			&i.Execution.PromptTokens,
+			&i.Execution.OutputTokens,
+			&i.Execution.SearchQueries,
+			&i.Execution.CostUsd,
+			&i.Execution.SilenceReason,
+			&i.Steps,
 		); err != nil {
 			return nil, err
 		}
