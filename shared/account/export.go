@@ -113,7 +113,11 @@ func (s *Service) exportLists(ctx context.Context, u store.User, e *streamer) er
 	if err != nil {
 		return err
 	}
-	e.field("admin_actions", mapList(acts, ActionView))
+	e.field("admin_actions", mapList(acts, func(a store.AdminAction) contract.AdminAction {
+		v := ActionView(a)
+		v.ActorID = nil // which admin acted is the operator's to know, not the user's
+		return v
+	}))
 	if err := s.exportSettings(ctx, u, e); err != nil {
 		return err
 	}
