@@ -114,7 +114,7 @@ func (s *Service) Deactivate(ctx context.Context, actor store.User, target uuid.
 }
 
 // Reactivate lets the target sign in again. Their tasks stay paused unless resume is set; then
-// the tasks the latest deactivation paused are resumed (those the user had paused themselves
+// the tasks its deactivations since the last reactivation paused are resumed (those the user had paused themselves
 // stay paused), each held to the active cap.
 func (s *Service) Reactivate(ctx context.Context, actor store.User, target uuid.UUID, resume bool) (Change, error) {
 	cur, err := s.store.GetUser(ctx, target)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,16 +98,22 @@ func (s *Store) ListAdminActions(ctx context.Context, target *uuid.UUID, limit i
 	})
 }
 
-// PausedByDeactivation returns the tasks the account's latest deactivation paused, or none
-// when it was never deactivated.
+// PausedByDeactivation returns the tasks the account's deactivations since its latest
+// reactivation paused, each once; none when there were none.
 func (s *Store) PausedByDeactivation(ctx context.Context, target uuid.UUID) ([]uuid.UUID, error) {
-	r, err := s.q.LastDeactivation(ctx, &target)
-	if err := translate(err); errors.Is(err, ErrNotFound) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("reading the last deactivation: %w", err)
+	rows, err := s.q.DeactivationsSinceReactivation(ctx, &target)
+	if err != nil {
+		return nil, fmt.Errorf("reading the deactivations: %w", translate(err))
 	}
-	return adminActionOf(r, "", "").PausedTasks, nil
+	var paused []uuid.UUID
+	for _, r := range rows {
+		for _, id := range adminActionOf(r, "", "").PausedTasks {
+			if !slices.Contains(paused, id) {
+				paused = append(paused, id)
+			}
+		}
+	}
+	return paused, nil
 }
 
 // ChangeUserRole gives the user role and logs it as done by actor (nil: an operator on the

@@ -22,9 +22,14 @@ WHERE (sqlc.narg(target_id)::uuid IS NULL OR a.target_id = sqlc.narg(target_id):
   AND (sqlc.narg(after_at)::timestamptz IS NULL OR (a.created_at, a.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY a.created_at DESC, a.id DESC LIMIT @max_rows;
 
--- name: LastDeactivation :one
-SELECT * FROM admin_actions WHERE target_id = @target_id AND action = 'deactivate'
-ORDER BY created_at DESC, id DESC LIMIT 1;
+-- name: DeactivationsSinceReactivation :many
+-- Every deactivation of the target since its latest reactivation: a second deactivation logs
+-- only what it paused itself, so reactivating resumes what all of them paused.
+SELECT * FROM admin_actions d
+WHERE d.target_id = @target_id AND d.action = 'deactivate'
+  AND d.created_at > COALESCE((SELECT max(r.created_at) FROM admin_actions r
+                               WHERE r.target_id = @target_id AND r.action = 'reactivate'), '-infinity'::timestamptz)
+ORDER BY d.created_at, d.id;
 
 -- name: UserTaskIDs :many
 SELECT id FROM tasks WHERE user_id = @user_id AND (@state::text = '' OR state = @state::text) ORDER BY created_at, id;

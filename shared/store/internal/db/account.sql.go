@@ -40,6 +40,43 @@ func (q *Queries) DeactivateUser(ctx context.Context, arg DeactivateUserParams) 
 	return i, err
 }
 
+const deactivationsSinceReactivation = `-- name: DeactivationsSinceReactivation :many
+SELECT id, actor_id, target_id, action, detail, created_at FROM admin_actions d
+WHERE d.target_id = $1 AND d.action = 'deactivate'
+  AND d.created_at > COALESCE((SELECT max(r.created_at) FROM admin_actions r
+                               WHERE r.target_id = $1 AND r.action = 'reactivate'), '-infinity'::timestamptz)
+ORDER BY d.created_at, d.id
+`
+
+// Every deactivation of the target since its latest reactivation: a second deactivation logs
+// only what it paused itself, so reactivating resumes what all of them paused.
+func (q *Queries) DeactivationsSinceReactivation(ctx context.Context, targetID *uuid.UUID) ([]AdminAction, error) {
+	rows, err := q.db.Query(ctx, deactivationsSinceReactivation, targetID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AdminAction
+	for rows.Next() {
+		var i AdminAction
+		if err := rows.Scan(
+			&i.ID,
+			&i.ActorID,
+			&i.TargetID,
+			&i.Action,
+			&i.Detail,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const deleteUser = `-- name: DeleteUser :execrows
 DELETE FROM users WHERE id = $1
 `
@@ -538,25 +575,6 @@ func (q *Queries) InsertRedelivery(ctx context.Context, arg InsertRedeliveryPara
 		&i.RedeliveryOf,
 		&i.AlertID,
 		&i.AlertPhase,
-	)
-	return i, err
-}
-
-const lastDeactivation = `-- name: LastDeactivation :one
-SELECT id, actor_id, target_id, action, detail, created_at FROM admin_actions WHERE target_id = $1 AND action = 'deactivate'
-ORDER BY created_at DESC, id DESC LIMIT 1
-`
-
-func (q *Queries) LastDeactivation(ctx context.Context, targetID *uuid.UUID) (AdminAction, error) {
-	row := q.db.QueryRow(ctx, lastDeactivation, targetID)
-	var i AdminAction
-	err := row.Scan(
-		&i.ID,
-		&i.ActorID,
-		&i.TargetID,
-		&i.Action,
-		&i.Detail,
-		&i.CreatedAt,
 	)
 	return i, err
 }
