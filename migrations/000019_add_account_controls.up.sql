@@ -40,5 +40,7 @@ CREATE INDEX notification_deliveries_redelivery_idx ON notification_deliveries (
 
 -- A user's export reads all their runs and remembered facts in pages, and deleting an account
 -- cascades to both by user_id: without these, each would read the whole table.
-CREATE INDEX executions_user_idx ON executions (user_id, created_at, id);
+-- It carries cost_usd too, so a user's month's spend (every run checks it against the cap,
+-- 000021) is summed from the index alone.
+CREATE INDEX executions_user_idx ON executions (user_id, created_at, id) INCLUDE (cost_usd);
 CREATE INDEX task_memory_user_idx ON task_memory (user_id, created_at, id);
