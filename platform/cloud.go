@@ -83,7 +83,11 @@ func (c Cloud) Run(ctx context.Context) error {
 		}
 	}
 	srv := c.server(p, p.serve(fns, cfg, auth, log))
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
+	// Plain TCP: Cloud Run's front end is the only peer, and Go's default of Multipath TCP
+	// probes the kernel and opens a costlier socket on the cold start's path.
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listening on port %s: %w", cfg.Port, err)
 	}
