@@ -157,7 +157,8 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, fmt.Errorf("DATABASE_URL is not set")
 	}
-	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000))}
+	// No ping: the schema check below is the first statement, and fails the same way.
+	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000)), NoPing: true}
 	if cfg.CloudSQLInstance != "" {
 		dial, err := store.CloudSQLDial(ctx, cfg.CloudSQLInstance)
 		if err != nil {
@@ -165,14 +166,19 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 		}
 		opts.Dial = dial
 	}
+	// The connection is made by the schema check, so both are bounded.
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	st, err := store.Open(octx, cfg.DatabaseURL, opts)
-	cancel()
 	if err != nil {
 		return nil, err
 	}
-	if err := st.CheckSchema(ctx); err != nil {
+	status, err := st.Health(octx)
+	if err != nil {
 		st.Close()
+		if status == nil {
+			return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+		}
 		return nil, err
 	}
 	return st, nil
