@@ -27,6 +27,8 @@ const (
 	telegramAPI     = "https://api.telegram.org"
 )
 
+// The settings' patterns (here and beside each chat service) compile on first use: counted
+// repetitions compile to long programs, and every service's cold start links this package.
 var (
 	telegramToken = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{20,}$`) })
 	telegramChat  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`) })
