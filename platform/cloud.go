@@ -83,7 +83,11 @@ func (c Cloud) Run(ctx context.Context) error {
 		}
 	}
 	srv := c.server(p, p.serve(fns, cfg, auth, log))
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
+	// Plain TCP: Cloud Run's front end is the only peer, and Go's default of Multipath TCP
+	// probes the kernel and opens a costlier socket on the cold start's path.
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listening on port %s: %w", cfg.Port, err)
 	}
@@ -153,7 +157,8 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, fmt.Errorf("DATABASE_URL is not set")
 	}
-	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000))}
+	// No ping: the schema check below is the first statement, and fails the same way.
+	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000)), NoPing: true}
 	if cfg.CloudSQLInstance != "" {
 		dial, err := store.CloudSQLDial(ctx, cfg.CloudSQLInstance)
 		if err != nil {
@@ -161,14 +166,19 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 		}
 		opts.Dial = dial
 	}
+	// The connection is made by the schema check, so both are bounded.
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	st, err := store.Open(octx, cfg.DatabaseURL, opts)
-	cancel()
 	if err != nil {
 		return nil, err
 	}
-	if err := st.CheckSchema(ctx); err != nil {
+	status, err := st.Health(octx)
+	if err != nil {
 		st.Close()
+		if status == nil {
+			return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+		}
 		return nil, err
 	}
 	return st, nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/torale-ai/torale/shared/store"
 )
@@ -23,7 +24,7 @@ type Users interface {
 // DevUserHeader names the local user a dev-mode request acts as.
 const DevUserHeader = "X-Torale-Dev-User"
 
-var devName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+var devName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`) })
 
 // Dev authenticates requests on the local platform: a request without a token acts as the
 // user named by the X-Torale-Dev-User header ("dev" when absent), created on first use. It
@@ -44,7 +45,7 @@ func (d *Dev) Authenticate(r *http.Request) (store.User, error) {
 	if name == "" {
 		name = DefaultDevUser
 	}
-	if !devName.MatchString(name) {
+	if !devName().MatchString(name) {
 		return store.User{}, authError(DevUserHeader + " must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	u, err := d.users.EnsureUser(r.Context(), DevIdentity(name))

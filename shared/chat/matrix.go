@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 )
@@ -26,7 +27,7 @@ const (
 )
 
 // matrixRoom is a room ID: "!" then printable characters (older rooms add ":server").
-var matrixRoom = regexp.MustCompile(`^![!-~]{1,254}$`)
+var matrixRoom = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^![!-~]{1,254}$`) })
 
 func (matrixService) Kind() Kind { return Matrix }
 
@@ -46,7 +47,7 @@ func (s matrixService) Validate(in Settings) (Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := match(out, "room_id", matrixRoom, "must be a room ID starting with ! (not an #alias)"); err != nil {
+	if err := match(out, "room_id", matrixRoom(), "must be a room ID starting with ! (not an #alias)"); err != nil {
 		return nil, err
 	}
 	return out, nil

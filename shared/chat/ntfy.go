@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // ntfyService publishes to an ntfy topic as JSON (on ntfy.sh or a self-hosted server): the
@@ -25,7 +26,7 @@ const (
 )
 
 // ntfyTopic is ntfy's rule for topic names.
-var ntfyTopic = regexp.MustCompile(`^[-_A-Za-z0-9]{1,64}$`)
+var ntfyTopic = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-_A-Za-z0-9]{1,64}$`) })
 
 func (ntfyService) Kind() Kind { return Ntfy }
 
@@ -45,7 +46,7 @@ func (s ntfyService) Validate(in Settings) (Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := match(out, "topic", ntfyTopic, "may hold only letters, digits, - and _ (at most 64)"); err != nil {
+	if err := match(out, "topic", ntfyTopic(), "may hold only letters, digits, - and _ (at most 64)"); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // pushoverService pushes through Pushover's message API (a form post, as its docs show) with
@@ -25,7 +26,7 @@ const (
 )
 
 // pushoverKey is the shape of Pushover's application tokens and user keys: 30 letters and digits.
-var pushoverKey = regexp.MustCompile(`^[A-Za-z0-9]{30}$`)
+var pushoverKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]{30}$`) })
 
 func (pushoverService) Kind() Kind { return Pushover }
 
@@ -46,7 +47,7 @@ func (s pushoverService) Validate(in Settings) (Settings, error) {
 		return nil, err
 	}
 	for _, f := range []string{"app_token", "user_key"} {
-		if err := match(out, f, pushoverKey, "must be the 30 letters and digits Pushover shows"); err != nil {
+		if err := match(out, f, pushoverKey(), "must be the 30 letters and digits Pushover shows"); err != nil {
 			return nil, err
 		}
 	}

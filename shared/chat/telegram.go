@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/torale-ai/torale/shared/outbox"
 )
@@ -26,9 +27,11 @@ const (
 	telegramAPI     = "https://api.telegram.org"
 )
 
+// The settings' patterns (here and beside each chat service) compile on first use: counted
+// repetitions compile to long programs, and every service's cold start links this package.
 var (
-	telegramToken = regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{20,}$`)
-	telegramChat  = regexp.MustCompile(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`)
+	telegramToken = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{20,}$`) })
+	telegramChat  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`) })
 )
 
 func (telegramService) Kind() Kind { return Telegram }
@@ -49,10 +52,10 @@ func (s telegramService) Validate(in Settings) (Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := match(out, "bot_token", telegramToken, "does not look like a bot token (digits, a colon, then letters)"); err != nil {
+	if err := match(out, "bot_token", telegramToken(), "does not look like a bot token (digits, a colon, then letters)"); err != nil {
 		return nil, err
 	}
-	if err := match(out, "chat_id", telegramChat, "must be a chat's number or @channelname"); err != nil {
+	if err := match(out, "chat_id", telegramChat(), "must be a chat's number or @channelname"); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"net/url"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 
 	"github.com/torale-ai/torale/shared/notifykey"
@@ -22,16 +23,24 @@ var templateFS embed.FS
 type Renderer struct {
 	public string
 	keys   *notifykey.Keys
-	text   *texttemplate.Template
-	html   *htmltemplate.Template
 }
+
+// textTemplates and htmlTemplates are parsed on the first email rather than at start: the API
+// makes a Renderer too, and its cold start should not pay for templates most instances never
+// execute.
+var (
+	textTemplates = sync.OnceValue(func() *texttemplate.Template {
+		return texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
+	})
+	htmlTemplates = sync.OnceValue(func() *htmltemplate.Template {
+		return htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/*.html"))
+	})
+)
 
 // NewRenderer returns a renderer linking to publicURL. With keys, notification emails carry a
 // one-click List-Unsubscribe (RFC 8058) that stops the task's emails; without, they carry none.
 func NewRenderer(publicURL string, keys *notifykey.Keys) *Renderer {
-	return &Renderer{public: strings.TrimRight(publicURL, "/"), keys: keys,
-		text: texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt")),
-		html: htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/*.html"))}
+	return &Renderer{public: strings.TrimRight(publicURL, "/"), keys: keys}
 }
 
 // Limits on what an email quotes of a run, the same as the webhook payload's, so a chatty
@@ -104,10 +113,10 @@ func (r *Renderer) Code(to, code string, minutes int) (Message, error) {
 
 func (r *Renderer) execute(e *Message, name string, v any) error {
 	var text, html bytes.Buffer
-	if err := r.text.ExecuteTemplate(&text, name+".txt", v); err != nil {
+	if err := textTemplates().ExecuteTemplate(&text, name+".txt", v); err != nil {
 		return fmt.Errorf("rendering %s text: %w", name, err)
 	}
-	if err := r.html.ExecuteTemplate(&html, name+".html", v); err != nil {
+	if err := htmlTemplates().ExecuteTemplate(&html, name+".html", v); err != nil {
 		return fmt.Errorf("rendering %s HTML: %w", name, err)
 	}
 	e.Text, e.HTML = text.String(), html.String()

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // KeyLen is the length of every key, in bytes (AES-256).
@@ -29,7 +30,7 @@ var ErrNotConfigured = errors.New("secret storage is not configured (set TORALE_
 // keyring, a value moved to another row, or a corrupted value.
 var ErrOpen = errors.New("a stored secret could not be opened")
 
-var keyID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+var keyID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`) })
 
 // Keyring is the keys secrets are sealed with: the first key seals, every key opens.
 type Keyring struct {
@@ -49,7 +50,7 @@ func Parse(spec string) (*Keyring, error) {
 			continue
 		}
 		id, b64, ok := strings.Cut(part, ":")
-		if !ok || !keyID.MatchString(id) {
+		if !ok || !keyID().MatchString(id) {
 			return nil, fmt.Errorf("each key is written id:base64key with an id of lower-case letters, digits, '-' or '_' (got %q)", redact(part))
 		}
 		if _, dup := k.aeads[id]; dup {
@@ -146,7 +147,7 @@ func (k *Keyring) Reseal(sealed, where string) (string, error) {
 // KeyID is the id of the key a value was sealed with ("" when it is not a sealed value).
 func KeyID(sealed string) string {
 	id, _, ok := strings.Cut(sealed, ".")
-	if !ok || !keyID.MatchString(id) {
+	if !ok || !keyID().MatchString(id) {
 		return ""
 	}
 	return id

@@ -47,6 +47,10 @@ type Options struct {
 	Dial DialFunc
 	// MaxConns bounds the pool (default: pgxpool's, the larger of 4 and the CPU count).
 	MaxConns int32
+	// NoPing skips the check that the database answers, for a caller whose first statement
+	// follows at once and reports the same failure (a cold start's schema check): one round
+	// trip fewer before the service listens.
+	NoPing bool
 }
 
 // Store holds the connection pool. It is safe for concurrent use.
@@ -55,7 +59,7 @@ type Store struct {
 	q    *db.Queries // the sqlc-compiled queries (queries/*.sql), on the pool
 }
 
-// Open connects to the database at url and checks that it answers.
+// Open connects to the database at url and checks that it answers (unless opts.NoPing).
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -71,6 +75,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("creating connection pool: %w", err)
+	}
+	if opts.NoPing {
+		return &Store{pool: pool, q: db.New(pool)}, nil
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()

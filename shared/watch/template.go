@@ -17,13 +17,13 @@ func (s *Service) Templates(ctx context.Context, userID uuid.UUID) ([]task.Templ
 	if err != nil {
 		return nil, err
 	}
-	return append(s.gallery.All(), own...), nil
+	return append(s.gallery().All(), own...), nil
 }
 
 // Template returns the built-in template or the user's own with the given id, or
 // store.ErrNotFound.
 func (s *Service) Template(ctx context.Context, userID uuid.UUID, id string) (task.Template, error) {
-	if t, ok := s.gallery.Get(id); ok {
+	if t, ok := s.gallery().Get(id); ok {
 		return t, nil
 	}
 	uid, err := uuid.Parse(id)
@@ -79,7 +79,7 @@ func (s *Service) TemplateFromTask(ctx context.Context, userID, taskID uuid.UUID
 // DeleteTemplate removes the user's template. The built-in ones belong to everyone and cannot
 // be deleted (409); an id that is neither is store.ErrNotFound.
 func (s *Service) DeleteTemplate(ctx context.Context, userID uuid.UUID, id string) error {
-	if _, ok := s.gallery.Get(id); ok {
+	if _, ok := s.gallery().Get(id); ok {
 		return &store.ConflictError{Reason: "Built-in templates cannot be deleted."}
 	}
 	uid, err := uuid.Parse(id)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -105,7 +106,7 @@ type Service struct {
 	log       *slog.Logger
 	maxActive int
 	timeout   time.Duration
-	gallery   *gallery.Gallery
+	gallery   func() *gallery.Gallery
 	// changeByDefault makes a new task that lists pages and names no mode a change-mode watch:
 	// no model is configured, so an agent-mode task could only fail.
 	changeByDefault bool
@@ -122,12 +123,15 @@ func New(d Deps) *Service {
 	if d.Agent == nil {
 		d.Agent = agent.Unconfigured{}
 	}
-	if d.Gallery == nil {
-		d.Gallery = gallery.MustLoad()
+	// The built-in gallery is read on first use, not at start: the API's cold start should not
+	// pay for decoding it.
+	builtin := sync.OnceValue(gallery.MustLoad)
+	if d.Gallery != nil {
+		builtin = func() *gallery.Gallery { return d.Gallery }
 	}
 	_, unconfigured := d.Agent.(agent.Unconfigured)
 	return &Service{changeByDefault: unconfigured, store: d.Store, trigger: d.Trigger, channels: d.Channels, pub: d.Publisher, agent: d.Agent, now: d.Now, rules: d.Rules,
-		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout, gallery: d.Gallery}
+		log: d.Log, maxActive: d.MaxActive, timeout: d.AgentTimeout, gallery: builtin}
 }
 
 // LimitError says a user reached a cap; the message says which and what to do.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,6 +28,20 @@ func TestRefusesToStartOnABehindSchema(t *testing.T) {
 func TestRefusesToStartWithoutDatabase(t *testing.T) {
 	t.Setenv("DATABASE_URL", "")
 	require.ErrorContains(t, run(context.Background()), "DATABASE_URL is not set")
+}
+
+func TestRefusesToStartWhenTheDatabaseDoesNotAnswer(t *testing.T) {
+	// A loopback port nothing listens on: the schema check, which makes the first connection
+	// now that the start skips the ping, must still say what failed.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	t.Setenv("DATABASE_URL", "postgres://torale@"+addr+"/torale?sslmode=disable&connect_timeout=5")
+	t.Setenv("FUNCTION_TARGET", "api")
+	err = run(context.Background())
+	require.ErrorContains(t, err, "connecting to PostgreSQL")
+	require.ErrorContains(t, err, "reading schema version")
 }
 
 func TestRefusesToStartOnASchemaBeyondTheWindow(t *testing.T) {

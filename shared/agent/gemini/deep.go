@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/torale-ai/torale/shared/agent"
@@ -57,7 +58,7 @@ func (a *Agent) research(ctx context.Context, in agent.Input) (search.Findings, 
 }
 
 // citeMark is a citation the search step put in a report: " [1, 2]".
-var citeMark = regexp.MustCompile(`\[(\d+(?:, \d+)*)\]`)
+var citeMark = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[(\d+(?:, \d+)*)\]`) })
 
 // merge adds f to into and returns how many pages were new. The report's citations are
 // renumbered to the merged list, so the decision reads each [n] as the page it lists as n.
@@ -67,7 +68,7 @@ func merge(into *search.Findings, f search.Findings, i int) int {
 	for j, p := range f.Pages {
 		ids[strconv.Itoa(j+1)] = strconv.Itoa(into.AddPage(p))
 	}
-	f.Summary = citeMark.ReplaceAllStringFunc(f.Summary, func(m string) string {
+	f.Summary = citeMark().ReplaceAllStringFunc(f.Summary, func(m string) string {
 		parts := strings.Split(m[1:len(m)-1], ", ")
 		for k, n := range parts {
 			if id, ok := ids[n]; ok {

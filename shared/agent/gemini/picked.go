@@ -90,7 +90,7 @@ func picked(f search.Findings, listed []string) []int {
 	}
 	count := map[int]int{}
 	var order []int
-	for _, m := range citeMark.FindAllStringSubmatch(f.Summary, -1) {
+	for _, m := range citeMark().FindAllStringSubmatch(f.Summary, -1) {
 		for _, s := range strings.Split(m[1], ", ") {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 || n > len(f.Pages) {

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 	"unicode"
@@ -189,13 +190,13 @@ func (r *Renderer) render(name string, d any) (string, error) {
 }
 
 // fenceMarker matches anything that could read as a fence tag, whatever its case or spacing.
-var fenceMarker = regexp.MustCompile(`(?i)untrusted[\s_\-]*data`)
+var fenceMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)untrusted[\s_\-]*data`) })
 
 // Fence wraps untrusted text in an <untrusted_data> block labelled for the model. Inside the
 // text, fence markers are defused and control characters dropped, so the text can neither
 // close the block (it does not know id, and cannot write the tag) nor hide from a reader.
 func Fence(id, label, text string) string {
-	text = fenceMarker.ReplaceAllString(clean(text), "untrusted-text")
+	text = fenceMarker().ReplaceAllString(clean(text), "untrusted-text")
 	return fmt.Sprintf("<untrusted_data id=%q label=%q>\n%s\n</untrusted_data id=%q>", id, label, strings.TrimSpace(text), id)
 }
 

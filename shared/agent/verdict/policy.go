@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/torale-ai/torale/shared/agent/search"
 	"github.com/torale-ai/torale/shared/task"
@@ -127,8 +128,12 @@ func sources(ids []int, pages []search.Page) ([]task.Source, int) {
 }
 
 var (
-	markdownLink = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*:[^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
-	bareLink     = regexp.MustCompile(`(?i)\b(?:https?|ftp|javascript|data):[^\s<>()\[\]"'` + "`" + `]+|\bwww\.[^\s<>()\[\]"'` + "`" + `]+`)
+	markdownLink = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*:[^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
+	})
+	bareLink = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:https?|ftp|javascript|data):[^\s<>()\[\]"'` + "`" + `]+|\bwww\.[^\s<>()\[\]"'` + "`" + `]+`)
+	})
 )
 
 // linkRemoved stands where a link was taken out of the evidence.
@@ -142,15 +147,15 @@ func stripUnknownLinks(note string, pages []search.Page, repl string) (string, i
 		known[p.URL] = true
 	}
 	removed := 0
-	note = markdownLink.ReplaceAllStringFunc(note, func(m string) string {
-		sub := markdownLink.FindStringSubmatch(m)
+	note = markdownLink().ReplaceAllStringFunc(note, func(m string) string {
+		sub := markdownLink().FindStringSubmatch(m)
 		if known[sub[2]] {
 			return m
 		}
 		removed++
 		return sub[1]
 	})
-	note = bareLink.ReplaceAllStringFunc(note, func(m string) string {
+	note = bareLink().ReplaceAllStringFunc(note, func(m string) string {
 		url := strings.TrimRight(m, ".,;:!?")
 		if known[url] {
 			return m
