@@ -28,8 +28,8 @@ again after saving: lists show them masked. Tasks name channels by id (torale ta
 --channel ID), or --channel default for every channel added with --default.`,
 		Example: "  torale channels kinds\n  torale channels add --kind slack --name Team --set-stdin webhook_url < slack-url.txt\n  torale channels test Team",
 	}
-	cmd.AddCommand(newCmdChannelsKinds(f), newCmdChannelsList(f), newCmdChannelsAdd(f), newCmdChannelsRemove(f),
-		newCmdChannelsTest(f))
+	cmd.AddCommand(newCmdChannelsKinds(f), newCmdChannelsList(f), newCmdChannelsAdd(f), newCmdChannelsUpdate(f),
+		newCmdChannelsRemove(f), newCmdChannelsTest(f))
 	return cmd
 }
 
@@ -156,6 +156,75 @@ Addresses on private networks, loopback and cloud metadata are refused.`,
 	fs.StringVar(&fromStdin, "set-stdin", "", "read this setting's value (a secret) from standard input")
 	fs.BoolVar(&in.IsDefault, "default", false, "tell this channel wherever a task names your default channels")
 	fs.BoolVar(&in.ForAlerts, "alerts", false, "send failure alerts about your watches here")
+	addJSONFlag(cmd, &asJSON)
+	return cmd
+}
+
+func newCmdChannelsUpdate(f *Factory) *cobra.Command {
+	var name string
+	var sets []string
+	var fromStdin string
+	var isDefault, forAlerts, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "update <id or name> [--name NAME] [--set FIELD=VALUE...] [--default=BOOL] [--alerts=BOOL]",
+		Short: "Change a channel",
+		Long: `Change a channel's name, flags or settings. Settings merge into the saved ones (--set
+FIELD= removes one), so a secret need not be given again, except with a new address: changing
+a URL setting needs every saved secret again, so a saved token never goes to another server.`,
+		Example: `  torale channels update Team --name "Team alerts" --alerts
+  torale channels update Phone --set chat_id=87654321
+  torale channels update Team --set-stdin webhook_url < new-slack-url.txt`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var p contract.ChannelPatch
+			fs := cmd.Flags()
+			if fs.Changed("name") {
+				if strings.TrimSpace(name) == "" {
+					return usagef("--name cannot be empty")
+				}
+				p.Name = &name
+			}
+			if fs.Changed("default") {
+				p.IsDefault = &isDefault
+			}
+			if fs.Changed("alerts") {
+				p.ForAlerts = &forAlerts
+			}
+			if len(sets) > 0 || fromStdin != "" {
+				settings, err := parseSettings(sets, fromStdin, f.IO.In)
+				if err != nil {
+					return err
+				}
+				p.Settings = settings
+			}
+			if p.Name == nil && p.IsDefault == nil && p.ForAlerts == nil && p.Settings == nil {
+				return usagef("nothing to change: give --name, --set, --set-stdin, --default or --alerts")
+			}
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			id, err := channelID(cmd.Context(), c, args[0])
+			if err != nil {
+				return err
+			}
+			ch, err := c.UpdateChannel(cmd.Context(), id, p)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(f.IO.Out, ch)
+			}
+			fmt.Fprintf(f.IO.Out, "Updated %s channel %q: %s\n", ch.Kind, ch.Name, ch.ID)
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&name, "name", "", "a new name, unique in your account")
+	fs.StringArrayVar(&sets, "set", nil, "a setting as FIELD=VALUE (repeat; FIELD= removes it)")
+	fs.StringVar(&fromStdin, "set-stdin", "", "read this setting's value (a secret) from standard input")
+	fs.BoolVar(&isDefault, "default", false, "tell this channel wherever a task names your default channels")
+	fs.BoolVar(&forAlerts, "alerts", false, "send failure alerts about your watches here")
 	addJSONFlag(cmd, &asJSON)
 	return cmd
 }

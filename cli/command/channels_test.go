@@ -47,7 +47,21 @@ func TestChannelsCommands(t *testing.T) {
 		require.NotContains(t, out, secret)
 	}
 
-	r := c.run("channels", "add", "--kind", "telegram", "--name", "Phone", "--set", "bot_token=nope", "--set", "chat_id=1")
+	// Update: flags and a rename keep the secret; a new address without it is refused.
+	var upd contract.Channel
+	require.NoError(t, json.Unmarshal([]byte(c.ok("channels", "update", "Team", "--name", "Team alerts", "--alerts",
+		"--default=false", "--json")), &upd))
+	require.Equal(t, "Team alerts", upd.Name)
+	require.True(t, upd.ForAlerts)
+	require.False(t, upd.IsDefault)
+	require.Equal(t, "••••7654", upd.Settings["webhook_url"], "the secret stays")
+	r := c.run("channels", "update", "Team alerts")
+	require.Equal(t, command.ExitUsage, r.code, r.err)
+	require.Contains(t, r.err, "nothing to change")
+	require.Contains(t, c.ok("channels", "test", "Team alerts"), "Delivered (status 200")
+	c.ok("channels", "update", "Team alerts", "--name", "Team")
+
+	r = c.run("channels", "add", "--kind", "telegram", "--name", "Phone", "--set", "bot_token=nope", "--set", "chat_id=1")
 	require.Equal(t, command.ExitError, r.code, r.err)
 	require.Contains(t, r.err, "settings.bot_token")
 	r = c.run("channels", "add", "--kind", "slack", "--name", "Bad", "--set", "webhook_url")
