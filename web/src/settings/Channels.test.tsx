@@ -47,6 +47,11 @@ test("the form follows the kind's fields, the secret comes back masked, a test r
       channels = [saved];
       return reply(201, saved);
     },
+    [`PATCH /api/v1/channels/${id}`]: (c) => {
+      const next = { ...(channels[0] as typeof saved), ...(c.body as object) };
+      channels = [next];
+      return reply(200, next);
+    },
     [`POST /api/v1/channels/${id}/test`]: { ok: false, status_code: 404, latency_ms: 12, error: "Slack answered 404 Not Found: no_service", delivery_id: "test_1" },
     [`DELETE /api/v1/channels/${id}`]: () => {
       channels = [];
@@ -85,6 +90,14 @@ test("the form follows the kind's fields, the secret comes back masked, a test r
   expect(within(row).getByText("default")).toBeInTheDocument();
   expect(screen.getByLabelText("Webhook URL")).toHaveValue("");
   expect(document.body.textContent).not.toContain("secret9876");
+
+  // The flags toggle in place.
+  const alerts = within(row).getByRole("button", { name: "Send failure alerts to Team" });
+  expect(alerts).toHaveAttribute("aria-pressed", "false");
+  await user.click(alerts);
+  expect(api.called("PATCH", `/api/v1/channels/${id}`)[0]!.body).toEqual({ for_alerts: true });
+  expect(await within(row).findByText("alerts")).toBeInTheDocument();
+  expect(within(row).getByRole("button", { name: "Send failure alerts to Team" })).toHaveAttribute("aria-pressed", "true");
 
   await user.click(within(row).getByRole("button", { name: "Send a test to Team" }));
   expect(await within(row).findByText(/Slack answered 404 Not Found: no_service/)).toBeInTheDocument();

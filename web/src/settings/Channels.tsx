@@ -57,8 +57,16 @@ export function Channels() {
 }
 
 function ChannelRow({ c, busy, onRemove }: { c: Channel; busy: boolean; onRemove: () => void }) {
+  const qc = useQueryClient();
   const test = useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/channels/{id}/test", { params: { path: { id: c.id } } })),
+  });
+  // The flags change in place; settings are changed by adding the channel again (or the CLI's
+  // `torale channels update`), so a secret is never sent back to the page.
+  const flag = useMutation({
+    mutationFn: (body: { is_default?: boolean; for_alerts?: boolean }) =>
+      unwrap(api.PATCH("/api/v1/channels/{id}", { params: { path: { id: c.id } }, body })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: key }),
   });
   return (
     <li className="row">
@@ -74,6 +82,26 @@ function ChannelRow({ c, busy, onRemove }: { c: Channel; busy: boolean; onRemove
       {c.is_default && <span className="badge ok">default</span>}
       {c.for_alerts && <span className="badge">alerts</span>}
       <span className="row-actions">
+        <button
+          type="button"
+          className="button"
+          aria-pressed={c.is_default}
+          aria-label={`Use ${c.name} as a default channel`}
+          disabled={flag.isPending}
+          onClick={() => flag.mutate({ is_default: !c.is_default })}
+        >
+          Default
+        </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={c.for_alerts}
+          aria-label={`Send failure alerts to ${c.name}`}
+          disabled={flag.isPending}
+          onClick={() => flag.mutate({ for_alerts: !c.for_alerts })}
+        >
+          Alerts
+        </button>
         <button type="button" className="button" aria-label={`Send a test to ${c.name}`} disabled={test.isPending} onClick={() => test.mutate()}>
           Send test
         </button>
@@ -82,6 +110,7 @@ function ChannelRow({ c, busy, onRemove }: { c: Channel; busy: boolean; onRemove
         </button>
       </span>
       <TestOutcome pending={test.isPending} result={test.data} error={test.error} />
+      {flag.isError && <p className="bad-text">{friendly(flag.error)}</p>}
     </li>
   );
 }
