@@ -67,7 +67,8 @@ func (g *Guard) UserSpend(ctx context.Context, userID uuid.UUID) (Spend, error) 
 
 // Check says, in plain words, why a run of t may not start now, or "" when it may. A run
 // "would exceed" a ceiling when what was spent this month, plus what the task's runs cost on
-// average this month, passes it: a ceiling is never crossed by more than about one run.
+// average this month, passes it: a ceiling is never crossed by more than about one run. It
+// reads everything in one statement: it runs before every run.
 // Change-mode watches call no model, so nothing holds them back.
 func (g *Guard) Check(ctx context.Context, t task.Task) (string, error) {
 	if t.Mode == task.ModeChange {
@@ -85,13 +86,13 @@ func (g *Guard) Check(ctx context.Context, t task.Task) (string, error) {
 		return fmt.Sprintf("Not run: this watch's model spend this month (%s) has reached, or with this run would pass, "+
 			"its monthly budget of %s.", dollars(usage.SpentUSD), dollars(*b)), nil
 	}
-	s, err := g.UserSpend(ctx, t.UserID)
-	if err != nil {
-		return "", err
+	ceiling := g.capUSD
+	if usage.UserCapUSD != nil {
+		ceiling = *usage.UserCapUSD
 	}
-	if s.CapUSD > 0 && over(s.SpentUSD, next, s.CapUSD) {
+	if ceiling > 0 && over(usage.UserSpentUSD, next, ceiling) {
 		return fmt.Sprintf("Not run: your watches' model spend this month (%s) has reached, or with this run would pass, "+
-			"your monthly cap of %s.", dollars(s.SpentUSD), dollars(s.CapUSD)), nil
+			"your monthly cap of %s.", dollars(usage.UserSpentUSD), dollars(ceiling)), nil
 	}
 	return "", nil
 }

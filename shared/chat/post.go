@@ -26,15 +26,11 @@ func FromMessage(m outbox.Message, publicURL string) Post {
 		ID: m.Delivery.ID.String(), Diff: m.Task.Mode == task.ModeChange}
 	if a := m.Alert; a != nil {
 		// An alert's message: what broke and what to do, or that it works again.
-		resolved := m.Delivery.AlertPhase == task.AlertResolved
-		p.Title = oneLine(a.Cause.Headline(resolved) + ": " + m.Task.Name)
+		headline, text, advice := a.Words(m.Delivery.AlertPhase)
+		p.Title = oneLine(headline + ": " + m.Task.Name)
 		p.Diff = false
-		p.Text = strings.TrimSpace(outbox.Clip(a.Message, maxText))
-		if resolved {
-			p.Text = "It is fine again. What was wrong: " + p.Text
-		} else {
-			p.Evidence = strings.TrimSpace(outbox.Clip(a.Advice, maxText))
-		}
+		p.Text = strings.TrimSpace(outbox.Clip(text, maxText))
+		p.Evidence = strings.TrimSpace(outbox.Clip(advice, maxText))
 		return p
 	}
 	if r := m.Execution.Result; r != nil {

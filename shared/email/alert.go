@@ -2,7 +2,6 @@ package email
 
 import (
 	"github.com/torale-ai/torale/shared/outbox"
-	"github.com/torale-ai/torale/shared/task"
 )
 
 type alertView struct {
@@ -13,16 +12,9 @@ type alertView struct {
 // to do) or, for a resolved alert, that it works again. It has no unsubscribe link: alerts are
 // about the account's own watches and go only to its sign-in address.
 func (r *Renderer) Alert(m outbox.Message) (Message, error) {
-	a := m.Alert
+	headline, text, advice := m.Alert.Words(m.Delivery.AlertPhase)
 	v := alertView{TaskName: oneLine(m.Task.Name), TaskURL: outbox.TaskURL(r.public, m.Task.ID), To: m.Delivery.Target,
-		Message: outbox.Clip(a.Message, maxText), Advice: outbox.Clip(a.Advice, maxText)}
-	if m.Delivery.AlertPhase == task.AlertResolved {
-		v.Headline = a.Cause.Headline(true)
-		v.Message = "It is fine again. What was wrong: " + v.Message
-		v.Advice = ""
-	} else {
-		v.Headline = a.Cause.Headline(false)
-	}
+		Headline: headline, Message: outbox.Clip(text, maxText), Advice: outbox.Clip(advice, maxText)}
 	v.Subject = outbox.Clip("Torale: "+v.Headline+": "+v.TaskName, 150)
 	e := Message{To: m.Delivery.Target, Subject: v.Subject, UserID: m.Delivery.UserID}
 	return e, r.execute(&e, "alert", v)

@@ -51,20 +51,24 @@ func (s *Store) UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.T
 	return total, nil
 }
 
-// TaskUsage is what a task's runs cost this month and how many of them cost anything.
+// TaskUsage is what a task's runs cost this month and how many of them cost anything, beside
+// what all its owner's runs cost this month and the owner's own cap (nil: the platform's).
 type TaskUsage struct {
-	SpentUSD float64
-	PaidRuns int
+	SpentUSD     float64
+	PaidRuns     int
+	UserSpentUSD float64
+	UserCapUSD   *float64
 }
 
-// TaskMonthUsage returns what the task's runs created in now's calendar month (UTC) cost.
+// TaskMonthUsage returns what the task's runs created in now's calendar month (UTC) cost, and
+// its owner's spend and cap, in one statement; ErrNotFound when there is no such user.
 func (s *Store) TaskMonthUsage(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (TaskUsage, error) {
 	start, end := monthOf(now)
 	r, err := s.q.TaskMonthUsage(ctx, db.TaskMonthUsageParams{TaskID: taskID, UserID: userID, MonthStart: start, MonthEnd: end})
 	if err != nil {
 		return TaskUsage{}, fmt.Errorf("reading the task's spend this month: %w", translate(err))
 	}
-	return TaskUsage{SpentUSD: r.Total, PaidRuns: r.PaidRuns}, nil
+	return TaskUsage{SpentUSD: r.Total, PaidRuns: r.PaidRuns, UserSpentUSD: r.UserTotal, UserCapUSD: r.UserCap}, nil
 }
 
 // SetTaskBudget sets (nil: removes) the task's monthly budget. ErrNotFound when the task is not

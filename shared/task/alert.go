@@ -59,6 +59,15 @@ type Alert struct {
 	ResolvedAt *time.Time
 }
 
+// Words are what a message about the alert says in each phase: its headline, the text, and
+// what to do (none once it is over). Every channel's message is built from them.
+func (a Alert) Words(phase AlertPhase) (headline, text, advice string) {
+	if phase == AlertResolved {
+		return a.Cause.Headline(true), "It is fine again. What was wrong: " + a.Message, ""
+	}
+	return a.Cause.Headline(false), a.Message, a.Advice
+}
+
 // Open reports whether the alert has not been resolved.
 func (a Alert) Open() bool { return a.ResolvedAt == nil }
 

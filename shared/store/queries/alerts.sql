@@ -56,14 +56,27 @@ WHERE t.state = 'active' AND t.next_run_at < @before::timestamptz
 ORDER BY t.next_run_at LIMIT @max_rows::int;
 
 -- name: UserMonthSpend :one
--- executions_user_month_idx answers it from the index alone.
+-- executions_user_idx answers it from the index alone (it includes cost_usd).
 SELECT COALESCE(SUM(cost_usd), 0)::float8 AS total FROM executions
 WHERE user_id = @user_id AND created_at >= @month_start AND created_at < @month_end;
 
 -- name: TaskMonthUsage :one
-SELECT COALESCE(SUM(cost_usd), 0)::float8 AS total, count(*) FILTER (WHERE cost_usd > 0)::int AS paid_runs
-FROM executions
-WHERE task_id = @task_id AND user_id = @user_id AND created_at >= @month_start AND created_at < @month_end;
+-- Everything a run's spend check reads, in one statement on the run's path: what the task's
+-- runs cost this month and how many cost anything, what all the user's runs cost
+-- (executions_user_idx, from the index alone), and the user's own cap (null: the platform's).
+-- No row when there is no such user.
+SELECT tu.total, tu.paid_runs, uu.total AS user_total, u.monthly_spend_cap_usd AS user_cap
+FROM users u
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total, count(*) FILTER (WHERE e.cost_usd > 0)::int AS paid_runs
+    FROM executions e
+    WHERE e.task_id = @task_id AND e.user_id = @user_id AND e.created_at >= @month_start AND e.created_at < @month_end
+) tu
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.user_id = @user_id AND e.created_at >= @month_start AND e.created_at < @month_end
+) uu
+WHERE u.id = @user_id;
 
 -- name: SetTaskBudget :execrows
 UPDATE tasks SET monthly_budget_usd = sqlc.narg(budget)::numeric WHERE id = @id AND user_id = @user_id;

@@ -427,9 +427,18 @@ func (q *Queries) SetUserSpendCap(ctx context.Context, arg SetUserSpendCapParams
 }
 
 const taskMonthUsage = `-- name: TaskMonthUsage :one
-SELECT COALESCE(SUM(cost_usd), 0)::float8 AS total, count(*) FILTER (WHERE cost_usd > 0)::int AS paid_runs
-FROM executions
-WHERE task_id = $1 AND user_id = $2 AND created_at >= $3 AND created_at < $4
+SELECT tu.total, tu.paid_runs, uu.total AS user_total, u.monthly_spend_cap_usd AS user_cap
+FROM users u
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total, count(*) FILTER (WHERE e.cost_usd > 0)::int AS paid_runs
+    FROM executions e
+    WHERE e.task_id = $1 AND e.user_id = $2 AND e.created_at >= $3 AND e.created_at < $4
+) tu
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
+    WHERE e.user_id = $2 AND e.created_at >= $3 AND e.created_at < $4
+) uu
+WHERE u.id = $2
 `
 
 type TaskMonthUsageParams struct {
@@ -440,10 +449,16 @@ type TaskMonthUsageParams struct {
 }
 
 type TaskMonthUsageRow struct {
-	Total    float64
-	PaidRuns int
+	Total     float64
+	PaidRuns  int
+	UserTotal float64
+	UserCap   *float64
 }
 
+// Everything a run's spend check reads, in one statement on the run's path: what the task's
+// runs cost this month and how many cost anything, what all the user's runs cost
+// (executions_user_idx, from the index alone), and the user's own cap (null: the platform's).
+// No row when there is no such user.
 func (q *Queries) TaskMonthUsage(ctx context.Context, arg TaskMonthUsageParams) (TaskMonthUsageRow, error) {
 	row := q.db.QueryRow(ctx, taskMonthUsage,
 		arg.TaskID,
@@ -452,7 +467,12 @@ func (q *Queries) TaskMonthUsage(ctx context.Context, arg TaskMonthUsageParams) 
 		arg.MonthEnd,
 	)
 	var i TaskMonthUsageRow
-	err := row.Scan(&i.Total, &i.PaidRuns)
+	err := row.Scan(
+		&i.Total,
+		&i.PaidRuns,
+		&i.UserTotal,
+		&i.UserCap,
+	)
 	return i, err
 }
 
@@ -467,7 +487,7 @@ type UserMonthSpendParams struct {
 	MonthEnd   time.Time
 }
 
-// executions_user_month_idx answers it from the index alone.
+// executions_user_idx answers it from the index alone (it includes cost_usd).
 func (q *Queries) UserMonthSpend(ctx context.Context, arg UserMonthSpendParams) (float64, error) {
 	row := q.db.QueryRow(ctx, userMonthSpend, arg.UserID, arg.MonthStart, arg.MonthEnd)
 	var total float64
