@@ -9,14 +9,10 @@ import (
 
 	"google.golang.org/api/idtoken"
 
+	"github.com/torale-ai/torale/platform/agentservice"
 	"github.com/torale-ai/torale/shared/agent"
-	"github.com/torale-ai/torale/shared/agent/gemini"
 	"github.com/torale-ai/torale/shared/agent/memory"
-	"github.com/torale-ai/torale/shared/agent/perplexity"
 	"github.com/torale-ai/torale/shared/agent/remote"
-	"github.com/torale-ai/torale/shared/config"
-	"github.com/torale-ai/torale/shared/grounding"
-	"github.com/torale-ai/torale/shared/netguard"
 	"github.com/torale-ai/torale/shared/page"
 	"github.com/torale-ai/torale/shared/runner"
 )
@@ -34,7 +30,7 @@ func newAgents(d Deps, need parts, pages func() *page.Reader) (local, calls agen
 	}
 	remoteCalls := need.caller && d.Config.Agent.URL != ""
 	if need.decider || (need.caller && !remoteCalls) {
-		if local, err = configuredAgent(d.Config, d.Grounding, pages, d.Log); err != nil {
+		if local, err = agentservice.Configured(d.Config, d.Grounding, pages(), d.Log); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -50,33 +46,6 @@ func newAgents(d Deps, need parts, pages func() *page.Reader) (local, calls agen
 	}
 	d.Log.Info("runs call the agent function", slog.String("url", d.Config.Agent.URL))
 	return local, remote.New(d.Config.Agent.URL, client), nil
-}
-
-// configuredAgent is Gemini when a key is set, searching with Google Search grounding or
-// Perplexity; without a key, runs fail saying which key to set.
-func configuredAgent(cfg config.Config, links *grounding.Resolver, pages func() *page.Reader, log *slog.Logger) (agent.Agent, error) {
-	a := cfg.Agent
-	if cfg.GeminiAPIKey == "" {
-		log.Warn("no model provider is configured; runs will fail until GEMINI_API_KEY is set")
-		return agent.Unconfigured{}, nil
-	}
-	gc := gemini.Config{APIKey: cfg.GeminiAPIKey, BaseURL: a.GeminiBaseURL, Model: a.Model,
-		FallbackModel: a.FallbackModel, MinConfidence: a.MinConfidence, Prices: a.Prices, Log: log,
-		Secrets: []string{a.PerplexityAPIKey, a.Mem0APIKey, cfg.ClerkSecretKey}, Links: links,
-		Pages: pages()}
-	if gc.Links == nil {
-		gc.Links = grounding.New(netguard.New(netguard.Options{}), grounding.Options{})
-	}
-	if a.Search == config.SearchPerplexity {
-		gc.Searcher = perplexity.New(perplexity.Config{APIKey: a.PerplexityAPIKey, BaseURL: a.PerplexityBaseURL, Prices: a.Prices})
-	}
-	g, err := gemini.New(context.Background(), gc)
-	if err != nil {
-		return nil, err
-	}
-	log.Info("agent configured", slog.String("model", a.Model), slog.String("fallback_model", a.FallbackModel),
-		slog.String("search", a.Search), slog.Int("min_confidence", a.MinConfidence))
-	return g, nil
 }
 
 // agentClient carries calls to the agent function: with a Google ID token for the service when

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"cloud.google.com/go/compute/metadata"
 	scheduler "cloud.google.com/go/scheduler/apiv1"
 
+	"github.com/torale-ai/torale/platform/agentservice"
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/logging"
@@ -46,6 +47,10 @@ func (c Cloud) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Target == string(FunctionAgent) {
+		// The agent's service alone, as its own binary (functions/cmd/functions-agent) serves it.
+		return agentservice.Service{Config: c.Config, Host: c.Host, Grace: c.Grace, Log: c.Log}.Run(ctx)
+	}
 	if c.Grace <= 0 {
 		c.Grace = c.Config.Cloud.ShutdownGrace
 	}
@@ -55,22 +60,21 @@ func (c Cloud) Run(ctx context.Context) error {
 	cfg, log := c.Config, c.Log
 	need := partsFor(fns, cfg.Cloud.PubSubProject == "")
 	d := Deps{Config: cfg, Functions: fns, Log: log}
+	check := &schemaCheck{}
 	if need.store {
-		if d.Store, err = openStore(ctx, cfg); err != nil {
+		if d.Store, check, err = openStore(ctx, cfg); err != nil {
 			return err
 		}
 		defer d.Store.Close()
+		defer check.stop() // before the store closes, on every way out
 	}
-	closeClients, err := c.connect(ctx, need, &d)
-	if err != nil {
-		return err
-	}
+	// The platform is assembled while the schema check makes the first connection; nothing is
+	// served until the check has passed, and its failure is the one reported.
+	p, auth, closeClients, err := c.assemble(ctx, need, &d, fns)
 	defer closeClients()
-	p, err := New(d)
-	if err != nil {
-		return err
+	if cerr := check.wait(); cerr != nil {
+		return cerr
 	}
-	auth, err := pushAuth(ctx, cfg, c.Target, fns, log)
 	if err != nil {
 		return err
 	}
@@ -83,13 +87,9 @@ func (c Cloud) Run(ctx context.Context) error {
 		}
 	}
 	srv := c.server(p, p.serve(fns, cfg, auth, log))
-	// Plain TCP: Cloud Run's front end is the only peer, and Go's default of Multipath TCP
-	// probes the kernel and opens a costlier socket on the cold start's path.
-	var lc net.ListenConfig
-	lc.SetMultipathTCP(false)
-	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(c.Host, cfg.Port))
+	ln, err := serve.Listen(ctx, c.Host, cfg.Port)
 	if err != nil {
-		return fmt.Errorf("listening on port %s: %w", cfg.Port, err)
+		return err
 	}
 	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	var background sync.WaitGroup
@@ -139,9 +139,9 @@ func (c Cloud) startWorker(ctx context.Context, p *Platform, d Deps, fns []Funct
 // server is the Server of fns: routed like the Functions Framework, every request's log lines
 // tied to its trace, writes allowed as long as the slowest function takes, and the grace split
 // into the drain and the last 2s for handing back.
-func (c Cloud) server(p *Platform, fns []served) Server {
+func (c Cloud) server(p *Platform, fns []served) serve.Server {
 	tracer := logging.NewTracer(c.Config.Cloud.GCPProject, metadata.NewClient(nil))
-	srv := Server{Handler: tracer.Wrap(p.router(fns, c.Target != "", c.Log)), Write: writeTimeout(longest(fns)),
+	srv := serve.Server{Handler: tracer.Wrap(p.router(fns, c.Target != "", c.Log)), Write: serve.WriteTimeout(longest(fns)),
 		Drain: c.Grace - 2*time.Second, HandBack: 2 * time.Second, Log: c.Log}
 	for _, f := range fns {
 		if f.stop != nil {
@@ -151,37 +151,78 @@ func (c Cloud) server(p *Platform, fns []served) Server {
 	return srv
 }
 
-// openStore connects to DATABASE_URL (through the Cloud SQL connector when an instance is
-// named) and refuses a schema this build does not match.
-func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
-	if cfg.DatabaseURL == "" {
-		return nil, fmt.Errorf("DATABASE_URL is not set")
+// assemble connects the clients need asks for, builds the platform over them and the push
+// functions' token check. closeClients releases the clients, also after an error.
+func (c Cloud) assemble(ctx context.Context, need parts, d *Deps, fns []Function) (p *Platform, auth push, closeClients func(), err error) {
+	closeClients, err = c.connect(ctx, need, d)
+	if err != nil {
+		return nil, nil, closeClients, err
 	}
-	// No ping: the schema check below is the first statement, and fails the same way.
+	if p, err = New(*d); err != nil {
+		return nil, nil, closeClients, err
+	}
+	auth, err = pushAuth(ctx, c.Config, c.Target, fns, c.Log)
+	return p, auth, closeClients, err
+}
+
+// openStore connects to DATABASE_URL (through the Cloud SQL connector when an instance is
+// named) and starts the check that refuses a schema this build does not match. The check makes
+// the pool's first connection (no ping before it), which takes longer than anything else in a
+// cold start, so it runs while the caller assembles the platform.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, *schemaCheck, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, nil, fmt.Errorf("DATABASE_URL is not set")
+	}
 	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000)), NoPing: true}
 	if cfg.CloudSQLInstance != "" {
 		dial, err := store.CloudSQLDial(ctx, cfg.CloudSQLInstance)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		opts.Dial = dial
 	}
-	// The connection is made by the schema check, so both are bounded.
-	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	st, err := store.Open(octx, cfg.DatabaseURL, opts)
+	st, err := store.Open(ctx, cfg.DatabaseURL, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	status, err := st.Health(octx)
-	if err != nil {
-		st.Close()
-		if status == nil {
-			return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+	// The connection is made by the check, so both are bounded.
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	check := &schemaCheck{done: make(chan struct{}), cancel: cancel}
+	go func() {
+		defer close(check.done)
+		status, err := st.Health(cctx)
+		if err != nil && status == nil {
+			err = fmt.Errorf("connecting to PostgreSQL: %w", err)
 		}
-		return nil, err
+		check.err = err
+	}()
+	return st, check, nil
+}
+
+// schemaCheck is the start's schema check running; the zero value is no check (a process with
+// no database).
+type schemaCheck struct {
+	done   chan struct{}
+	err    error
+	cancel context.CancelFunc
+}
+
+// wait returns the check's result once it has one.
+func (c *schemaCheck) wait() error {
+	if c.done == nil {
+		return nil
 	}
-	return st, nil
+	<-c.done
+	c.cancel()
+	return c.err
+}
+
+// stop ends the check if it still runs (the start failed elsewhere) and waits for it.
+func (c *schemaCheck) stop() {
+	if c.done != nil {
+		c.cancel()
+		<-c.done
+	}
 }
 
 // connect sets d's publisher (Pub/Sub when TORALE_PUBSUB_PROJECT is set, else an in-process

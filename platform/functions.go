@@ -11,6 +11,8 @@ import (
 	notifyfn "github.com/torale-ai/torale/functions/notify"
 	"github.com/torale-ai/torale/functions/runtask"
 	"github.com/torale-ai/torale/functions/tick"
+	"github.com/torale-ai/torale/platform/agentservice"
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/web"
 )
@@ -56,7 +58,7 @@ func (p *Platform) serve(fns []Function, cfg config.Config, auth push, log *slog
 			s.handler, s.timeout = workerHandler, time.Minute
 		case FunctionAgent:
 			a := agentfn.New(p.Agent, cfg.AgentTimeout, log)
-			s.handler, s.timeout, s.stop = a, cfg.AgentTimeout+30*time.Second, a.Shutdown
+			s.handler, s.timeout, s.stop = a, agentservice.Timeout(cfg.AgentTimeout), a.Shutdown
 		}
 		out = append(out, s)
 	}
@@ -78,24 +80,15 @@ func (p *Platform) router(fns []served, target bool, log *slog.Logger) http.Hand
 	if target {
 		mux.Handle("GET /healthz", health)
 		mux.Handle("GET /health", health)
-		mux.Handle("/", bounded(fns[0].handler, fns[0].timeout))
+		mux.Handle("/", serve.Bounded(fns[0].handler, fns[0].timeout))
 		return mux
 	}
 	mux.Handle("/healthz", health)
 	mux.Handle("/health", health)
 	for _, f := range fns {
-		mux.Handle("/"+string(f.name), bounded(f.handler, f.timeout))
+		mux.Handle("/"+string(f.name), serve.Bounded(f.handler, f.timeout))
 	}
 	return mux
-}
-
-// bounded ends each request's context after d.
-func bounded(h http.Handler, d time.Duration) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		h.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // longest is the longest timeout of fns, which the server's write timeout must exceed.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/agent"
 	"github.com/torale-ai/torale/shared/auth"
 	"github.com/torale-ai/torale/shared/config"
@@ -150,8 +151,8 @@ func (l Local) serve(ctx context.Context, st *store.Store) error {
 // preview waits for the agent, up to TORALE_AGENT_TIMEOUT), the other timeouts Server's
 // defaults. The API's requests are short at shutdown; the runs on the bus get the grace to
 // finish (bus.Close).
-func (l Local) server(api http.Handler) Server {
-	return Server{Handler: api, Write: writeTimeout(apiTimeout(l.Config.AgentTimeout)), Drain: l.Grace, Log: l.Log}
+func (l Local) server(api http.Handler) serve.Server {
+	return serve.Server{Handler: api, Write: serve.WriteTimeout(apiTimeout(l.Config.AgentTimeout)), Drain: l.Grace, Log: l.Log}
 }
 
 func checkLoopback(addr string) error {

@@ -24,6 +24,15 @@ func AllFunctions() []Function {
 	return []Function{FunctionAPI, FunctionRunTask, FunctionNotify, FunctionTick, FunctionAgent, FunctionWorker}
 }
 
+// OwnBinaries are the functions the image also holds a binary of their own for, by path. Such a
+// binary links only what its function needs (the agent's: the model and the page reader, no
+// database, Pub/Sub or API), so its service starts and idles smaller (bench/coldstart); the
+// service names it as its command, and FUNCTION_TARGET still names the function. The functions
+// server (the image's entry point) serves these functions too.
+func OwnBinaries() map[Function]string {
+	return map[Function]string{FunctionAgent: "/usr/local/bin/functions-agent"}
+}
+
 // ParseFunction reads FUNCTION_TARGET: empty is every function.
 func ParseFunction(target string) ([]Function, error) {
 	if target == "" {

@@ -15,7 +15,7 @@ import (
 // every other timeout set.
 func TestLocalServerTimeoutsFollowTheAgent(t *testing.T) {
 	for _, agent := range []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute} {
-		s := Local{Config: config.Config{AgentTimeout: agent}, Log: logging.Discard()}.server(nil).withDefaults()
+		s := Local{Config: config.Config{AgentTimeout: agent}, Log: logging.Discard()}.server(nil).WithDefaults()
 		require.Greater(t, s.Write, agent+30*time.Second, "agent timeout %s", agent)
 		require.Positive(t, s.ReadHeader)
 		require.Positive(t, s.Read)

@@ -85,6 +85,9 @@ module "agent" {
   source          = "./modules/service"
   name            = local.service_name["agent"]
   function_target = "agent"
+  # The agent's own binary: the model and the page reader, nothing of the database or the API
+  # (platform.OwnBinaries), so an instance starts and idles smaller.
+  command         = ["/usr/local/bin/functions-agent"]
   region          = var.region
   image           = var.image
   service_account = google_service_account.workload["agent"].email

@@ -45,20 +45,34 @@ type target struct {
 	Env     []string
 }
 
-// functionsPackage is the functions server every FUNCTION_TARGET row starts.
+// functionsPackage is the functions server every FUNCTION_TARGET row starts, unless the
+// function has a binary of its own.
 const functionsPackage = "github.com/torale-ai/torale/functions/cmd/functions"
 
 // functionTargets are the Cloud Run services' FUNCTION_TARGETs, each measured on its own.
 var functionTargets = []string{"api", "runtask", "notify", "agent", "tick", "worker"}
 
-// targets is what one run measures: the two floors, then every function.
+// ownPackages are the functions whose service runs a binary of their own
+// (platform.OwnBinaries), by package: the function's row starts that binary, as the image's
+// service does, and a row named "<function>/functions" starts the functions server serving it,
+// for the difference.
+var ownPackages = map[string]string{"agent": "github.com/torale-ai/torale/functions/cmd/functions-agent"}
+
+// targets is what one run measures: the three floors, then every function.
 func targets() []target {
 	ts := []target{
 		{Name: "bare", Package: "github.com/torale-ai/torale/bench/coldstart/bare"},
 		{Name: "framework", Package: "github.com/torale-ai/torale/bench/coldstart/framework", Env: []string{"FUNCTION_TARGET=hello"}},
+		{Name: "framework+db", Package: "github.com/torale-ai/torale/bench/coldstart/database", Env: []string{"FUNCTION_TARGET=hello"}},
 	}
 	for _, fn := range functionTargets {
-		ts = append(ts, target{Name: fn, Package: functionsPackage, Env: []string{"FUNCTION_TARGET=" + fn}})
+		env := []string{"FUNCTION_TARGET=" + fn}
+		if pkg, ok := ownPackages[fn]; ok {
+			ts = append(ts, target{Name: fn, Package: pkg, Env: env},
+				target{Name: fn + "/functions", Package: functionsPackage, Env: env})
+			continue
+		}
+		ts = append(ts, target{Name: fn, Package: functionsPackage, Env: env})
 	}
 	return ts
 }

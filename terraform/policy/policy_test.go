@@ -22,6 +22,15 @@ func registered() []string {
 	return out
 }
 
+// own is the binaries of their own some functions have in the image, read from the platform.
+func own() map[string]string {
+	out := map[string]string{}
+	for f, path := range platform.OwnBinaries() {
+		out[string(f)] = path
+	}
+	return out
+}
+
 // tree is an in-memory copy of terraform/ and deploy/k8s, to break one file of.
 type tree struct {
 	tf, k8s fstest.MapFS
@@ -61,7 +70,7 @@ func (tr tree) check(t *testing.T) error {
 	require.NoError(t, err)
 	m, err := policy.LoadManifests(tr.k8s)
 	require.NoError(t, err)
-	return policy.Check(tf, m, registered())
+	return policy.Check(tf, m, registered(), own())
 }
 
 func TestTheDeploymentKeepsEveryRule(t *testing.T) {
@@ -135,6 +144,15 @@ func TestEachBrokenRuleIsCaught(t *testing.T) {
 		{"a service names no registered function", true, "services.tf",
 			`function_target = "notify"`, `function_target = "notifier"`,
 			`module.notify: function_target "notifier" is not one of`},
+		{"the agent runs the functions server", true, "services.tf",
+			`  command         = ["/usr/local/bin/functions-agent"]`+"\n", "",
+			`module.agent: agent has a binary of its own; set command = ["/usr/local/bin/functions-agent"]`},
+		{"the agent runs another binary", true, "services.tf",
+			`command         = ["/usr/local/bin/functions-agent"]`, `command         = ["/usr/local/bin/functions"]`,
+			`module.agent: command is ["/usr/local/bin/functions"], not ["/usr/local/bin/functions-agent"]`},
+		{"notify runs the agent's binary", true, "services.tf",
+			`  function_target = "notify"`+"\n", `  function_target = "notify"`+"\n"+`  command         = ["/usr/local/bin/functions-agent"]`+"\n",
+			`module.notify: notify has no binary of its own`},
 		{"the worker names no function", false, "worker.yaml",
 			"              value: worker\n", "              value: deep\n",
 			`FUNCTION_TARGET "deep" is not one of`},

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zclconf/go-cty/cty"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -27,8 +28,9 @@ const (
 
 var accountRef = regexp.MustCompile(`^google_service_account\.workload\["([a-z0-9-]+)"\]\.email$`)
 
-// Check runs every rule; registered is the functions the server can serve.
-func Check(tf *Terraform, m *Manifests, registered []string) error {
+// Check runs every rule; registered is the functions the server can serve, own the binaries
+// of their own some of them have in the image (platform.OwnBinaries).
+func Check(tf *Terraform, m *Manifests, registered []string, own map[string]string) error {
 	return errors.Join(
 		OwnServiceAccounts(tf, m),
 		NoBroadRoles(tf),
@@ -37,6 +39,7 @@ func Check(tf *Terraform, m *Manifests, registered []string) error {
 		SecretReaders(tf, m),
 		Worker(tf, m),
 		FunctionTargets(tf, m, registered),
+		Commands(tf, m, own),
 	)
 }
 
@@ -352,6 +355,43 @@ func FunctionTargets(tf *Terraform, m *Manifests, registered []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Commands: a service whose function has a binary of its own in the image runs that binary
+// (its command), so it starts without what the other functions link; every other service and
+// the worker run the image's entry point (no command), the functions server.
+func Commands(tf *Terraform, m *Manifests, own map[string]string) error {
+	var errs []error
+	for _, s := range tf.Modules(serviceModule) {
+		target, _ := s.String("function_target")
+		want, has := own[target]
+		v, set := s.Value("command")
+		switch {
+		case has && !set:
+			errs = append(errs, fmt.Errorf("%s: %s has a binary of its own; set command = [%q]", s.Name(), target, want))
+		case has && !commandIs(v, want):
+			errs = append(errs, fmt.Errorf("%s: command is %s, not [%q]", s.Name(), s.Source(s.Attr("command").Expr), want))
+		case !has && s.Attr("command") != nil:
+			errs = append(errs, fmt.Errorf("%s: %s has no binary of its own; leave the command to the image's entry point", s.Name(), target))
+		}
+	}
+	for _, d := range m.Deployments {
+		for _, c := range d.Spec.Template.Spec.Containers {
+			if len(c.Command) > 0 {
+				errs = append(errs, fmt.Errorf("deployment %s: container %s sets a command; the worker runs the image's entry point", d.Name, c.Name))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// commandIs reports whether v is the one-element list [path].
+func commandIs(v cty.Value, path string) bool {
+	if !v.Type().IsTupleType() && !v.Type().IsListType() || v.LengthInt() != 1 {
+		return false
+	}
+	first := v.Index(cty.NumberIntVal(0))
+	return first.Type() == cty.String && first.AsString() == path
 }
 
 // localKeys returns the keys of the literal object local name.

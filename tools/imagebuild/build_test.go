@@ -145,7 +145,7 @@ func TestTheImageRunsTheFunctionsServerAsNonRoot(t *testing.T) {
 		}
 		rc.Close()
 	}
-	for _, bin := range []string{"/usr/local/bin/functions", "/usr/local/bin/torale"} {
+	for bin := range Binaries {
 		require.Contains(t, files, bin)
 		require.EqualValues(t, 0o755, files[bin].Mode)
 		require.Zero(t, files[bin].Uid, "root owns the binaries: the service cannot change them")

@@ -13,11 +13,13 @@ import (
 )
 
 // Binaries are the programs in the image: the functions server (the entry point, every
-// Cloud Run service and the deep-run worker) and the CLI, which the migration job runs as
-// `torale migrate up`.
+// Cloud Run service and the deep-run worker), the functions with a binary of their own
+// (platform.OwnBinaries: the agent's, which its service names as its command) and the CLI,
+// which the migration job runs as `torale migrate up`.
 var Binaries = map[string]string{
-	Entrypoint:              "./functions/cmd/functions",
-	"/usr/local/bin/torale": "./cli/torale",
+	Entrypoint:                       "./functions/cmd/functions",
+	"/usr/local/bin/functions-agent": "./functions/cmd/functions-agent",
+	"/usr/local/bin/torale":          "./cli/torale",
 }
 
 // compile builds pkg (relative to the module root) as a static linux binary for arch and

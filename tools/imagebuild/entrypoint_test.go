@@ -27,7 +27,8 @@ import (
 
 // The image's entry point, as unpacked from the built image, serves every function
 // FUNCTION_TARGET can name (the platform's list, so a function added there, such as the
-// deep-run worker, is started here too) and answers its health check with 200.
+// deep-run worker, is started here too) and answers its health check with 200; a function with
+// a binary of its own (platform.OwnBinaries) is started from that binary, as its service is.
 func TestTheEntryPointServesEveryFunction(t *testing.T) {
 	img := image(t)
 	cf, err := img.ConfigFile()
@@ -44,7 +45,13 @@ func TestTheEntryPointServesEveryFunction(t *testing.T) {
 				// without it; the token validator needs no network until a request comes.
 				"TORALE_PUSH_AUDIENCE=https://" + string(fn) + ".example.run.app",
 				"TORALE_PUSH_SERVICE_ACCOUNT=pubsub-push@project.iam.gserviceaccount.com"})
-			addr := start(t, entry, env)
+			bin := entry
+			if own, ok := platform.OwnBinaries()[fn]; ok {
+				// Its service runs its own binary (terraform: command), which must be in the
+				// image and serve the same.
+				bin = filepath.Join(rootfs, own)
+			}
+			addr := start(t, bin, env)
 			for _, route := range []string{"/healthz", "/health"} {
 				res, err := http.Get("http://" + addr + route)
 				require.NoError(t, err)

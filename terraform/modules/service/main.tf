@@ -39,6 +39,9 @@ resource "google_cloud_run_v2_service" "fn" {
 
     containers {
       image = var.image
+      # null runs the image's entry point, the functions server; a function with a binary of
+      # its own names it here.
+      command = var.command
 
       resources {
         limits = {

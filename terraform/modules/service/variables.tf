@@ -8,6 +8,12 @@ variable "function_target" {
   type        = string
 }
 
+variable "command" {
+  description = "The binary the service runs instead of the image's entry point (the functions server): a function's own binary (platform.OwnBinaries)."
+  type        = list(string)
+  default     = null
+}
+
 variable "region" {
   description = "Region of the service."
   type        = string

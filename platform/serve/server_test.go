@@ -1,4 +1,4 @@
-package platform_test
+package serve_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/logging"
 )
 
@@ -27,7 +27,7 @@ func TestShutdownHandsBackWorkThatCannotFinish(t *testing.T) {
 		http.Error(w, "handed back", http.StatusServiceUnavailable)
 	})
 	var stopped atomic.Bool
-	srv := platform.Server{Handler: handler, Drain: 300 * time.Millisecond, HandBack: time.Second,
+	srv := serve.Server{Handler: handler, Drain: 300 * time.Millisecond, HandBack: time.Second,
 		Stop: []func(context.Context) error{func(context.Context) error { stopped.Store(true); return nil }},
 		Log:  logging.Discard()}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -72,7 +72,7 @@ func TestShutdownLetsShortRequestsFinish(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- platform.Server{Handler: handler, Drain: 5 * time.Second, Log: logging.Discard()}.Serve(ctx, ln)
+		served <- serve.Server{Handler: handler, Drain: 5 * time.Second, Log: logging.Discard()}.Serve(ctx, ln)
 	}()
 	answered := get("http://" + ln.Addr().String() + "/")
 	<-entered

@@ -1,4 +1,4 @@
-package platform_test
+package serve_test
 
 import (
 	"bufio"
@@ -12,12 +12,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/logging"
 )
 
 // serveWith starts srv on a free port and returns its address; it stops with the test.
-func serveWith(t *testing.T, srv platform.Server) string {
+func serveWith(t *testing.T, srv serve.Server) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -51,7 +51,7 @@ func requireClosedByServer(t *testing.T, c net.Conn) {
 // timeout closes it (issue 11: torale dev had a header timeout only).
 func TestSlowBodyIsCutOffByTheReadTimeout(t *testing.T) {
 	t.Parallel()
-	addr := serveWith(t, platform.Server{Handler: readsBody, Read: 200 * time.Millisecond, Log: logging.Discard()})
+	addr := serveWith(t, serve.Server{Handler: readsBody, Read: 200 * time.Millisecond, Log: logging.Discard()})
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c.Close()
@@ -64,7 +64,7 @@ func TestSlowBodyIsCutOffByTheReadTimeout(t *testing.T) {
 // Headers that never end are cut off by the read-header timeout.
 func TestSlowHeadersAreCutOffByTheReadHeaderTimeout(t *testing.T) {
 	t.Parallel()
-	addr := serveWith(t, platform.Server{Handler: readsBody, ReadHeader: 200 * time.Millisecond, Log: logging.Discard()})
+	addr := serveWith(t, serve.Server{Handler: readsBody, ReadHeader: 200 * time.Millisecond, Log: logging.Discard()})
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c.Close()
@@ -76,7 +76,7 @@ func TestSlowHeadersAreCutOffByTheReadHeaderTimeout(t *testing.T) {
 // A kept-alive connection that sends nothing more is closed by the idle timeout.
 func TestIdleConnectionsAreClosed(t *testing.T) {
 	t.Parallel()
-	addr := serveWith(t, platform.Server{Handler: readsBody, Idle: 200 * time.Millisecond, Log: logging.Discard()})
+	addr := serveWith(t, serve.Server{Handler: readsBody, Idle: 200 * time.Millisecond, Log: logging.Discard()})
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c.Close()

@@ -1,4 +1,7 @@
-package platform
+// Package serve is the HTTP server every Torale process runs its functions on: timeouts, the
+// one ordered shutdown, and the listener. It links only the standard library, so a function
+// binary that needs nothing else of the platform (the agent's) starts without the rest.
+package serve
 
 import (
 	"context"
@@ -31,14 +34,15 @@ type Server struct {
 	Log  *slog.Logger
 }
 
-// writeTimeout is the Write of a server whose slowest handler takes up to longest: http.Server's
+// WriteTimeout is the Write of a server whose slowest handler takes up to longest: http.Server's
 // write deadline runs from the end of the request's headers to the end of the response, so it
 // gets 10s beyond the handler to write the answer.
-func writeTimeout(longest time.Duration) time.Duration {
+func WriteTimeout(longest time.Duration) time.Duration {
 	return longest + 10*time.Second
 }
 
-func (s Server) withDefaults() Server {
+// WithDefaults is s with each zero timeout set to its default (see the fields).
+func (s Server) WithDefaults() Server {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
@@ -58,7 +62,7 @@ func (s Server) withDefaults() Server {
 // then cancels the contexts of those still running and gives them HandBack to answer, and
 // closes what is left. It returns nil after an orderly shutdown.
 func (s Server) Serve(ctx context.Context, ln net.Listener) error {
-	s = s.withDefaults()
+	s = s.WithDefaults()
 	// Requests' contexts outlive ctx (the signal) until the drain is over.
 	inflight, cancelInflight := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelInflight()
@@ -110,4 +114,26 @@ func (s Server) stopAll(ctx context.Context) *sync.WaitGroup {
 		})
 	}
 	return &wg
+}
+
+// Bounded ends each request's context after d.
+func Bounded(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// Listen listens on host:port over plain TCP: Cloud Run's front end is the only peer, and Go's
+// default of Multipath TCP probes the kernel and opens a costlier socket on the cold start's
+// path.
+func Listen(ctx context.Context, host, port string) (net.Listener, error) {
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return nil, fmt.Errorf("listening on port %s: %w", port, err)
+	}
+	return ln, nil
 }
