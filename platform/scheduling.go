@@ -10,6 +10,7 @@ import (
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/reconcile"
 	"github.com/torale-ai/torale/shared/schedule"
+	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 	"github.com/torale-ai/torale/shared/watch"
 )
@@ -27,6 +28,9 @@ type scheduling struct {
 	// each task's job triggers it and a sweep would trigger it twice.
 	claimer schedule.Claimer
 }
+
+// torale dev's sweep wakes when the store's next task falls due (Sweeper.Every).
+var _ schedule.NextDuer = (*store.Store)(nil)
 
 // newScheduling connects the publisher, and the Cloud Scheduler jobs when need says the
 // process's functions keep them in step.

@@ -126,20 +126,47 @@ func (s *Sweeper) publish(ctx context.Context, claims []store.Claim) int {
 	return int(sent.Load())
 }
 
-// Every runs Sweep every interval until ctx ends, logging failures and carrying on.
+// Every runs Sweep every interval until ctx ends, logging failures and carrying on. When the
+// claimer can say when its next task falls due (NextDuer) and that is sooner than the next
+// interval, it sweeps then instead, so a run due at 09:00:00 starts at 09:00:00 and not up to
+// an interval later. A due time already past (a task the claim skips while its run is
+// unfinished) waits the interval, so nothing spins.
 func (s *Sweeper) Every(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	timer := time.NewTimer(interval)
+	defer timer.Stop()
 	for {
 		if n, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("sweep failed", slog.String("error", err.Error()))
 		} else if n > 0 {
 			s.log.Debug("sweep triggered runs", slog.Int("count", n))
 		}
+		timer.Reset(s.wait(ctx, interval))
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-timer.C:
 		}
 	}
+}
+
+// NextDuer is a Claimer that can say when its next task falls due; ok is false when none will.
+type NextDuer interface {
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
+}
+
+// wait is how long Every waits before the next sweep: interval, or less when the next task
+// falls due sooner.
+func (s *Sweeper) wait(ctx context.Context, interval time.Duration) time.Duration {
+	nd, ok := s.claimer.(NextDuer)
+	if !ok {
+		return interval
+	}
+	at, ok, err := nd.NextDue(ctx)
+	if err != nil || !ok {
+		return interval
+	}
+	if d := at.Sub(s.now()); d > 0 && d < interval {
+		return d
+	}
+	return interval
 }

@@ -22,11 +22,11 @@ const (
 // TaskMemory returns up to limit facts the task has reported, newest first. It returns
 // ErrNotFound when the task is not the user's.
 func (s *Store) TaskMemory(ctx context.Context, userID, taskID uuid.UUID, limit int) ([]string, error) {
-	if _, err := s.GetTask(ctx, userID, taskID); err != nil {
-		return nil, err
-	}
 	facts, err := s.q.TaskMemory(ctx, db.TaskMemoryParams{TaskID: taskID, UserID: userID, MaxRows: int32(limit)})
-	return mapAll(facts, err, "reading task memory", func(f string) string { return f })
+	if err != nil {
+		return nil, fmt.Errorf("reading task memory: %w", translate(err))
+	}
+	return facts, nil
 }
 
 // AddTaskMemory records facts a run of the task reported. Blank facts and facts the task

@@ -35,7 +35,12 @@ func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, e
 	if err != nil {
 		return task.Task{}, false, fmt.Errorf("reading the task to run: %w", translate(err))
 	}
-	return taskOf(r.Task), r.Alive, nil
+	t := taskOf(r.Task)
+	t.OpenAlertCauses = make([]task.AlertCause, 0, len(r.OpenAlertCauses)) // read: none is not unknown
+	for _, c := range r.OpenAlertCauses {
+		t.OpenAlertCauses = append(t.OpenAlertCauses, task.AlertCause(c))
+	}
+	return t, r.Alive, nil
 }
 
 // TasksWithJobs returns every task that needs a scheduler job (active or paused), so

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // The gate's one read answers as GetTask and RunAlive do: the task, and whether the run the
@@ -20,6 +21,7 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	require.NoError(t, err)
 	want, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
+	want.OpenAlertCauses = []task.AlertCause{} // read, and none is open
 	other := at.Add(time.Hour)
 	for _, c := range []struct {
 		name      string
@@ -48,4 +50,42 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	require.True(t, alive, "the case the gate holds back is covered")
 	_, _, err = b.store.GetTaskRunAlive(b.ctx, b.other.ID, tk.ID, nil, &at, b.now)
 	require.ErrorIs(t, err, store.ErrNotFound, "another user's task")
+
+	// The causes of the task's open alerts come with it (the run's end skips its probe when
+	// none is open), and a resolved one is gone.
+	for _, c := range []task.AlertCause{task.AlertFailing, task.AlertOverdue} {
+		_, _, opened, err := b.store.OpenAlert(b.ctx, store.NewAlert{UserID: b.user.ID, TaskID: tk.ID, Cause: c,
+			Message: "m", Advice: "a", Now: b.now})
+		require.NoError(t, err)
+		require.True(t, opened)
+	}
+	got, _, err := b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, &at, b.now)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []task.AlertCause{task.AlertFailing, task.AlertOverdue}, got.OpenAlertCauses)
+	_, _, err = b.store.ResolveAlerts(b.ctx, b.user.ID, tk.ID, []task.AlertCause{task.AlertFailing}, b.now, nil)
+	require.NoError(t, err)
+	got, _, err = b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, &at, b.now)
+	require.NoError(t, err)
+	require.Equal(t, []task.AlertCause{task.AlertOverdue}, got.OpenAlertCauses)
+}
+
+// NextDue is the earliest next run of an active task, of any user; a paused task's is not one.
+func TestNextDueIsTheEarliestActiveTask(t *testing.T) {
+	b := setup(t)
+	_, ok, err := b.store.NextDue(b.ctx)
+	require.NoError(t, err)
+	require.False(t, ok, "no task")
+	soon := b.now.Add(time.Minute)
+	_, err = b.store.CreateTask(b.ctx, store.NewTask{UserID: b.user.ID, Name: "Paused", SearchQuery: "iphone release",
+		ConditionDescription: "announced", Timezone: "UTC", NotifyBehavior: task.NotifyAlways, State: task.StatePaused, NextRunAt: &soon})
+	require.NoError(t, err)
+	_, ok, err = b.store.NextDue(b.ctx)
+	require.NoError(t, err)
+	require.False(t, ok, "a paused task is never due")
+	b.task(t, b.user, b.now.Add(time.Hour))
+	b.task(t, b.other, b.now.Add(2*time.Minute))
+	at, ok, err := b.store.NextDue(b.ctx)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.True(t, b.now.Add(2*time.Minute).Equal(at), "got %s", at)
 }

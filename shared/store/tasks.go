@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -88,6 +89,18 @@ type Claim struct {
 	TaskID       uuid.UUID
 	UserID       uuid.UUID
 	ScheduledFor time.Time
+}
+
+// NextDue returns when the next active task falls due; ok is false when none has a next run.
+func (s *Store) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
+	next, err := s.q.NextDueAt(ctx)
+	if errors.Is(translate(err), ErrNotFound) || err == nil && next == nil {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("reading the next due time: %w", err)
+	}
+	return *next, true, nil
 }
 
 // ClaimDueTasks takes up to limit active tasks due at now, oldest first, and in the same

@@ -41,9 +41,13 @@ type Task struct {
 	PublishedAt     *time.Time
 	// MonthlyBudgetUSD, when set, caps what the task's runs may cost in a calendar month (UTC).
 	MonthlyBudgetUSD *float64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	StateChangedAt   time.Time
+	// OpenAlertCauses are the causes of the task's open alerts, read in the same statement as
+	// the task when the reader asked for them (the gate's read before a run); nil when it did
+	// not, and then whoever needs them looks for itself.
+	OpenAlertCauses []AlertCause
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	StateChangedAt  time.Time
 }
 
 // Trigger says why an execution ran.

@@ -148,8 +148,10 @@ GROUP BY t.id, r.notified, r.silence_reason;
 
 -- name: GetTaskRunAlive :one
 -- The task a run-task message names and, in the same statement, RunAlive's answer for the
--- message's run: the gate's two reads in one round trip.
+-- message's run and the causes of the task's open alerts (alerts_open_idx; usually none), which
+-- the run's end would otherwise look up: the gate's reads in one round trip.
 SELECT sqlc.embed(tasks), EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= @now
-      AND (e.id = sqlc.narg(execution_id)::uuid OR e.scheduled_for = sqlc.narg(scheduled_for)::timestamptz)) AS alive
+      AND (e.id = sqlc.narg(execution_id)::uuid OR e.scheduled_for = sqlc.narg(scheduled_for)::timestamptz)) AS alive,
+    ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes
 FROM tasks WHERE tasks.id = @task_id AND tasks.user_id = @user_id;

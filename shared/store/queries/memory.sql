@@ -1,6 +1,9 @@
--- name: TaskMemory :many
-SELECT fact FROM task_memory WHERE task_id = @task_id AND user_id = @user_id
-ORDER BY created_at DESC, id LIMIT @max_rows;
+-- name: TaskMemory :one
+-- The task's newest facts and, in the same statement, whether the task is the user's (no row:
+-- it is not), so a run reads its memory in one round trip.
+SELECT ARRAY(SELECT m.fact FROM task_memory m WHERE m.task_id = t.id AND m.user_id = t.user_id
+             ORDER BY m.created_at DESC, m.id LIMIT @max_rows)::text[] AS facts
+FROM tasks t WHERE t.id = @task_id AND t.user_id = @user_id;
 
 -- name: AddTaskMemory :exec
 -- Facts the task already holds are skipped; the execution is linked only if it is the task's.

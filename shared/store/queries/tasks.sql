@@ -78,6 +78,10 @@ SELECT due_id, due_user_id, due_at, 'schedule' FROM due
 ON CONFLICT (task_id, scheduled_for) DO NOTHING
 RETURNING task_id, user_id, scheduled_for;
 
+-- name: NextDueAt :one
+-- When the next active task falls due (tasks_due_idx), so torale dev's sweep wakes then.
+SELECT next_run_at FROM tasks WHERE state = 'active' AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT 1;
+
 -- name: CancelRuns :execrows
 UPDATE executions SET status = 'cancelled', finished_at = @now, error = 'Cancelled by a forced run.'
 WHERE task_id = @task_id AND user_id = @user_id AND status IN ('pending', 'running', 'retrying');

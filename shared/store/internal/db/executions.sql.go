@@ -244,7 +244,8 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 const getTaskRunAlive = `-- name: GetTaskRunAlive :one
 SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= $1
-      AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive
+      AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive,
+    ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes
 FROM tasks WHERE tasks.id = $4 AND tasks.user_id = $5
 `
 
@@ -257,12 +258,14 @@ type GetTaskRunAliveParams struct {
 }
 
 type GetTaskRunAliveRow struct {
-	Task  Task
-	Alive bool
+	Task            Task
+	Alive           bool
+	OpenAlertCauses []string
 }
 
 // The task a run-task message names and, in the same statement, RunAlive's answer for the
-// message's run: the gate's two reads in one round trip.
+// message's run and the causes of the task's open alerts (alerts_open_idx; usually none), which
+// the run's end would otherwise look up: the gate's reads in one round trip.
 func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams) (GetTaskRunAliveRow, error) {
 	row := q.db.QueryRow(ctx, getTaskRunAlive,
 		arg.Now,
@@ -301,6 +304,7 @@ func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams
 		&i.Task.PublishedAt,
 		&i.Task.MonthlyBudgetUsd,
 		&i.Alive,
+		&i.OpenAlertCauses,
 	)
 	return i, err
 }

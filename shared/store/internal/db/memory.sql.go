@@ -41,35 +41,25 @@ func (q *Queries) AddTaskMemory(ctx context.Context, arg AddTaskMemoryParams) er
 	return err
 }
 
-const taskMemory = `-- name: TaskMemory :many
-SELECT fact FROM task_memory WHERE task_id = $1 AND user_id = $2
-ORDER BY created_at DESC, id LIMIT $3
+const taskMemory = `-- name: TaskMemory :one
+SELECT ARRAY(SELECT m.fact FROM task_memory m WHERE m.task_id = t.id AND m.user_id = t.user_id
+             ORDER BY m.created_at DESC, m.id LIMIT $1)::text[] AS facts
+FROM tasks t WHERE t.id = $2 AND t.user_id = $3
 `
 
 type TaskMemoryParams struct {
+	MaxRows int32
 	TaskID  uuid.UUID
 	UserID  uuid.UUID
-	MaxRows int32
 }
 
+// The task's newest facts and, in the same statement, whether the task is the user's (no row:
+// it is not), so a run reads its memory in one round trip.
 func (q *Queries) TaskMemory(ctx context.Context, arg TaskMemoryParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, taskMemory, arg.TaskID, arg.UserID, arg.MaxRows)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []string
-	for rows.Next() {
-		var fact string
-		if err := rows.Scan(&fact); err != nil {
-			return nil, err
-		}
-		items = append(items, fact)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+	row := q.db.QueryRow(ctx, taskMemory, arg.MaxRows, arg.TaskID, arg.UserID)
+	var facts []string
+	err := row.Scan(&facts)
+	return facts, err
 }
 
 const trimTaskMemory = `-- name: TrimTaskMemory :exec

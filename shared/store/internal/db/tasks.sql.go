@@ -1257,6 +1257,18 @@ func (q *Queries) MonthSpends(ctx context.Context, arg MonthSpendsParams) ([]Mon
 	return items, nil
 }
 
+const nextDueAt = `-- name: NextDueAt :one
+SELECT next_run_at FROM tasks WHERE state = 'active' AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT 1
+`
+
+// When the next active task falls due (tasks_due_idx), so torale dev's sweep wakes then.
+func (q *Queries) NextDueAt(ctx context.Context) (*time.Time, error) {
+	row := q.db.QueryRow(ctx, nextDueAt)
+	var next_run_at *time.Time
+	err := row.Scan(&next_run_at)
+	return next_run_at, err
+}
+
 const setTaskNotifications = `-- name: SetTaskNotifications :exec
 UPDATE tasks SET notifications = $1 WHERE id = $2
 `
