@@ -128,7 +128,7 @@ func TestRemoteClassifiesForeignAnswers(t *testing.T) {
 	require.Equal(t, task.CategoryTimeout, agent.AsError(err).Category)
 }
 
-// SIGTERM (spot preemption) makes the server (platform.Server's Stop hooks) call Shutdown: the run in flight answers at once with a
+// SIGTERM (spot preemption) makes the server (serve.Server's Stop hooks) call Shutdown: the run in flight answers at once with a
 // retryable failure, runtask's runner records the attempt as retrying and asks for redelivery.
 func TestShutdownInterruptsRunsSoRuntaskRetries(t *testing.T) {
 	s := storetest.New(t)

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/torale-ai/torale/platform"
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/event/pubsubtest"
 	"github.com/torale-ai/torale/shared/logging"
 )
@@ -25,17 +25,17 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(pubsubtest.Run(m, &emulator, func() error { return serve() }))
+	os.Exit(pubsubtest.Run(m, &emulator, func() error { return startServer() }))
 }
 
-func serve() error {
+func startServer() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	// The server lives as long as the test binary.
 	go func() {
-		_ = platform.Server{Handler: http.HandlerFunc(route), Log: logging.Discard()}.Serve(context.Background(), ln)
+		_ = serve.Server{Handler: http.HandlerFunc(route), Log: logging.Discard()}.Serve(context.Background(), ln)
 	}()
 	baseURL = "http://" + ln.Addr().String()
 	return nil

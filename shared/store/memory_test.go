@@ -95,3 +95,70 @@ func TestMonthSpend(t *testing.T) {
 	views := requireViewsMatch(t, b.store, b.user.ID, time.Now())
 	require.NotNil(t, views[1].Last, "the older task's latest run is in its view")
 }
+
+// The month's spend is kept as running totals (000022): a run counts once however many paid
+// attempts it takes, failed attempts cost too, a total from an earlier month reads as 0 and the
+// month's first paid run restarts it; the task's and the user's totals agree with every reader.
+func TestSpendTotalsRestartEachMonth(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	other := b.task(t, b.user, b.now)
+	finish := func(tk task.Task, at time.Time, now time.Time, costs ...float64) {
+		t.Helper()
+		e, err := b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ScheduledFor: &at,
+			Now: now, Deadline: now.Add(time.Hour)})
+		require.NoError(t, err)
+		for i, cost := range costs {
+			status := task.StatusSuccess
+			var retryBy *time.Time
+			if i < len(costs)-1 {
+				status, retryBy = task.StatusRetrying, &now
+			}
+			_, err = b.store.FinishExecution(b.ctx, store.Outcome{ExecutionID: e.ID, UserID: b.user.ID, TaskID: tk.ID,
+				Attempt: e.Attempt, Now: now, Status: status, Result: &task.Result{Evidence: "x"}, TaskVersion: tk.UpdatedAt,
+				RetryBy: retryBy, Usage: task.Usage{CostUSD: cost}})
+			require.NoError(t, err)
+			if i < len(costs)-1 {
+				e, err = b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ExecutionID: &e.ID,
+					Now: now, Deadline: now.Add(time.Hour)})
+				require.NoError(t, err)
+			}
+		}
+	}
+	month := time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
+	finish(tk, month, month, 0.01, 0.02) // one run, two paid attempts
+	finish(tk, month.Add(time.Hour), month, 0.005)
+	finish(tk, month.Add(2*time.Hour), month) // a run that cost nothing
+	finish(other, month, month, 0.1)
+
+	u, err := b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, month)
+	require.NoError(t, err)
+	require.InDelta(t, 0.035, u.SpentUSD, 1e-9)
+	require.Equal(t, 2, u.PaidRuns, "a run counts once, a free run not at all")
+	require.InDelta(t, 0.135, u.UserSpentUSD, 1e-9)
+	spent, err := b.store.UserMonthSpend(b.ctx, b.user.ID, month)
+	require.NoError(t, err)
+	require.InDelta(t, 0.135, spent, 1e-9)
+
+	next := month.AddDate(0, 1, 0)
+	u, err = b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, next)
+	require.NoError(t, err)
+	require.Equal(t, store.TaskUsage{}, u, "last month's totals read as nothing spent")
+	finish(tk, next, next, 0.003)
+	u, err = b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, next)
+	require.NoError(t, err)
+	require.InDelta(t, 0.003, u.SpentUSD, 1e-9)
+	require.Equal(t, 1, u.PaidRuns)
+	require.InDelta(t, 0.003, u.UserSpentUSD, 1e-9, "the user's total restarted too")
+	spend, err := b.store.MonthSpends(b.ctx, b.user.ID, []uuid.UUID{tk.ID, other.ID}, next)
+	require.NoError(t, err)
+	require.InDelta(t, 0.003, spend[tk.ID], 1e-9)
+	require.Zero(t, spend[other.ID], "the other task has not run this month")
+	views, err := b.store.ListTaskViews(b.ctx, b.user.ID, store.TaskFilter{Limit: 10}, next)
+	require.NoError(t, err)
+	for _, v := range views {
+		require.InDelta(t, spend[v.Task.ID], v.MonthSpendUSD, 1e-9, "the list reads the same totals")
+	}
+	_, err = b.store.TaskMonthUsage(b.ctx, uuid.New(), tk.ID, next)
+	require.ErrorIs(t, err, store.ErrNotFound, "no such user")
+}

@@ -93,6 +93,9 @@ func finishExecutionRow(ctx context.Context, q *db.Queries, o Outcome) error {
 	if n == 0 {
 		return conflict(fmt.Sprintf("Attempt %d is no longer running.", o.Attempt))
 	}
+	if err := addSpend(ctx, q, o); err != nil {
+		return err
+	}
 	return writeTrail(ctx, q, o)
 }
 

@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
 )
 
 // MonthSpends returns the estimated cost in US dollars of each of the user's tasks' runs
-// created in now's calendar month (UTC), failed attempts included, keyed by task id, in one
+// that finished in now's calendar month (UTC), failed attempts included, keyed by task id, in one
 // query, so a page of tasks costs one round trip. Every id asked for has an entry: 0 when its
 // runs cost nothing this month, or when it is not the user's (it then has no runs of theirs).
 func (s *Store) MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uuid.UUID, now time.Time) (map[uuid.UUID]float64, error) {
@@ -22,8 +23,7 @@ func (s *Store) MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uui
 	if len(taskIDs) == 0 {
 		return out, nil
 	}
-	start, end := monthOf(now)
-	rows, err := s.q.MonthSpends(ctx, db.MonthSpendsParams{UserID: userID, TaskIds: taskIDs, MonthStart: start, MonthEnd: end})
+	rows, err := s.q.MonthSpends(ctx, db.MonthSpendsParams{UserID: userID, TaskIds: taskIDs, Month: monthOf(now)})
 	if err != nil {
 		return nil, fmt.Errorf("reading the month's spend: %w", translate(err))
 	}
@@ -33,18 +33,31 @@ func (s *Store) MonthSpends(ctx context.Context, userID uuid.UUID, taskIDs []uui
 	return out, nil
 }
 
-// monthOf is the calendar month (UTC) that holds now, as [start, end).
-func monthOf(now time.Time) (time.Time, time.Time) {
+// monthOf is the calendar month (UTC) that holds now, as the date of its first day: the month
+// the running spend totals (users.spend_month, tasks.spend_month) are kept for.
+func monthOf(now time.Time) pgtype.Date {
 	u := now.UTC()
-	start := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
-	return start, start.AddDate(0, 1, 0)
+	return pgtype.Date{Time: time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC), Valid: true}
 }
 
-// UserMonthSpend is what all the user's runs created in now's calendar month (UTC) cost, in US
-// dollars.
+// addSpend adds a finishing attempt's cost to its task's and its user's totals for the month it
+// finishes in, inside the finish's transaction.
+func addSpend(ctx context.Context, q *db.Queries, o Outcome) error {
+	if o.Usage.CostUSD <= 0 {
+		return nil
+	}
+	err := q.AddSpend(ctx, db.AddSpendParams{Month: monthOf(o.Now), Cost: o.Usage.CostUSD, ExecutionID: o.ExecutionID,
+		TaskID: o.TaskID, UserID: o.UserID})
+	if err != nil {
+		return fmt.Errorf("adding the run's cost to the month's spend: %w", translate(err))
+	}
+	return nil
+}
+
+// UserMonthSpend is what all the user's runs that finished in now's calendar month (UTC) cost,
+// in US dollars; ErrNotFound when there is no such user.
 func (s *Store) UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.Time) (float64, error) {
-	start, end := monthOf(now)
-	total, err := s.q.UserMonthSpend(ctx, db.UserMonthSpendParams{UserID: userID, MonthStart: start, MonthEnd: end})
+	total, err := s.q.UserMonthSpend(ctx, db.UserMonthSpendParams{UserID: userID, Month: monthOf(now)})
 	if err != nil {
 		return 0, fmt.Errorf("reading the user's spend this month: %w", translate(err))
 	}
@@ -60,11 +73,10 @@ type TaskUsage struct {
 	UserCapUSD   *float64
 }
 
-// TaskMonthUsage returns what the task's runs created in now's calendar month (UTC) cost, and
-// its owner's spend and cap, in one statement; ErrNotFound when there is no such user.
+// TaskMonthUsage returns what the task's runs that finished in now's calendar month (UTC) cost,
+// and its owner's spend and cap, in one statement; ErrNotFound when there is no such user.
 func (s *Store) TaskMonthUsage(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (TaskUsage, error) {
-	start, end := monthOf(now)
-	r, err := s.q.TaskMonthUsage(ctx, db.TaskMonthUsageParams{TaskID: taskID, UserID: userID, MonthStart: start, MonthEnd: end})
+	r, err := s.q.TaskMonthUsage(ctx, db.TaskMonthUsageParams{TaskID: taskID, UserID: userID, Month: monthOf(now)})
 	if err != nil {
 		return TaskUsage{}, fmt.Errorf("reading the task's spend this month: %w", translate(err))
 	}

@@ -29,17 +29,15 @@ type TaskView struct {
 // extras, in one statement: a page costs one round trip, not four.
 func (s *Store) ListTaskViews(ctx context.Context, userID uuid.UUID, f TaskFilter, now time.Time) ([]TaskView, error) {
 	at, id := keyset(f.After)
-	start, end := monthOf(now)
 	rows, err := s.q.ListTaskViews(ctx, db.ListTaskViewsParams{UserID: userID, State: string(f.State),
-		AfterAt: at, AfterID: id, MaxRows: int32(f.Limit), MonthStart: start, MonthEnd: end, SilenceRuns: SilenceRuns})
+		AfterAt: at, AfterID: id, MaxRows: int32(f.Limit), Month: monthOf(now), SilenceRuns: SilenceRuns})
 	return mapAll(rows, err, "listing tasks", taskViewOf)
 }
 
 // GetTaskView returns one of the user's tasks with its view's extras, in one statement;
 // ErrNotFound when the task is missing or someone else's.
 func (s *Store) GetTaskView(ctx context.Context, userID, id uuid.UUID, now time.Time) (TaskView, error) {
-	start, end := monthOf(now)
-	r, err := s.q.GetTaskView(ctx, db.GetTaskViewParams{UserID: userID, ID: id, MonthStart: start, MonthEnd: end,
+	r, err := s.q.GetTaskView(ctx, db.GetTaskViewParams{UserID: userID, ID: id, Month: monthOf(now),
 		SilenceRuns: SilenceRuns})
 	if err != nil {
 		return TaskView{}, fmt.Errorf("reading task: %w", translate(err))
@@ -99,9 +97,8 @@ func deref[T any](p *T) T {
 // authenticating on its own.
 func (s *Store) ListTaskViewsByKey(ctx context.Context, keyHash []byte, f TaskFilter, now time.Time) ([]TaskView, error) {
 	at, id := keyset(f.After)
-	start, end := monthOf(now)
 	rows, err := s.q.ListTaskViewsByKey(ctx, db.ListTaskViewsByKeyParams{KeyHash: keyHash, UsedAt: now, State: string(f.State),
-		AfterAt: at, AfterID: id, MaxRows: int32(f.Limit), MonthStart: start, MonthEnd: end, SilenceRuns: SilenceRuns})
+		AfterAt: at, AfterID: id, MaxRows: int32(f.Limit), Month: monthOf(now), SilenceRuns: SilenceRuns})
 	return mapAll(rows, err, "listing tasks", func(r db.ListTaskViewsByKeyRow) TaskView {
 		return taskViewOf(db.ListTaskViewsRow(r))
 	})
@@ -111,9 +108,8 @@ func (s *Store) ListTaskViewsByKey(ctx context.Context, keyHash []byte, f TaskFi
 // authenticated in the same statement; ErrNotFound when the key is unknown or revoked or the
 // task is not its owner's.
 func (s *Store) GetTaskViewByKey(ctx context.Context, keyHash []byte, id uuid.UUID, now time.Time) (TaskView, error) {
-	start, end := monthOf(now)
-	r, err := s.q.GetTaskViewByKey(ctx, db.GetTaskViewByKeyParams{KeyHash: keyHash, UsedAt: now, ID: id, MonthStart: start,
-		MonthEnd: end, SilenceRuns: SilenceRuns})
+	r, err := s.q.GetTaskViewByKey(ctx, db.GetTaskViewByKeyParams{KeyHash: keyHash, UsedAt: now, ID: id, Month: monthOf(now),
+		SilenceRuns: SilenceRuns})
 	if err != nil {
 		return TaskView{}, fmt.Errorf("reading task: %w", translate(err))
 	}

@@ -56,27 +56,37 @@ WHERE t.state = 'active' AND t.next_run_at < @before::timestamptz
 ORDER BY t.next_run_at LIMIT @max_rows::int;
 
 -- name: UserMonthSpend :one
--- executions_user_idx answers it from the index alone (it includes cost_usd).
-SELECT COALESCE(SUM(cost_usd), 0)::float8 AS total FROM executions
-WHERE user_id = @user_id AND created_at >= @month_start AND created_at < @month_end;
+-- The user's running total for @month (000022): 0 when it is for an earlier month.
+SELECT (CASE WHEN spend_month = @month::date THEN spend_month_usd ELSE 0 END)::float8 AS total
+FROM users WHERE id = @user_id;
 
 -- name: TaskMonthUsage :one
--- Everything a run's spend check reads, in one statement on the run's path: what the task's
--- runs cost this month and how many cost anything, what all the user's runs cost
--- (executions_user_idx, from the index alone), and the user's own cap (null: the platform's).
--- No row when there is no such user.
-SELECT tu.total, tu.paid_runs, uu.total AS user_total, u.monthly_spend_cap_usd AS user_cap
+-- Everything a run's spend check reads, in one statement on the run's path, from the running
+-- totals for @month (000022): what the task's runs cost and how many cost anything, what all
+-- the user's runs cost, and the user's own cap (null: the platform's). Two primary-key reads,
+-- however many runs the month holds. No row when there is no such user.
+SELECT (CASE WHEN t.spend_month = @month::date THEN t.spend_month_usd ELSE 0 END)::float8 AS total,
+       (CASE WHEN t.spend_month = @month::date THEN t.spend_month_paid_runs ELSE 0 END)::int AS paid_runs,
+       (CASE WHEN u.spend_month = @month::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_total,
+       u.monthly_spend_cap_usd AS user_cap
 FROM users u
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total, count(*) FILTER (WHERE e.cost_usd > 0)::int AS paid_runs
-    FROM executions e
-    WHERE e.task_id = @task_id AND e.user_id = @user_id AND e.created_at >= @month_start AND e.created_at < @month_end
-) tu
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.user_id = @user_id AND e.created_at >= @month_start AND e.created_at < @month_end
-) uu
+LEFT JOIN tasks t ON t.id = @task_id AND t.user_id = u.id
 WHERE u.id = @user_id;
+
+-- name: AddSpend :exec
+-- A finishing attempt's cost, added to its task's and its user's totals for @month (restarted
+-- when they are for an earlier month), in the run's finish transaction. The run counts as paid
+-- once: when this attempt's cost is all its execution has (FinishExecution has added it).
+WITH u AS (
+    UPDATE users uu SET spend_month_usd = (CASE WHEN uu.spend_month = @month::date THEN uu.spend_month_usd ELSE 0 END) + @cost::float8,
+                        spend_month = @month::date
+    WHERE uu.id = @user_id
+)
+UPDATE tasks tt SET spend_month_usd = (CASE WHEN tt.spend_month = @month::date THEN tt.spend_month_usd ELSE 0 END) + @cost::float8,
+                    spend_month_paid_runs = (CASE WHEN tt.spend_month = @month::date THEN tt.spend_month_paid_runs ELSE 0 END)
+                        + (SELECT CASE WHEN e.cost_usd::float8 <= @cost::float8 THEN 1 ELSE 0 END FROM executions e WHERE e.id = @execution_id),
+                    spend_month = @month::date
+WHERE tt.id = @task_id AND tt.user_id = @user_id;
 
 -- name: SetTaskBudget :execrows
 UPDATE tasks SET monthly_budget_usd = sqlc.narg(budget)::numeric WHERE id = @id AND user_id = @user_id;

@@ -100,18 +100,16 @@ UPDATE tasks SET notifications = @notifications WHERE id = @id;
 SELECT user_id FROM tasks WHERE id = @id;
 
 -- name: MonthSpends :many
--- One page of tasks' spend in one statement; a task without runs this month has no row.
-SELECT task_id, COALESCE(SUM(cost_usd), 0)::float8 AS total
-FROM executions
-WHERE user_id = @user_id AND task_id = ANY(@task_ids::uuid[])
-  AND created_at >= @month_start AND created_at < @month_end
-GROUP BY task_id;
+-- One page of tasks' running totals for @month (000022) in one statement.
+SELECT id AS task_id, (CASE WHEN spend_month = @month::date THEN spend_month_usd ELSE 0 END)::float8 AS total
+FROM tasks
+WHERE user_id = @user_id AND id = ANY(@task_ids::uuid[]);
 
 -- name: ListTaskViews :many
 -- A page of the user's tasks with everything their API views carry, in one statement: the page
 -- itself (the ids first, from tasks_user_id_idx, so the per-task reads below run for the page's
--- rows only), each task's latest run (le_*, null without one), its runs' spend in
--- [@month_start, @month_end), and its last @silence_runs finished runs counted by whether they
+-- rows only), each task's latest run (le_*, null without one), its running spend total for
+-- @month (000022), and its last @silence_runs finished runs counted by whether they
 -- notified and, silent, why not (silence_reasons[i] silence_counts[i] times).
 SELECT sqlc.embed(t),
        le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
@@ -121,7 +119,7 @@ SELECT sqlc.embed(t),
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = @month::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -129,11 +127,6 @@ SELECT sqlc.embed(t),
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -172,7 +165,7 @@ SELECT sqlc.embed(t),
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = @month::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -180,11 +173,6 @@ SELECT sqlc.embed(t),
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -230,7 +218,7 @@ SELECT sqlc.embed(t),
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = @month::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -238,11 +226,6 @@ SELECT sqlc.embed(t),
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -294,7 +277,7 @@ SELECT sqlc.embed(t),
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = @month::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -302,11 +285,6 @@ SELECT sqlc.embed(t),
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= @month_start::timestamptz AND e.created_at < @month_end::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,

@@ -15,7 +15,7 @@ import (
 const deactivateUser = `-- name: DeactivateUser :one
 UPDATE users SET deactivated_at = $1::timestamptz, updated_at = $1::timestamptz
 WHERE id = $2 AND deactivated_at IS NULL
-RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd
 `
 
 type DeactivateUserParams struct {
@@ -36,6 +36,8 @@ func (q *Queries) DeactivateUser(ctx context.Context, arg DeactivateUserParams) 
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
 		&i.MonthlySpendCapUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
 	)
 	return i, err
 }
@@ -395,7 +397,7 @@ func (q *Queries) ExportSnapshots(ctx context.Context, userID uuid.UUID) ([]Expo
 }
 
 const exportTasks = `-- name: ExportTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE user_id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks WHERE user_id = $1
   AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
 ORDER BY created_at, id LIMIT $4
 `
@@ -449,6 +451,9 @@ func (q *Queries) ExportTasks(ctx context.Context, arg ExportTasksParams) ([]Tas
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}
@@ -639,7 +644,7 @@ func (q *Queries) ListAdminActions(ctx context.Context, arg ListAdminActionsPara
 const reactivateUser = `-- name: ReactivateUser :one
 UPDATE users SET deactivated_at = NULL, updated_at = $1::timestamptz
 WHERE id = $2 AND deactivated_at IS NOT NULL
-RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd
 `
 
 type ReactivateUserParams struct {
@@ -660,6 +665,8 @@ func (q *Queries) ReactivateUser(ctx context.Context, arg ReactivateUserParams) 
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
 		&i.MonthlySpendCapUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
 	)
 	return i, err
 }

@@ -10,8 +10,44 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/torale-ai/torale/shared/task"
 )
+
+const addSpend = `-- name: AddSpend :exec
+WITH u AS (
+    UPDATE users uu SET spend_month_usd = (CASE WHEN uu.spend_month = $1::date THEN uu.spend_month_usd ELSE 0 END) + $2::float8,
+                        spend_month = $1::date
+    WHERE uu.id = $5
+)
+UPDATE tasks tt SET spend_month_usd = (CASE WHEN tt.spend_month = $1::date THEN tt.spend_month_usd ELSE 0 END) + $2::float8,
+                    spend_month_paid_runs = (CASE WHEN tt.spend_month = $1::date THEN tt.spend_month_paid_runs ELSE 0 END)
+                        + (SELECT CASE WHEN e.cost_usd::float8 <= $2::float8 THEN 1 ELSE 0 END FROM executions e WHERE e.id = $3),
+                    spend_month = $1::date
+WHERE tt.id = $4 AND tt.user_id = $5
+`
+
+type AddSpendParams struct {
+	Month       pgtype.Date
+	Cost        float64
+	ExecutionID uuid.UUID
+	TaskID      uuid.UUID
+	UserID      uuid.UUID
+}
+
+// A finishing attempt's cost, added to its task's and its user's totals for @month (restarted
+// when they are for an earlier month), in the run's finish transaction. The run counts as paid
+// once: when this attempt's cost is all its execution has (FinishExecution has added it).
+func (q *Queries) AddSpend(ctx context.Context, arg AddSpendParams) error {
+	_, err := q.db.Exec(ctx, addSpend,
+		arg.Month,
+		arg.Cost,
+		arg.ExecutionID,
+		arg.TaskID,
+		arg.UserID,
+	)
+	return err
+}
 
 const getAlert = `-- name: GetAlert :one
 SELECT id, user_id, task_id, cause, message, advice, opened_at, resolved_at FROM alerts WHERE id = $1 AND user_id = $2
@@ -123,7 +159,7 @@ func (q *Queries) LastRunStatuses(ctx context.Context, arg LastRunStatusesParams
 }
 
 const lateTasks = `-- name: LateTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks t
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks t
 WHERE t.state = 'active' AND t.next_run_at < $1::timestamptz
   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.task_id = t.id AND a.cause = 'overdue' AND a.resolved_at IS NULL)
 ORDER BY t.next_run_at LIMIT $2::int
@@ -174,6 +210,9 @@ func (q *Queries) LateTasks(ctx context.Context, arg LateTasksParams) ([]Task, e
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}
@@ -427,25 +466,19 @@ func (q *Queries) SetUserSpendCap(ctx context.Context, arg SetUserSpendCapParams
 }
 
 const taskMonthUsage = `-- name: TaskMonthUsage :one
-SELECT tu.total, tu.paid_runs, uu.total AS user_total, u.monthly_spend_cap_usd AS user_cap
+SELECT (CASE WHEN t.spend_month = $1::date THEN t.spend_month_usd ELSE 0 END)::float8 AS total,
+       (CASE WHEN t.spend_month = $1::date THEN t.spend_month_paid_runs ELSE 0 END)::int AS paid_runs,
+       (CASE WHEN u.spend_month = $1::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_total,
+       u.monthly_spend_cap_usd AS user_cap
 FROM users u
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total, count(*) FILTER (WHERE e.cost_usd > 0)::int AS paid_runs
-    FROM executions e
-    WHERE e.task_id = $1 AND e.user_id = $2 AND e.created_at >= $3 AND e.created_at < $4
-) tu
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.user_id = $2 AND e.created_at >= $3 AND e.created_at < $4
-) uu
-WHERE u.id = $2
+LEFT JOIN tasks t ON t.id = $2 AND t.user_id = u.id
+WHERE u.id = $3
 `
 
 type TaskMonthUsageParams struct {
-	TaskID     uuid.UUID
-	UserID     uuid.UUID
-	MonthStart time.Time
-	MonthEnd   time.Time
+	Month  pgtype.Date
+	TaskID uuid.UUID
+	UserID uuid.UUID
 }
 
 type TaskMonthUsageRow struct {
@@ -455,17 +488,12 @@ type TaskMonthUsageRow struct {
 	UserCap   *float64
 }
 
-// Everything a run's spend check reads, in one statement on the run's path: what the task's
-// runs cost this month and how many cost anything, what all the user's runs cost
-// (executions_user_idx, from the index alone), and the user's own cap (null: the platform's).
-// No row when there is no such user.
+// Everything a run's spend check reads, in one statement on the run's path, from the running
+// totals for @month (000022): what the task's runs cost and how many cost anything, what all
+// the user's runs cost, and the user's own cap (null: the platform's). Two primary-key reads,
+// however many runs the month holds. No row when there is no such user.
 func (q *Queries) TaskMonthUsage(ctx context.Context, arg TaskMonthUsageParams) (TaskMonthUsageRow, error) {
-	row := q.db.QueryRow(ctx, taskMonthUsage,
-		arg.TaskID,
-		arg.UserID,
-		arg.MonthStart,
-		arg.MonthEnd,
-	)
+	row := q.db.QueryRow(ctx, taskMonthUsage, arg.Month, arg.TaskID, arg.UserID)
 	var i TaskMonthUsageRow
 	err := row.Scan(
 		&i.Total,
@@ -477,19 +505,18 @@ func (q *Queries) TaskMonthUsage(ctx context.Context, arg TaskMonthUsageParams) 
 }
 
 const userMonthSpend = `-- name: UserMonthSpend :one
-SELECT COALESCE(SUM(cost_usd), 0)::float8 AS total FROM executions
-WHERE user_id = $1 AND created_at >= $2 AND created_at < $3
+SELECT (CASE WHEN spend_month = $1::date THEN spend_month_usd ELSE 0 END)::float8 AS total
+FROM users WHERE id = $2
 `
 
 type UserMonthSpendParams struct {
-	UserID     uuid.UUID
-	MonthStart time.Time
-	MonthEnd   time.Time
+	Month  pgtype.Date
+	UserID uuid.UUID
 }
 
-// executions_user_idx answers it from the index alone (it includes cost_usd).
+// The user's running total for @month (000022): 0 when it is for an earlier month.
 func (q *Queries) UserMonthSpend(ctx context.Context, arg UserMonthSpendParams) (float64, error) {
-	row := q.db.QueryRow(ctx, userMonthSpend, arg.UserID, arg.MonthStart, arg.MonthEnd)
+	row := q.db.QueryRow(ctx, userMonthSpend, arg.Month, arg.UserID)
 	var total float64
 	err := row.Scan(&total)
 	return total, err

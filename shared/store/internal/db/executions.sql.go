@@ -242,7 +242,7 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 }
 
 const getTaskRunAlive = `-- name: GetTaskRunAlive :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, EXISTS (SELECT 1 FROM executions e
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, tasks.spend_month, tasks.spend_month_usd, tasks.spend_month_paid_runs, EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= $1
       AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive,
     ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes
@@ -303,6 +303,9 @@ func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams
 		&i.Task.PublicContextOk,
 		&i.Task.PublishedAt,
 		&i.Task.MonthlyBudgetUsd,
+		&i.Task.SpendMonth,
+		&i.Task.SpendMonthUsd,
+		&i.Task.SpendMonthPaidRuns,
 		&i.Alive,
 		&i.OpenAlertCauses,
 	)

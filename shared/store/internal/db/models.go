@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -191,6 +192,9 @@ type Task struct {
 	PublicContextOk      bool
 	PublishedAt          *time.Time
 	MonthlyBudgetUsd     *float64
+	SpendMonth           pgtype.Date
+	SpendMonthUsd        float64
+	SpendMonthPaidRuns   int
 }
 
 type TaskMemory struct {
@@ -227,6 +231,8 @@ type User struct {
 	UpdatedAt          time.Time
 	DeactivatedAt      *time.Time
 	MonthlySpendCapUsd *float64
+	SpendMonth         pgtype.Date
+	SpendMonthUsd      float64
 }
 
 type UserWebhook struct {

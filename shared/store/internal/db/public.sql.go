@@ -14,7 +14,7 @@ import (
 )
 
 const getPublicTask = `-- name: GetPublicTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks
 WHERE public_slug = $1 AND public
   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = tasks.user_id AND u.deactivated_at IS NOT NULL)
 `
@@ -51,12 +51,15 @@ func (q *Queries) GetPublicTask(ctx context.Context, slug *string) (Task, error)
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }
 
 const listPublicTasks = `-- name: ListPublicTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks
 WHERE public
   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = tasks.user_id AND u.deactivated_at IS NOT NULL)
   AND ($1::timestamptz IS NULL OR (published_at, public_slug) < ($1::timestamptz, $2::text))
@@ -108,6 +111,9 @@ func (q *Queries) ListPublicTasks(ctx context.Context, arg ListPublicTasksParams
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}
@@ -168,7 +174,7 @@ func (q *Queries) PublicResults(ctx context.Context, arg PublicResultsParams) ([
 }
 
 const searchPublicTasks = `-- name: SearchPublicTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks
 WHERE public
   AND to_tsvector('english', name || ' ' || search_query || ' ' || condition_description) @@ websearch_to_tsquery('english', $1::text)
   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = tasks.user_id AND u.deactivated_at IS NOT NULL)
@@ -227,6 +233,9 @@ func (q *Queries) SearchPublicTasks(ctx context.Context, arg SearchPublicTasksPa
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}

@@ -89,7 +89,7 @@ func (q *Queries) OverdueTasks(ctx context.Context, arg OverdueTasksParams) ([]O
 }
 
 const staleNextRuns = `-- name: StaleNextRuns :many
-SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd FROM tasks t
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd, t.spend_month, t.spend_month_usd, t.spend_month_paid_runs FROM tasks t
 WHERE t.state = 'active' AND t.next_run_at < $1::timestamptz
   AND EXISTS (SELECT 1 FROM executions e WHERE e.task_id = t.id
       AND e.scheduled_for IN (t.next_run_at, date_trunc('minute', t.next_run_at))
@@ -141,6 +141,9 @@ func (q *Queries) StaleNextRuns(ctx context.Context, arg StaleNextRunsParams) ([
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}
@@ -153,7 +156,7 @@ func (q *Queries) StaleNextRuns(ctx context.Context, arg StaleNextRunsParams) ([
 }
 
 const tasksWithJobs = `-- name: TasksWithJobs :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE state IN ('active', 'paused') ORDER BY id
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks WHERE state IN ('active', 'paused') ORDER BY id
 `
 
 func (q *Queries) TasksWithJobs(ctx context.Context) ([]Task, error) {
@@ -193,6 +196,9 @@ func (q *Queries) TasksWithJobs(ctx context.Context) ([]Task, error) {
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -154,7 +155,7 @@ func (q *Queries) DeleteTaskAtVersion(ctx context.Context, arg DeleteTaskAtVersi
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1 AND user_id = $2
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskParams struct {
@@ -193,12 +194,15 @@ func (q *Queries) GetTask(ctx context.Context, arg GetTaskParams) (Task, error) 
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }
 
 const getTaskByID = `-- name: GetTaskByID :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks WHERE id = $1
 `
 
 func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -232,12 +236,15 @@ func (q *Queries) GetTaskByID(ctx context.Context, id uuid.UUID) (Task, error) {
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }
 
 const getTaskByIDForUpdate = `-- name: GetTaskByIDForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task, error) {
@@ -271,12 +278,15 @@ func (q *Queries) GetTaskByIDForUpdate(ctx context.Context, id uuid.UUID) (Task,
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }
 
 const getTaskForUpdate = `-- name: GetTaskForUpdate :one
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE
 `
 
 type GetTaskForUpdateParams struct {
@@ -315,12 +325,15 @@ func (q *Queries) GetTaskForUpdate(ctx context.Context, arg GetTaskForUpdatePara
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }
 
 const getTaskVersion = `-- name: GetTaskVersion :one
-SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
+SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, tasks.spend_month, tasks.spend_month_usd, tasks.spend_month_paid_runs, xmin::text AS version FROM tasks WHERE id = $1 AND user_id = $2
 `
 
 type GetTaskVersionParams struct {
@@ -365,13 +378,16 @@ func (q *Queries) GetTaskVersion(ctx context.Context, arg GetTaskVersionParams) 
 		&i.Task.PublicContextOk,
 		&i.Task.PublishedAt,
 		&i.Task.MonthlyBudgetUsd,
+		&i.Task.SpendMonth,
+		&i.Task.SpendMonthUsd,
+		&i.Task.SpendMonthPaidRuns,
 		&i.Version,
 	)
 	return i, err
 }
 
 const getTaskView = `-- name: GetTaskView :one
-SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd, t.spend_month, t.spend_month_usd, t.spend_month_paid_runs,
        le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
        COALESCE(le.status, '')::text AS le_status,
        le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
@@ -379,7 +395,7 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = $1::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -387,11 +403,6 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -405,17 +416,16 @@ CROSS JOIN LATERAL (
             FROM executions e
             WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
             ORDER BY e.created_at DESC, e.id DESC
-            LIMIT $3::int
+            LIMIT $2::int
         ) r
         GROUP BY r.notified, r.reason
     ) g
 ) si
-WHERE t.user_id = $4 AND t.id = $5
+WHERE t.user_id = $3 AND t.id = $4
 `
 
 type GetTaskViewParams struct {
-	MonthStart  time.Time
-	MonthEnd    time.Time
+	Month       pgtype.Date
 	SilenceRuns int
 	UserID      uuid.UUID
 	ID          uuid.UUID
@@ -453,8 +463,7 @@ type GetTaskViewRow struct {
 // One task with its view's extras, as ListTaskViews reads them (the same columns, in order).
 func (q *Queries) GetTaskView(ctx context.Context, arg GetTaskViewParams) (GetTaskViewRow, error) {
 	row := q.db.QueryRow(ctx, getTaskView,
-		arg.MonthStart,
-		arg.MonthEnd,
+		arg.Month,
 		arg.SilenceRuns,
 		arg.UserID,
 		arg.ID,
@@ -488,6 +497,9 @@ func (q *Queries) GetTaskView(ctx context.Context, arg GetTaskViewParams) (GetTa
 		&i.Task.PublicContextOk,
 		&i.Task.PublishedAt,
 		&i.Task.MonthlyBudgetUsd,
+		&i.Task.SpendMonth,
+		&i.Task.SpendMonthUsd,
+		&i.Task.SpendMonthPaidRuns,
 		&i.LeID,
 		&i.LeScheduledFor,
 		&i.LeTrigger,
@@ -523,15 +535,15 @@ WITH caller AS (
     -- revoked key or a deactivated user reads nothing from the next
     -- request on, on every instance.
     SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id
-    WHERE k.key_hash = $5 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
+    WHERE k.key_hash = $4 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
 ), touched AS (
     -- The key's last use, written at most once a minute (TouchAPIKey's guard).
-    UPDATE api_keys used SET last_used_at = $6::timestamptz
+    UPDATE api_keys used SET last_used_at = $5::timestamptz
     WHERE used.id = (SELECT c.id FROM caller c)
-      AND (used.last_used_at IS NULL OR used.last_used_at < $6::timestamptz - interval '1 minute')
+      AND (used.last_used_at IS NULL OR used.last_used_at < $5::timestamptz - interval '1 minute')
     RETURNING used.id
 )
-SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd, t.spend_month, t.spend_month_usd, t.spend_month_paid_runs,
        le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
        COALESCE(le.status, '')::text AS le_status,
        le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
@@ -539,7 +551,7 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = $1::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -547,11 +559,6 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -565,17 +572,16 @@ CROSS JOIN LATERAL (
             FROM executions e
             WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
             ORDER BY e.created_at DESC, e.id DESC
-            LIMIT $3::int
+            LIMIT $2::int
         ) r
         GROUP BY r.notified, r.reason
     ) g
 ) si
-WHERE t.user_id = (SELECT user_id FROM caller) AND t.id = $4
+WHERE t.user_id = (SELECT user_id FROM caller) AND t.id = $3
 `
 
 type GetTaskViewByKeyParams struct {
-	MonthStart  time.Time
-	MonthEnd    time.Time
+	Month       pgtype.Date
 	SilenceRuns int
 	ID          uuid.UUID
 	KeyHash     []byte
@@ -614,8 +620,7 @@ type GetTaskViewByKeyRow struct {
 // GetTaskView for the owner of an unrevoked API key, authenticating in the same statement.
 func (q *Queries) GetTaskViewByKey(ctx context.Context, arg GetTaskViewByKeyParams) (GetTaskViewByKeyRow, error) {
 	row := q.db.QueryRow(ctx, getTaskViewByKey,
-		arg.MonthStart,
-		arg.MonthEnd,
+		arg.Month,
 		arg.SilenceRuns,
 		arg.ID,
 		arg.KeyHash,
@@ -650,6 +655,9 @@ func (q *Queries) GetTaskViewByKey(ctx context.Context, arg GetTaskViewByKeyPara
 		&i.Task.PublicContextOk,
 		&i.Task.PublishedAt,
 		&i.Task.MonthlyBudgetUsd,
+		&i.Task.SpendMonth,
+		&i.Task.SpendMonthUsd,
+		&i.Task.SpendMonthPaidRuns,
 		&i.LeID,
 		&i.LeScheduledFor,
 		&i.LeTrigger,
@@ -684,7 +692,7 @@ INSERT INTO tasks (id, user_id, name, name_is_default, search_query, condition_d
                    timezone, notify_behavior, depth, notifications, state, next_run_at, next_run_cause, urls, context, mode)
 VALUES ($1, $2, $3, $4, $5, $6, $7,
         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs
 `
 
 type InsertTaskParams struct {
@@ -756,12 +764,15 @@ func (q *Queries) InsertTask(ctx context.Context, arg InsertTaskParams) (Task, e
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }
 
 const listTaskViews = `-- name: ListTaskViews :many
-SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd, t.spend_month, t.spend_month_usd, t.spend_month_paid_runs,
        le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
        COALESCE(le.status, '')::text AS le_status,
        le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
@@ -769,7 +780,7 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = $1::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -777,11 +788,6 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -795,25 +801,24 @@ CROSS JOIN LATERAL (
             FROM executions e
             WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
             ORDER BY e.created_at DESC, e.id DESC
-            LIMIT $3::int
+            LIMIT $2::int
         ) r
         GROUP BY r.notified, r.reason
     ) g
 ) si
-WHERE t.user_id = $4
+WHERE t.user_id = $3
   AND t.id = ANY(ARRAY(
       SELECT p.id FROM tasks p
-      WHERE p.user_id = $4
-        AND ($5::text = '' OR p.state = $5::text)
-        AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6::timestamptz, $7::uuid))
+      WHERE p.user_id = $3
+        AND ($4::text = '' OR p.state = $4::text)
+        AND ($5::timestamptz IS NULL OR (p.created_at, p.id) < ($5::timestamptz, $6::uuid))
       ORDER BY p.created_at DESC, p.id DESC
-      LIMIT $8))
+      LIMIT $7))
 ORDER BY t.created_at DESC, t.id DESC
 `
 
 type ListTaskViewsParams struct {
-	MonthStart  time.Time
-	MonthEnd    time.Time
+	Month       pgtype.Date
 	SilenceRuns int
 	UserID      uuid.UUID
 	State       string
@@ -853,13 +858,12 @@ type ListTaskViewsRow struct {
 
 // A page of the user's tasks with everything their API views carry, in one statement: the page
 // itself (the ids first, from tasks_user_id_idx, so the per-task reads below run for the page's
-// rows only), each task's latest run (le_*, null without one), its runs' spend in
-// [@month_start, @month_end), and its last @silence_runs finished runs counted by whether they
+// rows only), each task's latest run (le_*, null without one), its running spend total for
+// @month (000022), and its last @silence_runs finished runs counted by whether they
 // notified and, silent, why not (silence_reasons[i] silence_counts[i] times).
 func (q *Queries) ListTaskViews(ctx context.Context, arg ListTaskViewsParams) ([]ListTaskViewsRow, error) {
 	rows, err := q.db.Query(ctx, listTaskViews,
-		arg.MonthStart,
-		arg.MonthEnd,
+		arg.Month,
 		arg.SilenceRuns,
 		arg.UserID,
 		arg.State,
@@ -902,6 +906,9 @@ func (q *Queries) ListTaskViews(ctx context.Context, arg ListTaskViewsParams) ([
 			&i.Task.PublicContextOk,
 			&i.Task.PublishedAt,
 			&i.Task.MonthlyBudgetUsd,
+			&i.Task.SpendMonth,
+			&i.Task.SpendMonthUsd,
+			&i.Task.SpendMonthPaidRuns,
 			&i.LeID,
 			&i.LeScheduledFor,
 			&i.LeTrigger,
@@ -944,15 +951,15 @@ WITH caller AS (
     -- revoked key or a deactivated user reads nothing from the next
     -- request on, on every instance.
     SELECT k.id, k.user_id FROM api_keys k JOIN users u ON u.id = k.user_id
-    WHERE k.key_hash = $8 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
+    WHERE k.key_hash = $7 AND k.revoked_at IS NULL AND u.deactivated_at IS NULL
 ), touched AS (
     -- The key's last use, written at most once a minute (TouchAPIKey's guard).
-    UPDATE api_keys used SET last_used_at = $9::timestamptz
+    UPDATE api_keys used SET last_used_at = $8::timestamptz
     WHERE used.id = (SELECT c.id FROM caller c)
-      AND (used.last_used_at IS NULL OR used.last_used_at < $9::timestamptz - interval '1 minute')
+      AND (used.last_used_at IS NULL OR used.last_used_at < $8::timestamptz - interval '1 minute')
     RETURNING used.id
 )
-SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd,
+SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_description, t.schedule, t.timezone, t.notify_behavior, t.notifications, t.state, t.next_run_at, t.last_run_at, t.last_execution_id, t.created_at, t.updated_at, t.state_changed_at, t.next_run_cause, t.depth, t.urls, t.context, t.mode, t.public, t.public_slug, t.public_context_ok, t.published_at, t.monthly_budget_usd, t.spend_month, t.spend_month_usd, t.spend_month_paid_runs,
        le.id AS le_id, le.scheduled_for AS le_scheduled_for, COALESCE(le.trigger, '')::text AS le_trigger,
        COALESCE(le.status, '')::text AS le_status,
        le.attempt AS le_attempt, le.created_at AS le_created_at, le.started_at AS le_started_at,
@@ -960,7 +967,7 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
        le.error AS le_error, le.internal_error AS le_internal_error, le.error_category AS le_error_category,
        le.model AS le_model, le.prompt_tokens AS le_prompt_tokens, le.output_tokens AS le_output_tokens,
        le.search_queries AS le_search_queries, COALESCE(le.cost_usd, 0)::float8 AS le_cost_usd, le.silence_reason AS le_silence_reason,
-       sp.total AS month_spend_usd,
+       (CASE WHEN t.spend_month = $1::date THEN t.spend_month_usd ELSE 0 END)::float8 AS month_spend_usd,
        si.runs AS silence_runs, si.silent AS silence_silent, si.reasons AS silence_reasons, si.counts AS silence_counts,
        -- Its open alerts (alerts_open_idx; nearly always none), oldest first.
        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'cause', a.cause, 'message', a.message,
@@ -968,11 +975,6 @@ SELECT t.id, t.user_id, t.name, t.name_is_default, t.search_query, t.condition_d
                  FROM alerts a WHERE a.task_id = t.id AND a.resolved_at IS NULL), '[]')::jsonb AS open_alerts
 FROM tasks t
 LEFT JOIN executions le ON le.id = t.last_execution_id AND le.user_id = t.user_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(SUM(e.cost_usd), 0)::float8 AS total FROM executions e
-    WHERE e.task_id = t.id AND e.user_id = t.user_id
-      AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
-) sp
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(g.n), 0)::int AS runs,
            COALESCE(SUM(g.n) FILTER (WHERE NOT g.notified), 0)::int AS silent,
@@ -986,7 +988,7 @@ CROSS JOIN LATERAL (
             FROM executions e
             WHERE e.task_id = t.id AND e.status IN ('success', 'failed')
             ORDER BY e.created_at DESC, e.id DESC
-            LIMIT $3::int
+            LIMIT $2::int
         ) r
         GROUP BY r.notified, r.reason
     ) g
@@ -995,16 +997,15 @@ WHERE t.user_id = (SELECT user_id FROM caller)
   AND t.id = ANY(ARRAY(
       SELECT p.id FROM tasks p
       WHERE p.user_id = (SELECT user_id FROM caller)
-        AND ($4::text = '' OR p.state = $4::text)
-        AND ($5::timestamptz IS NULL OR (p.created_at, p.id) < ($5::timestamptz, $6::uuid))
+        AND ($3::text = '' OR p.state = $3::text)
+        AND ($4::timestamptz IS NULL OR (p.created_at, p.id) < ($4::timestamptz, $5::uuid))
       ORDER BY p.created_at DESC, p.id DESC
-      LIMIT $7))
+      LIMIT $6))
 ORDER BY t.created_at DESC, t.id DESC
 `
 
 type ListTaskViewsByKeyParams struct {
-	MonthStart  time.Time
-	MonthEnd    time.Time
+	Month       pgtype.Date
 	SilenceRuns int
 	State       string
 	AfterAt     *time.Time
@@ -1048,8 +1049,7 @@ type ListTaskViewsByKeyRow struct {
 // apart the slow way).
 func (q *Queries) ListTaskViewsByKey(ctx context.Context, arg ListTaskViewsByKeyParams) ([]ListTaskViewsByKeyRow, error) {
 	rows, err := q.db.Query(ctx, listTaskViewsByKey,
-		arg.MonthStart,
-		arg.MonthEnd,
+		arg.Month,
 		arg.SilenceRuns,
 		arg.State,
 		arg.AfterAt,
@@ -1093,6 +1093,9 @@ func (q *Queries) ListTaskViewsByKey(ctx context.Context, arg ListTaskViewsByKey
 			&i.Task.PublicContextOk,
 			&i.Task.PublishedAt,
 			&i.Task.MonthlyBudgetUsd,
+			&i.Task.SpendMonth,
+			&i.Task.SpendMonthUsd,
+			&i.Task.SpendMonthPaidRuns,
 			&i.LeID,
 			&i.LeScheduledFor,
 			&i.LeTrigger,
@@ -1130,7 +1133,7 @@ func (q *Queries) ListTaskViewsByKey(ctx context.Context, arg ListTaskViewsByKey
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks
 WHERE user_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -1190,6 +1193,9 @@ func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]Task, e
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}
@@ -1212,18 +1218,15 @@ func (q *Queries) LockUserTasks(ctx context.Context, userID uuid.UUID) error {
 }
 
 const monthSpends = `-- name: MonthSpends :many
-SELECT task_id, COALESCE(SUM(cost_usd), 0)::float8 AS total
-FROM executions
-WHERE user_id = $1 AND task_id = ANY($2::uuid[])
-  AND created_at >= $3 AND created_at < $4
-GROUP BY task_id
+SELECT id AS task_id, (CASE WHEN spend_month = $1::date THEN spend_month_usd ELSE 0 END)::float8 AS total
+FROM tasks
+WHERE user_id = $2 AND id = ANY($3::uuid[])
 `
 
 type MonthSpendsParams struct {
-	UserID     uuid.UUID
-	TaskIds    []uuid.UUID
-	MonthStart time.Time
-	MonthEnd   time.Time
+	Month   pgtype.Date
+	UserID  uuid.UUID
+	TaskIds []uuid.UUID
 }
 
 type MonthSpendsRow struct {
@@ -1231,14 +1234,9 @@ type MonthSpendsRow struct {
 	Total  float64
 }
 
-// One page of tasks' spend in one statement; a task without runs this month has no row.
+// One page of tasks' running totals for @month (000022) in one statement.
 func (q *Queries) MonthSpends(ctx context.Context, arg MonthSpendsParams) ([]MonthSpendsRow, error) {
-	rows, err := q.db.Query(ctx, monthSpends,
-		arg.UserID,
-		arg.TaskIds,
-		arg.MonthStart,
-		arg.MonthEnd,
-	)
+	rows, err := q.db.Query(ctx, monthSpends, arg.Month, arg.UserID, arg.TaskIds)
 	if err != nil {
 		return nil, err
 	}
@@ -1320,7 +1318,7 @@ UPDATE tasks SET name = $1, name_is_default = $2, search_query = $3,
        urls = $14, context = $15, public = $16, public_slug = $17,
        public_context_ok = $18, published_at = $19, updated_at = now()
 WHERE id = $20 AND user_id = $21
-RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd
+RETURNING id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs
 `
 
 type UpdateTaskParams struct {
@@ -1400,6 +1398,9 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (Task, e
 		&i.PublicContextOk,
 		&i.PublishedAt,
 		&i.MonthlyBudgetUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
+		&i.SpendMonthPaidRuns,
 	)
 	return i, err
 }

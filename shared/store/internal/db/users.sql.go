@@ -45,7 +45,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, arg CreateAPIKeyParams) (Api
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd FROM users WHERE id = $1
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -61,6 +61,8 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
 		&i.MonthlySpendCapUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
 	)
 	return i, err
 }
@@ -160,7 +162,7 @@ func (q *Queries) ListAllExecutions(ctx context.Context, arg ListAllExecutionsPa
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd FROM tasks
+SELECT id, user_id, name, name_is_default, search_query, condition_description, schedule, timezone, notify_behavior, notifications, state, next_run_at, last_run_at, last_execution_id, created_at, updated_at, state_changed_at, next_run_cause, depth, urls, context, mode, public, public_slug, public_context_ok, published_at, monthly_budget_usd, spend_month, spend_month_usd, spend_month_paid_runs FROM tasks
 WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $3
 `
@@ -208,6 +210,9 @@ func (q *Queries) ListAllTasks(ctx context.Context, arg ListAllTasksParams) ([]T
 			&i.PublicContextOk,
 			&i.PublishedAt,
 			&i.MonthlyBudgetUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
+			&i.SpendMonthPaidRuns,
 		); err != nil {
 			return nil, err
 		}
@@ -220,7 +225,7 @@ func (q *Queries) ListAllTasks(ctx context.Context, arg ListAllTasksParams) ([]T
 }
 
 const listUsers = `-- name: ListUsers :many
-SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd FROM users
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd FROM users
 WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY created_at DESC, id DESC LIMIT $3
 `
@@ -250,6 +255,8 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 			&i.UpdatedAt,
 			&i.DeactivatedAt,
 			&i.MonthlySpendCapUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
 		); err != nil {
 			return nil, err
 		}
@@ -389,7 +396,7 @@ ON CONFLICT (external_id) DO UPDATE
                          THEN now() ELSE users.updated_at END
  -- A deactivated user is neither updated nor returned: sign-in refuses them (EnsureUser).
  WHERE users.deactivated_at IS NULL
-RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd
+RETURNING id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd
 `
 
 type UpsertUserParams struct {
@@ -411,12 +418,14 @@ func (q *Queries) UpsertUser(ctx context.Context, arg UpsertUserParams) (User, e
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
 		&i.MonthlySpendCapUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
 	)
 	return i, err
 }
 
 const userByExternalID = `-- name: UserByExternalID :one
-SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd FROM users WHERE external_id = $1 AND deactivated_at IS NULL
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd FROM users WHERE external_id = $1 AND deactivated_at IS NULL
 `
 
 // Authentication reads this: a deactivated user is not found, on every instance at once.
@@ -433,12 +442,14 @@ func (q *Queries) UserByExternalID(ctx context.Context, externalID string) (User
 		&i.UpdatedAt,
 		&i.DeactivatedAt,
 		&i.MonthlySpendCapUsd,
+		&i.SpendMonth,
+		&i.SpendMonthUsd,
 	)
 	return i, err
 }
 
 const usersByEmail = `-- name: UsersByEmail :many
-SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
+SELECT id, external_id, email, display_name, role, created_at, updated_at, deactivated_at, monthly_spend_cap_usd, spend_month, spend_month_usd FROM users WHERE lower(email) = lower($1::text) ORDER BY created_at LIMIT 2
 `
 
 // Addresses are compared without case, as mail systems do; more than one row means the address
@@ -462,6 +473,8 @@ func (q *Queries) UsersByEmail(ctx context.Context, email string) ([]User, error
 			&i.UpdatedAt,
 			&i.DeactivatedAt,
 			&i.MonthlySpendCapUsd,
+			&i.SpendMonth,
+			&i.SpendMonthUsd,
 		); err != nil {
 			return nil, err
 		}
