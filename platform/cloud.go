@@ -21,6 +21,7 @@ import (
 	"github.com/torale-ai/torale/shared/oidc"
 	"github.com/torale-ai/torale/shared/runner"
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/cloudsql"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -175,7 +176,7 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, *schemaChe
 	}
 	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000)), NoPing: true}
 	if cfg.CloudSQLInstance != "" {
-		dial, err := store.CloudSQLDial(ctx, cfg.CloudSQLInstance)
+		dial, err := cloudsql.Dial(ctx, cfg.CloudSQLInstance)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -58,16 +58,19 @@ var functionTargets = []string{"api", "runtask", "notify", "agent", "tick", "wor
 // for the difference.
 var ownPackages = map[string]string{"agent": "github.com/torale-ai/torale/functions/cmd/functions-agent"}
 
-// databasePackage is the floor of a function with a database, started twice: linked and
-// initialised only (framework+store), and connected with its schema checked (framework+db).
+// databasePackage is the floor of a function with a database as its binary links it (the store
+// and the Cloud SQL connector), started twice: linked and initialised only (+connector: beside
+// framework+store, which links the store alone, it prices the connector), and connected with its
+// schema checked (framework+db).
 const databasePackage = "github.com/torale-ai/torale/bench/coldstart/database"
 
-// targets is what one run measures: the four floors, then every function.
+// targets is what one run measures: the five floors, then every function.
 func targets() []target {
 	ts := []target{
 		{Name: "bare", Package: "github.com/torale-ai/torale/bench/coldstart/bare"},
 		{Name: "framework", Package: "github.com/torale-ai/torale/bench/coldstart/framework", Env: []string{"FUNCTION_TARGET=hello"}},
-		{Name: "framework+store", Package: databasePackage, Env: []string{"FUNCTION_TARGET=hello", "COLDSTART_NO_QUERY=1"}},
+		{Name: "framework+store", Package: "github.com/torale-ai/torale/bench/coldstart/storeonly", Env: []string{"FUNCTION_TARGET=hello", "COLDSTART_NO_QUERY=1"}},
+		{Name: "+connector", Package: databasePackage, Env: []string{"FUNCTION_TARGET=hello", "COLDSTART_NO_QUERY=1"}},
 		{Name: "framework+db", Package: databasePackage, Env: []string{"FUNCTION_TARGET=hello"}},
 	}
 	for _, fn := range functionTargets {

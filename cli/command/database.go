@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torale-ai/torale/shared/store"
+	"github.com/torale-ai/torale/shared/store/cloudsql"
 )
 
 // openDatabase connects the commands that work on the database itself (migrate, admin
@@ -17,7 +18,7 @@ func openDatabase(cmd *cobra.Command, getenv func(string) string) (*store.Store,
 	var opts store.Options
 	opts.MaxConns = 2
 	if instance := getenv("TORALE_CLOUDSQL_INSTANCE"); instance != "" {
-		dial, err := store.CloudSQLDial(cmd.Context(), instance)
+		dial, err := cloudsql.Dial(cmd.Context(), instance)
 		if err != nil {
 			return nil, err
 		}
