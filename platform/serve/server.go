@@ -10,7 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -136,4 +139,17 @@ func Listen(ctx context.Context, host, port string) (net.Listener, error) {
 		return nil, fmt.Errorf("listening on port %s: %w", port, err)
 	}
 	return ln, nil
+}
+
+// Main is a server binary's main: run serves until SIGTERM (Cloud Run stopping the instance,
+// or a spot node going) or an interrupt ends its context, which it answers by shutting down in
+// order; a failure is printed after the binary's name and exits 1.
+func Main(name string, run func(ctx context.Context) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	err := run(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
 }

@@ -10,26 +10,17 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	_ "time/tzdata" // task time zones, also in images without /usr/share/zoneinfo
 
 	"github.com/torale-ai/torale/platform/agentservice"
+	"github.com/torale-ai/torale/platform/serve"
 	"github.com/torale-ai/torale/shared/config"
 	"github.com/torale-ai/torale/shared/logging"
 )
 
-func main() {
-	// SIGTERM is Cloud Run stopping the instance: stop the runs in flight, answer them as
-	// retryable, and exit 0.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	err := run(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "functions-agent:", err)
-		os.Exit(1)
-	}
-}
+// SIGTERM is Cloud Run stopping the instance: stop the runs in flight, answer them as
+// retryable, and exit 0.
+func main() { serve.Main("functions-agent", run) }
 
 func run(ctx context.Context) error {
 	if t := os.Getenv("FUNCTION_TARGET"); t != "" && t != "agent" {
