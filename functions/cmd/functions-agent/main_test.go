@@ -36,19 +36,22 @@ func TestServesTheAgentsHealthCheck(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx) }()
 
-	var res *http.Response
-	require.Eventually(t, func() bool {
-		res, err = http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/healthz")
-		return err == nil
-	}, 10*time.Second, 10*time.Millisecond)
 	var h contract.Health
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&h))
-	res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	status := 0
+	require.Eventually(t, func() bool {
+		res, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/healthz")
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		status = res.StatusCode
+		return json.NewDecoder(res.Body).Decode(&h) == nil
+	}, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, http.StatusOK, status)
 	require.Equal(t, contract.Health{Status: "ok"}, h)
 
 	// Anything but POST is refused by the agent function itself, so the route is the agent's.
-	res, err = http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/")
+	res, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/")
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
