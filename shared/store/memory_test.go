@@ -127,18 +127,18 @@ func TestSpendTotalsRestartEachMonth(t *testing.T) {
 	}
 	month := time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
 	finish(tk, month, month, 0.01, 0.02) // one run, two paid attempts
-	finish(tk, month.Add(time.Hour), month, 0.005)
+	finish(tk, month.Add(time.Hour), month, 0.0050005) // stored rounded up, to 0.005001: still paid once
 	finish(tk, month.Add(2*time.Hour), month) // a run that cost nothing
 	finish(other, month, month, 0.1)
 
 	u, err := b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, month)
 	require.NoError(t, err)
-	require.InDelta(t, 0.035, u.SpentUSD, 1e-9)
+	require.InDelta(t, 0.0350005, u.SpentUSD, 1e-9)
 	require.Equal(t, 2, u.PaidRuns, "a run counts once, a free run not at all")
-	require.InDelta(t, 0.135, u.UserSpentUSD, 1e-9)
+	require.InDelta(t, 0.1350005, u.UserSpentUSD, 1e-9)
 	spent, err := b.store.UserMonthSpend(b.ctx, b.user.ID, month)
 	require.NoError(t, err)
-	require.InDelta(t, 0.135, spent, 1e-9)
+	require.InDelta(t, 0.1350005, spent, 1e-9)
 
 	next := month.AddDate(0, 1, 0)
 	u, err = b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, next)

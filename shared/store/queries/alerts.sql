@@ -76,7 +76,8 @@ WHERE u.id = @user_id;
 -- name: AddSpend :exec
 -- A finishing attempt's cost, added to its task's and its user's totals for @month (restarted
 -- when they are for an earlier month), in the run's finish transaction. The run counts as paid
--- once: when this attempt's cost is all its execution has (FinishExecution has added it).
+-- once: when this attempt's cost, rounded as the column rounds it, is all its execution has
+-- (FinishExecution has added it).
 WITH u AS (
     UPDATE users uu SET spend_month_usd = (CASE WHEN uu.spend_month = @month::date THEN uu.spend_month_usd ELSE 0 END) + @cost::float8,
                         spend_month = @month::date
@@ -84,7 +85,7 @@ WITH u AS (
 )
 UPDATE tasks tt SET spend_month_usd = (CASE WHEN tt.spend_month = @month::date THEN tt.spend_month_usd ELSE 0 END) + @cost::float8,
                     spend_month_paid_runs = (CASE WHEN tt.spend_month = @month::date THEN tt.spend_month_paid_runs ELSE 0 END)
-                        + (SELECT CASE WHEN e.cost_usd::float8 <= @cost::float8 THEN 1 ELSE 0 END FROM executions e WHERE e.id = @execution_id),
+                        + (SELECT CASE WHEN e.cost_usd <= @cost::numeric(12, 6) THEN 1 ELSE 0 END FROM executions e WHERE e.id = @execution_id),
                     spend_month = @month::date
 WHERE tt.id = @task_id AND tt.user_id = @user_id;
 

@@ -22,7 +22,7 @@ WITH u AS (
 )
 UPDATE tasks tt SET spend_month_usd = (CASE WHEN tt.spend_month = $1::date THEN tt.spend_month_usd ELSE 0 END) + $2::float8,
                     spend_month_paid_runs = (CASE WHEN tt.spend_month = $1::date THEN tt.spend_month_paid_runs ELSE 0 END)
-                        + (SELECT CASE WHEN e.cost_usd::float8 <= $2::float8 THEN 1 ELSE 0 END FROM executions e WHERE e.id = $3),
+                        + (SELECT CASE WHEN e.cost_usd <= $2::numeric(12, 6) THEN 1 ELSE 0 END FROM executions e WHERE e.id = $3),
                     spend_month = $1::date
 WHERE tt.id = $4 AND tt.user_id = $5
 `
@@ -37,7 +37,8 @@ type AddSpendParams struct {
 
 // A finishing attempt's cost, added to its task's and its user's totals for @month (restarted
 // when they are for an earlier month), in the run's finish transaction. The run counts as paid
-// once: when this attempt's cost is all its execution has (FinishExecution has added it).
+// once: when this attempt's cost, rounded as the column rounds it, is all its execution has
+// (FinishExecution has added it).
 func (q *Queries) AddSpend(ctx context.Context, arg AddSpendParams) error {
 	_, err := q.db.Exec(ctx, addSpend,
 		arg.Month,
