@@ -126,9 +126,9 @@ func TestSpendTotalsRestartEachMonth(t *testing.T) {
 		}
 	}
 	month := time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
-	finish(tk, month, month, 0.01, 0.02) // one run, two paid attempts
+	finish(tk, month, month, 0.01, 0.02)               // one run, two paid attempts
 	finish(tk, month.Add(time.Hour), month, 0.0050005) // stored rounded up, to 0.005001: still paid once
-	finish(tk, month.Add(2*time.Hour), month) // a run that cost nothing
+	finish(tk, month.Add(2*time.Hour), month)          // a run that cost nothing
 	finish(other, month, month, 0.1)
 
 	u, err := b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, month)
