@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -39,7 +40,11 @@ func trailSite(t *testing.T) (site *httptest.Server, private string, reader *pag
 	})
 	huge := strings.Repeat("<p>filler text</p>\n", 5<<20/19+1) // 5 MiB
 	mux.HandleFunc("/huge", func(w http.ResponseWriter, _ *http.Request) {
+		// Declared, so the refusal does not depend on how fast 2 MiB stream under the race
+		// detector within the 300ms read timeout (a streamed page over the cap is
+		// shared/page's TestPagesOverTheSizeCapAreRefused).
 		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Length", strconv.Itoa(len(huge)))
 		_, _ = w.Write([]byte(huge))
 	})
 	mux.HandleFunc("/hang", func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
