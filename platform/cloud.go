@@ -52,12 +52,7 @@ func (c Cloud) Run(ctx context.Context) error {
 		// The agent's service alone, as its own binary (functions/cmd/functions-agent) serves it.
 		return agentservice.Service{Config: c.Config, Host: c.Host, Grace: c.Grace, Log: c.Log}.Run(ctx)
 	}
-	if c.Grace <= 0 {
-		c.Grace = c.Config.Cloud.ShutdownGrace
-	}
-	if c.Grace <= 0 {
-		c.Grace = 9 * time.Second
-	}
+	c.Grace = serve.Grace(c.Grace, c.Config.Cloud.ShutdownGrace)
 	cfg, log := c.Config, c.Log
 	need := partsFor(fns, cfg.Cloud.PubSubProject == "")
 	d := Deps{Config: cfg, Functions: fns, Log: log}

@@ -43,13 +43,7 @@ type Service struct {
 // ends; then it stops the runs in flight at once (each answered as retryable, so the caller
 // runs it elsewhere) and shuts down in order.
 func (s Service) Run(ctx context.Context) error {
-	grace := s.Grace
-	if grace <= 0 {
-		grace = s.Config.Cloud.ShutdownGrace
-	}
-	if grace <= 0 {
-		grace = 9 * time.Second
-	}
+	grace := serve.Grace(s.Grace, s.Config.Cloud.ShutdownGrace)
 	if s.Config.Agent.PageAllowPrivate {
 		s.Log.Warn("TORALE_PAGE_ALLOW_PRIVATE=true: the pages watches list may be read from loopback, private and metadata addresses")
 	}

@@ -44,6 +44,17 @@ func WriteTimeout(longest time.Duration) time.Duration {
 	return longest + 10*time.Second
 }
 
+// Grace is how long a service's shutdown may take in all: given when set, else configured
+// (TORALE_SHUTDOWN_GRACE), else 9s, since Cloud Run kills an instance 10s after SIGTERM.
+func Grace(given, configured time.Duration) time.Duration {
+	for _, d := range []time.Duration{given, configured} {
+		if d > 0 {
+			return d
+		}
+	}
+	return 9 * time.Second
+}
+
 // WithDefaults is s with each zero timeout set to its default (see the fields).
 func (s Server) WithDefaults() Server {
 	def := func(d *time.Duration, v time.Duration) {

@@ -16,8 +16,7 @@ import (
 
 // Store reads what was spent and the user's own cap.
 type Store interface {
-	GetUser(ctx context.Context, id uuid.UUID) (store.User, error)
-	UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.Time) (float64, error)
+	UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.Time) (spent float64, capUSD *float64, err error)
 	TaskMonthUsage(ctx context.Context, userID, taskID uuid.UUID, now time.Time) (store.TaskUsage, error)
 }
 
@@ -48,17 +47,13 @@ type Spend struct {
 // UserSpend returns the user's spend this month against their cap.
 func (g *Guard) UserSpend(ctx context.Context, userID uuid.UUID) (Spend, error) {
 	now := g.now()
-	u, err := g.store.GetUser(ctx, userID)
-	if err != nil {
-		return Spend{}, fmt.Errorf("reading the user's cap: %w", err)
-	}
-	spent, err := g.store.UserMonthSpend(ctx, userID, now)
+	spent, own, err := g.store.UserMonthSpend(ctx, userID, now)
 	if err != nil {
 		return Spend{}, err
 	}
 	s := Spend{SpentUSD: spent, CapUSD: g.capUSD}
-	if u.SpendCapUSD != nil {
-		s.CapUSD, s.Own = *u.SpendCapUSD, true
+	if own != nil {
+		s.CapUSD, s.Own = *own, true
 	}
 	s.MonthStart = time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
 	s.MonthEnd = s.MonthStart.AddDate(0, 1, 0)

@@ -136,7 +136,7 @@ func TestSpendTotalsRestartEachMonth(t *testing.T) {
 	require.InDelta(t, 0.0350005, u.SpentUSD, 1e-9)
 	require.Equal(t, 2, u.PaidRuns, "a run counts once, a free run not at all")
 	require.InDelta(t, 0.1350005, u.UserSpentUSD, 1e-9)
-	spent, err := b.store.UserMonthSpend(b.ctx, b.user.ID, month)
+	spent, _, err := b.store.UserMonthSpend(b.ctx, b.user.ID, month)
 	require.NoError(t, err)
 	require.InDelta(t, 0.1350005, spent, 1e-9)
 

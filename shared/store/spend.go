@@ -55,13 +55,14 @@ func addSpend(ctx context.Context, q *db.Queries, o Outcome) error {
 }
 
 // UserMonthSpend is what all the user's runs that finished in now's calendar month (UTC) cost,
-// in US dollars; ErrNotFound when there is no such user.
-func (s *Store) UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.Time) (float64, error) {
-	total, err := s.q.UserMonthSpend(ctx, db.UserMonthSpendParams{UserID: userID, Month: monthOf(now)})
+// in US dollars, and the user's own cap (nil: the platform's); ErrNotFound when there is no
+// such user.
+func (s *Store) UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.Time) (spent float64, capUSD *float64, err error) {
+	r, err := s.q.UserMonthSpend(ctx, db.UserMonthSpendParams{UserID: userID, Month: monthOf(now)})
 	if err != nil {
-		return 0, fmt.Errorf("reading the user's spend this month: %w", translate(err))
+		return 0, nil, fmt.Errorf("reading the user's spend this month: %w", translate(err))
 	}
-	return total, nil
+	return r.Total, r.UserCap, nil
 }
 
 // TaskUsage is what a task's runs cost this month and how many of them cost anything, beside

@@ -56,8 +56,10 @@ WHERE t.state = 'active' AND t.next_run_at < @before::timestamptz
 ORDER BY t.next_run_at LIMIT @max_rows::int;
 
 -- name: UserMonthSpend :one
--- The user's running total for @month (000022): 0 when it is for an earlier month.
-SELECT (CASE WHEN spend_month = @month::date THEN spend_month_usd ELSE 0 END)::float8 AS total
+-- The user's running total for @month (000022; 0 when it is for an earlier month) and their
+-- own cap (null: the platform's), from the one row.
+SELECT (CASE WHEN spend_month = @month::date THEN spend_month_usd ELSE 0 END)::float8 AS total,
+       monthly_spend_cap_usd AS user_cap
 FROM users WHERE id = @user_id;
 
 -- name: TaskMonthUsage :one

@@ -506,7 +506,8 @@ func (q *Queries) TaskMonthUsage(ctx context.Context, arg TaskMonthUsageParams) 
 }
 
 const userMonthSpend = `-- name: UserMonthSpend :one
-SELECT (CASE WHEN spend_month = $1::date THEN spend_month_usd ELSE 0 END)::float8 AS total
+SELECT (CASE WHEN spend_month = $1::date THEN spend_month_usd ELSE 0 END)::float8 AS total,
+       monthly_spend_cap_usd AS user_cap
 FROM users WHERE id = $2
 `
 
@@ -515,10 +516,16 @@ type UserMonthSpendParams struct {
 	UserID uuid.UUID
 }
 
-// The user's running total for @month (000022): 0 when it is for an earlier month.
-func (q *Queries) UserMonthSpend(ctx context.Context, arg UserMonthSpendParams) (float64, error) {
+type UserMonthSpendRow struct {
+	Total   float64
+	UserCap *float64
+}
+
+// The user's running total for @month (000022; 0 when it is for an earlier month) and their
+// own cap (null: the platform's), from the one row.
+func (q *Queries) UserMonthSpend(ctx context.Context, arg UserMonthSpendParams) (UserMonthSpendRow, error) {
 	row := q.db.QueryRow(ctx, userMonthSpend, arg.Month, arg.UserID)
-	var total float64
-	err := row.Scan(&total)
-	return total, err
+	var i UserMonthSpendRow
+	err := row.Scan(&i.Total, &i.UserCap)
+	return i, err
 }
