@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 
@@ -81,6 +82,9 @@ func TestHostilePagesEndInPlainWords(t *testing.T) {
 	})
 	mux.HandleFunc("/huge", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
+		// Declared, so the refusal does not race the 300ms read timeout under -race (the
+		// streamed case is shared/page's TestPagesOverTheSizeCapAreRefused).
+		w.Header().Set("Content-Length", strconv.Itoa(5<<20))
 		_, _ = w.Write(make([]byte, 5<<20))
 	})
 	mux.HandleFunc("/silent", func(_ http.ResponseWriter, r *http.Request) {
