@@ -24,6 +24,7 @@ import (
 	"github.com/torale-ai/torale/shared/outbox"
 	"github.com/torale-ai/torale/shared/outbox/outboxtest"
 	"github.com/torale-ai/torale/shared/runner"
+	"github.com/torale-ai/torale/shared/schedule"
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/store/storetest"
 	"github.com/torale-ai/torale/shared/task"
@@ -82,12 +83,25 @@ func (b testBundle) runner(a agent.Agent, spend runner.SpendGuard) *runner.Runne
 		runner.Config{MaxAttempts: 1, AgentTimeout: time.Second, Alerts: b.alerts, Spend: spend})
 }
 
-// run makes one manual run of tk through r.
+// run makes one manual run of tk through r, behind the gate as runtask runs it (the gate reads
+// the task with what the run reads besides it).
 func (b testBundle) run(t *testing.T, r *runner.Runner, tk task.Task) task.Execution {
+	t.Helper()
+	return b.runVia(t, r, tk, true)
+}
+
+// runVia is run, behind the gate or with r reading the task itself (gated false).
+func (b testBundle) runVia(t *testing.T, r *runner.Runner, tk task.Task, gated bool) task.Execution {
 	t.Helper()
 	e, err := b.s.CreateManualRun(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	require.NoError(t, r.Handle(b.ctx, event.RunTask{Version: event.Version, TaskID: tk.ID, UserID: b.user.ID, ExecutionID: &e.ID}))
+	m := event.RunTask{Version: event.Version, TaskID: tk.ID, UserID: b.user.ID, ExecutionID: &e.ID}
+	if gated {
+		err = schedule.NewGate(b.s, r.HandleTask, b.clk.Now, logging.Discard()).Handle(b.ctx, m)
+	} else {
+		err = r.Handle(b.ctx, m)
+	}
+	require.NoError(t, err)
 	e, err = b.s.GetExecution(b.ctx, b.user.ID, e.ID)
 	require.NoError(t, err)
 	return e
@@ -210,15 +224,22 @@ func TestOverdueWatchAlertsOnce(t *testing.T) {
 	require.Empty(t, b.openAlerts(t, stuck))
 }
 
+// The spend check weighs the month's spend the gate read with the task, or reads it itself when
+// the runner read the task: both hold the run back alike.
 func TestRunOverTheCapIsNotStartedAndAlerts(t *testing.T) {
+	t.Run("gated", func(t *testing.T) { runOverTheCap(t, true) })
+	t.Run("runner", func(t *testing.T) { runOverTheCap(t, false) })
+}
+
+func runOverTheCap(t *testing.T, gated bool) {
 	b := setup(t)
 	tk := b.task(t, "0 9 * * *", b.clk.Now().Add(time.Hour))
 	fake := agenttest.New(success(0.6), success(0.6), success(0.6))
 	r := b.runner(fake, budget.New(b.s, 1.0, b.clk.Now))
 
-	require.Equal(t, task.StatusSuccess, b.run(t, r, tk).Status)
+	require.Equal(t, task.StatusSuccess, b.runVia(t, r, tk, gated).Status)
 	require.Equal(t, 1, fake.Calls())
-	held := b.run(t, r, tk) // $0.60 spent and about $0.60 a run: this one would pass $1.00
+	held := b.runVia(t, r, tk, gated) // $0.60 spent and about $0.60 a run: this one would pass $1.00
 	require.Equal(t, 1, fake.Calls(), "the model is not called")
 	require.Equal(t, task.StatusFailed, held.Status)
 	require.Equal(t, task.SilenceSpendCap, held.SilenceReason)
@@ -234,7 +255,7 @@ func TestRunOverTheCapIsNotStartedAndAlerts(t *testing.T) {
 	require.Contains(t, mails[0].Text, held.Error)
 	require.Equal(t, task.AlertSpendCap, hooks[0].Data.Alert.Cause)
 
-	b.run(t, r, tk)
+	b.runVia(t, r, tk, gated)
 	mails, _ = b.sent(t)
 	require.Len(t, mails, 1, "held back again: told once")
 
@@ -242,7 +263,7 @@ func TestRunOverTheCapIsNotStartedAndAlerts(t *testing.T) {
 	// the owner hears it recovered.
 	raised := 10.0
 	require.NoError(t, b.s.SetUserSpendCap(b.ctx, b.user.ID, &raised))
-	require.Equal(t, task.StatusSuccess, b.run(t, r, tk).Status)
+	require.Equal(t, task.StatusSuccess, b.runVia(t, r, tk, gated).Status)
 	mails, _ = b.sent(t)
 	require.Len(t, mails, 2)
 	require.Contains(t, mails[1].Subject, "Your watch runs again")
@@ -252,7 +273,7 @@ func TestRunOverTheCapIsNotStartedAndAlerts(t *testing.T) {
 	require.NoError(t, b.s.SetTaskBudget(b.ctx, b.user.ID, tk.ID, &budgetUSD))
 	tk, err := b.s.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	held = b.run(t, r, tk)
+	held = b.runVia(t, r, tk, gated)
 	require.Equal(t, task.StatusFailed, held.Status)
 	require.Contains(t, held.Error, "this watch's model spend this month ($1.20)")
 	require.Contains(t, held.Error, "its monthly budget of $1.00")

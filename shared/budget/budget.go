@@ -63,13 +63,14 @@ func (g *Guard) UserSpend(ctx context.Context, userID uuid.UUID) (Spend, error) 
 // Check says, in plain words, why a run of t may not start now, or "" when it may. A run
 // "would exceed" a ceiling when what was spent this month, plus what the task's runs cost on
 // average this month, passes it: a ceiling is never crossed by more than about one run. It
-// reads everything in one statement: it runs before every run.
+// weighs the spend the gate read with t (t.RunReads) when there is one, else reads it in one
+// statement: it runs before every run.
 // Change-mode watches call no model, so nothing holds them back.
 func (g *Guard) Check(ctx context.Context, t task.Task) (string, error) {
 	if t.Mode == task.ModeChange {
 		return "", nil
 	}
-	usage, err := g.store.TaskMonthUsage(ctx, t.UserID, t.ID, g.now())
+	usage, err := g.usage(ctx, t)
 	if err != nil {
 		return "", err
 	}
@@ -90,6 +91,16 @@ func (g *Guard) Check(ctx context.Context, t task.Task) (string, error) {
 			"your monthly cap of %s.", dollars(usage.UserSpentUSD), dollars(ceiling)), nil
 	}
 	return "", nil
+}
+
+// usage is the month's spend for t's check. The gate's read is a few milliseconds old, and the
+// check weighs an estimate anyway: runs racing each other can each pass it, which is why a
+// ceiling may be crossed by about one run per concurrent run.
+func (g *Guard) usage(ctx context.Context, t task.Task) (store.TaskUsage, error) {
+	if t.RunReads != nil {
+		return t.RunReads.Spend, nil
+	}
+	return g.store.TaskMonthUsage(ctx, t.UserID, t.ID, g.now())
 }
 
 func over(spent, next, ceiling float64) bool {

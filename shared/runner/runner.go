@@ -230,7 +230,7 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 	if t.Mode == task.ModeChange {
 		return r.runChange(ctx, t, exec, log)
 	}
-	recent, err := r.store.RecentResults(ctx, t.UserID, t.ID, 5)
+	recent, err := r.recent(ctx, t)
 	if err != nil {
 		return fmt.Errorf("loading recent results: %w", err)
 	}
@@ -257,6 +257,17 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 		return r.fail(ctx, t, exec, o, err, log)
 	}
 	return r.succeed(ctx, t, exec, o, out, log)
+}
+
+// recent are t's last successful results for the agent: those the gate read with t, else read
+// now. Another run of t that ends between the gate's read and this run's claim is not among
+// them, as one that ends while this run's agent works is not either: the task's memory of
+// reported facts, read after the claim, is what keeps a fact from being told twice.
+func (r *Runner) recent(ctx context.Context, t task.Task) ([]task.Result, error) {
+	if t.RunReads != nil {
+		return t.RunReads.Recent, nil
+	}
+	return r.store.RecentResults(ctx, t.UserID, t.ID, task.RecentResultsRead)
 }
 
 // remember keeps what a notifying run reported. It runs after the result is recorded, so a fact

@@ -131,8 +131,16 @@ func TestSpendTotalsRestartEachMonth(t *testing.T) {
 	finish(tk, month.Add(2*time.Hour), month)          // a run that cost nothing
 	finish(other, month, month, 0.1)
 
+	// The gate's read before a run carries the same figures the spend check would read.
+	gateReads := func(now time.Time) store.TaskUsage {
+		t.Helper()
+		got, _, err := b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, nil, now)
+		require.NoError(t, err)
+		return got.RunReads.Spend
+	}
 	u, err := b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, month)
 	require.NoError(t, err)
+	require.Equal(t, u, gateReads(month))
 	require.InDelta(t, 0.0350005, u.SpentUSD, 1e-9)
 	require.Equal(t, 2, u.PaidRuns, "a run counts once, a free run not at all")
 	require.InDelta(t, 0.1350005, u.UserSpentUSD, 1e-9)
@@ -144,12 +152,19 @@ func TestSpendTotalsRestartEachMonth(t *testing.T) {
 	u, err = b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, next)
 	require.NoError(t, err)
 	require.Equal(t, store.TaskUsage{}, u, "last month's totals read as nothing spent")
+	require.Equal(t, u, gateReads(next))
 	finish(tk, next, next, 0.003)
 	u, err = b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, next)
 	require.NoError(t, err)
 	require.InDelta(t, 0.003, u.SpentUSD, 1e-9)
 	require.Equal(t, 1, u.PaidRuns)
 	require.InDelta(t, 0.003, u.UserSpentUSD, 1e-9, "the user's total restarted too")
+	capUSD := 2.5
+	require.NoError(t, b.store.SetUserSpendCap(b.ctx, b.user.ID, &capUSD))
+	u, err = b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, next)
+	require.NoError(t, err)
+	require.Equal(t, 2.5, *u.UserCapUSD)
+	require.Equal(t, u, gateReads(next), "the user's own cap too")
 	spend, err := b.store.MonthSpends(b.ctx, b.user.ID, []uuid.UUID{tk.ID, other.ID}, next)
 	require.NoError(t, err)
 	require.InDelta(t, 0.003, spend[tk.ID], 1e-9)

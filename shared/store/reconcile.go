@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
 
@@ -28,17 +30,28 @@ func (s *Store) RunAlive(ctx context.Context, userID, taskID uuid.UUID, executio
 }
 
 // GetTaskRunAlive returns the user's task and RunAlive's answer for the run executionID or
-// scheduledFor names, in one statement; ErrNotFound when the task is missing or not theirs.
+// scheduledFor names, in one statement, with what a run reads besides the task (t.RunReads: its
+// recent results and now's month's spend) and its open alerts' causes; ErrNotFound when the
+// task is missing or not theirs.
 func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error) {
 	r, err := s.q.GetTaskRunAlive(ctx, db.GetTaskRunAliveParams{TaskID: taskID, UserID: userID, ExecutionID: executionID,
-		ScheduledFor: scheduledFor, Now: &now})
+		ScheduledFor: scheduledFor, Now: &now, RecentRows: task.RecentResultsRead, Month: monthOf(now)})
 	if err != nil {
 		return task.Task{}, false, fmt.Errorf("reading the task to run: %w", translate(err))
+	}
+	var recent []doc.Result
+	if err := json.Unmarshal(r.RecentResults, &recent); err != nil {
+		return task.Task{}, false, fmt.Errorf("reading the task's recent results: %w", err)
 	}
 	t := taskOf(r.Task)
 	t.OpenAlertCauses = make([]task.AlertCause, 0, len(r.OpenAlertCauses)) // read: none is not unknown
 	for _, c := range r.OpenAlertCauses {
 		t.OpenAlertCauses = append(t.OpenAlertCauses, task.AlertCause(c))
+	}
+	t.RunReads = &task.RunReads{Recent: make([]task.Result, len(recent)), Spend: TaskUsage{SpentUSD: r.SpendTotal,
+		PaidRuns: r.SpendPaidRuns, UserSpentUSD: r.UserSpendTotal, UserCapUSD: r.UserCap}}
+	for i := range recent {
+		t.RunReads.Recent[i] = *recent[i].Task()
 	}
 	return t, r.Alive, nil
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -21,7 +22,8 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	require.NoError(t, err)
 	want, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	want.OpenAlertCauses = []task.AlertCause{} // read, and none is open
+	want.OpenAlertCauses = []task.AlertCause{}              // read, and none is open
+	want.RunReads = &task.RunReads{Recent: []task.Result{}} // read: no result yet, nothing spent
 	other := at.Add(time.Hour)
 	for _, c := range []struct {
 		name      string
@@ -67,6 +69,44 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	got, _, err = b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, &at, b.now)
 	require.NoError(t, err)
 	require.Equal(t, []task.AlertCause{task.AlertOverdue}, got.OpenAlertCauses)
+}
+
+// The gate's read carries the task's last successful results, newest first, as RecentResults
+// reads them: a failed run and another task's are not among them, and there are at most
+// task.RecentResultsRead.
+func TestGetTaskRunAliveReadsRecentResults(t *testing.T) {
+	b := setup(t)
+	tk := b.task(t, b.user, b.now)
+	other := b.task(t, b.user, b.now)
+	run := func(tk task.Task, i int, status task.Status) {
+		t.Helper()
+		at, now := b.now.Add(time.Duration(i)*time.Hour), b.now.Add(time.Duration(i)*time.Minute)
+		e, err := b.store.StartExecution(b.ctx, store.StartRun{UserID: b.user.ID, TaskID: tk.ID, ScheduledFor: &at,
+			Now: now, Deadline: now.Add(time.Hour)})
+		require.NoError(t, err)
+		o := store.Outcome{ExecutionID: e.ID, UserID: b.user.ID, TaskID: tk.ID, Attempt: e.Attempt, Now: now,
+			Status: status, TaskVersion: tk.UpdatedAt}
+		if status == task.StatusSuccess {
+			o.Result = &task.Result{Evidence: fmt.Sprintf("run %d", i), Confidence: i}
+		} else {
+			o.Error = "failed"
+		}
+		_, err = b.store.FinishExecution(b.ctx, o)
+		require.NoError(t, err)
+	}
+	for i := range 7 {
+		run(tk, i, task.StatusSuccess)
+	}
+	run(tk, 7, task.StatusFailed)
+	run(other, 8, task.StatusSuccess)
+
+	got, _, err := b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, nil, b.now)
+	require.NoError(t, err)
+	want, err := b.store.RecentResults(b.ctx, b.user.ID, tk.ID, task.RecentResultsRead)
+	require.NoError(t, err)
+	require.Len(t, want, task.RecentResultsRead)
+	require.Equal(t, "run 6", want[0].Evidence, "newest first")
+	require.Equal(t, want, got.RunReads.Recent)
 }
 
 // NextDue is the earliest next run of an active task, of any user; a paused task's is not one.

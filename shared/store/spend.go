@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // MonthSpends returns the estimated cost in US dollars of each of the user's tasks' runs
@@ -67,12 +68,7 @@ func (s *Store) UserMonthSpend(ctx context.Context, userID uuid.UUID, now time.T
 
 // TaskUsage is what a task's runs cost this month and how many of them cost anything, beside
 // what all its owner's runs cost this month and the owner's own cap (nil: the platform's).
-type TaskUsage struct {
-	SpentUSD     float64
-	PaidRuns     int
-	UserSpentUSD float64
-	UserCapUSD   *float64
-}
+type TaskUsage = task.MonthSpend
 
 // TaskMonthUsage returns what the task's runs that finished in now's calendar month (UTC) cost,
 // and its owner's spend and cap, in one statement; ErrNotFound when there is no such user.

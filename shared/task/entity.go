@@ -45,9 +45,12 @@ type Task struct {
 	// the task when the reader asked for them (the gate's read before a run); nil when it did
 	// not, and then whoever needs them looks for itself.
 	OpenAlertCauses []AlertCause
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	StateChangedAt  time.Time
+	// RunReads are the rest of what a run reads, when the reader of the task read them with it
+	// (the gate); nil when it did not, and then the run reads them for itself.
+	RunReads       *RunReads
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	StateChangedAt time.Time
 }
 
 // Trigger says why an execution ran.

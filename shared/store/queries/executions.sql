@@ -148,10 +148,21 @@ GROUP BY t.id, r.notified, r.silence_reason;
 
 -- name: GetTaskRunAlive :one
 -- The task a run-task message names and, in the same statement, RunAlive's answer for the
--- message's run and the causes of the task's open alerts (alerts_open_idx; usually none), which
--- the run's end would otherwise look up: the gate's reads in one round trip.
+-- message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
+-- run's end would otherwise look up, and what the run reads before it calls the agent: the
+-- task's last successful results and the month's spend its spend check weighs (the running
+-- totals of 000022, for @month). Every run's reads before its claim, in one round trip.
 SELECT sqlc.embed(tasks), EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= @now
       AND (e.id = sqlc.narg(execution_id)::uuid OR e.scheduled_for = sqlc.narg(scheduled_for)::timestamptz)) AS alive,
-    ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes
-FROM tasks WHERE tasks.id = @task_id AND tasks.user_id = @user_id;
+    ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes,
+    (SELECT COALESCE(jsonb_agg(r.result ORDER BY r.finished_at DESC), '[]'::jsonb) FROM (
+        SELECT e.result, e.finished_at FROM executions e
+        WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'success' AND e.result IS NOT NULL
+        ORDER BY e.finished_at DESC LIMIT @recent_rows) r)::jsonb AS recent_results,
+    (CASE WHEN tasks.spend_month = @month::date THEN tasks.spend_month_usd ELSE 0 END)::float8 AS spend_total,
+    (CASE WHEN tasks.spend_month = @month::date THEN tasks.spend_month_paid_runs ELSE 0 END)::int AS spend_paid_runs,
+    (CASE WHEN u.spend_month = @month::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_spend_total,
+    u.monthly_spend_cap_usd AS user_cap
+FROM tasks JOIN users u ON u.id = tasks.user_id
+WHERE tasks.id = @task_id AND tasks.user_id = @user_id;

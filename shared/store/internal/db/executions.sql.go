@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/torale-ai/torale/shared/store/internal/doc"
 	"github.com/torale-ai/torale/shared/task"
 )
@@ -245,14 +246,25 @@ const getTaskRunAlive = `-- name: GetTaskRunAlive :one
 SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, tasks.spend_month, tasks.spend_month_usd, tasks.spend_month_paid_runs, EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= $1
       AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive,
-    ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes
-FROM tasks WHERE tasks.id = $4 AND tasks.user_id = $5
+    ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes,
+    (SELECT COALESCE(jsonb_agg(r.result ORDER BY r.finished_at DESC), '[]'::jsonb) FROM (
+        SELECT e.result, e.finished_at FROM executions e
+        WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'success' AND e.result IS NOT NULL
+        ORDER BY e.finished_at DESC LIMIT $4) r)::jsonb AS recent_results,
+    (CASE WHEN tasks.spend_month = $5::date THEN tasks.spend_month_usd ELSE 0 END)::float8 AS spend_total,
+    (CASE WHEN tasks.spend_month = $5::date THEN tasks.spend_month_paid_runs ELSE 0 END)::int AS spend_paid_runs,
+    (CASE WHEN u.spend_month = $5::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_spend_total,
+    u.monthly_spend_cap_usd AS user_cap
+FROM tasks JOIN users u ON u.id = tasks.user_id
+WHERE tasks.id = $6 AND tasks.user_id = $7
 `
 
 type GetTaskRunAliveParams struct {
 	Now          *time.Time
 	ExecutionID  *uuid.UUID
 	ScheduledFor *time.Time
+	RecentRows   int32
+	Month        pgtype.Date
 	TaskID       uuid.UUID
 	UserID       uuid.UUID
 }
@@ -261,16 +273,25 @@ type GetTaskRunAliveRow struct {
 	Task            Task
 	Alive           bool
 	OpenAlertCauses []string
+	RecentResults   []byte
+	SpendTotal      float64
+	SpendPaidRuns   int
+	UserSpendTotal  float64
+	UserCap         *float64
 }
 
 // The task a run-task message names and, in the same statement, RunAlive's answer for the
-// message's run and the causes of the task's open alerts (alerts_open_idx; usually none), which
-// the run's end would otherwise look up: the gate's reads in one round trip.
+// message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
+// run's end would otherwise look up, and what the run reads before it calls the agent: the
+// task's last successful results and the month's spend its spend check weighs (the running
+// totals of 000022, for @month). Every run's reads before its claim, in one round trip.
 func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams) (GetTaskRunAliveRow, error) {
 	row := q.db.QueryRow(ctx, getTaskRunAlive,
 		arg.Now,
 		arg.ExecutionID,
 		arg.ScheduledFor,
+		arg.RecentRows,
+		arg.Month,
 		arg.TaskID,
 		arg.UserID,
 	)
@@ -308,6 +329,11 @@ func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams
 		&i.Task.SpendMonthPaidRuns,
 		&i.Alive,
 		&i.OpenAlertCauses,
+		&i.RecentResults,
+		&i.SpendTotal,
+		&i.SpendPaidRuns,
+		&i.UserSpendTotal,
+		&i.UserCap,
 	)
 	return i, err
 }

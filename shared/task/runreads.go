@@ -1,0 +1,24 @@
+package task
+
+// RecentResultsRead is how many of a task's last successful results a run shows the agent, so
+// it can tell what it already reported.
+const RecentResultsRead = 5
+
+// RunReads is what a run reads besides its task, read in the same statement as the task by the
+// gate before the run (one round trip instead of three on every run's path: bench/dispatch).
+type RunReads struct {
+	// Recent are the task's last successful results, newest first, at most RecentResultsRead.
+	Recent []Result
+	// Spend is the month's spend the run's spend check weighs, as of the read.
+	Spend MonthSpend
+}
+
+// MonthSpend is what a task's runs cost in a calendar month (UTC) and how many of them cost
+// anything, beside what all its owner's runs cost that month and the owner's own cap (nil: the
+// platform's).
+type MonthSpend struct {
+	SpentUSD     float64
+	PaidRuns     int
+	UserSpentUSD float64
+	UserCapUSD   *float64
+}
