@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/torale-ai/torale/shared/store/internal/db"
 	"github.com/torale-ai/torale/shared/store/internal/doc"
@@ -55,20 +56,29 @@ type Outcome struct {
 // attempt was superseded (reaped, cancelled or retried elsewhere): its result is then dropped.
 func (s *Store) FinishExecution(ctx context.Context, o Outcome) ([]task.Delivery, error) {
 	var deliveries []task.Delivery
-	err := s.inTx(ctx, func(q *db.Queries) error {
-		if err := finishExecutionRow(ctx, q, o); err != nil {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The writes go in one round trip, the deliveries (which read what they insert) after.
+		var p pipeline
+		q := db.New(&p)
+		if err := finishExecutionRow(ctx, q, &p, o); err != nil {
 			return err
 		}
 		if o.Status == task.StatusRetrying {
-			return translate(q.MarkRetrying(ctx, db.MarkRetryingParams{TaskID: o.TaskID, UserID: o.UserID}))
+			if err := q.MarkRetrying(ctx, db.MarkRetryingParams{TaskID: o.TaskID, UserID: o.UserID}); err != nil {
+				return err
+			}
+			return p.send(ctx, tx)
 		}
 		if err := q.AdvanceTask(ctx, db.AdvanceTaskParams{TaskID: o.TaskID, UserID: o.UserID, Now: &o.Now,
 			ExecutionID: &o.ExecutionID, NextRunAt: o.NextRunAt, NextRunCause: string(causeOr(o.NextRunCause)), TaskVersion: o.TaskVersion, Complete: o.Complete,
 			Topic: o.Topic}); err != nil {
-			return translate(err)
+			return err
+		}
+		if err := p.send(ctx, tx); err != nil {
+			return err
 		}
 		var err error
-		deliveries, err = insertDeliveries(ctx, q, o)
+		deliveries, err = insertDeliveries(ctx, s.q.WithTx(tx), o)
 		return err
 	})
 	if err != nil {
@@ -77,22 +87,21 @@ func (s *Store) FinishExecution(ctx context.Context, o Outcome) ([]task.Delivery
 	return deliveries, nil
 }
 
-func finishExecutionRow(ctx context.Context, q *db.Queries, o Outcome) error {
+// finishExecutionRow queues the execution's row, its cost and its trail on p; the batch fails
+// with a conflict when the attempt is no longer running.
+func finishExecutionRow(ctx context.Context, q *db.Queries, p *pipeline, o Outcome) error {
 	var finished *time.Time
 	if o.Status.Final() {
 		finished = &o.Now
 	}
-	n, err := q.FinishExecution(ctx, db.FinishExecutionParams{ID: o.ExecutionID, UserID: o.UserID, Attempt: o.Attempt,
+	if _, err := q.FinishExecution(ctx, db.FinishExecutionParams{ID: o.ExecutionID, UserID: o.UserID, Attempt: o.Attempt,
 		Status: o.Status, FinishedAt: finished, Result: doc.FromResult(o.Result), Error: o.Error,
 		InternalError: o.InternalError, ErrorCategory: string(o.Category), SilenceReason: string(silenceOf(o)), Model: o.Usage.Model,
 		PromptTokens: o.Usage.PromptTokens, OutputTokens: o.Usage.OutputTokens,
-		SearchQueries: o.Usage.SearchQueries, CostUsd: o.Usage.CostUSD, RetryBy: o.RetryBy})
-	if err != nil {
-		return translate(err)
+		SearchQueries: o.Usage.SearchQueries, CostUsd: o.Usage.CostUSD, RetryBy: o.RetryBy}); err != nil {
+		return err
 	}
-	if n == 0 {
-		return conflict(fmt.Sprintf("Attempt %d is no longer running.", o.Attempt))
-	}
+	p.mustTouch(conflict(fmt.Sprintf("Attempt %d is no longer running.", o.Attempt)))
 	if err := addSpend(ctx, q, o); err != nil {
 		return err
 	}

@@ -167,10 +167,25 @@ func TestOneExecutionPerFire(t *testing.T) {
 	require.Equal(t, e.ID, e2.ID)
 	require.Equal(t, 2, e2.Attempt)
 
-	// The superseded first attempt cannot record a result.
+	// The superseded first attempt cannot record a result, nor anything that follows from one:
+	// its writes travel in one batch, and the conflict rolls back the rest.
+	far := b.now.Add(48 * time.Hour)
 	_, err = b.store.FinishExecution(b.ctx, store.Outcome{ExecutionID: e.ID, UserID: b.user.ID, TaskID: tk.ID,
-		Attempt: 1, Now: b.now, Status: task.StatusSuccess, Result: &task.Result{Evidence: "late"}})
+		Attempt: 1, Now: b.now, Status: task.StatusSuccess, Result: &task.Result{Evidence: "late"}, Complete: true,
+		NextRunAt: &far, TaskVersion: tk.UpdatedAt, Usage: task.Usage{CostUSD: 0.5},
+		Steps: []task.Step{{Kind: task.StepSearch, At: b.now, Queries: []string{"late"}}}})
 	require.ErrorIs(t, err, store.ErrConflict)
+	late, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
+	require.NoError(t, err)
+	require.Equal(t, task.StateActive, late.State)
+	require.Nil(t, late.LastExecutionID)
+	require.NotEqual(t, far, late.NextRunAt.UTC())
+	usage, err := b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, b.now)
+	require.NoError(t, err)
+	require.Zero(t, usage.SpentUSD)
+	steps, err := b.store.ExecutionSteps(b.ctx, b.user.ID, e.ID)
+	require.NoError(t, err)
+	require.Empty(t, steps)
 
 	note := "Announced."
 	next := b.now.Add(24 * time.Hour)
