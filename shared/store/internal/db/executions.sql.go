@@ -247,10 +247,10 @@ SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= $1
       AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive,
     ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes,
-    (SELECT COALESCE(jsonb_agg(r.result ORDER BY r.finished_at DESC), '[]'::jsonb) FROM (
-        SELECT e.result, e.finished_at FROM executions e
-        WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'success' AND e.result IS NOT NULL
-        ORDER BY e.finished_at DESC LIMIT $4) r)::jsonb AS recent_results,
+    (SELECT COALESCE(jsonb_agg(r.result ORDER BY r.created_at DESC, r.id DESC), '[]'::jsonb) FROM (
+        SELECT e.result, e.created_at, e.id FROM executions e
+        WHERE e.task_id = tasks.id AND e.status = 'success' AND e.result IS NOT NULL
+        ORDER BY e.created_at DESC, e.id DESC LIMIT $4) r)::jsonb AS recent_results,
     (CASE WHEN tasks.spend_month = $5::date THEN tasks.spend_month_usd ELSE 0 END)::float8 AS spend_total,
     (CASE WHEN tasks.spend_month = $5::date THEN tasks.spend_month_paid_runs ELSE 0 END)::int AS spend_paid_runs,
     (CASE WHEN u.spend_month = $5::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_spend_total,
@@ -283,8 +283,9 @@ type GetTaskRunAliveRow struct {
 // The task a run-task message names and, in the same statement, RunAlive's answer for the
 // message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
 // run's end would otherwise look up, and what the run reads before it calls the agent: the
-// task's last successful results and the month's spend its spend check weighs (the running
-// totals of 000022, for @month). Every run's reads before its claim, in one round trip.
+// task's last successful results (as RecentResults reads them; the task row is the user's) and
+// the month's spend its spend check weighs (the running totals of 000022, for @month). Every
+// run's reads before its claim, in one round trip.
 func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams) (GetTaskRunAliveRow, error) {
 	row := q.db.QueryRow(ctx, getTaskRunAlive,
 		arg.Now,
@@ -695,7 +696,7 @@ func (q *Queries) ReapStuckRuns(ctx context.Context, arg ReapStuckRunsParams) ([
 const recentResults = `-- name: RecentResults :many
 SELECT result FROM executions
 WHERE task_id = $1 AND user_id = $2 AND status = 'success' AND result IS NOT NULL
-ORDER BY finished_at DESC LIMIT $3
+ORDER BY created_at DESC, id DESC LIMIT $3
 `
 
 type RecentResultsParams struct {
@@ -704,6 +705,8 @@ type RecentResultsParams struct {
 	MaxRows int32
 }
 
+// Newest run first, in executions_task_id_idx's order, so the scan stops at the fifth success
+// however many runs the task has had (by finished_at, each read sorted all of them).
 func (q *Queries) RecentResults(ctx context.Context, arg RecentResultsParams) ([]*doc.Result, error) {
 	rows, err := q.db.Query(ctx, recentResults, arg.TaskID, arg.UserID, arg.MaxRows)
 	if err != nil {
