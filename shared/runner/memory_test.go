@@ -20,7 +20,7 @@ import (
 // brokenMemory fails every recall.
 type brokenMemory struct{}
 
-func (brokenMemory) Recall(context.Context, uuid.UUID, uuid.UUID, string) ([]string, error) {
+func (brokenMemory) Recall(context.Context, task.Task) ([]string, error) {
 	return nil, errors.New("mem0: HTTP 503")
 }
 

@@ -79,7 +79,7 @@ type SpendGuard interface {
 // Memory is a task's memory of facts already reported, so the agent does not notify twice
 // about the same news.
 type Memory interface {
-	Recall(ctx context.Context, userID, taskID uuid.UUID, query string) ([]string, error)
+	Recall(ctx context.Context, t task.Task) ([]string, error)
 	Remember(ctx context.Context, userID, taskID, executionID uuid.UUID, facts []string) error
 }
 
@@ -240,7 +240,7 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 		URLs: t.URLs, Context: t.Context, Depth: t.Depth,
 	}
 	if r.cfg.Memory != nil {
-		if in.Memory, err = r.cfg.Memory.Recall(ctx, t.UserID, t.ID, t.SearchQuery); err != nil {
+		if in.Memory, err = r.cfg.Memory.Recall(ctx, t); err != nil {
 			// Deciding without memory could notify twice; try again later instead.
 			o := store.Outcome{ExecutionID: exec.ID, UserID: t.UserID, TaskID: t.ID, Attempt: exec.Attempt,
 				Now: r.now(), TaskVersion: t.UpdatedAt}

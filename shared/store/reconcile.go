@@ -31,11 +31,11 @@ func (s *Store) RunAlive(ctx context.Context, userID, taskID uuid.UUID, executio
 
 // GetTaskRunAlive returns the user's task and RunAlive's answer for the run executionID or
 // scheduledFor names, in one statement, with what a run reads besides the task (t.RunReads: its
-// recent results and now's month's spend) and its open alerts' causes; ErrNotFound when the
+// recent results, its memory's facts and now's month's spend) and its open alerts' causes; ErrNotFound when the
 // task is missing or not theirs.
 func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error) {
 	r, err := s.q.GetTaskRunAlive(ctx, db.GetTaskRunAliveParams{TaskID: taskID, UserID: userID, ExecutionID: executionID,
-		ScheduledFor: scheduledFor, Now: &now, RecentRows: task.RecentResultsRead, Month: monthOf(now)})
+		ScheduledFor: scheduledFor, Now: &now, RecentRows: task.RecentResultsRead, Facts: task.FactsRecalled, Month: monthOf(now)})
 	if err != nil {
 		return task.Task{}, false, fmt.Errorf("reading the task to run: %w", translate(err))
 	}
@@ -48,7 +48,7 @@ func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, e
 	for _, c := range r.OpenAlertCauses {
 		t.OpenAlertCauses = append(t.OpenAlertCauses, task.AlertCause(c))
 	}
-	t.RunReads = &task.RunReads{Recent: make([]task.Result, len(recent)), Spend: TaskUsage{SpentUSD: r.SpendTotal,
+	t.RunReads = &task.RunReads{Recent: make([]task.Result, len(recent)), Facts: r.Facts, Spend: TaskUsage{SpentUSD: r.SpendTotal,
 		PaidRuns: r.SpendPaidRuns, UserSpentUSD: r.UserSpendTotal, UserCapUSD: r.UserCap}}
 	for i := range recent {
 		t.RunReads.Recent[i] = *recent[i].Task()

@@ -22,8 +22,8 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	require.NoError(t, err)
 	want, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	want.OpenAlertCauses = []task.AlertCause{}              // read, and none is open
-	want.RunReads = &task.RunReads{Recent: []task.Result{}} // read: no result yet, nothing spent
+	want.OpenAlertCauses = []task.AlertCause{}                                 // read, and none is open
+	want.RunReads = &task.RunReads{Recent: []task.Result{}, Facts: []string{}} // read: no result, fact or spend yet
 	other := at.Add(time.Hour)
 	for _, c := range []struct {
 		name      string

@@ -4,11 +4,18 @@ package task
 // it can tell what it already reported.
 const RecentResultsRead = 5
 
+// FactsRecalled bounds the facts a run is shown from its task's memory: the newest are what a
+// run is most likely to repeat, and a long list only makes the prompt dearer.
+const FactsRecalled = 50
+
 // RunReads is what a run reads besides its task, read in the same statement as the task by the
-// gate before the run (one round trip instead of three on every run's path: bench/dispatch).
+// gate before the run (one round trip instead of four on every run's path: bench/dispatch).
 type RunReads struct {
 	// Recent are the task's last successful results, newest first, at most RecentResultsRead.
 	Recent []Result
+	// Facts are the newest facts the task's memory holds in PostgreSQL (task_memory), at most
+	// FactsRecalled; a memory kept elsewhere (Mem0) reads its own.
+	Facts []string
 	// Spend is the month's spend the run's spend check weighs, as of the read.
 	Spend MonthSpend
 }

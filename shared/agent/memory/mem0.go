@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/torale-ai/torale/shared/config"
+	"github.com/torale-ai/torale/shared/task"
 )
 
 // Mem0 is task memory in Mem0's platform API. A task's facts are memories scoped to
@@ -83,12 +84,13 @@ type Mem0Memory struct {
 	Score  float64 `json:"score,omitempty"`
 }
 
-// Recall searches the task's memories for facts related to query.
-func (m *Mem0) Recall(ctx context.Context, userID, taskID uuid.UUID, query string) ([]string, error) {
+// Recall searches task t's memories for facts related to its search query.
+func (m *Mem0) Recall(ctx context.Context, t task.Task) ([]string, error) {
+	userID, taskID, query := t.UserID, t.ID, t.SearchQuery
 	if strings.TrimSpace(query) == "" {
 		query = "facts already reported"
 	}
-	body := Mem0Search{Query: query, TopK: recallLimit, Filters: map[string]any{
+	body := Mem0Search{Query: query, TopK: task.FactsRecalled, Filters: map[string]any{
 		"AND": []any{map[string]any{"user_id": userID.String()}, map[string]any{"app_id": taskID.String()}}}}
 	data, err := m.post(ctx, "/v2/memories/search/", body)
 	if err != nil {

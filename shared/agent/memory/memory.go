@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-)
 
-// Recall bound: the newest facts are what a run is most likely to repeat, and a long list only
-// makes the prompt dearer.
-const recallLimit = 50
+	"github.com/torale-ai/torale/shared/task"
+)
 
 // Store is the part of the database the Postgres memory uses.
 type Store interface {
@@ -34,9 +32,13 @@ func NewPostgres(s Store, now func() time.Time) *Postgres {
 	return &Postgres{store: s, now: now}
 }
 
-// Recall returns the task's newest facts; query is not needed, every fact is a candidate.
-func (p *Postgres) Recall(ctx context.Context, userID, taskID uuid.UUID, _ string) ([]string, error) {
-	return p.store.TaskMemory(ctx, userID, taskID, recallLimit)
+// Recall returns task t's newest facts: those the gate read with t (t.RunReads), else read now.
+// Its search query is not needed: every fact is a candidate.
+func (p *Postgres) Recall(ctx context.Context, t task.Task) ([]string, error) {
+	if t.RunReads != nil {
+		return t.RunReads.Facts, nil
+	}
+	return p.store.TaskMemory(ctx, t.UserID, t.ID, task.FactsRecalled)
 }
 
 // Remember keeps facts reported by an execution.

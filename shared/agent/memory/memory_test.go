@@ -19,7 +19,7 @@ import (
 
 // remembering is what the runner needs from either memory.
 type remembering interface {
-	Recall(ctx context.Context, userID, taskID uuid.UUID, query string) ([]string, error)
+	Recall(ctx context.Context, t task.Task) ([]string, error)
 	Remember(ctx context.Context, userID, taskID, executionID uuid.UUID, facts []string) error
 }
 
@@ -37,7 +37,7 @@ func TestMem0RoundTripAndScope(t *testing.T) {
 	require.NoError(t, m.Remember(ctx, user, taskA, exec, []string{"iPhone 18 ships on 18 September.", " "}))
 	require.NoError(t, m.Remember(ctx, user, taskB, exec, []string{"Another task's fact."}))
 
-	facts, err := m.Recall(ctx, user, taskA, "iPhone 18 release date")
+	facts, err := m.Recall(ctx, task.Task{ID: taskA, UserID: user, SearchQuery: "iPhone 18 release date"})
 	require.NoError(t, err)
 	require.Equal(t, []string{"iPhone 18 ships on 18 September."}, facts, "a task sees only its own memories")
 
@@ -55,7 +55,7 @@ func TestMem0RoundTripAndScope(t *testing.T) {
 func TestMem0Errors(t *testing.T) {
 	srv := mem0test.New(t, "m0-test")
 	ctx := context.Background()
-	_, err := memory.NewMem0("wrong", srv.URL, nil).Recall(ctx, uuid.New(), uuid.New(), "q")
+	_, err := memory.NewMem0("wrong", srv.URL, nil).Recall(ctx, task.Task{ID: uuid.New(), UserID: uuid.New(), SearchQuery: "q"})
 	require.ErrorContains(t, err, "HTTP 401")
 	srv.FailNext(1)
 	err = memory.NewMem0("m0-test", srv.URL, nil).Remember(ctx, uuid.New(), uuid.New(), uuid.New(), []string{"x"})
@@ -72,7 +72,7 @@ func TestMem0SearchShapes(t *testing.T) {
 		"memories": `{"memories":[{"id":"1","memory":"a","app_id":"` + tk.String() + `"}]}`,
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(body)) }))
-		facts, err := memory.NewMem0("k", srv.URL, nil).Recall(context.Background(), user, tk, "q")
+		facts, err := memory.NewMem0("k", srv.URL, nil).Recall(context.Background(), task.Task{ID: tk, UserID: user, SearchQuery: "q"})
 		srv.Close()
 		require.NoError(t, err, name)
 		require.Equal(t, []string{"a"}, facts, name)
@@ -89,7 +89,20 @@ func TestPostgresMemory(t *testing.T) {
 	require.NoError(t, err)
 	m := memory.NewPostgres(s, time.Now)
 	require.NoError(t, m.Remember(ctx, u.ID, tk.ID, uuid.New(), []string{"fact one"}))
-	facts, err := m.Recall(ctx, u.ID, tk.ID, "")
+	facts, err := m.Recall(ctx, tk)
 	require.NoError(t, err)
 	require.Equal(t, []string{"fact one"}, facts)
+
+	// Behind the gate the facts come with the task, in the same order as read alone.
+	require.NoError(t, m.Remember(ctx, u.ID, tk.ID, uuid.New(), []string{"fact two"}))
+	gated, _, err := s.GetTaskRunAlive(ctx, u.ID, tk.ID, nil, nil, time.Now())
+	require.NoError(t, err)
+	require.Equal(t, []string{"fact two", "fact one"}, gated.RunReads.Facts)
+	facts, err = m.Recall(ctx, tk)
+	require.NoError(t, err)
+	require.Equal(t, gated.RunReads.Facts, facts)
+	gated.RunReads.Facts = []string{"what the gate read"}
+	facts, err = m.Recall(ctx, gated)
+	require.NoError(t, err)
+	require.Equal(t, []string{"what the gate read"}, facts, "the gate's read is used, not read again")
 }

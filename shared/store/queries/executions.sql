@@ -152,8 +152,8 @@ GROUP BY t.id, r.notified, r.silence_reason;
 -- The task a run-task message names and, in the same statement, RunAlive's answer for the
 -- message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
 -- run's end would otherwise look up, and what the run reads before it calls the agent: the
--- task's last successful results (as RecentResults reads them; the task row is the user's) and
--- the month's spend its spend check weighs (the running totals of 000022, for @month). Every
+-- task's last successful results (as RecentResults reads them; the task row is the user's), its
+-- memory's newest facts (as TaskMemory reads them) and the month's spend its spend check weighs (the running totals of 000022, for @month). Every
 -- run's reads before its claim, in one round trip.
 SELECT sqlc.embed(tasks), EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= @now
@@ -163,6 +163,8 @@ SELECT sqlc.embed(tasks), EXISTS (SELECT 1 FROM executions e
         SELECT e.result, e.created_at, e.id FROM executions e
         WHERE e.task_id = tasks.id AND e.status = 'success' AND e.result IS NOT NULL
         ORDER BY e.created_at DESC, e.id DESC LIMIT @recent_rows) r)::jsonb AS recent_results,
+    ARRAY(SELECT m.fact FROM task_memory m WHERE m.task_id = tasks.id AND m.user_id = tasks.user_id
+          ORDER BY m.created_at DESC, m.id LIMIT @facts)::text[] AS facts,
     (CASE WHEN tasks.spend_month = @month::date THEN tasks.spend_month_usd ELSE 0 END)::float8 AS spend_total,
     (CASE WHEN tasks.spend_month = @month::date THEN tasks.spend_month_paid_runs ELSE 0 END)::int AS spend_paid_runs,
     (CASE WHEN u.spend_month = @month::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_spend_total,

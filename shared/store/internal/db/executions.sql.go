@@ -251,12 +251,14 @@ SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_
         SELECT e.result, e.created_at, e.id FROM executions e
         WHERE e.task_id = tasks.id AND e.status = 'success' AND e.result IS NOT NULL
         ORDER BY e.created_at DESC, e.id DESC LIMIT $4) r)::jsonb AS recent_results,
-    (CASE WHEN tasks.spend_month = $5::date THEN tasks.spend_month_usd ELSE 0 END)::float8 AS spend_total,
-    (CASE WHEN tasks.spend_month = $5::date THEN tasks.spend_month_paid_runs ELSE 0 END)::int AS spend_paid_runs,
-    (CASE WHEN u.spend_month = $5::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_spend_total,
+    ARRAY(SELECT m.fact FROM task_memory m WHERE m.task_id = tasks.id AND m.user_id = tasks.user_id
+          ORDER BY m.created_at DESC, m.id LIMIT $5)::text[] AS facts,
+    (CASE WHEN tasks.spend_month = $6::date THEN tasks.spend_month_usd ELSE 0 END)::float8 AS spend_total,
+    (CASE WHEN tasks.spend_month = $6::date THEN tasks.spend_month_paid_runs ELSE 0 END)::int AS spend_paid_runs,
+    (CASE WHEN u.spend_month = $6::date THEN u.spend_month_usd ELSE 0 END)::float8 AS user_spend_total,
     u.monthly_spend_cap_usd AS user_cap
 FROM tasks JOIN users u ON u.id = tasks.user_id
-WHERE tasks.id = $6 AND tasks.user_id = $7
+WHERE tasks.id = $7 AND tasks.user_id = $8
 `
 
 type GetTaskRunAliveParams struct {
@@ -264,6 +266,7 @@ type GetTaskRunAliveParams struct {
 	ExecutionID  *uuid.UUID
 	ScheduledFor *time.Time
 	RecentRows   int32
+	Facts        int32
 	Month        pgtype.Date
 	TaskID       uuid.UUID
 	UserID       uuid.UUID
@@ -274,6 +277,7 @@ type GetTaskRunAliveRow struct {
 	Alive           bool
 	OpenAlertCauses []string
 	RecentResults   []byte
+	Facts           []string
 	SpendTotal      float64
 	SpendPaidRuns   int
 	UserSpendTotal  float64
@@ -283,8 +287,8 @@ type GetTaskRunAliveRow struct {
 // The task a run-task message names and, in the same statement, RunAlive's answer for the
 // message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
 // run's end would otherwise look up, and what the run reads before it calls the agent: the
-// task's last successful results (as RecentResults reads them; the task row is the user's) and
-// the month's spend its spend check weighs (the running totals of 000022, for @month). Every
+// task's last successful results (as RecentResults reads them; the task row is the user's), its
+// memory's newest facts (as TaskMemory reads them) and the month's spend its spend check weighs (the running totals of 000022, for @month). Every
 // run's reads before its claim, in one round trip.
 func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams) (GetTaskRunAliveRow, error) {
 	row := q.db.QueryRow(ctx, getTaskRunAlive,
@@ -292,6 +296,7 @@ func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams
 		arg.ExecutionID,
 		arg.ScheduledFor,
 		arg.RecentRows,
+		arg.Facts,
 		arg.Month,
 		arg.TaskID,
 		arg.UserID,
@@ -331,6 +336,7 @@ func (q *Queries) GetTaskRunAlive(ctx context.Context, arg GetTaskRunAliveParams
 		&i.Alive,
 		&i.OpenAlertCauses,
 		&i.RecentResults,
+		&i.Facts,
 		&i.SpendTotal,
 		&i.SpendPaidRuns,
 		&i.UserSpendTotal,
