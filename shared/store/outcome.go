@@ -55,57 +55,60 @@ type Outcome struct {
 // FinishExecution records o. It returns the outbox rows it wrote, or ErrConflict when the
 // attempt was superseded (reaped, cancelled or retried elsewhere): its result is then dropped.
 func (s *Store) FinishExecution(ctx context.Context, o Outcome) ([]task.Delivery, error) {
+	var p pipeline
+	q := db.New(&p)
+	if err := queueFinish(ctx, q, o); err != nil {
+		return nil, fmt.Errorf("finishing execution: %w", err)
+	}
 	var deliveries []task.Delivery
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The writes go in one round trip, the deliveries (which read what they insert) after.
-		var p pipeline
-		q := db.New(&p)
-		if err := finishExecutionRow(ctx, q, &p, o); err != nil {
-			return err
-		}
-		if o.Status == task.StatusRetrying {
-			if err := q.MarkRetrying(ctx, db.MarkRetryingParams{TaskID: o.TaskID, UserID: o.UserID}); err != nil {
+	var err error
+	if len(o.Notify) == 0 || o.Status == task.StatusRetrying {
+		// Most runs notify nobody: their finish is one round trip, the batch its own transaction.
+		err = p.send(ctx, s.pool)
+	} else {
+		// The deliveries read what they insert, so they follow the batch in a transaction.
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if err := p.send(ctx, tx); err != nil {
 				return err
 			}
-			return p.send(ctx, tx)
-		}
-		if err := q.AdvanceTask(ctx, db.AdvanceTaskParams{TaskID: o.TaskID, UserID: o.UserID, Now: &o.Now,
-			ExecutionID: &o.ExecutionID, NextRunAt: o.NextRunAt, NextRunCause: string(causeOr(o.NextRunCause)), TaskVersion: o.TaskVersion, Complete: o.Complete,
-			Topic: o.Topic}); err != nil {
+			var err error
+			deliveries, err = insertDeliveries(ctx, s.q.WithTx(tx), o)
 			return err
-		}
-		if err := p.send(ctx, tx); err != nil {
-			return err
-		}
-		var err error
-		deliveries, err = insertDeliveries(ctx, s.q.WithTx(tx), o)
-		return err
-	})
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("finishing execution: %w", err)
 	}
 	return deliveries, nil
 }
 
-// finishExecutionRow queues the execution's row, its cost and its trail on p; the batch fails
-// with a conflict when the attempt is no longer running.
-func finishExecutionRow(ctx context.Context, q *db.Queries, p *pipeline, o Outcome) error {
+// queueFinish queues o's writes on q's pipeline: the execution's row (which fails the batch with
+// a conflict when the attempt is no longer running), its cost, its trail, and its task's next
+// run and state.
+func queueFinish(ctx context.Context, q *db.Queries, o Outcome) error {
 	var finished *time.Time
 	if o.Status.Final() {
 		finished = &o.Now
 	}
-	if _, err := q.FinishExecution(ctx, db.FinishExecutionParams{ID: o.ExecutionID, UserID: o.UserID, Attempt: o.Attempt,
+	if err := q.FinishExecution(ctx, db.FinishExecutionParams{ID: o.ExecutionID, UserID: o.UserID, Attempt: o.Attempt,
 		Status: o.Status, FinishedAt: finished, Result: doc.FromResult(o.Result), Error: o.Error,
 		InternalError: o.InternalError, ErrorCategory: string(o.Category), SilenceReason: string(silenceOf(o)), Model: o.Usage.Model,
 		PromptTokens: o.Usage.PromptTokens, OutputTokens: o.Usage.OutputTokens,
 		SearchQueries: o.Usage.SearchQueries, CostUsd: o.Usage.CostUSD, RetryBy: o.RetryBy}); err != nil {
 		return err
 	}
-	p.mustTouch(conflict(fmt.Sprintf("Attempt %d is no longer running.", o.Attempt)))
 	if err := addSpend(ctx, q, o); err != nil {
 		return err
 	}
-	return writeTrail(ctx, q, o)
+	if err := writeTrail(ctx, q, o); err != nil {
+		return err
+	}
+	if o.Status == task.StatusRetrying {
+		return q.MarkRetrying(ctx, db.MarkRetryingParams{TaskID: o.TaskID, UserID: o.UserID})
+	}
+	return q.AdvanceTask(ctx, db.AdvanceTaskParams{TaskID: o.TaskID, UserID: o.UserID, Now: &o.Now,
+		ExecutionID: &o.ExecutionID, NextRunAt: o.NextRunAt, NextRunCause: string(causeOr(o.NextRunCause)), TaskVersion: o.TaskVersion, Complete: o.Complete,
+		Topic: o.Topic})
 }
 
 // silenceOf is the reason o's run records for notifying nobody.

@@ -15,7 +15,7 @@ var errNotPipelined = errors.New("store: a statement whose rows are read cannot 
 // pipeline is a db.DBTX that queues the statements the generated code sends through Exec into
 // one batch, sent by send in a single round trip: a transaction's writes that nothing reads
 // before the commit. On two cores a run's dispatch is bound by the database's work per round
-// trip (bench/dispatch), and a run's finish writes four to six statements.
+// trip (bench/dispatch), and a run's finish writes two to five statements.
 type pipeline struct{ b pgx.Batch }
 
 func (p *pipeline) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
@@ -29,23 +29,18 @@ func (p *pipeline) Query(context.Context, string, ...any) (pgx.Rows, error) {
 
 func (p *pipeline) QueryRow(context.Context, string, ...any) pgx.Row { return failedRow{} }
 
-// mustTouch has the batch fail with err when the statement queued last touches no row; the
-// statements after it still run, and the caller's transaction rolls them back.
-func (p *pipeline) mustTouch(err error) {
-	p.b.QueuedQueries[len(p.b.QueuedQueries)-1].Exec(func(ct pgconn.CommandTag) error {
-		if ct.RowsAffected() == 0 {
-			return err
-		}
-		return nil
-	})
+// batchSender is a pool, whose batch is one implicit transaction (it commits unless a statement
+// fails on the server: see 000023), or a transaction.
+type batchSender interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// send runs the queued statements on tx in one round trip and returns the first error.
-func (p *pipeline) send(ctx context.Context, tx pgx.Tx) error {
+// send runs the queued statements on to in one round trip and returns the first error.
+func (p *pipeline) send(ctx context.Context, to batchSender) error {
 	if p.b.Len() == 0 {
 		return nil
 	}
-	return translate(tx.SendBatch(ctx, &p.b).Close())
+	return translate(to.SendBatch(ctx, &p.b).Close())
 }
 
 type failedRow struct{}

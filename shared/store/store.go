@@ -126,6 +126,8 @@ func translate(err error) error {
 			return ErrNotFound
 		case "22021", "22P05": // character_not_in_repertoire, untranslatable_character
 			return ErrInvalidText
+		case "TR409": // torale_raise_conflict (000023)
+			return conflict(pgErr.Message)
 		}
 	}
 	return err

@@ -169,17 +169,23 @@ func TestOneExecutionPerFire(t *testing.T) {
 
 	// The superseded first attempt cannot record a result, nor anything that follows from one:
 	// its writes travel in one batch, and the conflict rolls back the rest.
+	// A run that notifies nobody finishes in one batch, one that notifies in a transaction.
 	far := b.now.Add(48 * time.Hour)
-	_, err = b.store.FinishExecution(b.ctx, store.Outcome{ExecutionID: e.ID, UserID: b.user.ID, TaskID: tk.ID,
-		Attempt: 1, Now: b.now, Status: task.StatusSuccess, Result: &task.Result{Evidence: "late"}, Complete: true,
-		NextRunAt: &far, TaskVersion: tk.UpdatedAt, Usage: task.Usage{CostUSD: 0.5},
-		Steps: []task.Step{{Kind: task.StepSearch, At: b.now, Queries: []string{"late"}}}})
-	require.ErrorIs(t, err, store.ErrConflict)
-	late, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
+	late := "Late news."
+	for _, notify := range [][]task.Notification{nil, tk.Notifications} {
+		_, err = b.store.FinishExecution(b.ctx, store.Outcome{ExecutionID: e.ID, UserID: b.user.ID, TaskID: tk.ID,
+			Attempt: 1, Now: b.now, Status: task.StatusSuccess, Result: &task.Result{Evidence: "late", Notification: &late},
+			Notify: notify, Complete: true, NextRunAt: &far, TaskVersion: tk.UpdatedAt, Usage: task.Usage{CostUSD: 0.5},
+			Steps: []task.Step{{Kind: task.StepSearch, At: b.now, Queries: []string{"late"}}}})
+		require.ErrorIs(t, err, store.ErrConflict)
+		require.ErrorContains(t, err, "Attempt 1 is no longer running.")
+	}
+	require.NotEmpty(t, tk.Notifications)
+	unmoved, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	require.Equal(t, task.StateActive, late.State)
-	require.Nil(t, late.LastExecutionID)
-	require.NotEqual(t, far, late.NextRunAt.UTC())
+	require.Equal(t, task.StateActive, unmoved.State)
+	require.Nil(t, unmoved.LastExecutionID)
+	require.NotEqual(t, far, unmoved.NextRunAt.UTC())
 	usage, err := b.store.TaskMonthUsage(b.ctx, b.user.ID, tk.ID, b.now)
 	require.NoError(t, err)
 	require.Zero(t, usage.SpentUSD)

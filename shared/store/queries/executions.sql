@@ -46,7 +46,10 @@ SELECT result FROM executions
 WHERE task_id = @task_id AND user_id = @user_id AND status = 'success' AND result IS NOT NULL
 ORDER BY created_at DESC, id DESC LIMIT @max_rows;
 
--- name: FinishExecution :execrows
+-- name: FinishExecution :exec
+-- Records the attempt's outcome, and fails (000023's conflict) when the attempt is no longer
+-- running, so that the rest of the finish's batch is not kept.
+WITH f AS (
 UPDATE executions SET status = @status, finished_at = @finished_at, result = @result,
        error = NULLIF(@error::text, ''), internal_error = NULLIF(@internal_error::text, ''),
        error_category = NULLIF(@error_category::text, ''),
@@ -55,7 +58,9 @@ UPDATE executions SET status = @status, finished_at = @finished_at, result = @re
        output_tokens = output_tokens + @output_tokens::int,
        search_queries = search_queries + @search_queries::int, cost_usd = cost_usd + @cost_usd::numeric,
        deadline_at = COALESCE(sqlc.narg(retry_by)::timestamptz, deadline_at)
-WHERE id = @id AND user_id = @user_id AND attempt = @attempt AND status = 'running';
+WHERE id = @id AND user_id = @user_id AND attempt = @attempt AND status = 'running'
+RETURNING 1)
+SELECT torale_raise_conflict(format('Attempt %s is no longer running.', @attempt::int)) WHERE NOT EXISTS (SELECT 1 FROM f);
 
 -- name: AdvanceTask :exec
 -- The run's next run stands only if the task was not edited since the run began (its

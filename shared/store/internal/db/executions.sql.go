@@ -97,19 +97,23 @@ func (q *Queries) CancelPendingFire(ctx context.Context, arg CancelPendingFirePa
 	return result.RowsAffected(), nil
 }
 
-const finishExecution = `-- name: FinishExecution :execrows
-UPDATE executions SET status = $1, finished_at = $2, result = $3,
-       error = NULLIF($4::text, ''), internal_error = NULLIF($5::text, ''),
-       error_category = NULLIF($6::text, ''),
-       silence_reason = NULLIF($7::text, ''),
-       model = $8, prompt_tokens = prompt_tokens + $9::int,
-       output_tokens = output_tokens + $10::int,
-       search_queries = search_queries + $11::int, cost_usd = cost_usd + $12::numeric,
-       deadline_at = COALESCE($13::timestamptz, deadline_at)
-WHERE id = $14 AND user_id = $15 AND attempt = $16 AND status = 'running'
+const finishExecution = `-- name: FinishExecution :exec
+WITH f AS (
+UPDATE executions SET status = $2, finished_at = $3, result = $4,
+       error = NULLIF($5::text, ''), internal_error = NULLIF($6::text, ''),
+       error_category = NULLIF($7::text, ''),
+       silence_reason = NULLIF($8::text, ''),
+       model = $9, prompt_tokens = prompt_tokens + $10::int,
+       output_tokens = output_tokens + $11::int,
+       search_queries = search_queries + $12::int, cost_usd = cost_usd + $13::numeric,
+       deadline_at = COALESCE($14::timestamptz, deadline_at)
+WHERE id = $15 AND user_id = $16 AND attempt = $1 AND status = 'running'
+RETURNING 1)
+SELECT torale_raise_conflict(format('Attempt %s is no longer running.', $1::int)) WHERE NOT EXISTS (SELECT 1 FROM f)
 `
 
 type FinishExecutionParams struct {
+	Attempt       int
 	Status        task.Status
 	FinishedAt    *time.Time
 	Result        *doc.Result
@@ -125,11 +129,13 @@ type FinishExecutionParams struct {
 	RetryBy       *time.Time
 	ID            uuid.UUID
 	UserID        uuid.UUID
-	Attempt       int
 }
 
-func (q *Queries) FinishExecution(ctx context.Context, arg FinishExecutionParams) (int64, error) {
-	result, err := q.db.Exec(ctx, finishExecution,
+// Records the attempt's outcome, and fails (000023's conflict) when the attempt is no longer
+// running, so that the rest of the finish's batch is not kept.
+func (q *Queries) FinishExecution(ctx context.Context, arg FinishExecutionParams) error {
+	_, err := q.db.Exec(ctx, finishExecution,
+		arg.Attempt,
 		arg.Status,
 		arg.FinishedAt,
 		arg.Result,
@@ -145,12 +151,8 @@ func (q *Queries) FinishExecution(ctx context.Context, arg FinishExecutionParams
 		arg.RetryBy,
 		arg.ID,
 		arg.UserID,
-		arg.Attempt,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	return err
 }
 
 const getExecution = `-- name: GetExecution :one
