@@ -169,7 +169,7 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, *schemaChe
 	if cfg.DatabaseURL == "" {
 		return nil, nil, fmt.Errorf("DATABASE_URL is not set")
 	}
-	opts := store.Options{MaxConns: int32(min(cfg.DBMaxConns, 1000)), NoPing: true}
+	opts := store.Options{MaxConns: dbConns(cfg, false), NoPing: true}
 	if cfg.CloudSQLInstance != "" {
 		dial, err := cloudsql.Dial(ctx, cfg.CloudSQLInstance)
 		if err != nil {

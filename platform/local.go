@@ -75,7 +75,7 @@ func (l Local) Run(ctx context.Context) error {
 		url = pg.URL()
 		l.Log.Info("PostgreSQL is running", slog.String("data_dir", filepath.Join(l.DataDir, "postgres")))
 	}
-	st, err := store.Open(ctx, url, store.Options{MaxConns: int32(min(l.Config.DBMaxConns, 1000))})
+	st, err := store.Open(ctx, url, store.Options{MaxConns: dbConns(l.Config, true)})
 	if err != nil {
 		return err
 	}

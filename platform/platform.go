@@ -182,7 +182,8 @@ func New(d Deps) (*Platform, error) {
 // spends its time waiting (on the model, or on the database's round trips with an instant
 // agent), not on this process's CPU: with 4, 2,000 runs due at once started 2.7 s (p50) and
 // 4.1 s (p99) after their due time, with 16, 1.8 s and 3.2 s (bench/dispatch.sh -phases bus).
-// It stays under the pool's default 20 connections, beside the deep and notify workers.
+// A run holds a database connection only for its statements, so the workers share torale dev's
+// smaller pool (DevDBConns) rather than each needing one.
 const busRunWorkers = 16
 
 // runnerConfig is the run policy from the configuration: the runner's, and the reaper's that

@@ -23,7 +23,7 @@ func busPhase(ctx context.Context, o options, _ *report) (phase, error) {
 		return phase{}, err
 	}
 	defer drop()
-	st, err := store.Open(ctx, dbURL, store.Options{MaxConns: int32(o.Conns)})
+	st, err := store.Open(ctx, dbURL, store.Options{MaxConns: int32(o.busConns())})
 	if err != nil {
 		return phase{}, err
 	}

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/torale-ai/torale/bench/benchdb"
 	"github.com/torale-ai/torale/bench/machine"
+	"github.com/torale-ai/torale/platform"
 	"github.com/torale-ai/torale/shared/event"
 	"github.com/torale-ai/torale/shared/event/pubsubtest"
 	"github.com/torale-ai/torale/shared/logging"
@@ -36,7 +38,9 @@ import (
 type options struct {
 	// N is how many tasks fall due at once (-n, default 2000).
 	N int
-	// Conns bounds the runner's connection pool (-conns, default 20).
+	// Conns bounds the runner's connection pool (-conns); 0, the default, is what the path's
+	// process takes when TORALE_DB_MAX_CONNS is unset: torale dev's for the bus, a function's
+	// for the emulator paths.
 	Conns int
 	// Publishers is how many jobs fire at the same instant in the jobs phase (-publishers, 64).
 	Publishers int
@@ -56,7 +60,7 @@ type options struct {
 func main() {
 	o := options{ServerURL: os.Getenv("TEST_DATABASE_URL")}
 	flag.IntVar(&o.N, "n", 2000, "tasks due at once")
-	flag.IntVar(&o.Conns, "conns", 20, "database connections of the runner")
+	flag.IntVar(&o.Conns, "conns", 0, "database connections of the runner (default: torale dev's for bus, a function's for sweep and jobs)")
 	flag.IntVar(&o.Publishers, "publishers", 64, "jobs publishing at the same instant (jobs phase)")
 	flag.IntVar(&o.Users, "users", 20, "users owning the tasks in equal shares")
 	flag.StringVar(&o.Phases, "phases", "bus,sweep,jobs", "paths to measure: bus (torale dev), sweep and jobs (Pub/Sub emulator)")
@@ -99,13 +103,16 @@ type report struct {
 	LoadAfter  float64   `json:"load_avg_1m_after"`
 	ClaimPerS  float64   `json:"sweep_claim_per_s"`
 	ClaimMS    float64   `json:"sweep_claim_ms"`
-	Phases     []phase   `json:"phases"`
-	EmulatorMS float64   `json:"emulator_start_ms"`
+	// BusConns and EmulatorConns are the runner's database pool on each path.
+	BusConns      int     `json:"bus_db_conns"`
+	EmulatorConns int     `json:"emulator_db_conns"`
+	Phases        []phase `json:"phases"`
+	EmulatorMS    float64 `json:"emulator_start_ms"`
 }
 
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	rep := report{Date: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), Tasks: o.N, Users: o.Users,
-		LoadBefore: machine.LoadAvg()}
+		LoadBefore: machine.LoadAvg(), BusConns: o.busConns(), EmulatorConns: o.emulatorConns()}
 	if o.CPUProfile != "" {
 		f, err := os.Create(o.CPUProfile)
 		if err != nil {
@@ -171,6 +178,8 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\n%d tasks of %d users due at once, %d CPUs, %s, load %.2f before, %.2f after\n", o.N, o.Users, rep.CPUs,
 		rep.GoVersion, rep.LoadBefore, rep.LoadAfter)
+	fmt.Fprintf(stdout, "runner's database pool: bus %d connections, sweep and jobs %d (-conns; default torale dev's and a function's)\n",
+		rep.BusConns, rep.EmulatorConns)
 	if rep.ClaimMS > 0 {
 		fmt.Fprintf(stdout, "sweep claim alone  %8.0f tasks/s  (%d tasks in %.0f ms, batches of 500)\n", rep.ClaimPerS, o.N, rep.ClaimMS)
 	}
@@ -275,6 +284,12 @@ func jobsPhase(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *se
 }
 
 // measure waits for every task's run and reads the figures.
+// busConns is the bus path's pool: -conns, else torale dev's default (platform.DevDBConns).
+func (o options) busConns() int { return cmp.Or(o.Conns, platform.DevDBConns()) }
+
+// emulatorConns is the emulator paths' pool: -conns, else a function's default.
+func (o options) emulatorConns() int { return cmp.Or(o.Conns, platform.FunctionDBConns) }
+
 func measure(ctx context.Context, o options, dbURL, name string, due time.Time, published time.Duration) (phase, error) {
 	deadline := time.Now().Add(o.Timeout)
 	for {

@@ -89,7 +89,7 @@ func newPipeline(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *
 	}
 	p := &pipeline{dbURL: dbURL, drop: drop}
 	fail := func(err error) (*pipeline, error) { p.close(); return nil, err }
-	if p.store, err = store.Open(ctx, dbURL, store.Options{MaxConns: int32(o.Conns)}); err != nil {
+	if p.store, err = store.Open(ctx, dbURL, store.Options{MaxConns: int32(o.emulatorConns())}); err != nil {
 		return fail(err)
 	}
 	opts, err := emu.ClientOptions()

@@ -56,8 +56,10 @@ type Config struct {
 	AllowedOrigins []string
 	// MaxActiveTasks (TORALE_MAX_ACTIVE_TASKS, default 50) caps each user's active tasks.
 	MaxActiveTasks int
-	// DBMaxConns (TORALE_DB_MAX_CONNS, default 20) bounds each process's database connections;
-	// size it to the service's request concurrency and Cloud SQL's connection limit.
+	// DBMaxConns (TORALE_DB_MAX_CONNS) bounds each process's database connections; size it to
+	// the service's request concurrency and Cloud SQL's connection limit. 0 (unset) leaves it to
+	// the process: 20 for a function, twice the CPUs (at least 4) for torale dev, whose
+	// PostgreSQL shares its cores (platform.DevDBConns).
 	DBMaxConns int
 	// ClerkSecretKey (CLERK_SECRET_KEY) enables Clerk session tokens, verified against the
 	// instance's JWKS; ClerkJWKSURL (CLERK_JWKS_URL) names a fixed JWKS document instead.
@@ -114,7 +116,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.ExecutionRetention = retention(getenv, "TORALE_EXECUTION_RETENTION", 365*24*time.Hour, &errs)
 	c.FindingsRetention = retention(getenv, "TORALE_FINDINGS_RETENTION", 30*24*time.Hour, &errs)
 	c.MaxActiveTasks = integer(getenv, "TORALE_MAX_ACTIVE_TASKS", 50, &errs)
-	c.DBMaxConns = integer(getenv, "TORALE_DB_MAX_CONNS", 20, &errs)
+	c.DBMaxConns = integer(getenv, "TORALE_DB_MAX_CONNS", 0, &errs)
 	c.Agent = agentFromEnv(getenv, &errs)
 	c.Cloud = cloudFromEnv(getenv, c.Scheduler, &errs)
 	c.Notify = notifyFromEnv(getenv, &errs)
