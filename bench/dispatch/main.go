@@ -91,6 +91,8 @@ type phase struct {
 	PublishSeconds float64 `json:"publish_seconds"`
 	// PeakPushes is the most pushes runtask handled at once.
 	PeakPushes int64 `json:"peak_concurrent_pushes"`
+	// HandlerMS is runtask's mean time on a push, from the push's arrival to its answer.
+	HandlerMS float64 `json:"handler_ms_per_push"`
 }
 
 type report struct {
@@ -183,13 +185,14 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if rep.ClaimMS > 0 {
 		fmt.Fprintf(stdout, "sweep claim alone  %8.0f tasks/s  (%d tasks in %.0f ms, batches of 500)\n", rep.ClaimPerS, o.N, rep.ClaimMS)
 	}
-	fmt.Fprintf(stdout, "%-8s %8s %10s %9s %11s %11s %11s %10s %8s\n", "path", "runs", "runs/s", "total s", "lag p50 ms",
-		"lag p99 ms", "lag max ms", "publish s", "pushes")
+	fmt.Fprintf(stdout, "%-8s %8s %10s %9s %11s %11s %11s %10s %8s %11s\n", "path", "runs", "runs/s", "total s", "lag p50 ms",
+		"lag p99 ms", "lag max ms", "publish s", "pushes", "ms/push")
 	for _, p := range rep.Phases {
-		fmt.Fprintf(stdout, "%-8s %8d %10.0f %9.2f %11.0f %11.0f %11.0f %10.2f %8d\n", p.Name, p.Runs, p.RunsPerSec, p.Seconds,
-			p.LagP50MS, p.LagP99MS, p.LagMaxMS, p.PublishSeconds, p.PeakPushes)
+		fmt.Fprintf(stdout, "%-8s %8d %10.0f %9.2f %11.0f %11.0f %11.0f %10.2f %8d %11.2f\n", p.Name, p.Runs, p.RunsPerSec, p.Seconds,
+			p.LagP50MS, p.LagP99MS, p.LagMaxMS, p.PublishSeconds, p.PeakPushes, p.HandlerMS)
 	}
-	fmt.Fprintln(stdout, "(lag from due: bus, next_run_at; sweep, the claim; jobs, the jobs' fire. pushes: the most run-task pushes runtask handled at once)")
+	fmt.Fprintln(stdout, "(lag from due: bus, next_run_at; sweep, the claim; jobs, the jobs' fire. pushes: the most run-task pushes runtask handled at once;")
+	fmt.Fprintln(stdout, " ms/push: runtask's mean time on one, from its arrival to its answer)")
 	return nil
 }
 
@@ -234,6 +237,7 @@ func sweepPhase(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *s
 	rep.ClaimPerS = float64(o.N) / claimer.spent.Seconds()
 	ph, err := measure(ctx, o, p.dbURL, "sweep", due, published)
 	ph.PeakPushes = p.peak.Load()
+	ph.HandlerMS = p.handlerMS()
 	return ph, err
 }
 
@@ -280,6 +284,7 @@ func jobsPhase(ctx context.Context, o options, emu *pubsubtest.Emulator, srv *se
 	}
 	ph, err := measure(ctx, o, p.dbURL, "jobs", due, published)
 	ph.PeakPushes = p.peak.Load()
+	ph.HandlerMS = p.handlerMS()
 	return ph, err
 }
 
