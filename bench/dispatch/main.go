@@ -188,8 +188,12 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%-8s %8s %10s %9s %11s %11s %11s %10s %8s %11s\n", "path", "runs", "runs/s", "total s", "lag p50 ms",
 		"lag p99 ms", "lag max ms", "publish s", "pushes", "ms/push")
 	for _, p := range rep.Phases {
-		fmt.Fprintf(stdout, "%-8s %8d %10.0f %9.2f %11.0f %11.0f %11.0f %10.2f %8d %11.2f\n", p.Name, p.Runs, p.RunsPerSec, p.Seconds,
-			p.LagP50MS, p.LagP99MS, p.LagMaxMS, p.PublishSeconds, p.PeakPushes, p.HandlerMS)
+		perPush := "-" // the bus has no pushes
+		if p.HandlerMS > 0 {
+			perPush = fmt.Sprintf("%.2f", p.HandlerMS)
+		}
+		fmt.Fprintf(stdout, "%-8s %8d %10.0f %9.2f %11.0f %11.0f %11.0f %10.2f %8d %11s\n", p.Name, p.Runs, p.RunsPerSec, p.Seconds,
+			p.LagP50MS, p.LagP99MS, p.LagMaxMS, p.PublishSeconds, p.PeakPushes, perPush)
 	}
 	fmt.Fprintln(stdout, "(lag from due: bus, next_run_at; sweep, the claim; jobs, the jobs' fire. pushes: the most run-task pushes runtask handled at once;")
 	fmt.Fprintln(stdout, " ms/push: runtask's mean time on one, from its arrival to its answer)")
