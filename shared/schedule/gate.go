@@ -3,7 +3,6 @@ package schedule
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -16,9 +15,9 @@ import (
 
 // GateStore is what the gate reads.
 type GateStore interface {
-	GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error)
-	RunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (bool, error)
-	// GetTaskRunAlive is GetTask and RunAlive in one round trip.
+	// GetTaskRunAlive reads the task, whether the run a message names is alive (a job's
+	// message names none: its fire is FireOf the task), and what the run reads besides the
+	// task (task.RunReads), in one round trip.
 	GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error)
 }
 
@@ -71,57 +70,31 @@ func (g *Gate) HandleMessage(ctx context.Context, data []byte) error {
 }
 
 // Handle resolves m's fire when it has none, holds it back while its run is alive elsewhere,
-// and runs it. It reads the task once, and hands it to the runner, which checks state and due
-// time on it and claims the run in the database.
+// and runs it. It reads the task once, with the live-run check and the run's other reads in
+// the same statement (a burst of due tasks is dispatched as fast as each run's statements
+// allow: bench/dispatch), and hands it to the runner, which checks state and due time on it and
+// claims the run in the database.
 func (g *Gate) Handle(ctx context.Context, m event.RunTask) error {
 	log := g.log.With(slog.String("task_id", m.TaskID.String()))
-	var t *task.Task
-	if m.ExecutionID == nil && m.ScheduledFor == nil {
-		loaded, ok, err := g.load(ctx, m, log)
-		if !ok || err != nil {
-			return err
-		}
-		if m.ScheduledFor = FireOf(loaded); m.ScheduledFor == nil {
-			log.InfoContext(ctx, "task has no next run; ignoring its job's message", slog.String("state", string(loaded.State)))
-			return nil
-		}
-		t = &loaded
+	// A job's message names no fire; the statement checks the fire FireOf names, from the same
+	// row.
+	t, alive, err := g.store.GetTaskRunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now())
+	if errors.Is(err, store.ErrNotFound) {
+		log.InfoContext(ctx, "task is gone; ignoring its message")
+		return nil
 	}
-	var alive bool
-	var err error
-	if t == nil {
-		// The task and the live-run check in one round trip: a burst of due tasks is
-		// dispatched as fast as each run's statements allow (bench/dispatch).
-		var loaded task.Task
-		loaded, alive, err = g.store.GetTaskRunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now())
-		if errors.Is(err, store.ErrNotFound) {
-			log.InfoContext(ctx, "task is gone; ignoring its message")
+	if err != nil {
+		return err
+	}
+	if m.ExecutionID == nil && m.ScheduledFor == nil {
+		if m.ScheduledFor = FireOf(t); m.ScheduledFor == nil {
+			log.InfoContext(ctx, "task has no next run; ignoring its job's message", slog.String("state", string(t.State)))
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		t = &loaded
-	} else if alive, err = g.store.RunAlive(ctx, m.UserID, m.TaskID, m.ExecutionID, m.ScheduledFor, g.now()); err != nil {
-		return err
 	}
 	if alive {
 		log.InfoContext(ctx, "run is in progress elsewhere; asking for redelivery")
 		return ErrBusy
 	}
-	return g.run(ctx, m, *t)
-}
-
-// load reads the task m names; ok is false when there is nothing to run (the task is gone, and
-// the message is acked) or the read failed (err, and the message comes back).
-func (g *Gate) load(ctx context.Context, m event.RunTask, log *slog.Logger) (t task.Task, ok bool, err error) {
-	t, err = g.store.GetTask(ctx, m.UserID, m.TaskID)
-	if errors.Is(err, store.ErrNotFound) {
-		log.InfoContext(ctx, "task is gone; ignoring its message")
-		return t, false, nil
-	}
-	if err != nil {
-		return t, false, fmt.Errorf("reading the task to run: %w", err)
-	}
-	return t, true, nil
+	return g.run(ctx, m, t)
 }

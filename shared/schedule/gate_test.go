@@ -77,11 +77,17 @@ func TestGateNamesTheFireOfAJobMessageAndHoldsBackLiveRuns(t *testing.T) {
 	require.ErrorIs(t, g.HandleMessage(ctx, sweepMsg), schedule.ErrBusy)
 	require.Equal(t, 1, r.count())
 
+	// A message naming an execution is checked against that execution alone, not the fire.
+	stray := uuid.New()
+	strayMsg, _ := json.Marshal(event.RunTask{Version: 1, TaskID: tk.ID, UserID: u.ID, ExecutionID: &stray})
+	require.NoError(t, g.HandleMessage(ctx, strayMsg))
+	require.Equal(t, 2, r.count())
+
 	// Past its deadline the attempt is presumed dead: the copy goes to the runner, which takes
 	// the run over.
 	clock.Set(now.Add(3 * time.Minute))
 	require.NoError(t, g.HandleMessage(ctx, msg))
-	require.Equal(t, 2, r.count())
+	require.Equal(t, 3, r.count())
 
 	// A live manual run holds back its own trigger too.
 	clock.Set(now)
@@ -95,13 +101,13 @@ func TestGateNamesTheFireOfAJobMessageAndHoldsBackLiveRuns(t *testing.T) {
 	_, err = st.StartExecution(ctx, store.StartRun{UserID: u.ID, TaskID: other.ID, ExecutionID: &manual.ID, Now: now, Deadline: now.Add(time.Minute)})
 	require.NoError(t, err)
 	require.ErrorIs(t, g.HandleMessage(ctx, manualMsg), schedule.ErrBusy)
-	require.Equal(t, 3, r.count())
+	require.Equal(t, 4, r.count())
 
 	// Messages that can never run are acked.
 	gone, _ := json.Marshal(event.RunTask{Version: 1, TaskID: uuid.New(), UserID: u.ID})
 	require.NoError(t, g.HandleMessage(ctx, gone))
 	require.NoError(t, g.HandleMessage(ctx, []byte(`{"version":9}`)))
-	require.Equal(t, 3, r.count())
+	require.Equal(t, 4, r.count())
 }
 
 // The gate is the one place that decodes run-task messages; one that can never run is acked
@@ -116,22 +122,40 @@ func TestGateAcksMalformedMessages(t *testing.T) {
 	require.Zero(t, r.count())
 }
 
-// readCounter is the store, counting reads of task rows.
+// readCounter is the store, counting the round trips that read a run's task or what the run
+// reads besides it.
 type readCounter struct {
 	*store.Store
 	mu    sync.Mutex
 	reads int
 }
 
-func (c *readCounter) GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error) {
+func (c *readCounter) count() {
 	c.mu.Lock()
 	c.reads++
 	c.mu.Unlock()
+}
+
+func (c *readCounter) GetTask(ctx context.Context, userID, id uuid.UUID) (task.Task, error) {
+	c.count()
 	return c.Store.GetTask(ctx, userID, id)
 }
 
-// One fire of a task's Cloud Scheduler job reads the task row once: the gate reads it to name
-// the fire and hands it to the runner, whose claim in the database admits the one attempt.
+func (c *readCounter) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time,
+	now time.Time,
+) (task.Task, bool, error) {
+	c.count()
+	return c.Store.GetTaskRunAlive(ctx, userID, taskID, executionID, scheduledFor, now)
+}
+
+func (c *readCounter) RecentResults(ctx context.Context, userID, taskID uuid.UUID, n int) ([]task.Result, error) {
+	c.count()
+	return c.Store.RecentResults(ctx, userID, taskID, n)
+}
+
+// One fire of a task's Cloud Scheduler job reads once before its claim: the gate reads the
+// task, names the fire, checks it is not alive and reads what the run needs, in one statement,
+// and hands it all to the runner, whose claim in the database admits the one attempt.
 func TestAJobFireReadsTheTaskOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -150,7 +174,7 @@ func TestAJobFireReadsTheTaskOnce(t *testing.T) {
 
 	require.NoError(t, g.HandleMessage(ctx, msg))
 	require.Equal(t, 1, a.Calls())
-	require.Equal(t, 1, st.reads, "one read of the task row per fire")
+	require.Equal(t, 1, st.reads, "one read per fire before its claim")
 
 	// A late copy reads the moved next run and does nothing.
 	require.NoError(t, g.HandleMessage(ctx, msg))

@@ -16,21 +16,12 @@ import (
 // The methods in this file read across users for the reconcile pass and the run gate, which
 // act for the system, never for a caller.
 
-// RunAlive reports whether an attempt of the run a trigger names is running and inside its
-// deadline: a manual run by its id, a scheduled fire by (task, scheduled_for). Such a trigger is
-// a duplicate or a redelivery while the attempt lives; it is held back rather than dropped, so
-// that if the attempt's process died, the trigger comes back after the deadline and runs it.
-func (s *Store) RunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (bool, error) {
-	alive, err := s.q.RunAlive(ctx, db.RunAliveParams{TaskID: taskID, UserID: userID, ExecutionID: executionID,
-		ScheduledFor: scheduledFor, Now: &now})
-	if err != nil {
-		return false, fmt.Errorf("checking for a live run: %w", translate(err))
-	}
-	return alive, nil
-}
-
-// GetTaskRunAlive returns the user's task and RunAlive's answer for the run executionID or
-// scheduledFor names, in one statement, with what a run reads besides the task (t.RunReads: its
+// GetTaskRunAlive returns the user's task and whether an attempt of the run a trigger names is
+// running inside its deadline: a manual run by its id (executionID), a scheduled fire by (task,
+// scheduledFor; both nil: the fire of the task's next run, as schedule.FireOf names it). Such a
+// trigger is a duplicate or a redelivery while the attempt lives; it is held back rather than
+// dropped, so that if the attempt's process died, the trigger comes back after the deadline and
+// runs it. One statement reads it all, with what a run reads besides the task (t.RunReads: its
 // recent results, its memory's facts and now's month's spend) and its open alerts' causes; ErrNotFound when the
 // task is missing or not theirs.
 func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error) {

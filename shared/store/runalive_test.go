@@ -5,14 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/store"
 	"github.com/torale-ai/torale/shared/task"
 )
 
-// The gate's one read answers as GetTask and RunAlive do: the task, and whether the run the
-// message names is running within its deadline.
+// The gate's one read answers as GetTask does, and says whether the run the message names is
+// running within its deadline.
 func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	b := setup(t)
 	tk := b.task(t, b.user, b.now)
@@ -25,31 +26,25 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	want.OpenAlertCauses = []task.AlertCause{}                                 // read, and none is open
 	want.RunReads = &task.RunReads{Recent: []task.Result{}, Facts: []string{}} // read: no result, fact or spend yet
 	other := at.Add(time.Hour)
+	stray := uuid.New()
 	for _, c := range []struct {
 		name      string
-		execution bool
+		execution *uuid.UUID
 		fire      *time.Time
 		now       time.Time
+		alive     bool
 	}{
-		{"the fire, running", false, &at, b.now},
-		{"the execution, running", true, nil, b.now},
-		{"another fire", false, &other, b.now},
-		{"past its deadline", false, &at, b.now.Add(2 * time.Minute)},
+		{"the fire, running", nil, &at, b.now, true},
+		{"the execution, running", &e.ID, nil, b.now, true},
+		{"another fire", nil, &other, b.now, false},
+		{"another execution", &stray, nil, b.now, false},
+		{"past its deadline", nil, &at, b.now.Add(2 * time.Minute), false},
 	} {
-		var id = &e.ID
-		if !c.execution {
-			id = nil
-		}
-		alive, err := b.store.RunAlive(b.ctx, b.user.ID, tk.ID, id, c.fire, c.now)
+		got, alive, err := b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, c.execution, c.fire, c.now)
 		require.NoError(t, err)
-		got, both, err := b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, id, c.fire, c.now)
-		require.NoError(t, err)
-		require.Equal(t, alive, both, c.name)
+		require.Equal(t, c.alive, alive, c.name)
 		require.Equal(t, want, got, c.name)
 	}
-	alive, err := b.store.RunAlive(b.ctx, b.user.ID, tk.ID, nil, &at, b.now)
-	require.NoError(t, err)
-	require.True(t, alive, "the case the gate holds back is covered")
 	_, _, err = b.store.GetTaskRunAlive(b.ctx, b.other.ID, tk.ID, nil, &at, b.now)
 	require.ErrorIs(t, err, store.ErrNotFound, "another user's task")
 

@@ -125,11 +125,6 @@ WHERE e.user_id = @user_id AND (sqlc.narg(task_id)::uuid IS NULL OR e.task_id = 
   AND (sqlc.narg(after_at)::timestamptz IS NULL OR (e.created_at, e.id) < (sqlc.narg(after_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY e.created_at DESC, e.id DESC LIMIT @max_rows;
 
--- name: RunAlive :one
-SELECT EXISTS (SELECT 1 FROM executions
-    WHERE task_id = @task_id AND user_id = @user_id AND status = 'running' AND deadline_at >= @now
-      AND (id = sqlc.narg(execution_id)::uuid OR scheduled_for = sqlc.narg(scheduled_for)::timestamptz));
-
 -- name: CancelPendingFire :execrows
 -- A claimed fire whose task was paused, completed or stopped before its run began: it will not
 -- run, and left pending it would keep the sweep from claiming the task once it is active again.
@@ -154,15 +149,19 @@ WHERE t.user_id = @user_id AND t.id = ANY(@task_ids::uuid[])
 GROUP BY t.id, r.notified, r.silence_reason;
 
 -- name: GetTaskRunAlive :one
--- The task a run-task message names and, in the same statement, RunAlive's answer for the
--- message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
+-- The task a run-task message names and, in the same statement, whether an attempt of the
+-- message's run is running inside its deadline (a Cloud Scheduler job's message names none: its fire is the task's next run
+-- to the minute in UTC, as schedule.FireOf names it), the causes of the task's open alerts (alerts_open_idx; usually none), which the
 -- run's end would otherwise look up, and what the run reads before it calls the agent: the
 -- task's last successful results (as RecentResults reads them; the task row is the user's), its
 -- memory's newest facts (as TaskMemory reads them) and the month's spend its spend check weighs (the running totals of 000022, for @month). Every
 -- run's reads before its claim, in one round trip.
 SELECT sqlc.embed(tasks), EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= @now
-      AND (e.id = sqlc.narg(execution_id)::uuid OR e.scheduled_for = sqlc.narg(scheduled_for)::timestamptz)) AS alive,
+      AND (e.id = sqlc.narg(execution_id)::uuid
+           OR e.scheduled_for = CASE WHEN sqlc.narg(execution_id)::uuid IS NULL
+                                     THEN COALESCE(sqlc.narg(scheduled_for)::timestamptz,
+                                                   date_trunc('minute', tasks.next_run_at, 'UTC')) END)) AS alive,
     ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes,
     (SELECT COALESCE(jsonb_agg(r.result ORDER BY r.created_at DESC, r.id DESC), '[]'::jsonb) FROM (
         SELECT e.result, e.created_at, e.id FROM executions e

@@ -247,7 +247,10 @@ func (q *Queries) GetExecutions(ctx context.Context, arg GetExecutionsParams) ([
 const getTaskRunAlive = `-- name: GetTaskRunAlive :one
 SELECT tasks.id, tasks.user_id, tasks.name, tasks.name_is_default, tasks.search_query, tasks.condition_description, tasks.schedule, tasks.timezone, tasks.notify_behavior, tasks.notifications, tasks.state, tasks.next_run_at, tasks.last_run_at, tasks.last_execution_id, tasks.created_at, tasks.updated_at, tasks.state_changed_at, tasks.next_run_cause, tasks.depth, tasks.urls, tasks.context, tasks.mode, tasks.public, tasks.public_slug, tasks.public_context_ok, tasks.published_at, tasks.monthly_budget_usd, tasks.spend_month, tasks.spend_month_usd, tasks.spend_month_paid_runs, EXISTS (SELECT 1 FROM executions e
     WHERE e.task_id = tasks.id AND e.user_id = tasks.user_id AND e.status = 'running' AND e.deadline_at >= $1
-      AND (e.id = $2::uuid OR e.scheduled_for = $3::timestamptz)) AS alive,
+      AND (e.id = $2::uuid
+           OR e.scheduled_for = CASE WHEN $2::uuid IS NULL
+                                     THEN COALESCE($3::timestamptz,
+                                                   date_trunc('minute', tasks.next_run_at, 'UTC')) END)) AS alive,
     ARRAY(SELECT a.cause FROM alerts a WHERE a.task_id = tasks.id AND a.resolved_at IS NULL)::text[] AS open_alert_causes,
     (SELECT COALESCE(jsonb_agg(r.result ORDER BY r.created_at DESC, r.id DESC), '[]'::jsonb) FROM (
         SELECT e.result, e.created_at, e.id FROM executions e
@@ -286,8 +289,9 @@ type GetTaskRunAliveRow struct {
 	UserCap         *float64
 }
 
-// The task a run-task message names and, in the same statement, RunAlive's answer for the
-// message's run, the causes of the task's open alerts (alerts_open_idx; usually none), which the
+// The task a run-task message names and, in the same statement, whether an attempt of the
+// message's run is running inside its deadline (a Cloud Scheduler job's message names none: its fire is the task's next run
+// to the minute in UTC, as schedule.FireOf names it), the causes of the task's open alerts (alerts_open_idx; usually none), which the
 // run's end would otherwise look up, and what the run reads before it calls the agent: the
 // task's last successful results (as RecentResults reads them; the task row is the user's), its
 // memory's newest facts (as TaskMemory reads them) and the month's spend its spend check weighs (the running totals of 000022, for @month). Every
@@ -733,33 +737,6 @@ func (q *Queries) RecentResults(ctx context.Context, arg RecentResultsParams) ([
 		return nil, err
 	}
 	return items, nil
-}
-
-const runAlive = `-- name: RunAlive :one
-SELECT EXISTS (SELECT 1 FROM executions
-    WHERE task_id = $1 AND user_id = $2 AND status = 'running' AND deadline_at >= $3
-      AND (id = $4::uuid OR scheduled_for = $5::timestamptz))
-`
-
-type RunAliveParams struct {
-	TaskID       uuid.UUID
-	UserID       uuid.UUID
-	Now          *time.Time
-	ExecutionID  *uuid.UUID
-	ScheduledFor *time.Time
-}
-
-func (q *Queries) RunAlive(ctx context.Context, arg RunAliveParams) (bool, error) {
-	row := q.db.QueryRow(ctx, runAlive,
-		arg.TaskID,
-		arg.UserID,
-		arg.Now,
-		arg.ExecutionID,
-		arg.ScheduledFor,
-	)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
 }
 
 const silenceCounts = `-- name: SilenceCounts :many
