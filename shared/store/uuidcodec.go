@@ -30,11 +30,21 @@ func registerUUID(_ context.Context, c *pgx.Conn) error {
 type uuidCodec struct{ pgtype.UUIDCodec }
 
 func (c uuidCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
-	if _, ok := value.(uuid.UUID); ok {
+	switch value.(type) {
+	case uuid.UUID:
 		if format == pgtype.BinaryFormatCode {
 			return encodeUUIDBinary{}
 		}
 		return encodeUUIDText{}
+	case *uuid.UUID:
+		// A pointer also implements driver.Valuer, and pgx would take that plan before
+		// dereferencing it: a string, a binary encode that fails (building its error) and a
+		// text parse, 1.5 µs a parameter against 40 ns by value; 62 ns with this plan
+		// (BenchmarkEncodeUUID). A nil one never gets here: pgx sends NULL first.
+		if format == pgtype.BinaryFormatCode {
+			return derefUUID{encodeUUIDBinary{}}
+		}
+		return derefUUID{encodeUUIDText{}}
 	}
 	return c.UUIDCodec.PlanEncode(m, oid, format, value)
 }
@@ -60,6 +70,13 @@ type encodeUUIDText struct{}
 
 func (encodeUUIDText) Encode(value any, buf []byte) ([]byte, error) {
 	return append(buf, value.(uuid.UUID).String()...), nil
+}
+
+// derefUUID encodes a *uuid.UUID as the id it points to.
+type derefUUID struct{ pgtype.EncodePlan }
+
+func (p derefUUID) Encode(value any, buf []byte) ([]byte, error) {
+	return p.EncodePlan.Encode(*value.(*uuid.UUID), buf)
 }
 
 // A NULL leaves the zero id, as uuid.UUID's own Scan did: a nullable column is scanned into a

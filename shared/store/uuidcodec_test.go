@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/torale-ai/torale/shared/store"
@@ -43,6 +44,10 @@ func TestUUIDsRoundTripThroughTheCodec(t *testing.T) {
 		require.Nil(t, none, "mode %v", mode)
 		require.Equal(t, uuid.UUID{}, zero, "mode %v: NULL into a plain id is the zero id", mode)
 
+		var viaPointer uuid.UUID
+		require.NoError(t, conn.QueryRow(ctx, `SELECT $1::uuid`, mode, &a).Scan(&viaPointer))
+		require.Equal(t, a, viaPointer, "mode %v: a pointer sends the id it points to", mode)
+
 		var null *uuid.UUID
 		var isNull bool
 		require.NoError(t, conn.QueryRow(ctx, `SELECT $1::uuid IS NULL`, mode, null).Scan(&isNull))
@@ -50,4 +55,26 @@ func TestUUIDsRoundTripThroughTheCodec(t *testing.T) {
 	}
 	var bad uuid.UUID
 	require.Error(t, conn.QueryRow(ctx, `SELECT 'x'::text`).Scan(&bad), "text that is no uuid")
+}
+
+// What an id costs to encode as a parameter, by value (the baseline) and through a pointer (a
+// nullable column's parameter), in the binary format the extended protocol sends:
+//
+//	scripts/with-postgres go test -run '^$' -bench EncodeUUID ./shared/store
+func BenchmarkEncodeUUID(b *testing.B) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, storetest.URL(b))
+	require.NoError(b, err)
+	b.Cleanup(func() { conn.Close(ctx) })
+	require.NoError(b, store.RegisterUUID(ctx, conn))
+	m, id := conn.TypeMap(), uuid.New()
+	for name, v := range map[string]any{"value": id, "pointer": &id} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.Encode(pgtype.UUIDOID, pgtype.BinaryFormatCode, v, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
