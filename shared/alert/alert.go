@@ -141,11 +141,11 @@ func (s *Service) open(ctx context.Context, t task.Task, cause task.AlertCause, 
 
 // resolve closes t's open alerts of causes and tells the owner each is over. Nearly every run
 // ends with nothing open, so it looks first before it reads where messages would go: in the
-// causes read with t (the gate's read, before the run), else with one probe of
+// causes read with t (t.RunReads: the gate's read, before the run), else with one probe of
 // alerts_open_idx. An alert opened during the run (the tick's overdue check) is then closed by
 // the next good run, whose read sees it.
 func (s *Service) resolve(ctx context.Context, t task.Task, causes []task.AlertCause) error {
-	if t.OpenAlertCauses != nil && !slices.ContainsFunc(t.OpenAlertCauses, func(c task.AlertCause) bool { return slices.Contains(causes, c) }) {
+	if t.RunReads != nil && !slices.ContainsFunc(t.RunReads.OpenAlertCauses, func(c task.AlertCause) bool { return slices.Contains(causes, c) }) {
 		return nil
 	}
 	open, err := s.store.OpenAlertsOf(ctx, t.UserID, []uuid.UUID{t.ID})

@@ -261,8 +261,8 @@ func (r *Runner) run(ctx context.Context, t task.Task, exec task.Execution, log 
 
 // recent are t's last successful results for the agent: those the gate read with t, else read
 // now. Another run of t that ends between the gate's read and this run's claim is not among
-// them, as one that ends while this run's agent works is not either: the task's memory of
-// reported facts, read after the claim, is what keeps a fact from being told twice.
+// them, as one that ends while this run's agent works is not either: the facts that run
+// reported, which the task's memory keeps, are what stop the next run telling them again.
 func (r *Runner) recent(ctx context.Context, t task.Task) ([]task.Result, error) {
 	if t.RunReads != nil {
 		return t.RunReads.Recent, nil

@@ -22,8 +22,8 @@ import (
 // trigger is a duplicate or a redelivery while the attempt lives; it is held back rather than
 // dropped, so that if the attempt's process died, the trigger comes back after the deadline and
 // runs it. One statement reads it all, with what a run reads besides the task (t.RunReads: its
-// recent results, its memory's facts and now's month's spend) and its open alerts' causes; ErrNotFound when the
-// task is missing or not theirs.
+// recent results, its memory's facts, now's month's spend and its open alerts' causes);
+// ErrNotFound when the task is missing or not theirs.
 func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, executionID *uuid.UUID, scheduledFor *time.Time, now time.Time) (task.Task, bool, error) {
 	r, err := s.q.GetTaskRunAlive(ctx, db.GetTaskRunAliveParams{TaskID: taskID, UserID: userID, ExecutionID: executionID,
 		ScheduledFor: scheduledFor, Now: &now, RecentRows: task.RecentResultsRead, Facts: task.FactsRecalled, Month: monthOf(now)})
@@ -35,14 +35,14 @@ func (s *Store) GetTaskRunAlive(ctx context.Context, userID, taskID uuid.UUID, e
 		return task.Task{}, false, fmt.Errorf("reading the task's recent results: %w", err)
 	}
 	t := taskOf(r.Task)
-	t.OpenAlertCauses = make([]task.AlertCause, 0, len(r.OpenAlertCauses)) // read: none is not unknown
-	for _, c := range r.OpenAlertCauses {
-		t.OpenAlertCauses = append(t.OpenAlertCauses, task.AlertCause(c))
-	}
 	t.RunReads = &task.RunReads{Recent: make([]task.Result, len(recent)), Facts: r.Facts, Spend: TaskUsage{SpentUSD: r.SpendTotal,
-		PaidRuns: r.SpendPaidRuns, UserSpentUSD: r.UserSpendTotal, UserCapUSD: r.UserCap}}
+		PaidRuns: r.SpendPaidRuns, UserSpentUSD: r.UserSpendTotal, UserCapUSD: r.UserCap},
+		OpenAlertCauses: make([]task.AlertCause, len(r.OpenAlertCauses))}
 	for i := range recent {
 		t.RunReads.Recent[i] = *recent[i].Task()
+	}
+	for i, c := range r.OpenAlertCauses {
+		t.RunReads.OpenAlertCauses[i] = task.AlertCause(c)
 	}
 	return t, r.Alive, nil
 }

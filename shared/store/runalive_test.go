@@ -23,8 +23,7 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	require.NoError(t, err)
 	want, err := b.store.GetTask(b.ctx, b.user.ID, tk.ID)
 	require.NoError(t, err)
-	want.OpenAlertCauses = []task.AlertCause{}                                 // read, and none is open
-	want.RunReads = &task.RunReads{Recent: []task.Result{}, Facts: []string{}} // read: no result, fact or spend yet
+	want.RunReads = &task.RunReads{Recent: []task.Result{}, Facts: []string{}, OpenAlertCauses: []task.AlertCause{}} // read: no result, fact, spend or open alert yet
 	other := at.Add(time.Hour)
 	stray := uuid.New()
 	for _, c := range []struct {
@@ -58,12 +57,12 @@ func TestGetTaskRunAliveReadsBoth(t *testing.T) {
 	}
 	got, _, err := b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, &at, b.now)
 	require.NoError(t, err)
-	require.ElementsMatch(t, []task.AlertCause{task.AlertFailing, task.AlertOverdue}, got.OpenAlertCauses)
+	require.ElementsMatch(t, []task.AlertCause{task.AlertFailing, task.AlertOverdue}, got.RunReads.OpenAlertCauses)
 	_, _, err = b.store.ResolveAlerts(b.ctx, b.user.ID, tk.ID, []task.AlertCause{task.AlertFailing}, b.now, nil)
 	require.NoError(t, err)
 	got, _, err = b.store.GetTaskRunAlive(b.ctx, b.user.ID, tk.ID, nil, &at, b.now)
 	require.NoError(t, err)
-	require.Equal(t, []task.AlertCause{task.AlertOverdue}, got.OpenAlertCauses)
+	require.Equal(t, []task.AlertCause{task.AlertOverdue}, got.RunReads.OpenAlertCauses)
 }
 
 // The gate's read carries the task's last successful results, newest first, as RecentResults

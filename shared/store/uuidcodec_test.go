@@ -18,10 +18,7 @@ import (
 func TestUUIDsRoundTripThroughTheCodec(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, storetest.URL(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close(ctx) })
-	require.NoError(t, store.RegisterUUID(ctx, conn))
+	conn := uuidConn(t)
 	a, b := uuid.New(), uuid.New()
 
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
@@ -62,12 +59,7 @@ func TestUUIDsRoundTripThroughTheCodec(t *testing.T) {
 //
 //	scripts/with-postgres go test -run '^$' -bench EncodeUUID ./shared/store
 func BenchmarkEncodeUUID(b *testing.B) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, storetest.URL(b))
-	require.NoError(b, err)
-	b.Cleanup(func() { conn.Close(ctx) })
-	require.NoError(b, store.RegisterUUID(ctx, conn))
-	m, id := conn.TypeMap(), uuid.New()
+	m, id := uuidConn(b).TypeMap(), uuid.New()
 	for name, v := range map[string]any{"value": id, "pointer": &id} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
@@ -77,4 +69,15 @@ func BenchmarkEncodeUUID(b *testing.B) {
 			}
 		})
 	}
+}
+
+// uuidConn is a bare connection to the test server with the store's uuid codec registered.
+func uuidConn(tb testing.TB) *pgx.Conn {
+	tb.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, storetest.URL(tb))
+	require.NoError(tb, err)
+	tb.Cleanup(func() { conn.Close(ctx) })
+	require.NoError(tb, store.RegisterUUID(ctx, conn))
+	return conn
 }

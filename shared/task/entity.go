@@ -41,12 +41,8 @@ type Task struct {
 	PublishedAt     *time.Time
 	// MonthlyBudgetUSD, when set, caps what the task's runs may cost in a calendar month (UTC).
 	MonthlyBudgetUSD *float64
-	// OpenAlertCauses are the causes of the task's open alerts, read in the same statement as
-	// the task when the reader asked for them (the gate's read before a run); nil when it did
-	// not, and then whoever needs them looks for itself.
-	OpenAlertCauses []AlertCause
-	// RunReads are the rest of what a run reads, when the reader of the task read them with it
-	// (the gate); nil when it did not, and then the run reads them for itself.
+	// RunReads are what a run reads besides the task, when the reader of the task read them
+	// with it (the gate); nil when it did not, and then the run reads them for itself.
 	RunReads       *RunReads
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

@@ -18,6 +18,9 @@ type RunReads struct {
 	Facts []string
 	// Spend is the month's spend the run's spend check weighs, as of the read.
 	Spend MonthSpend
+	// OpenAlertCauses are the causes of the task's open alerts, which the run's end resolves
+	// when it goes well: usually none, and then it need not look.
+	OpenAlertCauses []AlertCause
 }
 
 // MonthSpend is what a task's runs cost in a calendar month (UTC) and how many of them cost
